@@ -1,0 +1,3 @@
+from salescrm.cli.main import main
+
+main()

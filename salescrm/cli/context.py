@@ -1,0 +1,100 @@
+"""What every command needs: the data directory, the acting member, the language, the clock.
+
+The clock and the environment are read here, at the edge, and passed into the core.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+
+import typer
+
+from salescrm.core.config import Config
+from salescrm.core.errors import NotFoundError, Problem, UsageError
+from salescrm.core.parse import parse_date
+from salescrm.store.datadir import DataDir, find_data_dir
+
+
+@dataclass
+class Session:
+    data_option: str | None = None
+    as_option: str | None = None
+    lang_option: str | None = None
+
+    @cached_property
+    def datadir(self) -> DataDir:
+        return DataDir(find_data_dir(self.data_option, os.environ, Path.cwd()))
+
+    @property
+    def config(self) -> Config:
+        return self.datadir.config
+
+    @cached_property
+    def member(self) -> str:
+        """The acting member: --as, $SALESCRM_USER, or the git e-mail (DESIGN §3)."""
+        chosen = self.as_option or os.environ.get("SALESCRM_USER")
+        if chosen:
+            return self.config.member(chosen.strip()).id
+        from salescrm.store.git import user_email
+
+        email = user_email(self.datadir.root)
+        if email:
+            for member in self.config.members:
+                if member.email and member.email.casefold() == email.casefold():
+                    return member.id
+        raise UsageError(
+            "who is acting? no --as, no $SALESCRM_USER, and no member has your git e-mail"
+            + (f" ({email})" if email else ""),
+            hint="pass --as MEMBER, set SALESCRM_USER=MEMBER, or give your member your git e-mail",
+        )
+
+    @property
+    def lang(self) -> str:
+        if self.lang_option:
+            return self.lang_option
+        try:
+            return self.config.lang
+        except Exception:  # no data directory (yet): English is the safe default
+            return "en"
+
+    def today(self, as_of: str | None = None) -> date:
+        if as_of:
+            return parse_date(as_of, what="--as-of date")
+        return date.today()
+
+    def now(self) -> datetime:
+        return datetime.now().replace(second=0, microsecond=0)
+
+
+def session(ctx: typer.Context) -> Session:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, Session):
+        obj = Session()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def warn_problems(problems: list[Problem]) -> None:
+    """Read commands skip damaged files: say so on stderr, once per file."""
+    seen: set[str] = set()
+    for problem in problems:
+        if problem.severity == "error" and problem.file not in seen:
+            seen.add(problem.file)
+            print(f"warning: skipped {problem} (salescrm check lists every problem)", file=sys.stderr)
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def not_found(what: str, name: str, hint: str | None = None) -> NotFoundError:
+    return NotFoundError(f"no such {what} {name!r}", hint=hint)

@@ -1,0 +1,272 @@
+"""``salescrm customer …``: customer profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.render import Format, render, to_json
+
+customer_app = typer.Typer(help="Customer profiles: add, show, list, edit, set, tag, contact, archive.",
+                           no_args_is_help=True)  # fmt: skip
+FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
+
+
+@customer_app.command("add")
+def add(
+    ctx: typer.Context,
+    name: str = typer.Argument(None, help="The customer's name, e.g. 某某科技有限公司."),
+    source: str = typer.Option(None, "--source", help="Where the lead came from, e.g. 2024年春季行业展会."),
+    contact: str = typer.Option(None, "--contact", help="The contact person's name."),
+    phone: str = typer.Option(None, "--phone", help="The contact's phone."),
+    email: str = typer.Option(None, "--email", help="The contact's e-mail."),
+    needs: str = typer.Option(None, "--needs", help="What the customer needs, concretely."),
+    industry: str = typer.Option(None, "--industry", help="One of the configured industries."),
+    title: str = typer.Option(None, "--title", help="The contact's job title."),
+    tags: list[str] = typer.Option([], "--tag", help="A tag, e.g. 急需采购 (repeatable)."),
+    tier: str = typer.Option(None, "--tier", help="VIP | A | B | C (default C)."),
+    owner: str = typer.Option(None, "--owner", help="The owning member (default: you)."),
+    size: str = typer.Option(None, "--size", help="small | medium | large | enterprise."),
+    birthday: str = typer.Option(None, "--birthday", help="The contact's birthday, MM-DD or YYYY-MM-DD."),
+    at: str = typer.Option(None, "--at", help="Creation date, if earlier than today."),
+    allow_duplicate: bool = typer.Option(
+        False, "--allow-duplicate", help="Add even if name/phone/e-mail match."
+    ),
+) -> None:
+    """Add a customer; prints only its new number.
+
+    Example: salescrm customer add 某某科技有限公司 --source 2024年春季行业展会 --contact 王经理
+    --phone 021-5555-5678 --needs 需要采购50台办公电脑 --industry IT服务 --tag 急需采购
+    """
+    from salescrm.core.customers import NewCustomer, build_customer, identity_of, refuse_duplicate
+    from salescrm.core.ids import next_customer_id
+    from salescrm.core.parse import parse_date
+
+    s = session(ctx)
+    config = s.config
+    created = parse_date(at, what="--at date") if at else s.today()
+    new = NewCustomer(
+        name,
+        source,
+        contact,
+        phone,
+        email,
+        needs,
+        industry,
+        title,
+        tags,
+        tier,
+        owner,
+        size,
+        birthday,
+    )
+    acting = s.member
+    candidate = build_customer(new, "CRM000001001", created, owner or acting, config)
+    with s.datadir.transaction("customer add", acting) as tx:
+        if not allow_duplicate:
+            refuse_duplicate(candidate, (identity_of(c) for c in s.datadir.load_all().customers))
+        candidate.id = next_customer_id(created, s.datadir.customer_ids())
+        tx.save(candidate)
+    out(f"{candidate.id}\n")
+
+
+@customer_app.command("show")
+def show(
+    ctx: typer.Context,
+    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Show one customer: profile, contacts, tasks, follow-ups, opportunities, feedback.
+
+    Example: salescrm customer show CRM202405001
+    """
+    from salescrm.cli.profile import profile_text
+    from salescrm.core.records import customer_to_data
+
+    s = session(ctx)
+    customer = s.datadir.read_customer(customer_id)
+    if fmt == Format.json:
+        out(to_json(customer_to_data(customer)))
+    else:
+        out(profile_text(customer, s.config, s.lang, fmt))
+
+
+LIST_COLUMNS = [
+    "id",
+    "name",
+    "tier",
+    "industry",
+    "owner",
+    "contact",
+    "phone",
+    "source",
+    "tags",
+    "created",
+]
+
+
+@customer_app.command("list")
+def list_customers(
+    ctx: typer.Context,
+    tier: str = typer.Option(None, "--tier", help="Only this tier."),
+    owner: str = typer.Option(None, "--owner", help="Only this owner ('me' for you)."),
+    tag: str = typer.Option(None, "--tag", help="Only customers with this tag."),
+    industry: str = typer.Option(None, "--industry", help="Only this industry."),
+    source: str = typer.Option(None, "--source", help="Only sources containing this text."),
+    archived: bool = typer.Option(False, "--archived", help="Include archived customers."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List customers, filtered.
+
+    Example: salescrm customer list --tier VIP --owner zhang.wei -f md
+    """
+    from salescrm.core.customers import CustomerFilter, filter_customers
+
+    s = session(ctx)
+    config = s.config
+    loaded = s.datadir.load_all()
+    warn_problems(loaded.problems)
+    wanted = CustomerFilter(tier, _owner(s, owner), tag, industry, source, archived)
+    customers = filter_customers(loaded.customers, wanted, config)
+    rows = [_row(c, s.lang, fmt) for c in customers]
+    out(render(rows, LIST_COLUMNS, fmt, s.lang))
+
+
+def _owner(s: Session, owner: str | None) -> str | None:
+    if owner == "me":
+        return s.member
+    return s.config.member(owner).id if owner else None
+
+
+def _row(c: Any, lang: str, fmt: Format) -> dict[str, Any]:
+    contact = c.primary_contact
+    return {
+        "id": c.id,
+        "name": c.name,
+        "tier": c.tier,
+        "industry": c.industry,
+        "owner": c.owner,
+        "contact": contact.name if contact else None,
+        "phone": (contact.phone or contact.email) if contact else None,
+        "source": c.source,
+        "tags": c.tags if fmt != Format.table else " ".join(c.tags),
+        "created": c.created,
+        "archived": c.archived,
+    }
+
+
+@customer_app.command("set")
+def set_fields(
+    ctx: typer.Context,
+    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    assignments: list[str] = typer.Argument(
+        ..., metavar="FIELD=VALUE...", help="e.g. industry=制造业 tier=B"
+    ),
+) -> None:
+    """Set profile fields: name, industry, size, source, needs, tier, tier_pinned, owner, first_contact.
+
+    Example: salescrm customer set CRM202405001 industry=制造业 size=large
+    """
+    from salescrm.core.customers import set_field
+
+    s = session(ctx)
+    with s.datadir.transaction("customer set", s.member) as tx:
+        customer = s.datadir.read_customer(customer_id)
+        changed = [set_field(customer, a, s.config, s.member, s.today()) for a in assignments]
+        tx.save(customer, f"{customer.id} {' '.join(changed)}")
+    out(f"{customer.id}\n")
+
+
+@customer_app.command("tag")
+def tag(
+    ctx: typer.Context,
+    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    changes: list[str] = typer.Argument(..., metavar="+TAG|-TAG...", help="+TAG adds, -TAG removes."),
+) -> None:
+    """Add or remove tags.
+
+    Example: salescrm customer tag CRM202405001 +长期合作意向 -- -急需采购
+    """
+    from salescrm.core.customers import change_tags
+
+    s = session(ctx)
+    with s.datadir.transaction("customer tag", s.member) as tx:
+        customer = s.datadir.read_customer(customer_id)
+        change_tags(customer, changes)
+        tx.save(customer)
+    out(" ".join(customer.tags) + "\n")
+
+
+@customer_app.command("contact")
+def contact(
+    ctx: typer.Context,
+    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    action: str = typer.Argument(..., metavar="add|set", help="add a contact, or set one (by --name)."),
+    name: str = typer.Option(..., "--name", help="The contact's name (for set: which contact)."),
+    title: str = typer.Option(None, "--title", help="Job title."),
+    phone: str = typer.Option(None, "--phone", help="Phone."),
+    email: str = typer.Option(None, "--email", help="E-mail."),
+    birthday: str = typer.Option(None, "--birthday", help="MM-DD or YYYY-MM-DD."),
+    primary: bool = typer.Option(False, "--primary", help="Make this the primary contact."),
+) -> None:
+    """Add a contact to a customer, or change one.
+
+    Example: salescrm customer contact CRM202405001 add --name 李总 --title 总经理 --phone 13800138000
+    """
+    from salescrm.core.customers import add_contact, build_contact, update_contact
+    from salescrm.core.errors import UsageError
+
+    s = session(ctx)
+    if action not in ("add", "set"):
+        raise UsageError(f"unknown action {action!r}", hint="use: add or set")
+    with s.datadir.transaction(f"customer contact {action}", s.member) as tx:
+        customer = s.datadir.read_customer(customer_id)
+        if action == "add":
+            add_contact(customer, build_contact(name, title, phone, email, birthday, primary))
+        else:
+            update_contact(customer, name, title, phone, email, birthday, primary)
+        tx.save(customer)
+    out(f"{customer.id}\n")
+
+
+@customer_app.command("archive")
+def archive(
+    ctx: typer.Context,
+    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    undo: bool = typer.Option(False, "--undo", help="Bring an archived customer back."),
+) -> None:
+    """Archive a customer: kept in the files, left out of lists and reminders.
+
+    Example: salescrm customer archive CRM202405001
+    """
+    s = session(ctx)
+    with s.datadir.transaction("customer archive" + (" --undo" if undo else ""), s.member) as tx:
+        customer = s.datadir.read_customer(customer_id)
+        customer.archived = not undo
+        tx.save(customer)
+    out(f"{customer.id}\n")
+
+
+@customer_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+) -> None:
+    """Edit a customer's YAML in $EDITOR; it is checked on save and reopened on error.
+
+    Example: EDITOR=vim salescrm customer edit CRM202405001
+    """
+    from salescrm.cli.editing import edit_customer
+
+    s = session(ctx)
+    with s.datadir.transaction("customer edit", s.member) as tx:
+        customer = edit_customer(s, s.datadir.read_customer(customer_id))
+        if customer is not None:
+            tx.save(customer)
+    out(f"{customer_id if customer is None else customer.id}\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(customer_app, name="customer")

@@ -1,0 +1,57 @@
+"""``customer edit``: $EDITOR on the YAML, checked on save, reopened on error (like crontab -e)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+
+from salescrm.cli.context import Session
+from salescrm.core.errors import CrmError, UsageError
+from salescrm.core.model import Customer
+from salescrm.core.records import customer_from_data, customer_to_data
+from salescrm.core.validate import validate_customer
+from salescrm.store.yamlio import dump_text, line_of, load_text
+
+
+def edit_customer(s: Session, customer: Customer) -> Customer | None:
+    """The edited customer, or None when the file was left unchanged."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    original = dump_text(customer_to_data(customer))
+    with tempfile.TemporaryDirectory(prefix="salescrm-edit-") as folder:
+        path = Path(folder) / f"{customer.id}.yaml"
+        path.write_text(original, encoding="utf-8")
+        while True:
+            result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+            if result.returncode != 0:
+                raise UsageError(f"the editor ({editor}) failed; nothing was changed")
+            text = path.read_text(encoding="utf-8")
+            if text == original:
+                print("no changes", file=sys.stderr)
+                return None
+            try:
+                return _checked(s, customer.id, text)
+            except CrmError as error:
+                print(f"error: {error.message}", file=sys.stderr)
+                if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True, err=True)):
+                    raise UsageError("the edit was not valid; nothing was changed") from None
+
+
+def _checked(s: Session, customer_id: str, text: str) -> Customer:
+    name = f"customers/{customer_id}.yaml"
+    customer, problems = customer_from_data(load_text(text, name), name)
+    if customer is not None:
+        problems += validate_customer(customer, s.config, name)
+        if customer.id != customer_id:
+            raise UsageError(f"{name}: the customer number cannot change ({customer_id} → {customer.id})")
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or customer is None:
+        first = errors[0]
+        line = line_of(text, first.keys)
+        raise UsageError(f"{name}:{line}: {first.message}" if line else str(first))
+    return customer

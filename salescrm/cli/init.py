@@ -1,0 +1,30 @@
+"""``salescrm init``: create a data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from salescrm.cli.context import out
+from salescrm.store.datadir import init_data_dir
+
+
+def init(
+    directory: Path = typer.Argument(..., help="Where to create the data directory."),
+    team: str = typer.Option("销售团队", "--team", help="The team's name."),
+    no_git: bool = typer.Option(False, "--no-git", help="Do not make it a git repository."),
+) -> None:
+    """Create a data directory: commented salescrm.yaml, customers/, attachments/, git.
+
+    Example: salescrm init ~/crm --team 华东销售一部
+    """
+    from salescrm.core.parse import parse_text
+
+    init_data_dir(directory, parse_text(team, "team name", 100), use_git=not no_git)
+    out(f"created {directory}\n")
+    out(f"next: salescrm --data {directory} member add YOUR.ID --name 你的名字 --role manager\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)

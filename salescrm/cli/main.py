@@ -1,0 +1,123 @@
+"""The ``salescrm`` command: global options, the one error handler, the command groups."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import Abort, TyperException
+
+from salescrm import __version__
+from salescrm.cli.context import Session
+from salescrm.core.errors import CrmError
+
+
+def report_error(error: CrmError) -> None:
+    print(f"error: {error.message}", file=sys.stderr)
+    if error.hint:
+        print(f"hint: {error.hint}", file=sys.stderr)
+
+
+class CrmGroup(TyperGroup):
+    """Turns every CrmError and usage error into ``error: …`` / ``hint: …`` and its exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except CrmError as error:
+            report_error(error)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            print("error: interrupted; nothing was changed", file=sys.stderr)
+            ctx.exit(130)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False  # errors are ours to print
+        try:
+            result = super().main(*args, **kwargs)
+        except TyperException as error:  # typer's own usage errors (it bundles click)
+            if type(error).__name__ == "NoArgsIsHelpError":
+                print(error.format_message(), file=sys.stderr)
+            else:
+                print(f"error: {error.format_message()}", file=sys.stderr)
+                context = getattr(error, "ctx", None)
+                if context is not None:
+                    print(f"hint: see: {context.command_path} --help", file=sys.stderr)
+            sys.exit(getattr(error, "exit_code", 2))
+        except Abort:
+            print("error: aborted; nothing was changed", file=sys.stderr)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+app = typer.Typer(
+    cls=CrmGroup,
+    name="salescrm",
+    help="salescrm — a sales-team CRM that lives in a git repository.\n\n"
+    "Example: salescrm --data data customer list --tier VIP",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"salescrm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data: str = typer.Option(
+        None, "--data", help="The data directory (else $SALESCRM_DATA, or found upwards)."
+    ),
+    as_member: str = typer.Option(
+        None, "--as", help="Act as this member (else $SALESCRM_USER, or git e-mail)."
+    ),
+    lang: str = typer.Option(None, "--lang", help="Labels in zh or en (else the team's locale)."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """salescrm — a sales-team CRM that lives in a git repository."""
+    if lang is not None and lang not in ("zh", "en"):
+        raise CrmError(f"unknown language {lang!r}", hint="use --lang zh or --lang en")
+    ctx.obj = Session(data_option=data, as_option=as_member, lang_option=lang)
+
+
+def _register() -> None:
+    # Each command group lives in its own module and adds itself to the app.
+    from salescrm.cli import check, customer, init, member
+
+    for module in (init, member, customer, check):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    if os.environ.get("SALESCRM_DEBUG"):
+        app()
+        return
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as error:  # the last guard: never a traceback for the user
+        print(f"error: unexpected {type(error).__name__}: {error}", file=sys.stderr)
+        print(
+            "hint: this is a bug in salescrm; rerun with SALESCRM_DEBUG=1 and report it",
+            file=sys.stderr,
+        )
+        sys.exit(70)

@@ -1,0 +1,77 @@
+"""``salescrm member add|list``: the people of the team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from salescrm.cli.context import out, session
+from salescrm.cli.render import Format, render
+
+members_app = typer.Typer(help="Team members: add, list.", no_args_is_help=True)
+
+
+@members_app.command("add")
+def add(
+    ctx: typer.Context,
+    member_id: str = typer.Argument(..., metavar="ID", help="Short id, e.g. zhang.wei."),
+    name: str = typer.Option(None, "--name", help="Full name, e.g. 张伟."),
+    email: str = typer.Option(None, "--email", help="E-mail; matched against git config user.email."),
+    dept: str = typer.Option(
+        "sales",
+        "--dept",
+        help="sales | marketing | after-sales | management (or 销售, 市场部, 售后, 管理层).",
+    ),
+    role: str = typer.Option("rep", "--role", help="rep | manager (or 销售代表, 经理)."),
+    manager: str = typer.Option(None, "--manager", help="The member's manager (a member id)."),
+) -> None:
+    """Add a member to the team.
+
+    Example: salescrm member add zhang.wei --name 张伟 --email zhang.wei@example.com --manager li.na
+    """
+    from salescrm.core.members import new_member
+    from salescrm.store.datadir import edit_config
+
+    s = session(ctx)
+    config = s.config
+    member = new_member(member_id, name, email, dept, role, manager, config)
+
+    def append(document: Any) -> None:
+        if document.get("members") is None:
+            document["members"] = []
+        document["members"].append({k: v for k, v in vars(member).items() if v is not None})
+
+    actor = s.as_option or member.id
+    with s.datadir.transaction("member add", actor) as tx:
+        tx.records.append(member.id)
+        edit_config(tx, append)
+    out(f"{member.id}\n")
+
+
+@members_app.command("list")
+def list_members(
+    ctx: typer.Context,
+    fmt: Format = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md"),
+) -> None:
+    """List the team's members.
+
+    Example: salescrm member list -f json
+    """
+    from salescrm.core.labels import DEPARTMENTS, ROLES
+
+    s = session(ctx)
+    lang = s.lang
+    rows = [
+        {
+            **vars(m),
+            "dept": DEPARTMENTS.label(m.dept, lang) if fmt == Format.table else m.dept,
+            "role": ROLES.label(m.role, lang) if fmt == Format.table else m.role,
+        }
+        for m in s.config.members
+    ]
+    out(render(rows, ["id", "name", "email", "dept", "role", "manager"], fmt, lang))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(members_app, name="member")

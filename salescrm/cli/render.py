@@ -1,0 +1,90 @@
+"""Rows → text: table (aligned for Chinese), json, csv, md.
+
+Core report functions return rows (dicts); every listing goes through ``render``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from salescrm.core.labels import heading
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: exact amounts as numbers, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    return value
+
+
+def cell(value: Any) -> str:
+    """A value as a table cell: amounts with thousands separators, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(cell(v) for v in value)
+    return str(plain(value))
+
+
+def safe_csv_cell(text: str) -> str:
+    """Neutralise spreadsheet formulas (DESIGN §6): ``=1+1`` becomes ``'=1+1``."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
+
+
+def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, lang: str = "en") -> str:
+    if fmt == Format.json:
+        return to_json(list(rows))
+    if fmt == Format.csv:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([safe_csv_cell(cell(row.get(c))) for c in columns])
+        return out.getvalue()
+    return table(
+        [[cell(row.get(c)) for c in columns] for row in rows],
+        [heading(c, lang) for c in columns],
+        fmt,
+    )
+
+
+def table(body: list[list[str]], headers: Sequence[str], fmt: Format = Format.table) -> str:
+    from tabulate import tabulate  # imported here: most commands never draw a table
+
+    style = "pipe" if fmt == Format.md else "simple"
+    if fmt == Format.md:
+        body = [[c.replace("|", "\\|").replace("\n", " ") for c in row] for row in body]
+    return tabulate(body, headers=list(headers), tablefmt=style, disable_numparse=True) + "\n"

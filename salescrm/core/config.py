@@ -1,0 +1,283 @@
+"""The team's rules (salescrm.yaml) as one ``Config``, built from a plain dict.
+
+Every number a rule uses is read from here; the defaults below are the only
+place they are written down (``salescrm init`` writes the same values out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from salescrm.core.errors import NotFoundError, Problem
+from salescrm.core.labels import DEPARTMENTS, ROLES, STAGES, TIERS
+from salescrm.core.model import Member
+from salescrm.core.schema import Reader
+
+DEFAULT_INDUSTRIES = [
+    "IT服务",
+    "制造业",
+    "金融",
+    "教育",
+    "医疗",
+    "零售",
+    "政府",
+    "房地产",
+    "能源",
+    "物流",
+    "其他",
+]
+DEFAULT_SOURCES = ["行业展会", "线上推广", "客户转介绍", "电话营销", "官网咨询", "其他"]
+DEFAULT_LOSS_REASONS = ["价格过高", "选择竞品", "需求取消", "预算不足", "联系中断"]
+DEFAULT_VAGUE_PHRASES = [
+    "客户有意向",
+    "有意向",
+    "再联系",
+    "感觉不错",
+    "还行",
+    "待跟进",
+    "interested",
+    "will call back",
+]
+
+
+@dataclass(frozen=True)
+class TierRule:
+    name: str
+    threshold: Decimal  # trailing-12-month won amount at which a customer reaches this tier
+    cadence_days: int  # follow up at least this often
+    birthday_care: bool = False  # remind of contacts' birthdays
+
+
+@dataclass(frozen=True)
+class StageRule:
+    name: str
+    probability: Decimal  # default win probability, percent
+    requires: tuple[str, ...] = ()  # what must be present before the stage can be left
+    stale_days: int | None = None  # an open deal untouched this long is stale
+
+
+DEFAULT_TIERS = {
+    "VIP": TierRule("VIP", Decimal(500_000), 7, birthday_care=True),
+    "A": TierRule("A", Decimal(100_000), 14),
+    "B": TierRule("B", Decimal(10_000), 30),
+    "C": TierRule("C", Decimal(0), 90),
+}
+DEFAULT_STAGES = {
+    "lead": StageRule("lead", Decimal(10), (), 30),
+    "needs_analysis": StageRule("needs_analysis", Decimal(25), ("needs_report",), 30),
+    "proposal": StageRule("proposal", Decimal(50), ("proposal",), 21),
+    "negotiation": StageRule("negotiation", Decimal(75), ("decision_makers", "competitors"), 14),
+    "won": StageRule("won", Decimal(100)),
+    "lost": StageRule("lost", Decimal(0)),
+}
+DEFAULT_ARTEFACTS = {"needs_report": "客户需求调研报告", "proposal": "解决方案建议书"}
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str | None = None
+    port: int = 25
+    starttls: bool = False
+    user: str | None = None
+    password_env: str | None = None  # the password itself never lives in a file git shares
+    sender: str | None = None
+
+
+@dataclass
+class Config:
+    team: str = "销售团队"
+    currency: str = "CNY"
+    locale: str = "zh_CN"
+    members: list[Member] = field(default_factory=list)
+    industries: list[str] = field(default_factory=lambda: list(DEFAULT_INDUSTRIES))
+    sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))
+    tiers: dict[str, TierRule] = field(default_factory=lambda: dict(DEFAULT_TIERS))
+    stages: dict[str, StageRule] = field(default_factory=lambda: dict(DEFAULT_STAGES))
+    artefacts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ARTEFACTS))
+    loss_reasons: list[str] = field(default_factory=lambda: list(DEFAULT_LOSS_REASONS))
+    vague_phrases: list[str] = field(default_factory=lambda: list(DEFAULT_VAGUE_PHRASES))
+    min_note_length: int = 10
+    strict_notes: bool = False
+    birthday_days: int = 7
+    escalate_after_days: int = 3
+    tier_review_days: int = 7
+    mail: MailSettings = field(default_factory=MailSettings)
+    attachment_max_mb: int = 20
+    autocommit: bool = True
+    lock_timeout: int = 10
+    targets: dict[str, Any] = field(default_factory=dict)  # read by salescrm.core.targets
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return "zh" if self.locale.lower().startswith("zh") else "en"
+
+    def member(self, member_id: str) -> Member:
+        for member in self.members:
+            if member.id == member_id:
+                return member
+        known = ", ".join(m.id for m in self.members) or "none yet"
+        raise NotFoundError(
+            f"no such member {member_id!r}",
+            hint=f"members: {known}; add one with: salescrm member add ID --name NAME",
+        )
+
+    def member_ids(self) -> set[str]:
+        return {m.id for m in self.members}
+
+    def tier_rule(self, tier: str) -> TierRule:
+        return self.tiers.get(tier, self.tiers[min(self.tiers, key=lambda t: self.tiers[t].threshold)])
+
+    def stage_probability(self, stage: str) -> Decimal:
+        rule = self.stages.get(stage)
+        return rule.probability if rule else Decimal(0)
+
+
+_TOP_KEYS = {
+    "format", "team", "currency", "locale", "members", "industries", "sources", "tiers", "stages",
+    "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
+    "targets", "filters",
+}  # fmt: skip
+
+
+def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, list[Problem]]:
+    """The Config of ``data`` (defaults for what is missing) and every problem found."""
+    r = Reader(file)
+    d = r.mapping(data if data is not None else {}, "a mapping of settings")
+    r.unknown_keys(d, _TOP_KEYS)
+    notes = _section(r, d, "notes")
+    reminders = _section(r, d, "reminders")
+    defaults = Config()
+    config = Config(
+        team=r.text(d, "team") or defaults.team,
+        currency=r.text(d, "currency") or defaults.currency,
+        locale=r.text(d, "locale") or defaults.locale,
+        members=r.items(d, "members", lambda m: _member(r, m)),
+        industries=r.texts(d, "industries") or defaults.industries,
+        sources=r.texts(d, "sources") or defaults.sources,
+        tiers=_tiers(r, d) or defaults.tiers,
+        stages=_stages(r, d),
+        artefacts={str(k): str(v) for k, v in _section(r, d, "artefacts").items()} or defaults.artefacts,
+        loss_reasons=r.texts(d, "loss_reasons") or defaults.loss_reasons,
+        vague_phrases=_with(r, "notes", lambda: r.texts(notes, "vague_phrases")) or defaults.vague_phrases,
+        min_note_length=_with(r, "notes", lambda: r.whole(notes, "min_length", defaults.min_note_length)),
+        strict_notes=_with(r, "notes", lambda: r.flag(notes, "strict")),
+        birthday_days=_with(r, "reminders", lambda: r.whole(reminders, "birthday_days", 7)),
+        escalate_after_days=_with(r, "reminders", lambda: r.whole(reminders, "escalate_after_days", 3)),
+        tier_review_days=_with(r, "reminders", lambda: r.whole(reminders, "tier_review_days", 7)),
+        mail=_mail(r, _section(r, d, "mail")),
+        attachment_max_mb=_with(
+            r, "attachments", lambda: r.whole(_section(r, d, "attachments"), "max_mb", 20)
+        ),
+        autocommit=_with(r, "git", lambda: _flag_default(r, _section(r, d, "git"), "autocommit", True)),
+        lock_timeout=r.whole(d, "lock_timeout", defaults.lock_timeout),
+        targets=_section(r, d, "targets"),
+        filters={str(k): str(v) for k, v in _section(r, d, "filters").items()},
+    )
+    _check_members(r, config)
+    return config, r.problems
+
+
+def _with(r: Reader, key: str, read: Any) -> Any:
+    with r.at(key):
+        return read()
+
+
+def _section(r: Reader, d: dict[str, Any], key: str) -> dict[str, Any]:
+    value = d.get(key)
+    if value is None:
+        return {}
+    with r.at(key):
+        return r.mapping(value)
+
+
+def _flag_default(r: Reader, d: dict[str, Any], key: str, default: bool) -> bool:
+    return r.flag(d, key) if key in d else default
+
+
+def _member(r: Reader, d: dict[str, Any]) -> Member:
+    r.unknown_keys(d, {"id", "name", "email", "dept", "role", "manager"})
+    return Member(
+        id=r.required_text(d, "id"),
+        name=r.required_text(d, "name"),
+        email=r.text(d, "email"),
+        dept=_choice(r, d, "dept", DEPARTMENTS.keys, "sales"),
+        role=_choice(r, d, "role", ROLES.keys, "rep"),
+        manager=r.text(d, "manager"),
+    )
+
+
+def _choice(r: Reader, d: dict[str, Any], key: str, allowed: list[str], default: str) -> str:
+    value = r.text(d, key) or default
+    if value not in allowed:
+        r.problem(f"unknown value {value!r}; one of: {', '.join(allowed)}", key)
+        return default
+    return value
+
+
+def _check_members(r: Reader, config: Config) -> None:
+    seen: set[str] = set()
+    ids = config.member_ids()
+    for index, member in enumerate(config.members):
+        with r.at("members"), r.at(index):
+            if member.id in seen:
+                r.problem(f"member id {member.id!r} is used twice", "id")
+            seen.add(member.id)
+            if member.manager and member.manager not in ids:
+                r.problem(f"manager {member.manager!r} is not a member", "manager")
+
+
+def _tiers(r: Reader, d: dict[str, Any]) -> dict[str, TierRule]:
+    section = _section(r, d, "tiers")
+    tiers: dict[str, TierRule] = {}
+    with r.at("tiers"):
+        for name, raw in section.items():
+            if name not in TIERS.keys:
+                r.problem(f"unknown tier {name!r}; one of: {', '.join(TIERS.keys)}", str(name))
+                continue
+            with r.at(str(name)):
+                rule = r.mapping(raw)
+                default = DEFAULT_TIERS[name]
+                tiers[name] = TierRule(
+                    name,
+                    r.amount(rule, "threshold") if "threshold" in rule else default.threshold,  # type: ignore[arg-type]
+                    r.whole(rule, "cadence_days", default.cadence_days),
+                    _flag_default(r, rule, "birthday_care", default.birthday_care),
+                )
+    # Highest threshold first: the order the tier review tries them in.
+    return dict(sorted(tiers.items(), key=lambda item: item[1].threshold or 0, reverse=True))
+
+
+def _stages(r: Reader, d: dict[str, Any]) -> dict[str, StageRule]:
+    stages = dict(DEFAULT_STAGES)
+    with r.at("stages"):
+        for name, raw in _section(r, d, "stages").items():
+            if name not in STAGES.keys:
+                r.problem(f"unknown stage {name!r}; one of: {', '.join(STAGES.keys)}", str(name))
+                continue
+            with r.at(str(name)):
+                rule = r.mapping(raw)
+                default = DEFAULT_STAGES[name]
+                probability = r.amount(rule, "probability")
+                stale = rule.get("stale_days", default.stale_days)
+                stages[name] = StageRule(
+                    name,
+                    default.probability if probability is None else probability,
+                    tuple(r.texts(rule, "requires")) if "requires" in rule else default.requires,
+                    r.whole(rule, "stale_days", 0) if stale is not None else None,
+                )
+    return stages
+
+
+def _mail(r: Reader, d: dict[str, Any]) -> MailSettings:
+    with r.at("mail"):
+        return MailSettings(
+            host=r.text(d, "host"),
+            port=r.whole(d, "port", 25),
+            starttls=r.flag(d, "starttls"),
+            user=r.text(d, "user"),
+            password_env=r.text(d, "password_env"),
+            sender=r.text(d, "sender"),
+        )

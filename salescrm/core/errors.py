@@ -1,0 +1,67 @@
+"""Every error salescrm reports, each with the exit code of DESIGN §3.
+
+Nothing below ``salescrm.cli`` prints or exits: it raises one of these and the
+single handler in ``cli.main`` prints ``error: …`` / ``hint: …`` and exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CrmError(Exception):
+    """Base class: a message for the user, an optional hint, an exit code."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(CrmError):
+    """Bad usage or bad input: a missing field, a bad date, a gate not met."""
+
+    exit_code = 2
+
+
+class NotFoundError(CrmError):
+    """No such customer, opportunity, task or member."""
+
+    exit_code = 3
+
+
+class ConflictError(CrmError):
+    """Locked by another writer, an ID taken, a duplicate, a merge needing a person."""
+
+    exit_code = 4
+
+
+class DamagedError(CrmError):
+    """A data file is damaged: bad YAML, conflict markers, schema violation."""
+
+    exit_code = 5
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of a validation: where it is and what is wrong.
+
+    ``keys`` is the path inside the document (``("followups", 3, "via")``) so the
+    store can turn it into a line number without the core knowing about files.
+    """
+
+    file: str
+    message: str
+    line: int | None = None
+    keys: tuple[str | int, ...] = ()
+    severity: str = "error"  # error | warning: a warning leaves the record usable
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"

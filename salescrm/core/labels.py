@@ -1,0 +1,132 @@
+"""The fixed vocabularies (tiers, stages, channels, …): English keys, Chinese labels.
+
+Files store the English key; the command line accepts either, and ``--lang zh``
+shows the Chinese label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from salescrm.core.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """One closed list of keys with their Chinese labels and accepted aliases."""
+
+    kind: str
+    zh: dict[str, str]
+    aliases: dict[str, str]
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.zh)
+
+    def parse(self, text: str) -> str:
+        """Key for ``text`` (key, Chinese label or alias, case-insensitive)."""
+        wanted = text.strip()
+        lowered = wanted.lower()
+        for key, label in self.zh.items():
+            if lowered == key.lower() or wanted == label:
+                return key
+        if lowered in self.aliases:
+            return self.aliases[lowered]
+        choices = ", ".join(f"{key} ({label})" for key, label in self.zh.items())
+        raise UsageError(f"unknown {self.kind} {text!r}", hint=f"choose one of: {choices}")
+
+    def label(self, key: str, lang: str = "en") -> str:
+        if lang == "zh":
+            return self.zh.get(key, key)
+        return key
+
+
+TIERS = Vocabulary("tier", {"VIP": "VIP", "A": "A", "B": "B", "C": "C"}, {})
+
+STAGES = Vocabulary(
+    "stage",
+    {
+        "lead": "线索",
+        "needs_analysis": "需求分析",
+        "proposal": "方案制定",
+        "negotiation": "商务谈判",
+        "won": "成交",
+        "lost": "失败",
+    },
+    {"needs-analysis": "needs_analysis", "needs": "needs_analysis", "赢单": "won", "输单": "lost"},
+)
+OPEN_STAGES = ("lead", "needs_analysis", "proposal", "negotiation")
+CLOSED_STAGES = ("won", "lost")
+
+CHANNELS = Vocabulary(
+    "channel",
+    {"phone": "电话", "visit": "拜访", "email": "邮件", "meeting": "线上会议", "other": "其他"},
+    {
+        "call": "phone",
+        "tel": "phone",
+        "online": "meeting",
+        "online-meeting": "meeting",
+        "video": "meeting",
+        "微信": "other",
+        "wechat": "other",
+        "上门拜访": "visit",
+        "电子邮件": "email",
+        "会议": "meeting",
+    },
+)
+
+DEPARTMENTS = Vocabulary(
+    "department",
+    {"sales": "销售", "marketing": "市场部", "after-sales": "售后", "management": "管理层"},
+    {
+        "市场": "marketing",
+        "销售部": "sales",
+        "售后部": "after-sales",
+        "管理": "management",
+        "after_sales": "after-sales",
+        "aftersales": "after-sales",
+        "service": "after-sales",
+    },
+)
+
+ROLES = Vocabulary("role", {"rep": "销售代表", "manager": "经理"}, {"销售": "rep", "销售经理": "manager"})
+
+SIZES = Vocabulary(
+    "size",
+    {"small": "小型", "medium": "中型", "large": "大型", "enterprise": "集团"},
+    {"小": "small", "中": "medium", "大": "large", "大型企业": "enterprise"},
+)
+
+TASK_STATUSES = Vocabulary(
+    "task status",
+    {"open": "待办", "done": "已完成", "cancelled": "已取消"},
+    {"canceled": "cancelled"},
+)
+
+# Column headings of listings and reports, for --lang zh.
+HEADINGS_ZH: dict[str, str] = {
+    "id": "编号",
+    "name": "名称",
+    "customer": "客户",
+    "industry": "行业",
+    "tier": "等级",
+    "owner": "负责人",
+    "source": "来源",
+    "tags": "标签",
+    "contact": "联系人",
+    "phone": "电话",
+    "email": "邮箱",
+    "created": "创建日期",
+    "needs": "需求",
+    "dept": "部门",
+    "role": "角色",
+    "manager": "上级",
+    "archived": "已归档",
+    "last_contact": "最近联系",
+    "next_due": "下次跟进",
+    "size": "规模",
+}
+
+
+def heading(column: str, lang: str) -> str:
+    return HEADINGS_ZH.get(column, column) if lang == "zh" else column

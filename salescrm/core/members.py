@@ -1,0 +1,46 @@
+"""Rules for team members."""
+
+from __future__ import annotations
+
+import re
+
+from salescrm.core.config import Config
+from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.labels import DEPARTMENTS, ROLES
+from salescrm.core.model import Member
+from salescrm.core.parse import parse_email, parse_text
+
+MEMBER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+
+
+def new_member(
+    member_id: str,
+    name: str | None,
+    email: str | None,
+    dept: str,
+    role: str,
+    manager: str | None,
+    config: Config,
+) -> Member:
+    if not MEMBER_ID.match(member_id):
+        raise UsageError(
+            f"bad member id {member_id!r}",
+            hint="lower-case letters, digits, '.', '_' and '-', e.g. zhang.wei",
+        )
+    if member_id in config.member_ids():
+        raise ConflictError(f"member {member_id!r} exists already")
+    if not name:
+        raise UsageError("missing required field: --name")
+    member = Member(
+        id=member_id,
+        name=parse_text(name, "name", 100),
+        email=parse_email(email) if email else None,
+        dept=DEPARTMENTS.parse(dept),
+        role=ROLES.parse(role),
+        manager=config.member(manager).id if manager else None,
+    )
+    if member.email and any(
+        m.email and m.email.casefold() == member.email.casefold() for m in config.members
+    ):
+        raise ConflictError(f"another member has the e-mail {member.email}")
+    return member

@@ -1,0 +1,159 @@
+"""The records of a customer file (DESIGN §2.1) as plain dataclasses.
+
+They hold values only; rules live in their own modules (stages, tiers, …) and
+the YAML mapping lives in ``salescrm.store.yamlio``. Optional values are
+``None`` or empty, never absent, so code reads them without guards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from salescrm.core.parse import When
+
+
+@dataclass
+class Contact:
+    name: str
+    title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    birthday: str | None = None  # "MM-DD" or "YYYY-MM-DD"
+    primary: bool = False
+
+
+@dataclass
+class TierChange:
+    at: date
+    from_tier: str
+    to_tier: str
+    reason: str
+
+
+@dataclass
+class Task:
+    """A planned follow-up."""
+
+    id: str
+    due: When
+    via: str
+    focus: str
+    goal: str
+    owner: str
+    status: str = "open"  # open | done | cancelled
+    created: When | None = None
+    closed: When | None = None
+    note: str | None = None
+
+
+@dataclass
+class FollowUp:
+    """What happened at a contact with the customer."""
+
+    id: str
+    at: When
+    via: str
+    by: str
+    content: str
+    attachments: list[str] = field(default_factory=list)
+    next: date | None = None
+    task: str | None = None
+
+
+@dataclass
+class StageMove:
+    stage: str
+    at: date
+    by: str
+    note: str | None = None
+
+
+@dataclass
+class Negotiation:
+    decision_makers: list[str] = field(default_factory=list)
+    competitors: list[str] = field(default_factory=list)
+    obstacles: list[str] = field(default_factory=list)
+    solutions: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.decision_makers or self.competitors or self.obstacles or self.solutions)
+
+
+@dataclass
+class Contract:
+    number: str
+    amount: Decimal
+    payment_terms: str
+    signed: date
+
+
+@dataclass
+class Opportunity:
+    id: str
+    name: str
+    amount: Decimal
+    close: date
+    owner: str
+    stage: str = "lead"
+    created: date | None = None
+    probability: Decimal | None = None  # percent; None: the stage's default
+    stage_history: list[StageMove] = field(default_factory=list)
+    artefacts: dict[str, str] = field(default_factory=dict)
+    negotiation: Negotiation = field(default_factory=Negotiation)
+    contract: Contract | None = None
+    lost_reason: str | None = None
+    lost_note: str | None = None
+
+
+@dataclass
+class Feedback:
+    id: str
+    at: When
+    by: str
+    dept: str
+    content: str
+    attachments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Customer:
+    id: str
+    name: str
+    source: str
+    needs: str
+    owner: str
+    created: date
+    tier: str = "C"
+    tier_pinned: bool = False
+    industry: str | None = None
+    size: str | None = None
+    tags: list[str] = field(default_factory=list)
+    first_contact: date | None = None
+    archived: bool = False
+    contacts: list[Contact] = field(default_factory=list)
+    tier_history: list[TierChange] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
+    opportunities: list[Opportunity] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)
+    # Keys this version does not know, kept so that a newer teammate's data survives.
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def primary_contact(self) -> Contact | None:
+        for contact in self.contacts:
+            if contact.primary:
+                return contact
+        return self.contacts[0] if self.contacts else None
+
+
+@dataclass
+class Member:
+    id: str
+    name: str
+    email: str | None = None
+    dept: str = "sales"
+    role: str = "rep"
+    manager: str | None = None

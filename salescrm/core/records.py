@@ -1,0 +1,293 @@
+"""Customer ⇄ plain data (the dicts and lists YAML reads and writes).
+
+Output is normalised so that ``git diff`` shows only real changes: a fixed key
+order, sorted unique tags, optional values left out, amounts as exact decimals.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from salescrm.core.errors import Problem
+from salescrm.core.model import (
+    Contact,
+    Contract,
+    Customer,
+    Feedback,
+    FollowUp,
+    Negotiation,
+    Opportunity,
+    StageMove,
+    Task,
+    TierChange,
+)
+from salescrm.core.parse import format_when
+from salescrm.core.schema import Reader
+
+FORMAT = 1
+CUSTOMER_KEYS = [
+    "id",
+    "name",
+    "industry",
+    "size",
+    "source",
+    "tags",
+    "tier",
+    "tier_pinned",
+    "owner",
+    "created",
+    "first_contact",
+    "needs",
+    "archived",
+    "contacts",
+    "tier_history",
+    "tasks",
+    "followups",
+    "opportunities",
+    "feedback",
+]
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def customer_from_data(data: Any, file: str) -> tuple[Customer | None, list[Problem]]:
+    """The customer in ``data``, or None when an error makes it unusable; all problems."""
+    reader = Reader(file)
+    document = reader.mapping(data, "a customer mapping")
+    if not document:
+        return None, reader.problems
+    customer = _customer(reader, document)
+    return (None if reader.errors else customer), reader.problems
+
+
+def _customer(r: Reader, d: dict[str, Any]) -> Customer:
+    return Customer(
+        id=r.required_text(d, "id"),
+        name=r.required_text(d, "name"),
+        source=r.required_text(d, "source"),
+        needs=r.required_text(d, "needs"),
+        owner=r.required_text(d, "owner"),
+        created=r.day(d, "created", required=True) or date.min,
+        tier=r.text(d, "tier") or "C",
+        tier_pinned=r.flag(d, "tier_pinned"),
+        industry=r.text(d, "industry"),
+        size=r.text(d, "size"),
+        tags=r.texts(d, "tags"),
+        first_contact=r.day(d, "first_contact"),
+        archived=r.flag(d, "archived"),
+        contacts=r.items(d, "contacts", lambda c: _contact(r, c)),
+        tier_history=r.items(d, "tier_history", lambda c: _tier_change(r, c)),
+        tasks=r.items(d, "tasks", lambda t: _task(r, t)),
+        followups=r.items(d, "followups", lambda f: _followup(r, f)),
+        opportunities=r.items(d, "opportunities", lambda o: _opportunity(r, o)),
+        feedback=r.items(d, "feedback", lambda b: _feedback(r, b)),
+        extra=r.unknown_keys(d, set(CUSTOMER_KEYS)),
+    )
+
+
+def _contact(r: Reader, d: dict[str, Any]) -> Contact:
+    r.unknown_keys(d, {"name", "title", "phone", "email", "birthday", "primary"})
+    return Contact(
+        name=r.required_text(d, "name"),
+        title=r.text(d, "title"),
+        phone=r.text(d, "phone"),
+        email=r.text(d, "email"),
+        birthday=r.text(d, "birthday"),
+        primary=r.flag(d, "primary"),
+    )
+
+
+def _tier_change(r: Reader, d: dict[str, Any]) -> TierChange:
+    return TierChange(
+        at=r.day(d, "at", required=True) or date.min,
+        from_tier=r.required_text(d, "from"),
+        to_tier=r.required_text(d, "to"),
+        reason=r.text(d, "reason") or "",
+    )
+
+
+def _task(r: Reader, d: dict[str, Any]) -> Task:
+    r.unknown_keys(d, {"id", "due", "via", "focus", "goal", "owner", "status", "created", "closed", "note"})
+    return Task(
+        id=r.required_text(d, "id"),
+        due=r.when(d, "due", required=True) or date.min,
+        via=r.required_text(d, "via"),
+        focus=r.text(d, "focus") or "",
+        goal=r.text(d, "goal") or "",
+        owner=r.required_text(d, "owner"),
+        status=r.text(d, "status") or "open",
+        created=r.when(d, "created"),
+        closed=r.when(d, "closed"),
+        note=r.text(d, "note"),
+    )
+
+
+def _followup(r: Reader, d: dict[str, Any]) -> FollowUp:
+    r.unknown_keys(d, {"id", "at", "via", "by", "content", "attachments", "next", "task"})
+    return FollowUp(
+        id=r.required_text(d, "id"),
+        at=r.when(d, "at", required=True) or date.min,
+        via=r.required_text(d, "via"),
+        by=r.required_text(d, "by"),
+        content=r.required_text(d, "content"),
+        attachments=r.texts(d, "attachments"),
+        next=r.day(d, "next"),
+        task=r.text(d, "task"),
+    )
+
+
+def _opportunity(r: Reader, d: dict[str, Any]) -> Opportunity:
+    r.unknown_keys(d, set(_OPPORTUNITY_KEYS))
+    with r.at("negotiation"):
+        talks = r.mapping(d.get("negotiation") or {})
+        negotiation = Negotiation(
+            decision_makers=r.texts(talks, "decision_makers"),
+            competitors=r.texts(talks, "competitors"),
+            obstacles=r.texts(talks, "obstacles"),
+            solutions=r.texts(talks, "solutions"),
+        )
+    contract = None
+    if d.get("contract") is not None:
+        with r.at("contract"):
+            c = r.mapping(d["contract"])
+            contract = Contract(
+                number=r.required_text(c, "number"),
+                amount=r.amount(c, "amount", required=True) or Decimal(0),
+                payment_terms=r.text(c, "payment_terms") or "",
+                signed=r.day(c, "signed", required=True) or date.min,
+            )
+    with r.at("artefacts"):
+        artefacts = {str(k): str(v) for k, v in r.mapping(d.get("artefacts") or {}).items()}
+    return Opportunity(
+        id=r.required_text(d, "id"),
+        name=r.required_text(d, "name"),
+        amount=r.amount(d, "amount", required=True) or Decimal(0),
+        close=r.day(d, "close", required=True) or date.min,
+        owner=r.required_text(d, "owner"),
+        stage=r.text(d, "stage") or "lead",
+        created=r.day(d, "created"),
+        probability=r.amount(d, "probability"),
+        stage_history=r.items(d, "stage_history", lambda m: _stage_move(r, m)),
+        artefacts=artefacts,
+        negotiation=negotiation,
+        contract=contract,
+        lost_reason=r.text(d, "lost_reason"),
+        lost_note=r.text(d, "lost_note"),
+    )
+
+
+_OPPORTUNITY_KEYS = [
+    "id",
+    "name",
+    "amount",
+    "close",
+    "owner",
+    "stage",
+    "created",
+    "probability",
+    "stage_history",
+    "artefacts",
+    "negotiation",
+    "contract",
+    "lost_reason",
+    "lost_note",
+]
+
+
+def _stage_move(r: Reader, d: dict[str, Any]) -> StageMove:
+    return StageMove(
+        stage=r.required_text(d, "stage"),
+        at=r.day(d, "at", required=True) or date.min,
+        by=r.required_text(d, "by"),
+        note=r.text(d, "note"),
+    )
+
+
+def _feedback(r: Reader, d: dict[str, Any]) -> Feedback:
+    return Feedback(
+        id=r.required_text(d, "id"),
+        at=r.when(d, "at", required=True) or date.min,
+        by=r.required_text(d, "by"),
+        dept=r.text(d, "dept") or "",
+        content=r.required_text(d, "content"),
+        attachments=r.texts(d, "attachments"),
+    )
+
+
+# -- writing -------------------------------------------------------------------
+
+
+def customer_to_data(customer: Customer) -> dict[str, Any]:
+    """Plain data for ``customer`` in the fixed key order of the file format."""
+    c = customer
+    data: dict[str, Any] = {
+        "id": c.id,
+        "name": c.name,
+        "industry": c.industry,
+        "size": c.size,
+        "source": c.source,
+        "tags": sorted(set(c.tags)),
+        "tier": c.tier,
+        "tier_pinned": c.tier_pinned,
+        "owner": c.owner,
+        "created": c.created,
+        "first_contact": c.first_contact,
+        "needs": c.needs,
+        "archived": c.archived or None,
+        "contacts": [_compact(vars(contact)) for contact in c.contacts],
+        "tier_history": [
+            {"at": t.at, "from": t.from_tier, "to": t.to_tier, "reason": t.reason} for t in c.tier_history
+        ],
+        "tasks": [_task_data(t) for t in c.tasks],
+        "followups": [_followup_data(f) for f in c.followups],
+        "opportunities": [_opportunity_data(o) for o in c.opportunities],
+        "feedback": [_compact({**vars(b), "at": format_when(b.at)}) for b in c.feedback],
+    }
+    data = {k: v for k, v in data.items() if v is not None}
+    data.update(c.extra)
+    return data
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    """Leave out what is not there: None, False, empty lists and mappings."""
+    return {k: v for k, v in data.items() if v is not None and v is not False and v != [] and v != {}}
+
+
+def _task_data(t: Task) -> dict[str, Any]:
+    return _compact(
+        {
+            **vars(t),
+            "due": format_when(t.due),
+            "created": format_when(t.created) if t.created else None,
+            "closed": format_when(t.closed) if t.closed else None,
+        }
+    )
+
+
+def _followup_data(f: FollowUp) -> dict[str, Any]:
+    return _compact({**vars(f), "at": format_when(f.at)})
+
+
+def _opportunity_data(o: Opportunity) -> dict[str, Any]:
+    talks = _compact(vars(o.negotiation))
+    return _compact(
+        {
+            "id": o.id,
+            "name": o.name,
+            "amount": o.amount,
+            "close": o.close,
+            "owner": o.owner,
+            "stage": o.stage,
+            "created": o.created,
+            "probability": o.probability,
+            "stage_history": [_compact(vars(m)) for m in o.stage_history],
+            "artefacts": dict(sorted(o.artefacts.items())),
+            "negotiation": talks,
+            "contract": vars(o.contract) if o.contract else None,
+            "lost_reason": o.lost_reason,
+            "lost_note": o.lost_note,
+        }
+    )

@@ -1,0 +1,177 @@
+"""Rules a customer must keep beyond its types: ``validate_*(…) -> list[Problem]``.
+
+Nothing here raises; ``salescrm check`` prints every problem, and writes refuse a
+customer with errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from salescrm.core.config import Config
+from salescrm.core.errors import Problem
+from salescrm.core.ids import is_customer_id
+from salescrm.core.labels import (
+    CHANNELS,
+    CLOSED_STAGES,
+    DEPARTMENTS,
+    SIZES,
+    STAGES,
+    TASK_STATUSES,
+    TIERS,
+)
+from salescrm.core.model import Customer, Opportunity
+from salescrm.core.parse import parse_birthday
+
+Keys = tuple[str | int, ...]
+
+
+class _Findings:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, keys: Keys, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.file, message, keys=keys, severity=severity))
+
+    def one_of(self, keys: Keys, value: str | None, allowed: Iterable[str], what: str) -> None:
+        allowed = list(allowed)
+        if value is not None and value not in allowed:
+            self.add(keys, f"unknown {what} {value!r}; one of: {', '.join(allowed)}")
+
+
+def validate_customer(customer: Customer, config: Config, file: str) -> list[Problem]:
+    """Every rule ``customer`` breaks, as problems of ``file``."""
+    found = _Findings(file)
+    c = customer
+    if not is_customer_id(c.id):
+        found.add(("id",), f"bad customer number {c.id!r}")
+    found.one_of(("tier",), c.tier, TIERS.keys, "tier")
+    found.one_of(("size",), c.size, SIZES.keys, "size")
+    found.one_of(("industry",), c.industry, config.industries, "industry")
+    _member(found, config, ("owner",), c.owner)
+    _contacts(found, c)
+    _unique(found, "tasks", [t.id for t in c.tasks])
+    _unique(found, "followups", [f.id for f in c.followups])
+    _unique(found, "opportunities", [o.id for o in c.opportunities])
+    _unique(found, "feedback", [b.id for b in c.feedback])
+    for i, task in enumerate(c.tasks):
+        found.one_of(("tasks", i, "via"), task.via, CHANNELS.keys, "channel")
+        found.one_of(("tasks", i, "status"), task.status, TASK_STATUSES.keys, "task status")
+        _member(found, config, ("tasks", i, "owner"), task.owner)
+    task_ids = {t.id for t in c.tasks}
+    for i, followup in enumerate(c.followups):
+        found.one_of(("followups", i, "via"), followup.via, CHANNELS.keys, "channel")
+        if followup.task and followup.task not in task_ids:
+            found.add(("followups", i, "task"), f"names task {followup.task!r}, which this customer lacks")
+        _attachments(found, c.id, ("followups", i, "attachments"), followup.attachments)
+    for i, opportunity in enumerate(c.opportunities):
+        _opportunity(found, config, ("opportunities", i), opportunity, c.id)
+    for i, item in enumerate(c.feedback):
+        found.one_of(("feedback", i, "dept"), item.dept, DEPARTMENTS.keys, "department")
+        _attachments(found, c.id, ("feedback", i, "attachments"), item.attachments)
+    for i, change in enumerate(c.tier_history):
+        found.one_of(("tier_history", i, "to"), change.to_tier, TIERS.keys, "tier")
+    return found.problems
+
+
+def _member(found: _Findings, config: Config, keys: Keys, member: str | None) -> None:
+    # A member who left the team still owns their history: a warning, not an error.
+    if member and config.members and member not in config.member_ids():
+        found.add(keys, f"{member!r} is not a member of the team", severity="warning")
+
+
+def _contacts(found: _Findings, c: Customer) -> None:
+    if not c.contacts:
+        found.add(("contacts",), "a customer needs at least one contact")
+    for i, contact in enumerate(c.contacts):
+        if not (contact.phone or contact.email):
+            found.add(("contacts", i), f"contact {contact.name!r} has neither phone nor email")
+        if contact.birthday:
+            _check(found, ("contacts", i, "birthday"), parse_birthday, contact.birthday)
+    if sum(1 for contact in c.contacts if contact.primary) > 1:
+        found.add(("contacts",), "more than one contact is marked primary")
+
+
+def _check(found: _Findings, keys: Keys, parse: Callable[[str], Any], value: str) -> None:
+    try:
+        parse(value)
+    except Exception as error:  # a UsageError: the value is bad
+        found.add(keys, str(error))
+
+
+def _unique(found: _Findings, key: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            found.add((key, index, "id"), f"id {item_id!r} is used twice in {key}")
+        seen.add(item_id)
+
+
+def _attachments(found: _Findings, customer_id: str, keys: Keys, paths: list[str]) -> None:
+    for index, path in enumerate(paths):
+        if not is_safe_attachment(customer_id, path):
+            found.add((*keys, index), f"attachment {path!r} is outside attachments/{customer_id}/")
+
+
+def is_safe_attachment(customer_id: str, path: str) -> bool:
+    """Only ``attachments/<customer>/<plain name>``: nothing may point elsewhere."""
+    parts = path.split("/")
+    return (
+        len(parts) == 3
+        and parts[0] == "attachments"
+        and parts[1] == customer_id
+        and parts[2] not in ("", ".", "..")
+        and "\\" not in path
+        and "\x00" not in path
+    )
+
+
+def _opportunity(found: _Findings, config: Config, keys: Keys, o: Opportunity, customer_id: str) -> None:
+    found.one_of((*keys, "stage"), o.stage, STAGES.keys, "stage")
+    _member(found, config, (*keys, "owner"), o.owner)
+    if o.stage == "won" and o.contract is None:
+        found.add((*keys, "contract"), "a won opportunity needs its contract")
+    if o.stage == "lost" and not o.lost_reason:
+        found.add((*keys, "lost_reason"), "a lost opportunity needs its loss reason")
+    if o.stage not in CLOSED_STAGES and o.contract is not None:
+        found.add((*keys, "contract"), f"an opportunity in stage {o.stage!r} has a contract")
+    if o.probability is not None and o.probability > 100:
+        found.add((*keys, "probability"), "probability is a percentage from 0 to 100")
+    for name, path in o.artefacts.items():
+        if not is_safe_attachment(customer_id, path):
+            found.add(
+                (*keys, "artefacts", name),
+                f"artefact {path!r} is outside attachments/{customer_id}/",
+            )
+
+
+def validate_file_name(customer: Customer, stem: str, file: str) -> list[Problem]:
+    if customer.id != stem:
+        return [Problem(file, f"file name {stem!r} differs from its id {customer.id!r}", keys=("id",))]
+    return []
+
+
+def validate_unique_ids(ids_by_file: dict[str, str]) -> list[Problem]:
+    """Two files that claim one customer number."""
+    owners: dict[str, str] = {}
+    problems = []
+    for file, customer_id in sorted(ids_by_file.items()):
+        if customer_id in owners:
+            problems.append(
+                Problem(file, f"id {customer_id!r} is also used by {owners[customer_id]}", keys=("id",))
+            )
+        else:
+            owners[customer_id] = file
+    return problems
+
+
+def contract_numbers(customers: Iterable[Customer]) -> dict[str, str]:
+    """Contract number → reference of the opportunity that holds it."""
+    numbers: dict[str, str] = {}
+    for customer in customers:
+        for o in customer.opportunities:
+            if o.contract:
+                numbers.setdefault(o.contract.number, f"{customer.id}-{o.id}")
+    return numbers

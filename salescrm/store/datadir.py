@@ -1,0 +1,305 @@
+"""The data directory: finding it, creating it, reading and writing its files.
+
+This is the only code that touches the data directory. Writes go through a
+``Transaction``: it takes the lock, collects every change, and only when the
+command has finished without error writes them (atomically) and commits them.
+A failed command therefore changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from salescrm.core.config import Config, config_from_data
+from salescrm.core.errors import ConflictError, DamagedError, NotFoundError, Problem, UsageError
+from salescrm.core.ids import check_customer_id
+from salescrm.core.model import Customer
+from salescrm.core.records import customer_from_data, customer_to_data
+from salescrm.core.validate import validate_customer, validate_file_name
+from salescrm.store import git
+from salescrm.store.atomic import remove_leftovers, write_atomic
+from salescrm.store.lock import locked
+from salescrm.store.yamlio import MAX_FILE_BYTES, dump_text, line_of, load_text
+
+CONFIG_NAME = "salescrm.yaml"
+LOCAL_DIR = ".salescrm"  # git-ignored: the lock and other per-clone state
+GITIGNORE = f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
+GITATTRIBUTES = "customers/*.yaml merge=salescrm\n"
+
+
+def find_data_dir(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Path:
+    """``--data``, else ``$SALESCRM_DATA``, else the nearest ancestor holding
+    salescrm.yaml, else ``./data`` when it holds one (DESIGN §2)."""
+    chosen = explicit or environ.get("SALESCRM_DATA")
+    if chosen:
+        root = Path(chosen).expanduser()
+        if not (root / CONFIG_NAME).is_file():
+            raise NotFoundError(
+                f"no salescrm data directory at {root} (it has no {CONFIG_NAME})",
+                hint=f"create one with: salescrm init {root}",
+            )
+        return root
+    for folder in (cwd, *cwd.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    if (cwd / "data" / CONFIG_NAME).is_file():
+        return cwd / "data"
+    raise NotFoundError(
+        "no salescrm data directory here or above",
+        hint="create one with: salescrm init DIR, or point at one with --data DIR or $SALESCRM_DATA",
+    )
+
+
+def default_config_text(team: str) -> str:
+    import json
+
+    template = resources.files("salescrm.store").joinpath("default_config.yaml").read_text("utf-8")
+    # A JSON string is a valid YAML double-quoted scalar: any team name is safe.
+    return template.replace("__TEAM__", json.dumps(team, ensure_ascii=False))
+
+
+def init_data_dir(root: Path, team: str, use_git: bool) -> None:
+    """Create a new data directory at ``root`` (which may exist but must not hold one)."""
+    if (root / CONFIG_NAME).exists() or (root / "customers").exists():
+        raise ConflictError(f"{root} already holds a salescrm data directory", hint="nothing was changed")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root} exists and is not a folder")
+    if use_git and not git.have_git():
+        raise UsageError("git is not installed", hint="install git, or pass --no-git")
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in ("customers", "attachments"):
+        (root / folder).mkdir()
+        (root / folder / ".gitkeep").write_bytes(b"")
+    write_atomic(root / ".gitignore", GITIGNORE.encode())
+    write_atomic(root / ".gitattributes", GITATTRIBUTES.encode())
+    write_atomic(root / CONFIG_NAME, default_config_text(team).encode())
+    if use_git and not git.is_repository(root):
+        git.init(root)
+        git.commit(root, [root], f"salescrm init: {team}")
+
+
+@dataclass
+class Loaded:
+    """Every usable customer, and every problem met on the way."""
+
+    customers: list[Customer] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class DataDir:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.customers_dir = root / "customers"
+        self.attachments_dir = root / "attachments"
+        self.local_dir = root / LOCAL_DIR
+
+    # -- configuration -----------------------------------------------------------
+    @cached_property
+    def _config_and_problems(self) -> tuple[Config, list[Problem]]:
+        path = self.root / CONFIG_NAME
+        text = _read_text(path, CONFIG_NAME)
+        config, problems = config_from_data(load_text(text, CONFIG_NAME), CONFIG_NAME)
+        return config, _with_lines(problems, text)
+
+    @property
+    def config(self) -> Config:
+        config, problems = self._config_and_problems
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise DamagedError(str(errors[0]), hint="fix salescrm.yaml, then run: salescrm check")
+        return config
+
+    def config_problems(self) -> list[Problem]:
+        try:
+            return self._config_and_problems[1]
+        except DamagedError as error:
+            return [Problem(CONFIG_NAME, error.message.removeprefix(f"{CONFIG_NAME}: "))]
+
+    # -- customers -----------------------------------------------------------------
+    def path_of(self, customer_id: str) -> Path:
+        return self.customers_dir / f"{check_customer_id(customer_id)}.yaml"
+
+    def relative(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+    def customer_files(self) -> list[Path]:
+        if not self.customers_dir.is_dir():
+            return []
+        return sorted(
+            p for p in self.customers_dir.iterdir() if p.suffix == ".yaml" and not p.name.startswith(".")
+        )
+
+    def customer_ids(self) -> list[str]:
+        """Numbers taken, from file names alone (nothing is parsed)."""
+        return [p.stem for p in self.customer_files()]
+
+    def load_file(self, path: Path) -> tuple[Customer | None, list[Problem]]:
+        """The customer in ``path`` (None when damaged) and its problems, with lines."""
+        name = self.relative(path)
+        try:
+            text = _read_text(path, name)
+            data = load_text(text, name)
+        except DamagedError as error:
+            return None, [_problem_of(error.message, name)]
+        customer, problems = customer_from_data(data, name)
+        if customer is not None:
+            problems += validate_file_name(customer, path.stem, name)
+            problems += validate_customer(customer, self.config, name)
+            if any(p.severity == "error" for p in problems):
+                customer = None
+        return customer, _with_lines(problems, text)
+
+    def read_customer(self, customer_id: str) -> Customer:
+        """One customer, for a command that works on it; damaged files are refused."""
+        path = self.path_of(customer_id)
+        if not path.exists():
+            raise NotFoundError(
+                f"no such customer {customer_id}", hint="list them with: salescrm customer list"
+            )
+        customer, problems = self.load_file(path)
+        if customer is None:
+            first = next(p for p in problems if p.severity == "error")
+            raise DamagedError(f"{first}", hint="fix the file (salescrm check lists every problem)")
+        return customer
+
+    def load_all(self) -> Loaded:
+        loaded = Loaded()
+        for path in self.customer_files():
+            customer, problems = self.load_file(path)
+            loaded.problems += problems
+            if customer is not None:
+                loaded.customers.append(customer)
+        return loaded
+
+    # -- writing ---------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, command: str, member: str) -> Iterator[Transaction]:
+        """Lock, collect changes, and on success write and commit them all."""
+        with locked(self.local_dir / "lock", self.config.lock_timeout):
+            remove_leftovers(self.customers_dir)
+            remove_leftovers(self.root)
+            tx = Transaction(self, command, member)
+            yield tx
+            tx.apply()
+
+
+class Transaction:
+    def __init__(self, datadir: DataDir, command: str, member: str) -> None:
+        self.datadir = datadir
+        self.command = command
+        self.member = member
+        self.records: list[str] = []
+        self._files: dict[Path, bytes] = {}
+        self._copies: list[tuple[Path, Path]] = []
+
+    def save(self, customer: Customer, record: str | None = None) -> None:
+        """Queue ``customer`` for writing, after checking it breaks no rule."""
+        name = f"customers/{customer.id}.yaml"
+        errors = [p for p in validate_customer(customer, self.datadir.config, name) if p.severity == "error"]
+        if errors:
+            raise UsageError(errors[0].message)
+        text = dump_text(customer_to_data(customer))
+        self._files[self.datadir.path_of(customer.id)] = text.encode("utf-8")
+        self.records.append(record or customer.id)
+
+    def exists(self, customer_id: str) -> bool:
+        return self.datadir.path_of(customer_id) in self._files or self.datadir.path_of(customer_id).exists()
+
+    def write_config(self, text: str) -> None:
+        """Queue a new salescrm.yaml, refusing one with errors."""
+        config, problems = config_from_data(load_text(text, CONFIG_NAME), CONFIG_NAME)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise UsageError(str(errors[0]))
+        self._files[self.datadir.root / CONFIG_NAME] = text.encode("utf-8")
+        self.datadir.__dict__.pop("_config_and_problems", None)
+
+    def copy_in(self, source: Path, target: Path) -> None:
+        """Queue copying an outside file (an attachment) into the data directory."""
+        self._copies.append((source, target))
+
+    def apply(self) -> None:
+        touched = []
+        for source, target in self._copies:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, source.read_bytes())
+            touched.append(target)
+        for path, data in self._files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+            touched.append(path)
+        self.datadir.__dict__.pop("_config_and_problems", None)
+        root = self.datadir.root
+        if touched and git.is_repository(root) and self.datadir.config.autocommit:
+            git.commit(root, touched, self.message())
+
+    def message(self) -> str:
+        records = ", ".join(dict.fromkeys(self.records))
+        return f"salescrm {self.command}: {records or '-'} (by {self.member})"
+
+
+def edit_config(tx: Transaction, change: Callable[[Any], None]) -> None:
+    """Change salescrm.yaml keeping its comments and layout (ruamel round-trip)."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 10_000
+    path = tx.datadir.root / CONFIG_NAME
+    pending = tx._files.get(path)
+    document = yaml.load(pending.decode() if pending else _read_text(path, CONFIG_NAME))
+    change(document)
+    out = StringIO()
+    yaml.dump(document, out)
+    tx.write_config(out.getvalue())
+
+
+def _read_text(path: Path, name: str) -> str:
+    try:
+        if path.is_symlink():
+            raise DamagedError(f"{name}: is a symbolic link; salescrm does not follow links")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DamagedError(f"{name}: is {size // 1024 // 1024} MB; a salescrm file is at most 5 MB")
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DamagedError(f"{name}: is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except FileNotFoundError:
+        raise NotFoundError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise DamagedError(f"{name}: is a folder, not a file") from None
+    except PermissionError:
+        raise DamagedError(f"{name}: cannot be read (permission denied)") from None
+
+
+def _problem_of(message: str, name: str) -> Problem:
+    """A DamagedError's ``file:line: text`` message as a Problem."""
+    rest = message.removeprefix(name)
+    line = None
+    if rest.startswith(":") and rest[1:].split(":", 1)[0].isdigit():
+        number, rest = rest[1:].split(":", 1)
+        line = int(number)
+        return Problem(name, rest.strip(), line=line)
+    return Problem(name, rest.lstrip(":").strip(), line=line)
+
+
+def _with_lines(problems: list[Problem], text: str) -> list[Problem]:
+    located = []
+    for problem in problems:
+        if problem.line is None and problem.keys:
+            problem = Problem(
+                problem.file,
+                problem.message,
+                line_of(text, problem.keys),
+                problem.keys,
+                problem.severity,
+            )
+        located.append(problem)
+    return located

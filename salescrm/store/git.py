@@ -1,0 +1,72 @@
+"""Git, driven with argument lists (never a shell string)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from salescrm.core.errors import ConflictError, CrmError
+
+# Used only when git has no identity configured, so a fresh machine can still commit.
+_FALLBACK_IDENTITY = {
+    "GIT_AUTHOR_NAME": "salescrm",
+    "GIT_AUTHOR_EMAIL": "salescrm@localhost",
+    "GIT_COMMITTER_NAME": "salescrm",
+    "GIT_COMMITTER_EMAIL": "salescrm@localhost",
+}
+
+
+def have_git() -> bool:
+    return shutil.which("git") is not None
+
+
+def is_repository(root: Path) -> bool:
+    """Whether ``root`` is itself the top of a git work tree (not merely inside one)."""
+    return (root / ".git").exists()
+
+
+def run(root: Path, args: Sequence[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    if not _has_identity(root):
+        env.update({k: v for k, v in _FALLBACK_IDENTITY.items() if k not in os.environ})
+    result = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=False)
+    if check and result.returncode != 0:
+        raise CrmError(f"git {args[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
+    return result
+
+
+def _has_identity(root: Path) -> bool:
+    result = subprocess.run(
+        ["git", "config", "user.email"], cwd=root, capture_output=True, text=True, check=False
+    )
+    return bool(result.stdout.strip())
+
+
+def user_email(root: Path) -> str | None:
+    if not have_git():
+        return None
+    result = subprocess.run(
+        ["git", "config", "user.email"], cwd=root, capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() or None
+
+
+def init(root: Path) -> None:
+    run(root, ["init", "--quiet"])
+
+
+def commit(root: Path, paths: Sequence[Path], message: str) -> None:
+    """Stage ``paths`` (added, changed or removed) and commit them with ``message``."""
+    relative = [str(p.relative_to(root)) for p in paths]
+    run(root, ["add", "--all", "--", *relative])
+    if not run(root, ["diff", "--cached", "--quiet"], check=False).returncode:
+        return  # nothing changed
+    result = run(root, ["commit", "--quiet", "--no-verify", "-m", message], check=False)
+    if result.returncode != 0:
+        raise ConflictError(
+            f"the change is saved but git could not commit it: {result.stderr.strip()}",
+            hint="commit by hand (git commit) or run: salescrm sync",
+        )

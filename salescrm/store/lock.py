@@ -1,0 +1,48 @@
+"""One writer at a time per data directory.
+
+The lock is an ``flock`` on a file that is created once and never replaced or
+deleted, so two writers always lock the same inode. It lives under ``.git/`` or
+the git-ignored ``.salescrm/`` folder, never in a tracked path.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from salescrm.core.errors import ConflictError
+
+
+@contextmanager
+def locked(lock_file: Path, timeout: float) -> Iterator[None]:
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(fd, lock_file, timeout)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, lock_file: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise ConflictError(
+                    f"the data directory is locked by another salescrm command ({lock_file})",
+                    hint=f"wait for it to finish and try again (gave up after {timeout:g}s)",
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)

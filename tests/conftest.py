@@ -1,0 +1,119 @@
+"""Shared fixtures: a fresh data directory per test, and a runner for the CLI.
+
+An autouse fixture points salescrm at temporary homes so no test touches real
+data, the user's cache or their git identity.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from salescrm.cli.main import app
+
+MEMBERS = [
+    [
+        "li.na",
+        "--name",
+        "李娜",
+        "--role",
+        "manager",
+        "--dept",
+        "management",
+        "--email",
+        "li.na@example.com",
+    ],
+    ["zhang.wei", "--name", "张伟", "--manager", "li.na", "--email", "zhang.wei@example.com"],
+    ["wang.fang", "--name", "王芳", "--manager", "li.na"],
+    ["zhao.svc", "--name", "赵强", "--dept", "after-sales"],
+]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("SALESCRM_DATA", "SALESCRM_USER", "EDITOR", "VISUAL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Crm:
+    """Runs ``salescrm`` commands against one data directory."""
+
+    root: Path
+    user: str | None = "zhang.wei"
+
+    def __call__(
+        self, command: str | list[str], user: str | None = "default", input: str | None = None
+    ) -> Result:
+        args = shlex.split(command) if isinstance(command, str) else list(command)
+        acting = self.user if user == "default" else user
+        env = {"SALESCRM_DATA": str(self.root)}
+        if acting:
+            env["SALESCRM_USER"] = acting
+        result = CliRunner().invoke(app, args, env=env, input=input, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    def ok(self, command: str | list[str], **kwargs: object) -> str:
+        result = self(command, **kwargs)  # type: ignore[arg-type]
+        assert result.exit_code == 0, f"{command!r} failed ({result.exit_code}): {result.stderr}"
+        return result.stdout
+
+    def add_customer(self, name: str, *extra: str) -> str:
+        args = ["customer", "add", name, "--source", "2024年春季行业展会", "--contact", "王经理",
+                "--needs", "需要采购50台办公电脑", *extra]  # fmt: skip
+        if "--phone" not in extra and "--email" not in extra:
+            args += ["--phone", f"1380000{abs(hash(name)) % 10000:04d}"]
+        return self.ok(args).strip()
+
+
+@pytest.fixture
+def crm(tmp_path: Path) -> Crm:
+    """A data directory (no git, for speed) with a manager, two reps and after-sales."""
+    runner = Crm(tmp_path / "team")
+    runner.ok(["init", str(runner.root), "--team", "测试团队", "--no-git"], user=None)
+    for member in MEMBERS:
+        runner.ok(["member", "add", *member], user=None)
+    return runner
+
+
+@pytest.fixture
+def git_crm(tmp_path: Path) -> Crm:
+    runner = Crm(tmp_path / "team")
+    runner.ok(["init", str(runner.root), "--team", "测试团队"], user=None)
+    for member in MEMBERS:
+        runner.ok(["member", "add", *member], user=None)
+    return runner
+
+
+def tree_digest(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` (but .git and .salescrm) with its content: compare before/after."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts and ".salescrm" not in p.parts
+    }
+
+
+Digest = Callable[[Path], dict[str, bytes]]
+
+
+@pytest.fixture
+def digest() -> Digest:
+    return tree_digest
