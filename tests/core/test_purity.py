@@ -8,8 +8,26 @@ from pathlib import Path
 import pytest
 
 CORE = Path(__file__).resolve().parent.parent.parent / "salescrm" / "core"
-BANNED_MODULES = {"os", "pathlib", "yaml", "typer", "click", "subprocess", "shutil", "tabulate", "socket", "sys", "time"}
-BANNED_CALLS = {("date", "today"), ("datetime", "now"), ("datetime", "today"), ("datetime", "utcnow"), ("time", "time")}
+BANNED_MODULES = {
+    "os",
+    "pathlib",
+    "yaml",
+    "typer",
+    "click",
+    "subprocess",
+    "shutil",
+    "tabulate",
+    "socket",
+    "sys",
+    "time",
+}
+BANNED_CALLS = {
+    ("date", "today"),
+    ("datetime", "now"),
+    ("datetime", "today"),
+    ("datetime", "utcnow"),
+    ("time", "time"),
+}
 
 
 @pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: p.name)
@@ -26,6 +44,10 @@ def test_core_module_is_pure(path: Path) -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             target = node.func.value
             if isinstance(target, ast.Name):
-                assert (target.id, node.func.attr) not in BANNED_CALLS, f"{path.name}:{node.lineno} reads the clock"
+                assert (target.id, node.func.attr) not in BANNED_CALLS, (
+                    f"{path.name}:{node.lineno} reads the clock"
+                )
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            assert node.func.id not in ("open", "print", "input"), f"{path.name}:{node.lineno} calls {node.func.id}"
+            assert node.func.id not in ("open", "print", "input"), (
+                f"{path.name}:{node.lineno} calls {node.func.id}"
+            )

@@ -13,15 +13,19 @@ from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.store.yamlio import dump_text, load_text
 
 # Text as people type it: CJK, Latin, digits, punctuation, emoji; no control characters.
-TEXT = st.text(
-    alphabet=st.characters(
-        codec="utf-8",
-        exclude_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"),
-        include_characters="某科技有限公司采购需求，。、：；！？（）“”《》—…",
-    ),
-    min_size=1,
-    max_size=40,
-).map(str.strip).filter(bool)
+TEXT = (
+    st.text(
+        alphabet=st.characters(
+            codec="utf-8",
+            exclude_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"),
+            include_characters="某科技有限公司采购需求，。、：；！？（）“”《》—…",
+        ),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 MOMENTS = st.one_of(DAYS, st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)).map(
     lambda d: d.replace(second=0, microsecond=0)
@@ -64,7 +68,11 @@ def customers(draw: st.DrawFn) -> Customer:
         created=draw(DAYS),
         tier=draw(st.sampled_from(["VIP", "A", "B", "C"])),
         tags=sorted(set(draw(st.lists(TEXT, max_size=4)))),
-        contacts=[Contact(draw(TEXT), phone="021-5555-5678", birthday=draw(st.none() | st.just("05-12")), primary=True)],
+        contacts=[
+            Contact(
+                draw(TEXT), phone="021-5555-5678", birthday=draw(st.none() | st.just("05-12")), primary=True
+            )
+        ],
         tasks=tasks,
         followups=followups,
         opportunities=opportunities,
