@@ -71,35 +71,41 @@ def terminal_bars(bars: Sequence[Bar], width: int = 40) -> str:
 # -- SVG -------------------------------------------------------------------------------
 
 
+def _element(name: str, text: str | None = None, **attributes: object) -> str:
+    """One SVG element; attribute names use _ for - (font_size → font-size)."""
+    attrs = " ".join(
+        f'{key.rstrip("_").replace("_", "-")}="{f"{value:.1f}" if isinstance(value, float) else escape(str(value))}"'
+        for key, value in attributes.items()
+    )
+    return f"<{name} {attrs}>{escape(text)}</{name}>" if text is not None else f"<{name} {attrs}/>"
+
+
+def _title(title: str) -> str:
+    return _element("text", title, x=0, y=16, font_weight="bold", font_size=14) if title else ""
+
+
 def svg_bars(bars: Sequence[Bar], title: str = "", width: int = 640, row: int = 28) -> str:
     """A horizontal bar chart; a target, where given, is a dark tick across the bar."""
     label_space = min(max((_display_width(b.label) for b in bars), default=4) * 7 + 16, 220)
     plot = width - label_space - 150
     largest = max((max(float(b.value), float(b.target or 0)) for b in bars), default=0) or 1.0
-    height = row * len(bars) + (30 if title else 8)
     top = 26 if title else 4
-    parts = [_svg_open(width, height, title)]
-    if title:
-        parts.append(f'<text x="0" y="16" font-weight="bold" font-size="14">{escape(title)}</text>')
+    parts = [_svg_open(width, row * len(bars) + top + 4, title), _title(title)]
     for i, bar in enumerate(bars):
         y = top + i * row
         length = float(bar.value) / largest * plot
+        parts.append(
+            _element("text", bar.label, x=label_space - 8, y=y + 17, text_anchor="end", font_size=12)
+        )
         colour = PALETTE[i % len(PALETTE)]
         parts.append(
-            f'<text x="{label_space - 8}" y="{y + 17}" text-anchor="end" font-size="12">{escape(bar.label)}</text>'
-        )
-        parts.append(
-            f'<rect x="{label_space}" y="{y + 4}" width="{length:.1f}" height="{row - 10}" fill="{colour}" rx="2"/>'
+            _element("rect", x=label_space, y=y + 4, width=length, height=row - 10, fill=colour, rx=2)
         )
         if bar.target:
             x = label_space + float(bar.target) / largest * plot
-            parts.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + row - 2}" stroke="#222" stroke-width="2"/>'
-            )
+            parts.append(_element("line", x1=x, x2=x, y1=y, y2=y + row - 2, stroke="#222", stroke_width=2))
         text = _amount(bar.value) + (f"  {bar.note}" if bar.note else "")
-        parts.append(
-            f'<text x="{label_space + length + 6:.1f}" y="{y + 17}" font-size="12">{escape(text)}</text>'
-        )
+        parts.append(_element("text", text, x=label_space + length + 6, y=y + 17, font_size=12))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -108,22 +114,29 @@ def svg_funnel(stages: Sequence[Bar], title: str = "", width: int = 640, row: in
     """A centred funnel: each stage's width is its share of the first stage."""
     first = float(stages[0].value) if stages and float(stages[0].value) else 1.0
     top = 26 if title else 4
-    height = row * len(stages) + top + 4
-    parts = [_svg_open(width, height, title)]
-    if title:
-        parts.append(f'<text x="0" y="16" font-weight="bold" font-size="14">{escape(title)}</text>')
+    parts = [_svg_open(width, row * len(stages) + top + 4, title), _title(title)]
     centre = width / 2
     for i, stage in enumerate(stages):
-        span = max(float(stage.value) / first * (width - 40), 2)
+        span = max(float(stage.value) / first * (width - 40), 2.0)
         y = top + i * row
         colour = PALETTE[i % len(PALETTE)]
         parts.append(
-            f'<rect x="{centre - span / 2:.1f}" y="{y}" width="{span:.1f}" height="{row - 4}" fill="{colour}" rx="3"/>'
+            _element("rect", x=centre - span / 2, y=y, width=span, height=row - 4, fill=colour, rx=3)
         )
         text = f"{stage.label}  {_amount(stage.value)}" + (f"  {stage.note}" if stage.note else "")
         parts.append(
-            f'<text x="{centre}" y="{y + row / 2 + 2}" text-anchor="middle" font-size="12" fill="#fff" '
-            f'stroke="#000" stroke-width="0.3" paint-order="stroke">{escape(text)}</text>'
+            _element(
+                "text",
+                text,
+                x=centre,
+                y=y + row / 2 + 2,
+                text_anchor="middle",
+                font_size=12,
+                fill="#fff",
+                stroke="#000",
+                stroke_width=0.3,
+                paint_order="stroke",
+            )  # fmt: skip
         )
     parts.append("</svg>")
     return "".join(parts)
