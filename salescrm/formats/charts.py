@@ -74,10 +74,13 @@ def terminal_bars(bars: Sequence[Bar], width: int = 40) -> str:
 def _element(name: str, text: str | None = None, **attributes: object) -> str:
     """One SVG element; attribute names use _ for - (font_size → font-size)."""
     attrs = " ".join(
-        f'{key.rstrip("_").replace("_", "-")}="{f"{value:.1f}" if isinstance(value, float) else escape(str(value))}"'
-        for key, value in attributes.items()
+        f'{key.rstrip("_").replace("_", "-")}="{_value(value)}"' for key, value in attributes.items()
     )
     return f"<{name} {attrs}>{escape(text)}</{name}>" if text is not None else f"<{name} {attrs}/>"
+
+
+def _value(value: object) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else escape(str(value))
 
 
 def _title(title: str) -> str:
