@@ -25,7 +25,9 @@ def export(
     ctx: typer.Context,
     fmt: ExportFormat = typer.Argument(..., metavar="csv|json|vcard|sqlite", help="The file format."),
     out_file: Path = typer.Option(None, "--out", help="Write to this file (sqlite needs one); else stdout."),
-    redact: bool = typer.Option(False, "--redact", help="Mask contact names, phones and e-mails (王*理, 138****5678)."),
+    redact: bool = typer.Option(
+        False, "--redact", help="Mask contact names, phones and e-mails (王*理, 138****5678)."
+    ),
 ) -> None:
     """Export every customer: CSV (Excel-ready, formulas neutralised), JSON (complete),
     vCard (contacts) or SQLite (one table per record kind, for BI tools).

@@ -22,7 +22,8 @@ def add(
 ) -> None:
     """Record feedback on a customer, tagged with your department; prints its reference.
 
-    Example: salescrm --as zhao.svc feedback add CRM202405001 --content 两台电脑屏幕闪烁,已换货 --attach 换货单.pdf
+    Example: salescrm --as zhao.svc feedback add CRM202405001 --content 两台电脑屏幕闪烁,已换货
+    --attach 换货单.pdf
     """
     from salescrm.core.feedback import add_feedback
     from salescrm.core.parse import day_of, parse_when

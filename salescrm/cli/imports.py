@@ -20,14 +20,20 @@ def leads(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="A CSV (UTF-8 or GB18030) or .xlsx file, one lead per row."),
     maps: list[str] = typer.Option([], "--map", help="COLUMN=FIELD, for headers not known (repeatable)."),
-    source: str = typer.Option(None, "--source", help="Source for rows without one, e.g. 2024年春季行业展会."),
+    source: str = typer.Option(
+        None, "--source", help="Source for rows without one, e.g. 2024年春季行业展会."
+    ),
     tags: list[str] = typer.Option([], "--tag", help="A tag for every lead (repeatable)."),
     owner: str = typer.Option(None, "--owner", help="The member who owns the new customers (default: you)."),
-    assign: str = typer.Option(None, "--assign", help="round-robin: deal the leads to the sales reps in turn."),
+    assign: str = typer.Option(
+        None, "--assign", help="round-robin: deal the leads to the sales reps in turn."
+    ),
     on_duplicate: str = typer.Option("skip", "--on-duplicate", help="skip | update an existing customer."),
     at: str = typer.Option(None, "--at", help="Creation date of the new customers (default today)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; change nothing."),
-    rejects: Path = typer.Option(None, "--rejects", help="Write rows not imported, with the reason, to this CSV."),
+    rejects: Path = typer.Option(
+        None, "--rejects", help="Write rows not imported, with the reason, to this CSV."
+    ),
 ) -> None:
     """Import leads: rows checked like customer add, duplicates skipped or merged, one commit.
 
@@ -90,7 +96,9 @@ def _report(result: ImportPlan, headers: list[str], rejects: Path | None, dry_ru
     from salescrm.formats.csvio import csv_bytes
     from salescrm.store.outputs import write_output
 
-    counts = ", ".join(f"{result.count(status)} {status}" for status in ("added", "updated", "skipped", "rejected"))
+    counts = ", ".join(
+        f"{result.count(status)} {status}" for status in ("added", "updated", "skipped", "rejected")
+    )
     out(f"{'dry run, nothing changed: ' if dry_run else ''}{len(result.outcomes)} rows: {counts}\n")
     for outcome in result.outcomes:
         if outcome.status != "added":

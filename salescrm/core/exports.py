@@ -8,8 +8,8 @@ from salescrm.core.labels import CLOSED_STAGES
 from salescrm.core.model import Customer
 from salescrm.core.parse import as_datetime, format_when
 
-CSV_COLUMNS = ["id", "name", "tier", "industry", "size", "owner", "source", "tags", "created", "first_contact",
-               "contact", "title", "phone", "email", "needs", "followups", "last_followup",
+CSV_COLUMNS = ["id", "name", "tier", "industry", "size", "owner", "source", "tags", "created",
+               "first_contact", "contact", "title", "phone", "email", "needs", "followups", "last_followup",
                "open_opportunities", "archived"]  # fmt: skip
 
 

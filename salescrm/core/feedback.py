@@ -9,7 +9,12 @@ from salescrm.core.parse import When, parse_text
 
 
 def add_feedback(
-    customer: Customer, member: Member, content: str, at: When, attachments: list[str], dept: str | None = None
+    customer: Customer,
+    member: Member,
+    content: str,
+    at: When,
+    attachments: list[str],
+    dept: str | None = None,
 ) -> Feedback:
     """Append feedback by ``member``, tagged with their department (or ``dept``); returns it."""
     item = Feedback(

@@ -30,7 +30,8 @@ FIELDS = ("name", "contact", "title", "phone", "email", "source", "industry", "n
           "owner", "birthday")  # fmt: skip
 REQUIRED = ("name", "source", "contact", "needs")
 _HEADERS = {
-    "name": "客户名称 客户名 客户 公司名称 公司 企业名称 单位名称 name company customer customername companyname",
+    "name": "客户名称 客户名 客户 公司名称 公司 企业名称 单位名称 "
+    "name company customer customername companyname",
     "contact": "联系人 联系人姓名 姓名 contact contactname",
     "title": "职位 职务 title jobtitle position",
     "phone": "电话 手机 手机号 手机号码 联系电话 联系方式 phone mobile tel telephone",
@@ -53,7 +54,9 @@ def normal_header(text: str) -> str:
 
 def map_columns(headers: Sequence[str], overrides: Sequence[str]) -> dict[int, str]:
     """Column index → field: known headers map by themselves, ``--map COLUMN=FIELD`` wins."""
-    columns = {i: HEADER_FIELDS[normal_header(h)] for i, h in enumerate(headers) if normal_header(h) in HEADER_FIELDS}
+    columns = {
+        i: HEADER_FIELDS[normal_header(h)] for i, h in enumerate(headers) if normal_header(h) in HEADER_FIELDS
+    }
     for override in overrides:
         column, sep, wanted = override.partition("=")
         if not sep:
@@ -157,7 +160,9 @@ def _values(cells: Sequence[str], columns: dict[int, str]) -> dict[str, str]:
     return values
 
 
-def _candidate(values: dict[str, str], options: LeadOptions, tags: list[str], owner: str, config: Config) -> Customer:
+def _candidate(
+    values: dict[str, str], options: LeadOptions, tags: list[str], owner: str, config: Config
+) -> Customer:
     values.setdefault("source", options.source or "")
     missing = [name for name in REQUIRED if not values.get(name)]
     if not (values.get("phone") or values.get("email")):
@@ -220,6 +225,7 @@ def round_robin_owners(config: Config) -> list[str]:
     """The sales reps, in the order salescrm.yaml lists them."""
     reps = [m.id for m in config.members if m.dept == "sales" and m.role == "rep"]
     if not reps:
-        raise UsageError("--assign round-robin: the team has no sales reps", hint="add one: salescrm member add")
+        raise UsageError(
+            "--assign round-robin: the team has no sales reps", hint="add one: salescrm member add"
+        )
     return reps
-

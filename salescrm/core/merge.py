@@ -132,7 +132,9 @@ def _merge_mapping(
     return merged
 
 
-def _merge_list(base: list[Any], ours: list[Any], theirs: list[Any], path: str, conflicts: list[str]) -> list[Any]:
+def _merge_list(
+    base: list[Any], ours: list[Any], theirs: list[Any], path: str, conflicts: list[str]
+) -> list[Any]:
     """Item by item: by the list's identity key, else by content (a set merge keeping order)."""
     name = path.rsplit(".", 1)[-1]
     key = KEYED_LISTS.get(name) if path == name else None
@@ -182,4 +184,3 @@ def _show(value: Any) -> str:
         return "(removed)"
     text = value if isinstance(value, str) else _canonical(value)
     return repr(text if len(text) <= 60 else text[:57] + "...")
-

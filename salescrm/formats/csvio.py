@@ -37,7 +37,9 @@ def read_table(path: Path) -> Table:
         rows = _read_csv(path)
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
-        raise UsageError(f"{path}: is empty", hint="the first row names the columns, e.g. 客户名称,联系人,电话")
+        raise UsageError(
+            f"{path}: is empty", hint="the first row names the columns, e.g. 客户名称,联系人,电话"
+        )
     if len(rows) < 2:
         raise UsageError(f"{path}: has a header row but no leads")
     return Table([h.strip() for h in rows[0]], rows[1:])

@@ -30,7 +30,8 @@ CREATE TABLE followups (customer_id TEXT REFERENCES customers(id), id TEXT, at T
   content TEXT, next TEXT, task TEXT, attachments TEXT, PRIMARY KEY (customer_id, id));
 CREATE TABLE opportunities (customer_id TEXT REFERENCES customers(id), id TEXT, name TEXT, amount NUMERIC,
   close TEXT, owner TEXT, stage TEXT, created TEXT, probability NUMERIC, lost_reason TEXT, lost_note TEXT,
-  contract_number TEXT, contract_amount NUMERIC, payment_terms TEXT, signed TEXT, PRIMARY KEY (customer_id, id));
+  contract_number TEXT, contract_amount NUMERIC, payment_terms TEXT, signed TEXT,
+  PRIMARY KEY (customer_id, id));
 CREATE TABLE feedback (customer_id TEXT REFERENCES customers(id), id TEXT, at TEXT, by TEXT, dept TEXT,
   content TEXT, attachments TEXT, PRIMARY KEY (customer_id, id));
 """

@@ -17,8 +17,10 @@ def read_xlsx(path: Path) -> list[list[str]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError) as error:
-        raise UsageError(f"{path}: is not a readable Excel workbook ({error})",
-                         hint="open it in Excel and save it again as .xlsx, or as CSV UTF-8") from None  # fmt: skip
+        raise UsageError(
+            f"{path}: is not a readable Excel workbook ({error})",
+            hint="open it in Excel and save it again as .xlsx, or as CSV UTF-8",
+        ) from None
     try:
         sheet = workbook.active
         if sheet is None:
@@ -35,7 +37,11 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ", "minutes")
+        return (
+            value.date().isoformat()
+            if value.time() == datetime.min.time()
+            else value.isoformat(" ", "minutes")
+        )
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -18,8 +18,10 @@ def attach(tx: Transaction, customer_id: str, source: Path, day: date) -> str:
         raise UsageError(f"--attach {source}: no such file")
     limit = tx.datadir.config.attachment_max_mb
     if source.stat().st_size > limit * 1024 * 1024:
-        raise UsageError(f"--attach {source}: is larger than {limit} MB",
-                         hint="raise attachments.max_mb in salescrm.yaml, or attach a smaller file")  # fmt: skip
+        raise UsageError(
+            f"--attach {source}: is larger than {limit} MB",
+            hint="raise attachments.max_mb in salescrm.yaml, or attach a smaller file",
+        )
     folder = tx.datadir.attachments_dir / customer_id
     stem = _UNSAFE.sub("_", source.stem).strip("._") or "file"
     suffix = _UNSAFE.sub("", source.suffix)

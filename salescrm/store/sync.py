@@ -74,7 +74,9 @@ def _require_repository(root: Path) -> None:
 def _remote_and_branch(root: Path) -> tuple[str, str]:
     branch = git.run(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], check=False).stdout.strip()
     if not branch:
-        raise UsageError("HEAD is detached: sync works on a branch", hint="git switch main, then salescrm sync")
+        raise UsageError(
+            "HEAD is detached: sync works on a branch", hint="git switch main, then salescrm sync"
+        )
     upstream = git.run(root, ["rev-parse", "--abbrev-ref", "@{upstream}"], check=False).stdout.strip()
     if upstream and "/" in upstream:
         remote, _, remote_branch = upstream.partition("/")
@@ -109,7 +111,10 @@ def _finish_merge(root: Path, member: str) -> list[str]:
 
 
 def _commit_pending(root: Path, message: str) -> bool:
-    if not git.run(root, ["status", "--porcelain"]).stdout.strip() and not (root / ".git/MERGE_HEAD").exists():
+    if (
+        not git.run(root, ["status", "--porcelain"]).stdout.strip()
+        and not (root / ".git/MERGE_HEAD").exists()
+    ):
         return False
     git.run(root, ["add", "--all"])
     git.run(root, ["commit", "--quiet", "--no-verify", "-m", message])
@@ -121,7 +126,8 @@ def _fetch(root: Path, remote: str) -> None:
     if result.returncode != 0:
         raise RemoteError(
             f"cannot reach the remote {remote!r}: {_last_line(result.stderr)}",
-            hint="your work is committed locally and kept; run salescrm sync again when the remote is reachable",
+            hint="your work is committed locally and kept; "
+            "run salescrm sync again when the remote is reachable",
         )
 
 
@@ -158,7 +164,9 @@ def _renumber_collisions(datadir: DataDir, tracking: str, member: str) -> list[s
 
 
 def _added_customers(root: Path, base: str, tip: str) -> set[str]:
-    names = git.run(root, ["diff", "--name-only", "--no-renames", "--diff-filter=A", base, tip, "--", "customers/"])
+    names = git.run(
+        root, ["diff", "--name-only", "--no-renames", "--diff-filter=A", base, tip, "--", "customers/"]
+    )
     return {Path(n).stem for n in names.stdout.split() if n.endswith(".yaml")}
 
 
@@ -193,7 +201,9 @@ def _merge(root: Path, tracking: str, name: str, member: str) -> list[str]:
     if not incoming:
         return []
     result = git.run(
-        root, ["merge", "--no-edit", "-m", f"salescrm sync: merge {name} (by {member})", tracking], check=False
+        root,
+        ["merge", "--no-edit", "-m", f"salescrm sync: merge {name} (by {member})", tracking],
+        check=False,
     )
     if result.returncode != 0:
         unmerged = _unmerged(root)
@@ -231,7 +241,9 @@ def _push(root: Path, remote: str, branch: str, tracking: str) -> str | None:
         ahead = int(git.run(root, ["rev-list", "--count", f"{tracking}..HEAD"]).stdout.strip() or 0)
         if not ahead:
             return f"up to date with {remote}/{branch}"
-    result = git.run(root, ["push", "--quiet", "--set-upstream", remote, f"HEAD:refs/heads/{branch}"], check=False)
+    result = git.run(
+        root, ["push", "--quiet", "--set-upstream", remote, f"HEAD:refs/heads/{branch}"], check=False
+    )
     if result.returncode == 0:
         return f"pushed to {remote}/{branch}"
     if "[rejected]" in result.stderr or "non-fast-forward" in result.stderr or "fetch first" in result.stderr:

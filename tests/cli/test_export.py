@@ -32,7 +32,9 @@ def team(crm: Crm) -> Crm:
             FollowUp("F1", datetime(2024, 5, 4, 9), "phone", "zhang.wei", "客户希望下月交付", task="T1"),
             FollowUp("F2", datetime(2024, 5, 9, 9), "visit", "zhang.wei", "现场演示两台样机"),
         ]
-        customer.feedback.append(Feedback("B1", datetime(2024, 9, 2, 15), "zhao.svc", "after-sales", "屏幕闪烁"))
+        customer.feedback.append(
+            Feedback("B1", datetime(2024, 9, 2, 15), "zhao.svc", "after-sales", "屏幕闪烁")
+        )
         tx.save(customer)
     return crm
 
@@ -42,7 +44,11 @@ def test_csv_is_utf8_with_bom_and_formulas_are_text(team: Crm) -> None:
     assert stdout.startswith("\ufeffid,name,tier,")
     rows = list(csv.DictReader(stdout.removeprefix("\ufeff").splitlines()))
     assert [r["name"] for r in rows] == ["'" + FORMULA, "某某科技有限公司"]
-    assert (rows[1]["contact"], rows[1]["followups"], rows[1]["last_followup"]) == ("王经理", "2", "2024-05-09T09:00")
+    assert (rows[1]["contact"], rows[1]["followups"], rows[1]["last_followup"]) == (
+        "王经理",
+        "2",
+        "2024-05-09T09:00",
+    )
 
 
 def test_csv_to_a_file_is_bytes_excel_reads(team: Crm, tmp_path: Path) -> None:
@@ -50,7 +56,7 @@ def test_csv_to_a_file_is_bytes_excel_reads(team: Crm, tmp_path: Path) -> None:
     assert team.ok(["export", "csv", "--out", str(target)]) == f"exported 2 customers to {target}\n"
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfid,name,")
-    assert "'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")" in raw.decode("utf-8-sig")
+    assert '\'=HYPERLINK(""http://x"",""y"")' in raw.decode("utf-8-sig")
 
 
 def test_json_is_complete(team: Crm) -> None:
@@ -74,7 +80,14 @@ def test_sqlite_row_counts_equal_the_data_directory(team: Crm, tmp_path: Path) -
         "opportunities": sum(len(c.opportunities) for c in customers),
         "feedback": sum(len(c.feedback) for c in customers),
     }
-    assert expected == {"customers": 2, "contacts": 3, "tasks": 1, "followups": 2, "opportunities": 0, "feedback": 1}
+    assert expected == {
+        "customers": 2,
+        "contacts": 3,
+        "tasks": 1,
+        "followups": 2,
+        "opportunities": 0,
+        "feedback": 1,
+    }
     with sqlite3.connect(target) as db:
         counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in expected}
         assert counts == expected

@@ -31,7 +31,10 @@ def test_after_sales_feedback_is_tagged_and_shown(crm: Crm, customer: str, tmp_p
 
 def test_second_feedback_by_a_rep_with_dept_override(crm: Crm, customer: str) -> None:
     crm.ok(["feedback", "add", customer, "--content", "第一条"], user="zhao.svc")
-    assert crm.ok(["feedback", "add", customer, "--content", "客户投诉物流慢", "--dept", "售后"]) == f"{customer}-B2\n"
+    assert (
+        crm.ok(["feedback", "add", customer, "--content", "客户投诉物流慢", "--dept", "售后"])
+        == f"{customer}-B2\n"
+    )
     item = DataDir(crm.root).read_customer(customer).feedback[1]
     assert (item.by, item.dept) == ("zhang.wei", "after-sales")
 

@@ -90,7 +90,10 @@ def test_on_duplicate_update_merges_tags_and_contact(team: Crm, tmp_path: Path) 
     text = "客户名称,联系人,电话,来源,需求,标签\n老客户有限公司,孙工,13655556666,转介绍,加购,长期合作意向\n"
     leads = write(tmp_path / "leads.csv", text, "utf-8")
     stdout = team.ok(["import", "leads", str(leads), "--on-duplicate", "update"])
-    assert stdout == "1 rows: 0 added, 1 updated, 0 skipped, 0 rejected\nrow 2: updated: merged into CRM202405001 (same name)\n"
+    assert (
+        stdout
+        == "1 rows: 0 added, 1 updated, 0 skipped, 0 rejected\nrow 2: updated: merged into CRM202405001 (same name)\n"
+    )
     customer = DataDir(team.root).read_customer("CRM202405001")
     assert customer.tags == ["长期合作意向"]
     assert [(c.name, c.primary) for c in customer.contacts] == [("王经理", True), ("孙工", False)]

@@ -20,8 +20,12 @@ BASE: dict[str, Any] = {
     "owner": "zhang.wei",
     "needs": "需要采购50台办公电脑",
     "contacts": [{"name": "王经理", "phone": "021-5555-5678", "primary": True}],
-    "tasks": [{"id": "T1", "due": "2024-05-10T10:00", "via": "visit", "owner": "zhang.wei", "status": "open"}],
-    "followups": [{"id": "F1", "at": "2024-05-03T10:00", "via": "phone", "by": "zhang.wei", "content": "初次电话"}],
+    "tasks": [
+        {"id": "T1", "due": "2024-05-10T10:00", "via": "visit", "owner": "zhang.wei", "status": "open"}
+    ],
+    "followups": [
+        {"id": "F1", "at": "2024-05-03T10:00", "via": "phone", "by": "zhang.wei", "content": "初次电话"}
+    ],
 }
 
 
@@ -75,7 +79,11 @@ def test_a_renumbered_task_takes_our_references_along() -> None:
     theirs = changed(tasks=[*BASE["tasks"], {**task, "via": "visit", "status": "open"}])
     result = merge_customer(BASE, ours, theirs)
     assert result.clean
-    assert [(t["id"], t["via"]) for t in result.data["tasks"]] == [("T1", "visit"), ("T2", "visit"), ("T3", "phone")]
+    assert [(t["id"], t["via"]) for t in result.data["tasks"]] == [
+        ("T1", "visit"),
+        ("T2", "visit"),
+        ("T3", "phone"),
+    ]
     assert result.data["followups"][1]["task"] == "T3"
 
 
@@ -94,12 +102,8 @@ def test_fields_of_one_item_merge_separately() -> None:
 
 
 def test_contacts_merge_by_name_and_tags_as_a_set() -> None:
-    ours = changed(
-        contacts=[{**BASE["contacts"][0], "title": "采购总监"}], tags=["急需采购", "长期合作意向"]
-    )
-    theirs = changed(
-        contacts=[*BASE["contacts"], {"name": "李总", "phone": "13800138000"}], tags=[]
-    )
+    ours = changed(contacts=[{**BASE["contacts"][0], "title": "采购总监"}], tags=["急需采购", "长期合作意向"])
+    theirs = changed(contacts=[*BASE["contacts"], {"name": "李总", "phone": "13800138000"}], tags=[])
     result = merge_customer(BASE, ours, theirs)
     assert result.clean
     assert result.data["contacts"] == [
