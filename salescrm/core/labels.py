@@ -125,6 +125,10 @@ HEADINGS_ZH: dict[str, str] = {
     "last_contact": "最近联系",
     "next_due": "下次跟进",
     "size": "规模",
+    "when": "时间",
+    "who": "操作人",
+    "command": "命令",
+    "records": "记录",
 }
 
 
