@@ -147,6 +147,10 @@ HEADINGS_ZH: dict[str, str] = {
     "from": "原等级",
     "to": "新等级",
     "reason": "原因",
+    "when": "时间",
+    "who": "操作人",
+    "command": "命令",
+    "records": "记录",
 }
 
 

@@ -1,0 +1,81 @@
+"""``salescrm export``: the customers as CSV, JSON, vCard or SQLite, optionally redacted."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from salescrm.cli.context import out, session, warn_problems
+
+if TYPE_CHECKING:
+    from salescrm.core.model import Customer
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    vcard = "vcard"
+    sqlite = "sqlite"
+
+
+def export(
+    ctx: typer.Context,
+    fmt: ExportFormat = typer.Argument(..., metavar="csv|json|vcard|sqlite", help="The file format."),
+    out_file: Path = typer.Option(None, "--out", help="Write to this file (sqlite needs one); else stdout."),
+    redact: bool = typer.Option(
+        False, "--redact", help="Mask contact names, phones and e-mails (王*理, 138****5678)."
+    ),
+) -> None:
+    """Export every customer: CSV (Excel-ready, formulas neutralised), JSON (complete),
+    vCard (contacts) or SQLite (one table per record kind, for BI tools).
+
+    Example: salescrm export csv --out 客户.csv --redact
+    """
+    from salescrm.core.errors import UsageError
+    from salescrm.core.redact import redacted
+    from salescrm.store.outputs import check_output, write_output
+
+    s = session(ctx)
+    target = check_output(s.datadir, out_file) if out_file else None
+    if fmt == ExportFormat.sqlite and target is None:
+        raise UsageError("a SQLite export needs a file", hint="add --out customers.sqlite")
+    loaded = s.datadir.load_all()
+    warn_problems(loaded.problems)
+    customers = sorted(loaded.customers, key=lambda c: c.id)
+    if redact:
+        customers = [redacted(c) for c in customers]
+    if target is not None and fmt == ExportFormat.sqlite:
+        from salescrm.formats.sqlite import write_sqlite
+
+        write_sqlite(target, customers)
+    else:
+        data = _text(fmt, customers)
+        if target is None:
+            out(data)
+            return
+        write_output(target, data.encode("utf-8"))
+    out(f"exported {len(customers)} customer{'s' if len(customers) != 1 else ''} to {target}\n")
+
+
+def _text(fmt: ExportFormat, customers: list[Customer]) -> str:
+    if fmt == ExportFormat.csv:
+        from salescrm.core.exports import CSV_COLUMNS, customer_row
+        from salescrm.formats.csvio import csv_text
+
+        rows = [[customer_row(c)[k] for k in CSV_COLUMNS] for c in customers]
+        return "\ufeff" + csv_text(CSV_COLUMNS, rows)  # the BOM makes Excel read UTF-8
+    if fmt == ExportFormat.json:
+        from salescrm.cli.render import to_json
+        from salescrm.core.records import customer_to_data
+
+        return to_json([customer_to_data(c) for c in customers])
+    from salescrm.formats.vcard import vcards
+
+    return vcards(customers)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(export)
