@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import Crm
+from tests.conftest import Crm
 
 from salescrm.core.model import Feedback, FollowUp, Task
 from salescrm.core.redact import mask_email, mask_name, mask_phone
