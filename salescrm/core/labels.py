@@ -125,6 +125,12 @@ HEADINGS_ZH: dict[str, str] = {
     "last_contact": "最近联系",
     "next_due": "下次跟进",
     "size": "规模",
+    "opportunity": "商机",
+    "stage": "阶段",
+    "amount": "金额",
+    "probability": "赢率%",
+    "close": "预计成交",
+    "idle_days": "未跟进天数",
 }
 
 
