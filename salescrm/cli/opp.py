@@ -60,7 +60,9 @@ def add(
     amount: str = typer.Option(..., "--amount", help="Expected amount, e.g. 250000 or 25万."),
     close: str = typer.Option(..., "--close", help="Expected close date (YYYY-MM-DD)."),
     owner: str = typer.Option(None, "--owner", help="The owning member (default: the customer's owner)."),
-    probability: str = typer.Option(None, "--probability", help="Win probability in %, overriding the stage's."),
+    probability: str = typer.Option(
+        None, "--probability", help="Win probability in %, overriding the stage's."
+    ),
     at: str = AT_OPTION,
 ) -> None:
     """Add an opportunity in stage lead (线索); prints its reference.
@@ -88,7 +90,9 @@ def add(
 def stage(
     ctx: typer.Context,
     reference: str = OPP_ARGUMENT,
-    target: str = typer.Argument(..., metavar="STAGE", help="The stage to move to, e.g. proposal or 方案制定."),
+    target: str = typer.Argument(
+        ..., metavar="STAGE", help="The stage to move to, e.g. proposal or 方案制定."
+    ),
     artefacts: list[str] = typer.Option(
         [], "--artefact", metavar="NAME=FILE", help="Attach a required document on the way (repeatable)."
     ),
@@ -135,7 +139,9 @@ def _attach_all(s: Session, tx: Transaction, c: Customer, o: Opportunity, given:
     for item in given:
         name, sep, path = item.partition("=")
         if not sep or not name.strip() or not path.strip():
-            raise UsageError(f"bad --artefact {item!r}", hint="write NAME=FILE, e.g. needs_report=调研报告.pdf")
+            raise UsageError(
+                f"bad --artefact {item!r}", hint="write NAME=FILE, e.g. needs_report=调研报告.pdf"
+            )
         key = parse_artefact_name(name, s.config)
         o.artefacts[key] = attach(tx, s.datadir, c.id, path.strip(), s.config)
 
@@ -281,7 +287,10 @@ def list_opportunities(
     open_only: bool = typer.Option(False, "--open", help="Only open deals (not won or lost)."),
     closing_before: str = typer.Option(None, "--closing-before", help="Expected to close before this date."),
     stale: str = typer.Option(
-        None, "--stale", metavar="DAYS|stage", help="Open deals idle more than DAYS, or past their stage's limit."
+        None,
+        "--stale",
+        metavar="DAYS|stage",
+        help="Open deals idle more than DAYS, or past their stage's limit.",
     ),
     as_of: str = typer.Option(None, "--as-of", help="Count idle days up to this date (default today)."),
     fmt: Format = FORMAT_OPTION,

@@ -13,7 +13,17 @@ from salescrm.core.opportunities import idle_days, probability_of
 from salescrm.core.records import customer_to_data
 from salescrm.core.stages import NEGOTIATION_ITEMS, missing_to_leave
 
-LIST_COLUMNS = ["opportunity", "customer", "name", "stage", "amount", "probability", "close", "owner", "idle_days"]
+LIST_COLUMNS = [
+    "opportunity",
+    "customer",
+    "name",
+    "stage",
+    "amount",
+    "probability",
+    "close",
+    "owner",
+    "idle_days",
+]
 
 _ZH = {
     "customer": "客户",
@@ -43,7 +53,9 @@ _ZH = {
 }
 
 
-def list_row(c: Customer, o: Opportunity, config: Config, today: date, lang: str, fmt: Format) -> dict[str, Any]:
+def list_row(
+    c: Customer, o: Opportunity, config: Config, today: date, lang: str, fmt: Format
+) -> dict[str, Any]:
     """One row of ``opp list``; json keeps the stored stage key, other formats show the label."""
     return {
         "opportunity": f"{c.id}-{o.id}",
@@ -70,7 +82,9 @@ def opportunity_data(c: Customer, o: Opportunity, config: Config) -> dict[str, A
         "customer_name": c.name,
         **stored,
         "win_probability": probability_of(o, config),
-        "gate_missing": [m.name for m in missing_to_leave(o, o.stage, config)] if o.stage in OPEN_STAGES else [],
+        "gate_missing": [m.name for m in missing_to_leave(o, o.stage, config)]
+        if o.stage in OPEN_STAGES
+        else [],
     }
 
 
@@ -94,8 +108,14 @@ def opportunity_text(c: Customer, o: Opportunity, config: Config, lang: str, fmt
         lines.append(f"  {say('contract')} {k.number} · {cell(k.amount)} · {k.payment_terms} · {k.signed}")
     if o.lost_reason:
         lost_to = f" · {say('to')} {o.lost_to}" if o.lost_to else ""
-        lines.append(f"  {say('lost')} {o.lost_reason}{lost_to}" + (f" · {o.lost_note}" if o.lost_note else ""))
-    talks = [f"  {_talk_label(key, lang)}: {', '.join(values)}" for key, values in vars(o.negotiation).items() if values]
+        lines.append(
+            f"  {say('lost')} {o.lost_reason}{lost_to}" + (f" · {o.lost_note}" if o.lost_note else "")
+        )
+    talks = [
+        f"  {_talk_label(key, lang)}: {', '.join(values)}"
+        for key, values in vars(o.negotiation).items()
+        if values
+    ]
     if talks:
         lines += ["", say("negotiation"), *talks]
     text = "\n".join(lines) + "\n"

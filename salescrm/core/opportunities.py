@@ -32,9 +32,13 @@ class NewOpportunity:
 def add_opportunity(customer: Customer, new: NewOpportunity, by: str, today: date) -> Opportunity:
     """A new opportunity in stage lead, appended to ``customer``."""
     if new.created > today:
-        raise UsageError(f"{new.created} is in the future", hint="--at records something that already happened")
+        raise UsageError(
+            f"{new.created} is in the future", hint="--at records something that already happened"
+        )
     if new.close < new.created:
-        raise UsageError(f"the expected close date {new.close} is before the opportunity's start {new.created}")
+        raise UsageError(
+            f"the expected close date {new.close} is before the opportunity's start {new.created}"
+        )
     opportunity = Opportunity(
         id=next_item_id("O", (o.id for o in customer.opportunities)),
         name=parse_text(new.name, "--name", 200),
@@ -106,7 +110,9 @@ def idle_days(o: Opportunity, customer: Customer, as_of: date) -> int | None:
     return (as_of - last).days if last else None
 
 
-def is_stale(o: Opportunity, customer: Customer, config: Config, as_of: date, days: int | None = None) -> bool:
+def is_stale(
+    o: Opportunity, customer: Customer, config: Config, as_of: date, days: int | None = None
+) -> bool:
     """Open and untouched for longer than ``days`` (default: its stage's ``stale_days``)."""
     if o.stage not in OPEN_STAGES:
         return False

@@ -103,7 +103,9 @@ def parse_artefact_name(text: str, config: Config) -> str:
     for name in artefact_names(config):
         if wanted.lower() == name.lower() or wanted == config.artefacts.get(name):
             return name
-    known = ", ".join(f"{n} ({config.artefacts[n]})" if n in config.artefacts else n for n in artefact_names(config))
+    known = ", ".join(
+        f"{n} ({config.artefacts[n]})" if n in config.artefacts else n for n in artefact_names(config)
+    )
     raise UsageError(f"unknown artefact {text!r}", hint=f"artefacts: {known}")
 
 
@@ -164,7 +166,8 @@ def move_stage(o: Opportunity, ref: str, move: Move, config: Config) -> None:
     if there > here + 1:
         if not (move.force and move.reason):
             raise UsageError(
-                f"{ref} cannot skip from {o.stage} to {move.target}; the next stage is {OPEN_STAGES[here + 1]}",
+                f"{ref} cannot skip from {o.stage} to {move.target}; "
+                f"the next stage is {OPEN_STAGES[here + 1]}",
                 hint="move one stage at a time; a manager may skip with --force --reason TEXT",
             )
         notes.insert(0, "skipped " + ", ".join(OPEN_STAGES[here + 1 : there]))
@@ -182,7 +185,7 @@ def _joined(notes: list[str | None]) -> str | None:
 
 # -- won -------------------------------------------------------------------------------
 
-_CONTRACT_NUMBER = re.compile(r"^[\w\-/.#]{1,50}$")
+_CONTRACT_NUMBER = re.compile(r"^\w[\w\-/.#]{0,49}$")
 
 
 def parse_contract_number(text: str) -> str:
@@ -190,7 +193,7 @@ def parse_contract_number(text: str) -> str:
     if not _CONTRACT_NUMBER.match(value):
         raise UsageError(
             f"bad contract number {text!r}",
-            hint="letters, digits and - / . # only, at most 50, e.g. HT-2024-031",
+            hint="a letter or digit first, then letters, digits and - / . # (at most 50), e.g. HT-2024-031",
         )
     return value
 
@@ -297,10 +300,7 @@ def reopen(o: Opportunity, ref: str, reason: str, by: str, at: date, today: date
     check_date(o, ref, at, today)
     opened = [m.stage for m in o.stage_history if m.stage in OPEN_STAGES]
     back_to = opened[-1] if opened else ("negotiation" if o.stage == "won" else "lead")
-    if o.contract:
-        was = f"was won, contract {o.contract.number}"
-    else:
-        was = f"was lost: {o.lost_reason}"
+    was = f"was won, contract {o.contract.number}" if o.contract else f"was lost: {o.lost_reason}"
     o.stage = back_to
     o.contract = None
     o.lost_reason = o.lost_note = o.lost_to = None
