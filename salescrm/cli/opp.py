@@ -159,10 +159,10 @@ def negotiate(
 
     Example: salescrm opp negotiate CRM202405001-O1 --decision-maker 李总 --competitor 竞品X
     """
-    from salescrm.core.opportunities import Talks
+    from salescrm.core.model import Negotiation
     from salescrm.core.opportunities import negotiate as record
 
-    talks = Talks(decision_makers, competitors, obstacles, solutions)
+    talks = Negotiation(decision_makers, competitors, obstacles, solutions)
 
     def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
         added = record(o, ref, talks)

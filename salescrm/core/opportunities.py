@@ -4,7 +4,7 @@ probability, staleness and the filters of ``opp list``."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +12,7 @@ from salescrm.core.config import Config
 from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.ids import Reference, next_item_id
 from salescrm.core.labels import OPEN_STAGES, STAGES
-from salescrm.core.model import Customer, Opportunity, StageMove
+from salescrm.core.model import Customer, Negotiation, Opportunity, StageMove
 from salescrm.core.parse import day_of, parse_text
 from salescrm.core.stages import refuse_closed
 
@@ -62,18 +62,9 @@ def find_opportunity(customer: Customer, ref: Reference) -> Opportunity:
     raise NotFoundError(f"no such opportunity {ref}", hint=f"{customer.id}'s opportunities: {known}")
 
 
-@dataclass
-class Talks:
-    """What ``opp negotiate`` adds to the negotiation record."""
-
-    decision_makers: list[str] = field(default_factory=list)
-    competitors: list[str] = field(default_factory=list)
-    obstacles: list[str] = field(default_factory=list)
-    solutions: list[str] = field(default_factory=list)
-
-
-def negotiate(o: Opportunity, ref: str, talks: Talks) -> int:
-    """Append ``talks`` to the record (each entry once); returns how many were new."""
+def negotiate(o: Opportunity, ref: str, talks: Negotiation) -> int:
+    """Append ``talks`` (what ``opp negotiate`` was given) to the record, each entry once;
+    returns how many were new."""
     refuse_closed(o, ref)
     given = vars(talks)
     if not any(given.values()):

@@ -453,3 +453,38 @@ def test_each_write_is_one_commit(git_crm: Crm, files: Path) -> None:
     tracked = subprocess.run(["git", "-C", str(git_crm.root), "ls-files", "attachments"],
                              capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert "attachments/CRM202405001/" in tracked
+
+
+def test_negotiate_needs_something_to_record(crm: Crm, digest: Digest) -> None:
+    ref = customer_with_deal(crm)
+    before = digest(crm.root)
+    result = crm(["opp", "negotiate", ref])
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "error: nothing to record")
+    assert crm(["opp", "negotiate", ref, "--competitor", " "]).exit_code == 2
+    assert digest(crm.root) == before
+
+
+def test_reopen_refuses_an_open_deal(crm: Crm, digest: Digest) -> None:
+    ref = customer_with_deal(crm)
+    before = digest(crm.root)
+    result = crm(["opp", "reopen", ref, "--reason", "再试一次"])
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        2,
+        f"error: {ref} is open (lead (线索)); only a won or lost deal can be reopened",
+    )
+    assert crm(["opp", "reopen", ref]).exit_code == 2  # --reason is required
+    assert digest(crm.root) == before
+
+
+def test_check_reports_a_contract_number_twice_whatever_its_case(crm: Crm, files: Path) -> None:
+    first = customer_with_deal(crm)
+    second = customer_with_deal(crm, "乙方贸易有限公司")
+    for ref, number in ((first, "HT-7"), (second, "HT-8")):
+        to_negotiation(crm, ref, files)
+        crm.ok(["opp", "negotiate", ref, "--decision-maker", "李总", "--competitor", "竞品X"])
+        assert won(crm, ref, number=number).exit_code == 0
+    path = crm.root / "customers" / "CRM202405002.yaml"
+    path.write_text(path.read_text("utf-8").replace("number: HT-8", "number: ht-7"), "utf-8")
+    result = crm("check")
+    assert result.exit_code == 1
+    assert f"contract ht-7 of {second} is also on {first}" in result.stdout + result.stderr

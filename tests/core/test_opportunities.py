@@ -10,11 +10,10 @@ import pytest
 from salescrm.core.config import Config
 from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.ids import parse_reference
-from salescrm.core.model import Customer, FollowUp, StageMove
+from salescrm.core.model import Customer, FollowUp, Negotiation, StageMove
 from salescrm.core.opportunities import (
     NewOpportunity,
     OpportunityFilter,
-    Talks,
     add_opportunity,
     filter_opportunities,
     find_opportunity,
@@ -74,9 +73,11 @@ def test_find_names_the_customer_s_opportunities() -> None:
 def test_negotiate_appends_each_entry_once() -> None:
     c = customer()
     o = add_opportunity(c, new(), "zhang.wei", TODAY)
-    assert negotiate(o, "R", Talks(decision_makers=["李总", "李总"], competitors=["竞品X"])) == 2
+    assert negotiate(o, "R", Negotiation(decision_makers=["李总", "李总"], competitors=["竞品X"])) == 2
     assert (
-        negotiate(o, "R", Talks(decision_makers=["李总"], obstacles=["预算偏紧"], solutions=["分期付款"]))
+        negotiate(
+            o, "R", Negotiation(decision_makers=["李总"], obstacles=["预算偏紧"], solutions=["分期付款"])
+        )
         == 2
     )
     assert vars(o.negotiation) == {
@@ -86,7 +87,7 @@ def test_negotiate_appends_each_entry_once() -> None:
         "solutions": ["分期付款"],
     }
     with pytest.raises(UsageError, match="nothing to record"):
-        negotiate(o, "R", Talks())
+        negotiate(o, "R", Negotiation())
 
 
 def test_probability_is_the_override_else_the_stage_default() -> None:
