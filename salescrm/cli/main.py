@@ -94,9 +94,9 @@ def root(
 
 def _register() -> None:
     # Each command group lives in its own module and adds itself to the app.
-    from salescrm.cli import check, customer, export, feedback, imports, init, member, sync
+    from salescrm.cli import check, customer, export, feedback, imports, init, member, opp, sync
 
-    for module in (init, member, customer, check, sync, imports, feedback, export):
+    for module in (init, member, customer, check, opp, sync, imports, feedback, export):
         module.register(app)
 
 

@@ -151,6 +151,8 @@ HEADINGS_ZH: dict[str, str] = {
     "who": "操作人",
     "command": "命令",
     "records": "记录",
+    "probability": "赢率%",
+    "idle_days": "未跟进天数",
 }
 
 
