@@ -14,6 +14,7 @@ from decimal import Decimal
 from salescrm.core.config import Config
 from salescrm.core.labels import OPEN_STAGES
 from salescrm.core.model import Customer, Opportunity
+from salescrm.core.parse import normal_amount
 
 FUNNEL = (*OPEN_STAGES, "won")  # the order a deal moves through
 
@@ -62,9 +63,25 @@ def stage_at_loss(opp: Opportunity) -> str:
     return max(before, key=lambda move: move.at).stage if before else "lead"
 
 
-def probability(opp: Opportunity, config: Config) -> Decimal:
-    """Win probability in percent: the deal's own, else its stage's default."""
-    return opp.probability if opp.probability is not None else config.stage_probability(opp.stage)
+def probability(opp: Opportunity, config: Config, stage: str | None = None) -> Decimal:
+    """Win probability in percent: the deal's own, else the default of its stage (or ``stage``)."""
+    if opp.probability is not None:
+        return opp.probability
+    return config.stage_probability(stage or opp.stage)
+
+
+def weighted(opp: Opportunity, config: Config, stage: str | None = None) -> Decimal:
+    """The probability-weighted amount, to the cent."""
+    return normal_amount(opp.amount * probability(opp, config, stage) / 100)
+
+
+def open_deals(customers: Iterable[Customer], day: date) -> Iterator[tuple[Customer, Opportunity, str]]:
+    """Every deal still open on ``day``, with the stage it stood in."""
+    for customer in customers:
+        for opp in customer.opportunities:
+            stage = stage_on(opp, customer, day)
+            if stage in OPEN_STAGES:
+                yield customer, opp, stage
 
 
 def reached(opp: Opportunity, customer: Customer, day: date) -> set[str]:

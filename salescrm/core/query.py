@@ -112,7 +112,11 @@ class Field:
 
 
 def _followups(s: Subject, ctx: QueryContext, start: date | None) -> int:
-    return sum(1 for f in s.customer.followups if (start is None or day_of(f.at) > start) and day_of(f.at) <= ctx.as_of)
+    return sum(
+        1
+        for f in s.customer.followups
+        if (start is None or day_of(f.at) > start) and day_of(f.at) <= ctx.as_of
+    )
 
 
 def _won(s: Subject, ctx: QueryContext, start: date | None) -> Decimal:
@@ -157,8 +161,13 @@ FIELDS: dict[str, Field] = {
         Field("days_since_contact", "number", _days_since_contact),
         Field("followups", "number", _followups, window=True),
         Field("won", "number", _won, window=True),
-        Field("stage", "text", _opp(lambda o, s, ctx: stage_on(o, s.customer, ctx.as_of)), "opportunity",
-              vocabulary=STAGES),  # fmt: skip
+        Field(
+            "stage",
+            "text",
+            _opp(lambda o, s, ctx: stage_on(o, s.customer, ctx.as_of)),
+            "opportunity",
+            vocabulary=STAGES,
+        ),  # fmt: skip
         Field("amount", "number", _opp(lambda o, s, ctx: o.amount), "opportunity"),
         Field("close", "date", _opp(lambda o, s, ctx: o.close), "opportunity"),
         Field("probability", "number", _opp(_probability), "opportunity"),
@@ -166,8 +175,9 @@ FIELDS: dict[str, Field] = {
         Field("opened", "date", _opp(lambda o, s, ctx: opened_on(o, s.customer)), "opportunity"),
     )
 }
-FIELD_ALIASES = {"tags": "tag", "follow-ups": "followups", "跟进": "followups", "等级": "tier", "行业": "industry",
-                 "负责人": "owner", "标签": "tag", "需求": "needs", "阶段": "stage", "金额": "amount"}  # fmt: skip
+FIELD_ALIASES = {"tags": "tag", "follow-ups": "followups", "跟进": "followups", "等级": "tier",
+                 "行业": "industry", "负责人": "owner", "标签": "tag", "需求": "needs", "阶段": "stage",
+                 "金额": "amount"}  # fmt: skip
 ORDERED = (">", ">=", "<", "<=")
 _TRUE = {"true": True, "yes": True, "是": True, "false": False, "no": False, "否": False}
 _DURATION = re.compile(r"^(\d{1,4})([dwmy])$", re.IGNORECASE)
@@ -240,9 +250,7 @@ def _matches(actual: Any, op: str, values: list[Any]) -> bool:
     if op == "~":
         return any(_fold(v) in actual for v in values)
     value = values[0]
-    return bool(
-        {">": actual > value, ">=": actual >= value, "<": actual < value, "<=": actual <= value}[op]
-    )
+    return bool({">": actual > value, ">=": actual >= value, "<": actual < value, "<=": actual <= value}[op])
 
 
 # -- the parser ----------------------------------------------------------------------------
@@ -336,7 +344,9 @@ class _Parser:
         token = self.take()
         match = _DURATION.match(token.text) if token.kind == "word" else None
         if match is None:
-            raise self.fail(f"bad duration {token.text!r}", token, "write a number and d, w, m or y: 30d, 2w, 3m, 1y")
+            raise self.fail(
+                f"bad duration {token.text!r}", token, "write a number and d, w, m or y: 30d, 2w, 3m, 1y"
+            )
         self.close(opening)
         return int(match.group(1)), match.group(2).lower()
 
@@ -379,7 +389,9 @@ class _Parser:
         if found.kind == "date":
             return parse_date(text, what=f"date for {found.name}")
         if text.lower() not in _TRUE or op not in ("=", "!="):
-            raise self.fail(f"{found.name} is true or false: write `{found.name}` or `not {found.name}`", token)
+            raise self.fail(
+                f"{found.name} is true or false: write `{found.name}` or `not {found.name}`", token
+            )
         return _TRUE[text.lower()]
 
 

@@ -75,7 +75,9 @@ def parse_split(text: str | None) -> list[Decimal]:
     except InvalidOperation:
         raise UsageError(f"bad --split {text!r}: weights must be numbers", hint=hint) from None
     if len(weights) != 4:
-        raise UsageError(f"bad --split {text!r}: {len(weights)} weights, one per quarter are needed", hint=hint)
+        raise UsageError(
+            f"bad --split {text!r}: {len(weights)} weights, one per quarter are needed", hint=hint
+        )
     if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) <= 0:
         raise UsageError(f"bad --split {text!r}: weights must be non-negative and not all zero", hint=hint)
     return weights
