@@ -260,6 +260,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.position = 0
         self.fields: set[str] = set()
+        self.uses_me = False  # ``owner = me``: the caller must know who is acting
 
     def peek(self, ahead: int = 0) -> Token:
         return self.tokens[min(self.position + ahead, len(self.tokens) - 1)]
@@ -378,6 +379,7 @@ class _Parser:
             if op in ORDERED:
                 raise self.fail(f"{found.name} is text: it cannot be compared with {op}", token)
             if found.name == "owner" and text.lower() == "me":
+                self.uses_me = True
                 return ME
             return found.vocabulary.parse(text) if found.vocabulary and op != "~" else text
         if op == "~":
@@ -400,6 +402,7 @@ class Query:
     text: str
     root: Node
     fields: frozenset[str] = field(default_factory=frozenset)
+    uses_me: bool = False
 
     @property
     def uses_opportunity(self) -> bool:
@@ -422,7 +425,7 @@ def parse_query(text: str) -> Query:
     """
     parser = _Parser(text)
     root = parser.parse()
-    return Query(text, root, frozenset(parser.fields))
+    return Query(text, root, frozenset(parser.fields), parser.uses_me)
 
 
 def query_context(as_of: date, me: str | None, config: Any = None) -> QueryContext:

@@ -26,7 +26,7 @@ from typing import Any
 
 from salescrm.core.errors import DamagedError, UsageError
 from salescrm.core.parse import normal_amount
-from salescrm.core.periods import Period, months_in
+from salescrm.core.periods import Period, month_period, months_in, quarter_period, year_period
 from salescrm.core.schema import Reader
 
 TEAM = "team"  # the key of the team's own target; members are every other key
@@ -142,6 +142,16 @@ class Targets:
         parts = [self.of(m, period) for m in (self.members if members is None else members)]
         found = [p for p in parts if p is not None]
         return normal_amount(sum(found, ZERO)) if found else None
+
+    def team_year(self, year: int) -> YearTarget | None:
+        """The team's year: its own, else every quarter and month summed over the members."""
+        own = self.year(TEAM, year)
+        whole = self.team(year_period(year))
+        if own is not None or whole is None:
+            return own
+        quarters = [self.team(quarter_period(year, q)) or ZERO for q in range(1, 5)]
+        months = {m: self.team(month_period(year, m)) or ZERO for m in range(1, 13)}
+        return YearTarget(year, whole, (quarters[0], quarters[1], quarters[2], quarters[3]), months)
 
 
 def targets_from_data(raw: Any, file: str = "salescrm.yaml") -> Targets:
