@@ -138,12 +138,11 @@ def window_start(as_of: date, amount: int, unit: str) -> date:
     A day counts as inside when ``window_start < day <= as_of``: 12 months up to
     2026-11-27 are the days after 2025-11-27.
     """
-    if unit == "d":
-        return as_of - timedelta(days=amount)
-    if unit == "w":
-        return as_of - timedelta(weeks=amount)
-    if unit == "m":
-        return as_of - relativedelta(months=amount)
-    if unit == "y":
-        return as_of - relativedelta(years=amount)
-    raise UsageError(f"unknown duration unit {unit!r}", hint="use d, w, m or y, e.g. 30d, 2w, 3m, 1y")
+    steps = {"d": timedelta(days=amount), "w": timedelta(weeks=amount),
+             "m": relativedelta(months=amount), "y": relativedelta(years=amount)}  # fmt: skip
+    if unit not in steps:
+        raise UsageError(f"unknown duration unit {unit!r}", hint="use d, w, m or y, e.g. 30d, 2w, 3m, 1y")
+    try:
+        return as_of - steps[unit]
+    except (OverflowError, ValueError):  # 9999y: everything since the calendar began
+        return date.min

@@ -55,12 +55,14 @@ class YearTarget:
 
 
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
-    """``total`` split by ``weights`` to the cent; the last part takes the rounding rest."""
+    """``total`` split by ``weights`` to the cent; the rounding rest goes to the last largest part."""
     if not weights:
         return []
     whole = sum(weights, ZERO)
-    parts = [(total * w / whole).quantize(CENT, ROUND_HALF_UP) for w in weights[:-1]]
-    return [normal_amount(p) for p in [*parts, total - sum(parts, ZERO)]]
+    parts = [(total * w / whole).quantize(CENT, ROUND_HALF_UP) for w in weights]
+    biggest = max(range(len(weights)), key=lambda i: (weights[i], i))
+    parts[biggest] += total - sum(parts, ZERO)
+    return [normal_amount(p) for p in parts]
 
 
 def parse_split(text: str | None) -> list[Decimal]:
