@@ -47,7 +47,9 @@ def deal(
     history = [StageMove(stage, date.fromisoformat(day), owner) for stage, day in moves]
     contract = None
     if signed:
-        contract = Contract(f"HT-{opp_id}", Decimal(signed[0]), "验收后30天付清", date.fromisoformat(signed[1]))
+        contract = Contract(
+            f"HT-{opp_id}", Decimal(signed[0]), "验收后30天付清", date.fromisoformat(signed[1])
+        )
     return Opportunity(
         id=opp_id, name=f"{opp_id}采购项目", amount=Decimal(amount), close=date.fromisoformat(close),
         owner=owner, stage=history[-1].stage, created=history[0].at, stage_history=history,

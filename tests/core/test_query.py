@@ -26,7 +26,9 @@ def test_the_high_potential_filter_wants_more_than_five_follow_ups_in_three_mont
     old = customer("CRM202601003", "旧跟进", tier="B", tags=["需求明确"],
                    followups=followups(6, date(2026, 11, 27), every_days=20))  # fmt: skip
     untagged = customer("CRM202601004", "没标签", tier="B", followups=followups(6, AS_OF))
-    assert names("tier = B and followups(3m) > 5 and tag = 需求明确", [six, five, old, untagged]) == ["六次跟进"]
+    assert names("tier = B and followups(3m) > 5 and tag = 需求明确", [six, five, old, untagged]) == [
+        "六次跟进"
+    ]
 
 
 def test_the_issue_s_expressions() -> None:
@@ -81,7 +83,10 @@ def test_errors_carry_the_column_of_the_fault(expression: str, reason: str, colu
 def test_the_caret_sits_under_the_fault_even_after_chinese_text() -> None:
     with pytest.raises(QueryError) as caught:
         parse_query("标签 = 需求明确 and foo > 1")
-    assert caught.value.message == "bad query: unknown field 'foo'\n  标签 = 需求明确 and foo > 1\n                      ^"
+    assert (
+        caught.value.message
+        == "bad query: unknown field 'foo'\n  标签 = 需求明确 and foo > 1\n                      ^"
+    )
 
 
 @given(st.text(max_size=40))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from scenario import customer, deal, followups, worked_example
+from scenario import customer, followups, worked_example
 
 from salescrm.core.config import Config
 from salescrm.core.model import Member, Task
@@ -65,14 +65,19 @@ def test_pipeline_weights_open_deals_by_their_stage() -> None:
 
 def test_industry_and_lost_reasons() -> None:
     rows = industry(worked_example(), CONFIG, Q1, AS_OF).rows
-    assert [(r["industry"], r["customers"], r["A"], r["B"], r["C"], r["won"], r["won_share_pct"]) for r in rows] == [
+    assert [
+        (r["industry"], r["customers"], r["A"], r["B"], r["C"], r["won"], r["won_share_pct"]) for r in rows
+    ] == [
         ("制造业", 1, 0, 1, 0, D(240000), D("100.0")),
         ("IT服务", 1, 0, 0, 1, D(0), D("0.0")),
         ("教育", 1, 1, 0, 0, D(0), D("0.0")),
         ("total", 3, 1, 1, 1, D(240000), D("100.0")),
     ]
     lost = lost_reasons(worked_example(), Q1, AS_OF, by="stage").rows
-    assert [(r["stage"], r["lost"], r["amount"]) for r in lost] == [("needs_analysis", 1, D(80000)), ("total", 1, D(80000))]
+    assert [(r["stage"], r["lost"], r["amount"]) for r in lost] == [
+        ("needs_analysis", 1, D(80000)),
+        ("total", 1, D(80000)),
+    ]
     competitors = lost_reasons(worked_example(), Q1, AS_OF, by="competitor").rows
     assert competitors[0] == {"competitor": "竞品X", "lost": 1, "lost_share_pct": D("100.0"), "amount": D(80000),
                               "amount_share_pct": D("100.0")}  # fmt: skip
@@ -81,8 +86,26 @@ def test_industry_and_lost_reasons() -> None:
 def test_activity_counts_follow_ups_per_week_and_tasks_on_time() -> None:
     c = customer("CRM202611001", "甲", followups=followups(3, date(2026, 11, 26), every_days=7))
     c.tasks = [
-        Task("T1", date(2026, 11, 10), "visit", "演示", "确认配置", "zhang.wei", "done", closed=date(2026, 11, 9)),
-        Task("T2", date(2026, 11, 10), "visit", "演示", "确认配置", "zhang.wei", "done", closed=date(2026, 11, 12)),
+        Task(
+            "T1",
+            date(2026, 11, 10),
+            "visit",
+            "演示",
+            "确认配置",
+            "zhang.wei",
+            "done",
+            closed=date(2026, 11, 9),
+        ),
+        Task(
+            "T2",
+            date(2026, 11, 10),
+            "visit",
+            "演示",
+            "确认配置",
+            "zhang.wei",
+            "done",
+            closed=date(2026, 11, 12),
+        ),
         Task("T3", date(2026, 11, 20), "phone", "报价", "确认价格", "zhang.wei", "open"),
     ]
     rows = activity([c], parse_period("2026-11"), date(2026, 11, 27)).rows

@@ -28,7 +28,12 @@ def test_an_even_split_gives_each_quarter_a_quarter_and_each_month_a_third_of_it
 
 
 def test_weights_split_the_year_and_the_last_quarter_takes_the_rounding() -> None:
-    assert plan_year(2026, D(600_000), parse_split("4,3,2,1")).quarters == (D(240_000), D(180_000), D(120_000), D(60_000))
+    assert plan_year(2026, D(600_000), parse_split("4,3,2,1")).quarters == (
+        D(240_000),
+        D(180_000),
+        D(120_000),
+        D(60_000),
+    )
     thirds = plan_year(2026, D(100_000), parse_split("1,1,1,0")).quarters
     assert thirds == (D("33333.33"), D("33333.33"), D("33333.34"), D(0))
 
@@ -73,7 +78,10 @@ def test_the_teams_own_target_wins_over_the_sum() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"zhang.wei": {2026: {"amount": -5}}}, "targets.zhang.wei.2026.amount: expected a non-negative amount"),
+        (
+            {"zhang.wei": {2026: {"amount": -5}}},
+            "targets.zhang.wei.2026.amount: expected a non-negative amount",
+        ),
         ({"zhang.wei": {2026: {"amount": "lots"}}}, "targets.zhang.wei.2026.amount: expected an amount"),
         ({"zhang.wei": {"next": {"amount": 5}}}, "targets.zhang.wei.next: expected a year such as 2026"),
     ],
