@@ -138,7 +138,7 @@ def window_start(as_of: date, amount: int, unit: str) -> date:
     A day counts as inside when ``window_start < day <= as_of``: 12 months up to
     2026-11-27 are the days after 2025-11-27.
     """
-    steps = {"d": timedelta(days=amount), "w": timedelta(weeks=amount),
+    steps: dict[str, timedelta | relativedelta] = {"d": timedelta(days=amount), "w": timedelta(weeks=amount),
              "m": relativedelta(months=amount), "y": relativedelta(years=amount)}  # fmt: skip
     if unit not in steps:
         raise UsageError(f"unknown duration unit {unit!r}", hint="use d, w, m or y, e.g. 30d, 2w, 3m, 1y")
