@@ -313,11 +313,20 @@ def _detach_comments(document: Any) -> dict[str, Any]:
 
 
 def _attach_comments(document: Any, detached: dict[str, Any]) -> None:
+    from ruamel.yaml.tokens import CommentToken
+
+    keys = list(document)
     for key, comment in detached.items():
         if key not in document:
             continue
         document[key] = _commented(document[key])
-        container, last = _last_entry(document[key]) or (document, key)
+        spot = _last_entry(document[key])
+        following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
+        if spot is None and following is not None:  # an empty section: lead the next key instead
+            entry = document.ca.items.setdefault(following, [None, None, None, None])
+            entry[1] = [CommentToken(comment.value[1:], comment.start_mark)]
+            continue
+        container, last = spot or (document, key)
         container.ca.items.setdefault(last, [None, None, None, None])[2] = comment
 
 
