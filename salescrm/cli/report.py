@@ -52,7 +52,8 @@ def show(s: Session, report: Report, fmt: Format, as_of: date) -> None:
         rows = [_stage_label(row) for row in rows]
     out(render(rows, report.columns, fmt, s.lang))
     if report.summary and fmt != Format.csv:
-        out("\n" + table([[key, cell(value)] for key, value in report.summary.items()], ["figure", "value"], fmt))
+        figures = [[key, cell(value)] for key, value in report.summary.items()]
+        out("\n" + table(figures, ["figure", "value"], fmt))
 
 
 @report_app.command("attainment")

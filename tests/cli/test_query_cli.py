@@ -31,7 +31,10 @@ def test_the_high_potential_filter_saved_and_run(team) -> None:  # type: ignore[
     assert ids(team.ok("query --saved 高潜客户 --as-of 2026-11-27 -f json")) == ["CRM202601001"]
     assert ids(team.ok(["query", HIGH_POTENTIAL, "--as-of", "2026-11-27", "-f", "json"])) == ["CRM202601001"]
     assert json.loads(team.ok("filter list -f json")) == [{"name": "高潜客户", "expression": HIGH_POTENTIAL}]
-    assert "高潜客户: tier = B and followups(3m) > 5 and tag = 需求明确" in (team.root / "salescrm.yaml").read_text()
+    assert (
+        "高潜客户: tier = B and followups(3m) > 5 and tag = 需求明确"
+        in (team.root / "salescrm.yaml").read_text()
+    )
 
 
 def test_owner_me_and_customer_list_where(team) -> None:  # type: ignore[no-untyped-def]

@@ -30,10 +30,14 @@ def test_the_worked_example_in_the_docs_is_what_the_commands_print(example) -> N
 
 
 def test_the_issue_s_figures(example) -> None:  # type: ignore[no-untyped-def]
-    attainment = json.loads(example.ok("report attainment --period 2026Q1 --as-of 2026-03-31 --owner zhang.wei -f json"))
+    attainment = json.loads(
+        example.ok("report attainment --period 2026Q1 --as-of 2026-03-31 --owner zhang.wei -f json")
+    )
     assert attainment["rows"] == [{"member": "zhang.wei", "name": "张伟", "target": 300000, "won": 240000,
                                    "attainment_pct": 80, "gap": 60000, "pipeline_weighted": 0}]  # fmt: skip
-    summary = json.loads(example.ok("report conversion --period 2026Q1 --as-of 2026-03-31 -f json"))["summary"]
+    summary = json.loads(example.ok("report conversion --period 2026Q1 --as-of 2026-03-31 -f json"))[
+        "summary"
+    ]
     assert (summary["lead_to_won_pct"], summary["win_rate_pct"]) == (25, 50)
 
 
@@ -52,7 +56,11 @@ def test_every_report_renders_in_every_format(example, report: str, fmt: str) ->
     [
         ("report attainment --period 2026Q5", 2, "error: bad period '2026Q5': a year has quarters Q1 to Q4"),
         ("report conversion --period 2026-13", 2, "error: bad period '2026-13': months are 01 to 12"),
-        ("report activity --period 2026-W54", 2, "error: bad period '2026-W54': 2026 has ISO weeks W01 to W53"),
+        (
+            "report activity --period 2026-W54",
+            2,
+            "error: bad period '2026-W54': 2026 has ISO weeks W01 to W53",
+        ),
         ("report attainment --owner nobody", 3, "error: no such member 'nobody'"),
         ("report pipeline --by colour", 2, "error: pipeline cannot be grouped by 'colour'"),
         ("report lost-reasons --by colour", 2, "error: lost-reasons cannot be grouped by 'colour'"),
