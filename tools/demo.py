@@ -20,6 +20,9 @@ STEPS: list[tuple[str, str]] = [
     ("The team", "member list"),
     ("VIP and A-tier customers", "customer list --tier VIP"),
     ("One customer's profile", "customer show CRM202405001"),
+    ("Target attainment this year", "report attainment --period 2026 --as-of {as_of}"),
+    ("The pipeline by stage and month", "report pipeline --as-of {as_of}"),
+    ("High-potential customers (saved filter)", "query --saved 高潜客户 --as-of {as_of}"),
     ("The open pipeline", "opp list --open --as-of {as_of}"),
     ("Is the data sound?", "check"),
 ]

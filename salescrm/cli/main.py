@@ -94,9 +94,25 @@ def root(
 
 def _register() -> None:
     # Each command group lives in its own module and adds itself to the app.
-    from salescrm.cli import check, customer, export, feedback, imports, init, member, opp, sync
+    from salescrm.cli import (
+        check, customer, export, feedback, imports, init, member, opp, query, report, sync, target, tier,
+    )  # fmt: skip
 
-    for module in (init, member, customer, check, opp, sync, imports, feedback, export):
+    for module in (
+        init,
+        member,
+        customer,
+        check,
+        opp,
+        target,
+        report,
+        tier,
+        query,
+        sync,
+        imports,
+        feedback,
+        export,
+    ):
         module.register(app)
 
 
