@@ -95,7 +95,19 @@ def root(
 def _register() -> None:
     # Each command group lives in its own module and adds itself to the app.
     from salescrm.cli import (
-        check, customer, export, feedback, imports, init, member, opp, query, report, sync, target, tier,
+        check,
+        customer,
+        export,
+        feedback,
+        imports,
+        init,
+        member,
+        opp,
+        query,
+        report,
+        sync,
+        target,
+        tier,
     )  # fmt: skip
 
     for module in (
