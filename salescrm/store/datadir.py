@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from salescrm.core.config import Config, config_from_data
+from salescrm.core.customers import Identity
 from salescrm.core.errors import ConflictError, DamagedError, NotFoundError, Problem, UsageError
 from salescrm.core.ids import check_customer_id
 from salescrm.core.model import Customer
@@ -85,6 +86,37 @@ def init_data_dir(root: Path, team: str, use_git: bool) -> None:
 
 
 @dataclass
+class Parsed:
+    """One customer file read and checked: the customer (None when it cannot be
+    read at all), the problems of reading it, and those of the team's rules."""
+
+    customer: Customer | None
+    problems: list[Problem]
+    rule_problems: list[Problem]
+
+    @property
+    def usable(self) -> Customer | None:
+        """The customer, unless an error makes it unusable."""
+        errors = any(p.severity == "error" for p in (*self.problems, *self.rule_problems))
+        return None if errors else self.customer
+
+
+def parse_customer_file(path: Path, name: str, config: Config) -> Parsed:
+    """Read, parse and validate one customer file; problems carry their lines."""
+    try:
+        text = _read_text(path, name)
+        data = load_text(text, name)
+    except DamagedError as error:
+        return Parsed(None, [_problem_of(error.message, name)], [])
+    customer, problems = customer_from_data(data, name)
+    if customer is None:
+        return Parsed(None, _with_lines(problems, text), [])
+    problems += validate_file_name(customer, path.stem, name)
+    rules = validate_customer(customer, config, name)
+    return Parsed(customer, _with_lines(problems, text), _with_lines(rules, text))
+
+
+@dataclass
 class Loaded:
     """Every usable customer, and every problem met on the way."""
 
@@ -98,6 +130,9 @@ class DataDir:
         self.customers_dir = root / "customers"
         self.attachments_dir = root / "attachments"
         self.local_dir = root / LOCAL_DIR
+        # Set by the command line: (done, total) while many files are parsed, and notices.
+        self.progress: Callable[[int, int], None] | None = None
+        self.notice: Callable[[str], None] | None = None
 
     # -- configuration -----------------------------------------------------------
     @cached_property
@@ -141,19 +176,8 @@ class DataDir:
 
     def load_file(self, path: Path) -> tuple[Customer | None, list[Problem]]:
         """The customer in ``path`` (None when damaged) and its problems, with lines."""
-        name = self.relative(path)
-        try:
-            text = _read_text(path, name)
-            data = load_text(text, name)
-        except DamagedError as error:
-            return None, [_problem_of(error.message, name)]
-        customer, problems = customer_from_data(data, name)
-        if customer is not None:
-            problems += validate_file_name(customer, path.stem, name)
-            problems += validate_customer(customer, self.config, name)
-            if any(p.severity == "error" for p in problems):
-                customer = None
-        return customer, _with_lines(problems, text)
+        parsed = parse_customer_file(path, self.relative(path), self.config)
+        return parsed.usable, parsed.problems + parsed.rule_problems
 
     def read_customer(self, customer_id: str) -> Customer:
         """One customer, for a command that works on it; damaged files are refused."""
@@ -169,13 +193,18 @@ class DataDir:
         return customer
 
     def load_all(self) -> Loaded:
-        loaded = Loaded()
-        for path in self.customer_files():
-            customer, problems = self.load_file(path)
-            loaded.problems += problems
-            if customer is not None:
-                loaded.customers.append(customer)
-        return loaded
+        """Every usable customer and every problem, through the parsed-record cache:
+        only files changed since the last run are parsed (store/cache.py)."""
+        from salescrm.store.cache import RecordCache
+
+        return RecordCache(self).load()
+
+    def identities(self) -> list[Identity]:
+        """Name, phones and e-mails of every usable customer (for the duplicate check),
+        from the cache's index: no customer record is decoded."""
+        from salescrm.store.cache import RecordCache
+
+        return RecordCache(self).identities()
 
     # -- writing ---------------------------------------------------------------------
     @contextmanager
