@@ -28,7 +28,11 @@ class Session:
 
     @cached_property
     def datadir(self) -> DataDir:
-        return DataDir(find_data_dir(self.data_option, os.environ, Path.cwd()))
+        datadir = DataDir(find_data_dir(self.data_option, os.environ, Path.cwd()))
+        datadir.notice = warn
+        if sys.stderr.isatty():
+            datadir.progress = progress_bar
+        return datadir
 
     @property
     def config(self) -> Config:
@@ -81,6 +85,15 @@ def session(ctx: typer.Context) -> Session:
 
 def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
+
+
+def progress_bar(done: int, total: int) -> None:
+    """``parsing customer files [#####     ] 5000/10000`` on stderr, redrawn in place."""
+    filled = 30 * done // max(total, 1)
+    end = "\n" if done >= total else ""
+    bar = "#" * filled + " " * (30 - filled)
+    sys.stderr.write(f"\rparsing customer files [{bar}] {done}/{total}{end}")
+    sys.stderr.flush()
 
 
 def warn_problems(problems: list[Problem]) -> None:

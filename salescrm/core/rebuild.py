@@ -28,7 +28,7 @@ def when_of(value: Any) -> When:
     """A moment as ``format_when`` wrote it (``2024-05-03`` or ``2024-05-03T10:00``)."""
     if isinstance(value, str):
         return datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _converter(type_text: str) -> Build | None:
@@ -46,6 +46,35 @@ def _converter(type_text: str) -> Build | None:
     return None
 
 
+@dataclasses.dataclass
+class _Plan:
+    """How to fill one record class: defaults, factories, conversions, renamed keys."""
+
+    defaults: dict[str, Any]
+    factories: list[tuple[str, Callable[[], Any]]]
+    converters: list[tuple[str, Build]]
+    known: set[str]
+    renamed: dict[str, str]
+    keeps_extra: bool
+
+
+def _plan(cls: type, absent: frozenset[str]) -> _Plan:
+    plan = _Plan({}, [], [], set(), _RENAMED.get(cls, {}), False)
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            plan.defaults[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING and f.name not in absent:
+            plan.factories.append((f.name, f.default_factory))
+        convert = _converter(str(f.type))
+        if convert is not None:
+            plan.converters.append((f.name, convert))
+        if f.name == "extra":
+            plan.keeps_extra = True
+        else:
+            plan.known.add(f.name)
+    return plan
+
+
 def builder(cls: type, absent: frozenset[str] = frozenset()) -> Build:
     """A function: data of one ``cls`` record → the record.
 
@@ -54,40 +83,27 @@ def builder(cls: type, absent: frozenset[str] = frozenset()) -> Build:
     """
     if (cls, absent) in _CACHE:
         return _CACHE[cls, absent]
-    renamed = _RENAMED.get(cls, {})
-    defaults: dict[str, Any] = {}
-    factories: list[tuple[str, Callable[[], Any]]] = []
-    converters: list[tuple[str, Build]] = []
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            defaults[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING and f.name not in absent:
-            factories.append((f.name, f.default_factory))
-        convert = _converter(str(f.type))
-        if convert is not None:
-            converters.append((f.name, convert))
-    known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
-    keeps_extra = "extra" in {f.name for f in dataclasses.fields(cls)}
+    plan = _plan(cls, absent)
     new = object.__new__
 
     def build(data: dict[str, Any]) -> Any:
-        values = {**defaults}
+        values = {**plan.defaults}
         extra = {}
         for key, value in data.items():
-            name = renamed.get(key, key)
-            if name in known:
+            name = plan.renamed.get(key, key)
+            if name in plan.known:
                 values[name] = value
             else:
                 extra[key] = value
-        for name, convert in converters:
+        for name, convert in plan.converters:
             if name in values:
                 values[name] = convert(values[name])
-        for name, factory in factories:
+        for name, factory in plan.factories:
             if name not in values:
                 values[name] = factory()
-        if keeps_extra:
+        if plan.keeps_extra:
             values["extra"] = extra
-        record = new(cls)
+        record: Any = new(cls)
         record.__dict__.update(values)
         return record
 

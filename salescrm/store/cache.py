@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import sys
@@ -92,7 +93,7 @@ def _decode(code: int, data: bytes) -> Any:
 
 
 def pack(value: Any) -> bytes:
-    return msgpack.packb(value, default=_encode, use_bin_type=True)  # type: ignore[no-any-return]
+    return msgpack.packb(value, default=_encode, use_bin_type=True)
 
 
 def unpack(data: bytes) -> Any:
@@ -164,9 +165,16 @@ def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
     return entry
 
 
-def stat_key(path: Path) -> StatKey:
-    st = path.lstat()
+def _key(st: os.stat_result) -> StatKey:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+
+def _now_ns() -> int:
+    return time.time_ns()
+
+
+def stat_key(path: Path) -> StatKey:
+    return _key(path.lstat())
 
 
 def parse_entry(root: Path, name: str, config: Config) -> tuple[Entry, Customer | None]:
@@ -182,6 +190,7 @@ def parse_entry(root: Path, name: str, config: Config) -> tuple[Entry, Customer 
 
 def _parse_chunk(root: str, names: list[str], config: Config) -> list[tuple[str, list[Any]]]:
     """Worker: parse some files and hand back their entries (customers are rebuilt from them)."""
+    gc.disable()  # many small acyclic objects: see cli/main.py
     return [(name, parse_entry(Path(root), name, config)[0].to_list()) for name in names]
 
 
@@ -248,7 +257,7 @@ class RecordCache:
     def __init__(self, datadir: DataDir) -> None:
         self.datadir = datadir
         self.path = cache_dir(datadir.root) / CACHE_NAME
-        self.started_ns = time.time_ns()
+        self.started_ns = _now_ns()
 
     # -- answers ---------------------------------------------------------------------
     def load(self) -> Loaded:
@@ -259,7 +268,7 @@ class RecordCache:
             loaded.problems += entry.all_problems()
             customer = parsed.get(name)
             if customer is None and entry.sound() and entry.head is not None:
-                stem = Path(name).stem
+                stem = name.removeprefix("customers/").removesuffix(".yaml")
                 customer = _customer_of(entry, lambda stem=stem: self.datadir.read_customer(stem))
             if customer is not None:
                 loaded.customers.append(customer)
@@ -321,34 +330,26 @@ class RecordCache:
             return found
         for item in os.scandir(folder):
             if item.name.endswith(".yaml") and not item.name.startswith("."):
-                st = item.stat(follow_symlinks=False)
-                found[f"customers/{item.name}"] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+                found[f"customers/{item.name}"] = _key(item.stat(follow_symlinks=False))
         return dict(sorted(found.items()))
 
     def _parse(self, names: list[str], config: Config, entries: dict[str, Entry]) -> dict[str, Customer]:
         """Parse ``names`` into ``entries``: on every core when there are many."""
         built: dict[str, Customer] = {}
-        if not names:
-            return built
-        workers = _cores()
-        if len(names) >= PARALLEL_FROM and workers > 1:
+        many = len(names) >= PARALLEL_FROM
+        if many:
             self._notice_slow(len(names))
-            for name, raw in _parse_parallel(self.datadir, names, config, workers):
+        if many and _cores() > 1:
+            for name, raw in _parse_parallel(self.datadir, names, config, _cores()):
                 entries[name] = Entry.from_list(raw)
-            for name in names:  # the rare record the cache cannot hold: parsed here
-                if entries[name].head is None and entries[name].identity is not None:
-                    entries[name], customer = parse_entry(self.datadir.root, name, config)
-                    if customer is not None:
-                        built[name] = customer
-            return built
-        if len(names) >= PARALLEL_FROM:
-            self._notice_slow(len(names))
+            # The rare record the cache cannot hold is parsed here again.
+            names = [n for n in names if entries[n].head is None and entries[n].identity is not None]
+            many = False
         for done, name in enumerate(names, start=1):
-            entry, customer = parse_entry(self.datadir.root, name, config)
-            entries[name] = entry
+            entries[name], customer = parse_entry(self.datadir.root, name, config)
             if customer is not None:
                 built[name] = customer
-            if self.datadir.progress and len(names) >= PARALLEL_FROM:
+            if self.datadir.progress and many:
                 self.datadir.progress(done, len(names))
         return built
 
@@ -357,8 +358,8 @@ class RecordCache:
 
         if not HAVE_LIBYAML and self.datadir.notice:
             self.datadir.notice(
-                f"parsing {count} customer files without libyaml is slow; "
-                "install PyYAML with libyaml (e.g. apt-get install libyaml-dev, then pip install --force-reinstall pyyaml)"
+                f"parsing {count} customer files without libyaml is slow; install PyYAML with "
+                "libyaml (apt-get install libyaml-dev, then: pip install --force-reinstall pyyaml)"
             )
 
     def _recheck(self, entries: dict[str, Entry], config: Config) -> None:

@@ -125,7 +125,9 @@ def build_customer(plan: Plan, index: int) -> Customer:
     days = max((plan.as_of - created).days, 1)
     customer.followups = _followups(rng, created, days, owner)
     customer.tasks = _tasks(rng, plan.as_of, owner)
-    customer.opportunities = [_opportunity(rng, customer, n + 1, days, plan.as_of) for n in range(_count(rng))]
+    customer.opportunities = [
+        _opportunity(rng, customer, n + 1, days, plan.as_of) for n in range(_count(rng))
+    ]
     if rng.random() < 0.1:
         customer.feedback = [Feedback("B1", created + timedelta(days=rng.randrange(days)), "zhao.svc",
                                       "after-sales", "两台设备屏幕闪烁,已安排上门换货")]  # fmt: skip
@@ -189,10 +191,13 @@ def _opportunity(rng: random.Random, customer: Customer, n: int, days: int, as_o
     if stage == "lost":
         reached = STAGE_PATH[: rng.randrange(1, 5)]
     history = [
-        StageMove(s, min(start + timedelta(days=12 * i), as_of), customer.owner) for i, s in enumerate(reached)
+        StageMove(s, min(start + timedelta(days=12 * i), as_of), customer.owner)
+        for i, s in enumerate(reached)
     ]
     if stage in ("won", "lost"):
-        history.append(StageMove(stage, min(start + timedelta(days=12 * len(reached)), as_of), customer.owner))
+        history.append(
+            StageMove(stage, min(start + timedelta(days=12 * len(reached)), as_of), customer.owner)
+        )
     names = [m.stage for m in history]
     folder = f"attachments/{customer.id}"
     artefacts = {}
