@@ -12,12 +12,15 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
-import typer
+from typing import TYPE_CHECKING
 
-from salescrm.core.config import Config
 from salescrm.core.errors import NotFoundError, Problem, UsageError
-from salescrm.core.parse import parse_date
-from salescrm.store.datadir import DataDir, find_data_dir
+
+if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML nor the store
+    import typer
+
+    from salescrm.core.config import Config
+    from salescrm.store.datadir import DataDir
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Session:
 
     @cached_property
     def datadir(self) -> DataDir:
+        from salescrm.store.datadir import DataDir, find_data_dir
+
         datadir = DataDir(find_data_dir(self.data_option, os.environ, Path.cwd()))
         datadir.notice = warn
         if sys.stderr.isatty():
@@ -68,6 +73,8 @@ class Session:
 
     def today(self, as_of: str | None = None) -> date:
         if as_of:
+            from salescrm.core.parse import parse_date
+
             return parse_date(as_of, what="--as-of date")
         return date.today()
 

@@ -86,15 +86,20 @@ def builder(cls: type, absent: frozenset[str] = frozenset()) -> Build:
     plan = _plan(cls, absent)
     new = object.__new__
 
+    simple = not plan.renamed
+
     def build(data: dict[str, Any]) -> Any:
-        values = {**plan.defaults}
-        extra = {}
-        for key, value in data.items():
-            name = plan.renamed.get(key, key)
-            if name in plan.known:
-                values[name] = value
-            else:
-                extra[key] = value
+        extra: dict[str, Any] = {}
+        if simple and plan.known.issuperset(data):  # the usual case, done in C
+            values = {**plan.defaults, **data}
+        else:
+            values = {**plan.defaults}
+            for key, value in data.items():
+                name = plan.renamed.get(key, key)
+                if name in plan.known:
+                    values[name] = value
+                else:
+                    extra[key] = value
         for name, convert in plan.converters:
             if name in values:
                 values[name] = convert(values[name])
@@ -104,7 +109,7 @@ def builder(cls: type, absent: frozenset[str] = frozenset()) -> Build:
         if plan.keeps_extra:
             values["extra"] = extra
         record: Any = new(cls)
-        record.__dict__.update(values)
+        record.__dict__ = values
         return record
 
     _CACHE[cls, absent] = build

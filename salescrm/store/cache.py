@@ -1,7 +1,7 @@
 """The parsed-record cache: each customer file is parsed once, until it changes.
 
-Where: ``user_cache_dir("salescrm")/<hash of the data directory's path>/records.msgpack``,
-outside anything git tracks. What: msgpack (plain maps, lists, strings, numbers;
+Where: ``user_cache_dir("salescrm")/<hash of the data directory's path>/``, outside
+anything git tracks: ``index.msgpack`` and the ``records-*.bin`` file it names. What: msgpack (plain maps, lists, strings, numbers;
 dates and amounts as extension types) — nothing in it can run code, whoever
 wrote it. Per file it keeps the stat key, the problems found (so read commands
 still warn about a damaged file), the identity used by the duplicate check, and
@@ -51,7 +51,7 @@ from salescrm.core.validate import validate_customer
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 
 CACHE_FORMAT = 1
-CACHE_NAME = "records.msgpack"
+CACHE_NAME = "index.msgpack"
 RACY_NS = 2_000_000_000  # a file this close to the cache's write time is checked again
 PARALLEL_FROM = 200  # files to parse before the work is spread over the cores
 LAZY = ("tier_history", "tasks", "followups", "opportunities", "feedback")
@@ -112,7 +112,21 @@ class Entry:
     rule_problems: list[list[Any]] = field(default_factory=list)  # of the rules in salescrm.yaml
     identity: list[Any] | None = None  # normal name, phones, e-mails
     head: dict[str, Any] | None = None  # the record without its long lists
-    parts: dict[str, bytes] = field(default_factory=dict)  # each long list, packed
+    parts: dict[str, Any] = field(default_factory=dict)  # each long list: packed, or where it lies
+    records: memoryview | None = None  # the mapped records file the parts lie in, if any
+
+    def part(self, key: str) -> Any:
+        """The packed bytes of one long list."""
+        where = self.parts[key]
+        if self.records is None:
+            return where
+        offset, length = where
+        if not (0 <= offset and 0 <= length and offset + length <= len(self.records)):
+            raise ValueError("a part lies outside the records file")
+        return self.records[offset : offset + length]
+
+    def packed_parts(self) -> dict[str, Any]:
+        return {key: self.part(key) for key in self.parts}
 
     def to_list(self) -> list[Any]:
         return [self.stat, self.problems, self.rule_problems, self.identity, self.head, self.parts]
@@ -207,9 +221,8 @@ class CachedCustomer(Customer):
         parts = self.__dict__.get("_parts")
         if parts is None or name not in _PART_BUILDERS:
             raise AttributeError(name)
-        packed = parts.pop(name, None)
         try:
-            value = _PART_BUILDERS[name](unpack(packed)) if packed is not None else []
+            value = _PART_BUILDERS[name](unpack(parts.part(name))) if name in parts.parts else []
         except Exception:  # a damaged cache: read the file itself instead
             value = getattr(self.__dict__["_reload"](), name)
         setattr(self, name, value)
@@ -226,7 +239,7 @@ class CachedCustomer(Customer):
 def _customer_of(entry: Entry, reload: Any) -> Customer:
     customer: Customer = _HEAD({**(entry.head or {})})
     customer.__class__ = CachedCustomer
-    customer.__dict__["_parts"] = dict(entry.parts)
+    customer.__dict__["_parts"] = entry
     customer.__dict__["_reload"] = reload
     for key in LAZY:
         if key not in entry.parts:
@@ -319,7 +332,9 @@ class RecordCache:
     def _differs(self, name: str, old: dict[str, Entry], entries: dict[str, Entry], written: int) -> bool:
         """Whether a re-parsed entry must be saved: new, changed, or no longer racy."""
         before, now = old.get(name), entries[name]
-        if before is None or before.to_list() != now.to_list():
+        if before is None or before.to_list()[:5] != now.to_list()[:5]:
+            return True
+        if before.packed_parts() != now.packed_parts():
             return True
         return self._settled(now.stat, self.started_ns) and not self._settled(before.stat, written)
 
@@ -386,30 +401,84 @@ class RecordCache:
                 or header.get("code") != _code_fingerprint()
             ):
                 return {}, {}
-            return header, {str(name): Entry.from_list(e) for name, e in entries.items()}
+            records = _map(self.path.parent / _records_name(header.get("records")))
+            found = {}
+            for name, item in entries.items():
+                entry = Entry.from_list(item)
+                entry.records = records
+                found[str(name)] = entry
+            return header, found
         except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
             return {}, {}
 
     def _write(self, config_digest: str, entries: dict[str, Entry]) -> None:
-        header = {
-            "format": CACHE_FORMAT,
-            "root": str(self.datadir.root.resolve()),
-            "code": _code_fingerprint(),
-            "config": config_digest,
-            "written_ns": self.started_ns,
-        }
-        data = pack({"header": header, "entries": {n: e.to_list() for n, e in entries.items()}})
+        """The long lists go to a new ``records-*.bin`` (read later through mmap, only the
+        parts a command uses), the rest to the index, which names that file."""
+        blob = bytearray()
+        index = {}
+        for name, entry in entries.items():
+            where = {}
+            for key, packed in entry.packed_parts().items():
+                where[key] = [len(blob), len(packed)]
+                blob += packed
+            index[name] = [*entry.to_list()[:5], where]
         with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, temp = tempfile.mkstemp(prefix=".records-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+            folder = self.path.parent
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            records = _write_new(folder, "records-", ".bin", bytes(blob))
+            header = {
+                "format": CACHE_FORMAT,
+                "root": str(self.datadir.root.resolve()),
+                "code": _code_fingerprint(),
+                "config": config_digest,
+                "written_ns": self.started_ns,
+                "records": records.name,
+            }
+            index_file = _write_new(folder, ".index-", ".tmp", pack({"header": header, "entries": index}))
+            os.replace(index_file, self.path)
+            _remove_old_records(folder, keep=records)
+
+
+def _records_name(name: Any) -> str:
+    if not (isinstance(name, str) and name.startswith("records-") and name.endswith(".bin") and "/" not in name):
+        raise ValueError("not a records file name")
+    return name
+
+
+def _map(path: Path) -> memoryview:
+    """The records file, mapped read-only: parts are decoded where they lie, when used."""
+    import mmap
+
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return memoryview(b"")
+        return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+
+
+def _write_new(folder: Path, prefix: str, suffix: str, data: bytes) -> Path:
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _remove_old_records(folder: Path, keep: Path) -> None:
+    # A reader holding an older file keeps its mapping; one that has not opened it yet
+    # finds it gone and rebuilds. Files younger than a minute may be another writer's.
+    cutoff = time.time() - 60
+    for old in folder.glob("records-*.bin"):
+        with contextlib.suppress(OSError):
+            if old != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+    for old in folder.glob(".index-*.tmp"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
 
 
 def _file_digest(path: Path) -> str:

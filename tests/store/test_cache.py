@@ -138,6 +138,9 @@ def test_a_corrupt_cache_is_rebuilt_silently(team: DataDir, later: None, damage:
     path = RecordCache(team).path
     path.write_bytes(damage)
     assert fresh(team).load_all().customers == expected
+    for records in path.parent.glob("records-*.bin"):
+        records.write_bytes(damage)
+    assert fresh(team).load_all().customers == expected
     assert msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=lambda c, d: d)["header"]
     assert fresh(team).load_all().customers == expected
 
@@ -160,8 +163,11 @@ def test_a_damaged_part_in_the_cache_falls_back_to_the_file(team: DataDir, later
     expected = team.load_all().customers
     path = RecordCache(team).path
     raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
-    raw["entries"][FIRST][5]["followups"] = b"\xc1garbage"
-    path.write_bytes(msgpack.packb(raw))
+    offset, length = raw["entries"][FIRST][5]["followups"]
+    records = path.parent / raw["header"]["records"]
+    data = bytearray(records.read_bytes())
+    data[offset : offset + length] = b"\xc1" * length  # 0xc1: never valid msgpack
+    records.write_bytes(bytes(data))
     assert fresh(team).load_all().customers == expected
 
 
