@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from salescrm.core.errors import NotFoundError, Problem, UsageError

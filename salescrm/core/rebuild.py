@@ -75,6 +75,18 @@ def _plan(cls: type, absent: frozenset[str]) -> _Plan:
     return plan
 
 
+def _sorted_out(plan: _Plan, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Field values from ``data`` (renamed keys followed), unknown keys into ``extra``."""
+    values = {**plan.defaults}
+    for key, value in data.items():
+        name = plan.renamed.get(key, key)
+        if name in plan.known:
+            values[name] = value
+        else:
+            extra[key] = value
+    return values
+
+
 def builder(cls: type, absent: frozenset[str] = frozenset()) -> Build:
     """A function: data of one ``cls`` record → the record.
 
@@ -93,13 +105,7 @@ def builder(cls: type, absent: frozenset[str] = frozenset()) -> Build:
         if simple and plan.known.issuperset(data):  # the usual case, done in C
             values = {**plan.defaults, **data}
         else:
-            values = {**plan.defaults}
-            for key, value in data.items():
-                name = plan.renamed.get(key, key)
-                if name in plan.known:
-                    values[name] = value
-                else:
-                    extra[key] = value
+            values = _sorted_out(plan, data, extra)
         for name, convert in plan.converters:
             if name in values:
                 values[name] = convert(values[name])

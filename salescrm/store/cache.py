@@ -1,8 +1,8 @@
 """The parsed-record cache: each customer file is parsed once, until it changes.
 
 Where: ``user_cache_dir("salescrm")/<hash of the data directory's path>/``, outside
-anything git tracks: ``index.msgpack`` and the ``records-*.bin`` file it names. What: msgpack (plain maps, lists, strings, numbers;
-dates and amounts as extension types) — nothing in it can run code, whoever
+anything git tracks: ``index.msgpack`` and the ``records-*.bin`` file it names.
+What: msgpack (plain maps, lists, strings, numbers; dates and amounts as extension types) — nothing in it can run code, whoever
 wrote it. Per file it keeps the stat key, the problems found (so read commands
 still warn about a damaged file), the identity used by the duplicate check, and
 the record as ``records.customer_to_data`` wrote it: the profile decoded on
@@ -121,7 +121,7 @@ class Entry:
         if self.records is None:
             return where
         offset, length = where
-        if not (0 <= offset and 0 <= length and offset + length <= len(self.records)):
+        if not (offset >= 0 and length >= 0 and offset + length <= len(self.records)):
             raise ValueError("a part lies outside the records file")
         return self.records[offset : offset + length]
 
@@ -440,7 +440,7 @@ class RecordCache:
 
 
 def _records_name(name: Any) -> str:
-    if not (isinstance(name, str) and name.startswith("records-") and name.endswith(".bin") and "/" not in name):
+    if not (isinstance(name, str) and name.startswith("records-") and name.endswith(".bin")) or "/" in name:
         raise ValueError("not a records file name")
     return name
 
