@@ -2,7 +2,8 @@
 
 Where: ``user_cache_dir("salescrm")/<hash of the data directory's path>/``, outside
 anything git tracks: ``index.msgpack`` and the ``records-*.bin`` file it names.
-What: msgpack (plain maps, lists, strings, numbers; dates and amounts as extension types) — nothing in it can run code, whoever
+What: msgpack (plain maps, lists, strings, numbers; dates and amounts as extension
+types) — nothing in it can run code, whoever
 wrote it. Per file it keeps the stat key, the problems found (so read commands
 still warn about a damaged file), the identity used by the duplicate check, and
 the record as ``records.customer_to_data`` wrote it: the profile decoded on
