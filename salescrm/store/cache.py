@@ -289,7 +289,8 @@ class RecordCache:
         return loaded
 
     def identities(self) -> list[Identity]:
-        entries, _ = self.refresh()
+        # A write command reads the index only; the next read command saves the cache.
+        entries, _ = self.refresh(save=False)
         return [
             Identity(e.identity[0], e.identity[1], frozenset(e.identity[2]), frozenset(e.identity[3]))
             for e in entries.values()
@@ -297,7 +298,7 @@ class RecordCache:
         ]
 
     # -- refreshing --------------------------------------------------------------------
-    def refresh(self) -> tuple[dict[str, Entry], dict[str, Customer]]:
+    def refresh(self, save: bool = True) -> tuple[dict[str, Entry], dict[str, Customer]]:
         """Entries for every customer file now, parsing only what changed; saves the cache."""
         root = self.datadir.root
         config = self.datadir.config
@@ -321,7 +322,7 @@ class RecordCache:
             self._recheck(reused, config)
             changed = True
         entries = {name: entries[name] for name in sorted(entries)}
-        if changed:
+        if changed and save:
             self._write(config_digest, entries)
         return entries, parsed
 
@@ -426,7 +427,7 @@ class RecordCache:
         with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
             folder = self.path.parent
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            records = _write_new(folder, "records-", ".bin", bytes(blob))
+            records = _write_new(folder, "records-", ".bin", blob)
             header = {
                 "format": CACHE_FORMAT,
                 "root": str(self.datadir.root.resolve()),
@@ -456,7 +457,7 @@ def _map(path: Path) -> memoryview:
         return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
 
 
-def _write_new(folder: Path, prefix: str, suffix: str, data: bytes) -> Path:
+def _write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray) -> Path:
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

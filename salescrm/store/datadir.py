@@ -8,6 +8,7 @@ A failed command therefore changes nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -164,15 +165,18 @@ class DataDir:
         return str(path.relative_to(self.root))
 
     def customer_files(self) -> list[Path]:
-        if not self.customers_dir.is_dir():
-            return []
-        return sorted(
-            p for p in self.customers_dir.iterdir() if p.suffix == ".yaml" and not p.name.startswith(".")
-        )
+        return [self.customers_dir / name for name in self._customer_file_names()]
 
     def customer_ids(self) -> list[str]:
         """Numbers taken, from file names alone (nothing is parsed)."""
-        return [p.stem for p in self.customer_files()]
+        return [name.removesuffix(".yaml") for name in self._customer_file_names()]
+
+    def _customer_file_names(self) -> list[str]:
+        # Plain names, sorted as strings: 10,000 Path objects cost more than the listing.
+        if not self.customers_dir.is_dir():
+            return []
+        with os.scandir(self.customers_dir) as listing:
+            return sorted(e.name for e in listing if e.name.endswith(".yaml") and not e.name.startswith("."))
 
     def load_file(self, path: Path) -> tuple[Customer | None, list[Problem]]:
         """The customer in ``path`` (None when damaged) and its problems, with lines."""
