@@ -22,9 +22,13 @@ test: $(STAMP)
 	$(BIN)/pytest -n 2
 
 lint: $(STAMP)
-	$(BIN)/ruff check salescrm tests tools fuzz
-	$(BIN)/ruff format --check salescrm tests tools fuzz
+	$(BIN)/ruff check salescrm tests tools fuzz bench
+	$(BIN)/ruff format --check salescrm tests tools fuzz bench
 	$(BIN)/mypy
+
+# Builds the 10k data set once (bench/out/, git-ignored) and compares with taskwarrior.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import typer
-
-from salescrm.core.config import Config
 from salescrm.core.errors import NotFoundError, Problem, UsageError
-from salescrm.core.parse import parse_date
-from salescrm.store.datadir import DataDir, find_data_dir
+
+if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML nor the store
+    import typer
+
+    from salescrm.core.config import Config
+    from salescrm.store.datadir import DataDir
 
 
 @dataclass
@@ -28,7 +30,13 @@ class Session:
 
     @cached_property
     def datadir(self) -> DataDir:
-        return DataDir(find_data_dir(self.data_option, os.environ, Path.cwd()))
+        from salescrm.store.datadir import DataDir, find_data_dir
+
+        datadir = DataDir(find_data_dir(self.data_option, os.environ, Path.cwd()))
+        datadir.notice = warn
+        if sys.stderr.isatty():
+            datadir.progress = progress_bar
+        return datadir
 
     @property
     def config(self) -> Config:
@@ -64,6 +72,8 @@ class Session:
 
     def today(self, as_of: str | None = None) -> date:
         if as_of:
+            from salescrm.core.parse import parse_date
+
             return parse_date(as_of, what="--as-of date")
         return date.today()
 
@@ -89,6 +99,15 @@ def session(ctx: typer.Context) -> Session:
 
 def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
+
+
+def progress_bar(done: int, total: int) -> None:
+    """``parsing customer files [#####     ] 5000/10000`` on stderr, redrawn in place."""
+    filled = 30 * done // max(total, 1)
+    end = "\n" if done >= total else ""
+    bar = "#" * filled + " " * (30 - filled)
+    sys.stderr.write(f"\rparsing customer files [{bar}] {done}/{total}{end}")
+    sys.stderr.flush()
 
 
 def warn_problems(problems: list[Problem]) -> None:

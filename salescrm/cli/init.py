@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import out
-from salescrm.store.datadir import init_data_dir
 
 
 def init(
@@ -20,6 +19,7 @@ def init(
     Example: salescrm init ~/crm --team 华东销售一部
     """
     from salescrm.core.parse import parse_text
+    from salescrm.store.datadir import init_data_dir
 
     init_data_dir(directory, parse_text(team, "team name", 100), use_git=not no_git)
     out(f"created {directory}\n")

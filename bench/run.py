@@ -1,0 +1,241 @@
+"""``make bench``: salescrm at 10,000 customers, side by side with taskwarrior at 10,000 tasks.
+
+Builds the data set once (bench/out/, git-ignored), installs taskwarrior when it
+is missing (or says why the comparison is skipped), then times every operation
+as the median of several whole-process runs and prints one table. Commands that
+do not exist in this build of salescrm are listed as skipped, so the table grows
+as the command set does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+AS_OF = "2026-11-27"
+SALESCRM = [sys.executable, "-m", "salescrm"]
+
+
+@dataclass
+class Timing:
+    seconds: float | None  # median wall time of the runs; None: skipped
+    peak_mb: float = 0.0
+    note: str = ""
+
+
+def run_timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(wall seconds, peak resident MB, exit code) of one whole-process run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, process.returncode
+
+
+def measure(argvs: list[list[str]], env: dict[str, str], before: object = None) -> Timing:
+    """Run each argv (one per run) and take the median; ``before`` runs ahead of each run."""
+    times, peaks = [], []
+    for argv in argvs:
+        if callable(before):
+            before()
+        seconds, peak, code = run_timed(argv, env)
+        if code not in (0, 1):
+            return Timing(None, note=f"exit {code}: {' '.join(argv[3:])[:60]}")
+        times.append(seconds)
+        peaks.append(peak)
+    return Timing(statistics.median(times), max(peaks))
+
+
+def exists(command: list[str], env: dict[str, str]) -> bool:
+    """Whether this salescrm has the command (its --help exits 0)."""
+    result = subprocess.run([*SALESCRM, *command, "--help"], env=env, capture_output=True, check=False)
+    return result.returncode == 0
+
+
+# -- the data ---------------------------------------------------------------------------
+
+
+def build_dataset(customers: int, env: dict[str, str]) -> Path:
+    data = OUT / f"crm{customers}"
+    if (data / "salescrm.yaml").is_file():
+        print(f"data set: {data} (built before)")
+        return data
+    print(f"data set: generating {customers} customers into {data} …", flush=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [*SALESCRM, "dev", "generate", str(data), "--customers", str(customers)], env=env, check=True
+    )
+    print(f"data set: built in {time.perf_counter() - start:.1f} s")
+    return data
+
+
+def ensure_taskwarrior() -> str | None:
+    """The path of ``task``, installing it with apt-get when missing; None: skip the comparison."""
+    found = shutil.which("task")
+    if found:
+        return found
+    print("taskwarrior is missing: installing it with apt-get …", flush=True)
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": False}
+    if shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run([*prefix, "apt-get", "update", "-qq"], env=env, **quiet)  # type: ignore[call-overload]
+        subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", "taskwarrior"], env=env, **quiet)  # type: ignore[call-overload]
+    found = shutil.which("task")
+    if not found:
+        print("taskwarrior could not be installed (no apt-get, or no permission): comparison skipped")
+    return found
+
+
+def task_env(tasks: int) -> dict[str, str]:
+    folder = OUT / "taskwarrior"
+    rc = folder / "taskrc"
+    env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(folder / "data")}
+    if not rc.exists():
+        (folder / "data").mkdir(parents=True, exist_ok=True)
+        rc.write_text(
+            f"data.location={folder / 'data'}\nconfirmation=off\nverbose=nothing\nnews.version=2.6.0\n"
+        )
+    return env
+
+
+def load_tasks(task: str, tasks: int, env: dict[str, str]) -> None:
+    marker = OUT / "taskwarrior" / f"loaded-{tasks}"
+    if marker.exists():
+        return
+    print(f"taskwarrior: importing {tasks} pending tasks with due dates …", flush=True)
+    today = date.today()
+    now = datetime.now().strftime("%Y%m%dT%H%M%SZ")
+    items = [
+        {
+            "uuid": str(uuid.UUID(int=n + 1)),
+            "description": f"跟进客户 {n:05d}: 确认配置和报价",
+            "status": "pending",
+            "entry": now,
+            "due": (today + timedelta(days=n % 50 - 20)).strftime("%Y%m%dT100000Z"),
+            "project": f"rep{n % 16}",
+        }
+        for n in range(tasks)
+    ]
+    source = OUT / "taskwarrior" / "tasks.json"
+    source.write_text(json.dumps(items, ensure_ascii=False))
+    subprocess.run([task, "import", str(source)], env=env, check=True, stdout=subprocess.DEVNULL)
+    marker.write_text("")
+
+
+# -- the table -----------------------------------------------------------------------------
+
+
+def format_row(name: str, ours: Timing, theirs_name: str, theirs: Timing | None, target: str) -> str:
+    mine = f"{ours.seconds:.3f}" if ours.seconds is not None else f"skipped ({ours.note})"
+    other = f"{theirs.seconds:.3f}" if theirs and theirs.seconds is not None else "-"
+    ratio = "-"
+    if theirs and theirs.seconds and ours.seconds is not None:
+        ratio = f"{ours.seconds / theirs.seconds:.2f}"
+    memory = f"{ours.peak_mb:.0f}" if ours.seconds is not None else "-"
+    return f"| {name} | {mine} | {memory} | {theirs_name} | {other} | {ratio} | {target} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    cache_home = OUT / "cache"
+    base = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "SALESCRM_USER": "li.na"}
+    data = build_dataset(args.customers, base)
+    env = {**base, "SALESCRM_DATA": str(data)}
+    task = ensure_taskwarrior()
+    tenv = task_env(args.customers)
+    if task:
+        load_tasks(task, args.customers, tenv)
+    runs = args.runs
+    load_before = os.getloadavg()[0]
+
+    def clear_cache() -> None:
+        shutil.rmtree(cache_home, ignore_errors=True)
+
+    def warm(command: list[str], needs: list[str] | None = None, times: int = runs) -> Timing:
+        if not exists(needs or command[:1], env):
+            return Timing(None, note=f"no `{' '.join(needs or command[:1])}` in this build")
+        subprocess.run([*SALESCRM, *command], env=env, capture_output=True, check=False)  # warm up
+        return measure([[*SALESCRM, *command]] * times, env)
+
+    def theirs(command: list[str]) -> Timing | None:
+        if not task:
+            return None
+        return measure([[task, *command]] * runs, tenv)
+
+    stamp = int(time.time())
+    new = ["--source", "2026年秋季行业展会", "--contact", "王经理", "--needs", "需要采购50台办公电脑"]
+    adds = [
+        [
+            *SALESCRM,
+            "customer",
+            "add",
+            f"基准测试公司{stamp}-{n}",
+            *new,
+            "--phone",
+            f"139{stamp % 10**6:06d}{n:02d}",
+        ]
+        for n in range(runs)
+    ]
+    note = ["--via", "phone", "--content"]
+    logs = [
+        [*SALESCRM, "followup", "log", "CRM202201001", *note, f"电话沟通付款方式,客户同意{n + 20}%预付"]
+        for n in range(runs)
+    ]
+    rows = []
+    cold = measure([[*SALESCRM, "customer", "list", "--tier", "VIP"]] * max(2, runs // 2), env, clear_cache)
+    rows.append(("cold first run (cache cleared), customer list", cold, "", None, "≤ 10 s"))
+    overdue, listing = theirs(["overdue"]), theirs(["list"])
+    rows.append(("warm remind --all", warm(["remind", "--all", "--as-of", AS_OF]), "task overdue", overdue,
+                 "ratio ≤ 1.0"))  # fmt: skip
+    period = ["--period", AS_OF[:4], "--as-of", AS_OF]
+    rows.append(("warm report attainment", warm(["report", "attainment", *period], ["report", "attainment"]),
+                 "task list", listing, "≤ task list"))  # fmt: skip
+    rows.append(("warm report conversion", warm(["report", "conversion", *period], ["report", "conversion"]),
+                 "task list", listing, "≤ task list"))  # fmt: skip
+    rows.append(("warm query tier = B", warm(["query", "tier = B"]), "task list", listing, "≤ task list"))
+    rows.append(("warm customer list --tier VIP", warm(["customer", "list", "--tier", "VIP"]), "task list",
+                 listing, "≤ task list"))  # fmt: skip
+    rows.append(("check (reads every file; 1 run)", warm(["check"], times=1), "task list", listing, "-"))
+    adding = theirs(["add", "跟进客户: 确认配置", "due:tomorrow"])
+    rows.append(("customer add", measure(adds, env), "task add", adding, "ratio ≤ 2.5"))
+    log = (
+        measure(logs, env) if exists(["followup", "log"], env) else Timing(None, note="no `followup log` yet")
+    )
+    rows.append(("followup log", log, "task add", adding, "ratio ≤ 2.5"))
+
+    print()
+    print(f"machine: {os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}; load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after")  # fmt: skip
+    print(f"data: {args.customers} customers in {data}; each figure is the median of {runs} runs (seconds)")
+    print()
+    print("| operation | salescrm s | peak MB | taskwarrior | task s | ratio | target |")
+    print("|---|---|---|---|---|---|---|")
+    for name, ours, other_name, other, target in rows:
+        print(format_row(name, ours, other_name, other, target))
+    peak = max((r[1].peak_mb for r in rows), default=0)
+    print(f"| peak memory (max of all salescrm runs) | {peak:.0f} MB | | | | | ≤ 500 MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,518 @@
+"""The parsed-record cache: each customer file is parsed once, until it changes.
+
+Where: ``user_cache_dir("salescrm")/<hash of the data directory's path>/``, outside
+anything git tracks: ``index.msgpack`` and the ``records-*.bin`` file it names.
+What: msgpack (plain maps, lists, strings, numbers; dates and amounts as extension
+types) — nothing in it can run code, whoever
+wrote it. Per file it keeps the stat key, the problems found (so read commands
+still warn about a damaged file), the identity used by the duplicate check, and
+the record as ``records.customer_to_data`` wrote it: the profile decoded on
+load, the long lists (tasks, follow-ups, opportunities, …) each decoded on
+first use.
+
+When an entry is trusted (DESIGN §5, git's racy-index rule): its key
+``(size, mtime_ns, inode, ctime_ns)`` equals the file's, and the file's mtime
+and ctime are older than the moment the cache was written minus ``RACY_NS``.
+A file changed within the same timestamp tick as a cache write, even to the
+same size, is therefore parsed again next time. ctime cannot be set back by
+``touch``, the inode changes on every atomic write, so a cache never hides a
+change. The header names the cache format, the data directory, a fingerprint
+of salescrm's parsing code and of ``salescrm.yaml``: a foreign, stale or
+corrupt cache is rebuilt silently, and a changed salescrm.yaml re-checks every
+record against the new rules without parsing the YAML again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import msgpack
+
+from salescrm import __version__
+from salescrm.core.config import Config
+from salescrm.core.customers import Identity, identity_of
+from salescrm.core.errors import Problem
+from salescrm.core.model import Customer
+from salescrm.core.rebuild import builder, field_builder
+from salescrm.core.records import customer_to_data
+from salescrm.core.validate import validate_customer
+from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
+
+CACHE_FORMAT = 1
+CACHE_NAME = "index.msgpack"
+RACY_NS = 2_000_000_000  # a file this close to the cache's write time is checked again
+PARALLEL_FROM = 200  # files to parse before the work is spread over the cores
+LAZY = ("tier_history", "tasks", "followups", "opportunities", "feedback")
+_DATE, _DATETIME, _DECIMAL = 1, 2, 3
+
+StatKey = list[int]  # size, mtime_ns, inode, ctime_ns
+
+
+def cache_dir(root: Path) -> Path:
+    """The folder holding the cache of the data directory at ``root``."""
+    from platformdirs import user_cache_dir
+
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(user_cache_dir("salescrm")) / digest
+
+
+# -- msgpack with dates and amounts -----------------------------------------------
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return msgpack.ExtType(_DATETIME, value.isoformat().encode())
+    if isinstance(value, date):
+        return msgpack.ExtType(_DATE, value.isoformat().encode())
+    if isinstance(value, Decimal):
+        return msgpack.ExtType(_DECIMAL, str(value).encode())
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _decode(code: int, data: bytes) -> Any:
+    text = data.decode()
+    if code == _DATE:
+        return date.fromisoformat(text)
+    if code == _DATETIME:
+        return datetime.fromisoformat(text)
+    if code == _DECIMAL:
+        return Decimal(text)
+    raise ValueError(f"unknown extension type {code}")
+
+
+def pack(value: Any) -> bytes:
+    return msgpack.packb(value, default=_encode, use_bin_type=True)
+
+
+def unpack(data: bytes) -> Any:
+    return msgpack.unpackb(data, ext_hook=_decode, raw=False, strict_map_key=False)
+
+
+# -- entries ---------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """What the cache keeps of one file."""
+
+    stat: StatKey
+    problems: list[list[Any]] = field(default_factory=list)  # of reading the file: rules apart
+    rule_problems: list[list[Any]] = field(default_factory=list)  # of the rules in salescrm.yaml
+    identity: list[Any] | None = None  # normal name, phones, e-mails
+    head: dict[str, Any] | None = None  # the record without its long lists
+    parts: dict[str, Any] = field(default_factory=dict)  # each long list: packed, or where it lies
+    records: memoryview | None = None  # the mapped records file the parts lie in, if any
+
+    def part(self, key: str) -> Any:
+        """The packed bytes of one long list."""
+        where = self.parts[key]
+        if self.records is None:
+            return where
+        offset, length = where
+        if not (offset >= 0 and length >= 0 and offset + length <= len(self.records)):
+            raise ValueError("a part lies outside the records file")
+        return self.records[offset : offset + length]
+
+    def packed_parts(self) -> dict[str, Any]:
+        return {key: self.part(key) for key in self.parts}
+
+    def to_list(self) -> list[Any]:
+        return [self.stat, self.problems, self.rule_problems, self.identity, self.head, self.parts]
+
+    @classmethod
+    def from_list(cls, raw: Any) -> Entry:
+        stat, problems, rules, identity, head, parts = raw
+        if not (isinstance(stat, list) and len(stat) == 4 and isinstance(parts, dict)):
+            raise ValueError("not a cache entry")
+        return cls(stat, problems, rules, identity, head, parts)
+
+    def all_problems(self) -> list[Problem]:
+        return [_problem(p) for p in (*self.problems, *self.rule_problems)]
+
+    def sound(self) -> bool:
+        """No error: the customer is usable (read commands skip it otherwise)."""
+        return not any(p[4] == "error" for p in (*self.problems, *self.rule_problems))
+
+
+def _problem_data(problem: Problem) -> list[Any]:
+    return [problem.file, problem.message, problem.line, list(problem.keys), problem.severity]
+
+
+def _problem(data: list[Any]) -> Problem:
+    file, message, line, keys, severity = data
+    return Problem(file, message, line, tuple(keys), severity)
+
+
+def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
+    entry = Entry(
+        stat,
+        [_problem_data(p) for p in parsed.problems],
+        [_problem_data(p) for p in parsed.rule_problems],
+    )
+    customer = parsed.customer
+    if customer is None:
+        return entry
+    identity = identity_of(customer)
+    entry.identity = [customer.id, identity.name, sorted(identity.phones), sorted(identity.emails)]
+    try:
+        data = customer_to_data(customer)
+        entry.parts = {key: pack(data.pop(key)) for key in LAZY if data.get(key)}
+        for key in LAZY:
+            data.pop(key, None)
+        pack(data)  # fails early on a value msgpack cannot hold
+        entry.head = data
+    except (TypeError, ValueError, OverflowError):
+        entry.stat = [-1, -1, -1, -1]  # a record the cache cannot hold: parsed every time
+        entry.parts = {}
+    return entry
+
+
+def _key(st: os.stat_result) -> StatKey:
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+
+def _now_ns() -> int:
+    return time.time_ns()
+
+
+def stat_key(path: Path) -> StatKey:
+    return _key(path.lstat())
+
+
+def parse_entry(root: Path, name: str, config: Config) -> tuple[Entry, Customer | None]:
+    """Stat, then parse one file (stat first: a change in between is caught next time)."""
+    path = root / name
+    try:
+        stat = stat_key(path)
+    except OSError:
+        stat = [-1, -1, -1, -1]
+    parsed = parse_customer_file(path, name, config)
+    return entry_of(stat, parsed), parsed.usable
+
+
+def _parse_chunk(root: str, names: list[str], config: Config) -> list[tuple[str, list[Any]]]:
+    """Worker: parse some files and hand back their entries (customers are rebuilt from them)."""
+    gc.disable()  # many small acyclic objects: see cli/main.py
+    return [(name, parse_entry(Path(root), name, config)[0].to_list()) for name in names]
+
+
+# -- customers decoded on first use ---------------------------------------------------
+
+_HEAD = builder(Customer, frozenset(LAZY))
+_PART_BUILDERS = {key: field_builder(Customer, key) for key in LAZY}
+
+
+class CachedCustomer(Customer):
+    """A Customer from the cache: its long lists are decoded when first used."""
+
+    def __getattr__(self, name: str) -> Any:
+        parts = self.__dict__.get("_parts")
+        if parts is None or name not in _PART_BUILDERS:
+            raise AttributeError(name)
+        try:
+            value = _PART_BUILDERS[name](unpack(parts.part(name))) if name in parts.parts else []
+        except Exception:  # a damaged cache: read the file itself instead
+            value = getattr(self.__dict__["_reload"](), name)
+        setattr(self, name, value)
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Customer):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Customer))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _customer_of(entry: Entry, reload: Any) -> Customer:
+    customer: Customer = _HEAD({**(entry.head or {})})
+    customer.__class__ = CachedCustomer
+    customer.__dict__["_parts"] = entry
+    customer.__dict__["_reload"] = reload
+    for key in LAZY:
+        if key not in entry.parts:
+            setattr(customer, key, [])
+    return customer
+
+
+# -- the cache -------------------------------------------------------------------------
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """Changes whenever salescrm's parsing or checking code changes (an upgrade)."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__, str(CACHE_FORMAT), msgpack.version.__str__()]
+    for folder in ("core", "store"):
+        with contextlib.suppress(OSError):
+            for entry in sorted(os.scandir(package / folder), key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class RecordCache:
+    """The cache of one data directory: refreshed from the files, then answered from."""
+
+    def __init__(self, datadir: DataDir) -> None:
+        self.datadir = datadir
+        self.path = cache_dir(datadir.root) / CACHE_NAME
+        self.started_ns = _now_ns()
+
+    # -- answers ---------------------------------------------------------------------
+    def load(self) -> Loaded:
+        """Every usable customer (decoded lazily) and every problem, file by file."""
+        entries, parsed = self.refresh()
+        loaded = Loaded()
+        for name, entry in entries.items():
+            loaded.problems += entry.all_problems()
+            customer = parsed.get(name)
+            if customer is None and entry.sound() and entry.head is not None:
+                stem = name.removeprefix("customers/").removesuffix(".yaml")
+                customer = _customer_of(entry, lambda stem=stem: self.datadir.read_customer(stem))
+            if customer is not None:
+                loaded.customers.append(customer)
+        return loaded
+
+    def identities(self) -> list[Identity]:
+        # A write command reads the index only; the next read command saves the cache.
+        entries, _ = self.refresh(save=False)
+        return [
+            Identity(e.identity[0], e.identity[1], frozenset(e.identity[2]), frozenset(e.identity[3]))
+            for e in entries.values()
+            if e.sound() and e.identity is not None
+        ]
+
+    # -- refreshing --------------------------------------------------------------------
+    def refresh(self, save: bool = True) -> tuple[dict[str, Entry], dict[str, Customer]]:
+        """Entries for every customer file now, parsing only what changed; saves the cache."""
+        root = self.datadir.root
+        config = self.datadir.config
+        config_digest = _file_digest(root / CONFIG_NAME)
+        header, old = self._read()
+        same_rules = header.get("config") == config_digest
+        written = header.get("written_ns", 0) if isinstance(header.get("written_ns"), int) else 0
+        current = self._scan()
+        entries: dict[str, Entry] = {}
+        stale: list[str] = []
+        for name, key in current.items():
+            entry = old.get(name)
+            if entry is not None and entry.stat == key and self._settled(key, written):
+                entries[name] = entry
+            else:
+                stale.append(name)
+        parsed = self._parse(stale, config, entries)
+        changed = set(old) != set(current) or any(self._differs(n, old, entries, written) for n in stale)
+        if not same_rules and old:
+            reused = {name: entries[name] for name in entries if name not in parsed and name not in stale}
+            self._recheck(reused, config)
+            changed = True
+        entries = {name: entries[name] for name in sorted(entries)}
+        if changed and save:
+            self._write(config_digest, entries)
+        return entries, parsed
+
+    def _settled(self, key: StatKey, written_ns: int) -> bool:
+        # git's racy rule: a file touched within RACY_NS of the cache write may have
+        # changed again in the same timestamp tick, invisibly to its stat.
+        return max(key[1], key[3]) < written_ns - RACY_NS
+
+    def _differs(self, name: str, old: dict[str, Entry], entries: dict[str, Entry], written: int) -> bool:
+        """Whether a re-parsed entry must be saved: new, changed, or no longer racy."""
+        before, now = old.get(name), entries[name]
+        if before is None or before.to_list()[:5] != now.to_list()[:5]:
+            return True
+        if before.packed_parts() != now.packed_parts():
+            return True
+        return self._settled(now.stat, self.started_ns) and not self._settled(before.stat, written)
+
+    def _scan(self) -> dict[str, StatKey]:
+        folder = self.datadir.customers_dir
+        found: dict[str, StatKey] = {}
+        if not folder.is_dir():
+            return found
+        for item in os.scandir(folder):
+            if item.name.endswith(".yaml") and not item.name.startswith("."):
+                found[f"customers/{item.name}"] = _key(item.stat(follow_symlinks=False))
+        return dict(sorted(found.items()))
+
+    def _parse(self, names: list[str], config: Config, entries: dict[str, Entry]) -> dict[str, Customer]:
+        """Parse ``names`` into ``entries``: on every core when there are many."""
+        built: dict[str, Customer] = {}
+        many = len(names) >= PARALLEL_FROM
+        if many:
+            self._notice_slow(len(names))
+        if many and _cores() > 1:
+            for name, raw in _parse_parallel(self.datadir, names, config, _cores()):
+                entries[name] = Entry.from_list(raw)
+            # The rare record the cache cannot hold is parsed here again.
+            names = [n for n in names if entries[n].head is None and entries[n].identity is not None]
+            many = False
+        for done, name in enumerate(names, start=1):
+            entries[name], customer = parse_entry(self.datadir.root, name, config)
+            if customer is not None:
+                built[name] = customer
+            if self.datadir.progress and many:
+                self.datadir.progress(done, len(names))
+        return built
+
+    def _notice_slow(self, count: int) -> None:
+        from salescrm.store.yamlio import HAVE_LIBYAML
+
+        if not HAVE_LIBYAML and self.datadir.notice:
+            self.datadir.notice(
+                f"parsing {count} customer files without libyaml is slow; install PyYAML with "
+                "libyaml (apt-get install libyaml-dev, then: pip install --force-reinstall pyyaml)"
+            )
+
+    def _recheck(self, entries: dict[str, Entry], config: Config) -> None:
+        """salescrm.yaml changed: check every record against the new rules (no YAML parsing)."""
+        for name, entry in entries.items():
+            if entry.head is None:
+                continue
+            customer = _customer_of(entry, lambda name=name: self.datadir.read_customer(Path(name).stem))
+            rules = validate_customer(customer, config, name)
+            if any(p.line is None and p.keys for p in rules):
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    rules = _with_lines(rules, (self.datadir.root / name).read_text("utf-8"))
+            entry.rule_problems = [_problem_data(p) for p in rules]
+
+    # -- the file --------------------------------------------------------------------------
+    def _read(self) -> tuple[dict[str, Any], dict[str, Entry]]:
+        """The header and entries of the cache; nothing when it is missing, foreign or damaged."""
+        try:
+            raw = unpack(self.path.read_bytes())
+            header, entries = raw["header"], raw["entries"]
+            if (
+                header.get("format") != CACHE_FORMAT
+                or header.get("root") != str(self.datadir.root.resolve())
+                or header.get("code") != _code_fingerprint()
+            ):
+                return {}, {}
+            records = _map(self.path.parent / _records_name(header.get("records")))
+            found = {}
+            for name, item in entries.items():
+                entry = Entry.from_list(item)
+                entry.records = records
+                found[str(name)] = entry
+            return header, found
+        except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
+            return {}, {}
+
+    def _write(self, config_digest: str, entries: dict[str, Entry]) -> None:
+        """The long lists go to a new ``records-*.bin`` (read later through mmap, only the
+        parts a command uses), the rest to the index, which names that file."""
+        blob = bytearray()
+        index = {}
+        for name, entry in entries.items():
+            where = {}
+            for key, packed in entry.packed_parts().items():
+                where[key] = [len(blob), len(packed)]
+                blob += packed
+            index[name] = [*entry.to_list()[:5], where]
+        with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
+            folder = self.path.parent
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            records = _write_new(folder, "records-", ".bin", blob)
+            header = {
+                "format": CACHE_FORMAT,
+                "root": str(self.datadir.root.resolve()),
+                "code": _code_fingerprint(),
+                "config": config_digest,
+                "written_ns": self.started_ns,
+                "records": records.name,
+            }
+            index_file = _write_new(folder, ".index-", ".tmp", pack({"header": header, "entries": index}))
+            os.replace(index_file, self.path)
+            _remove_old_records(folder, keep=records)
+
+
+def _records_name(name: Any) -> str:
+    if not (isinstance(name, str) and name.startswith("records-") and name.endswith(".bin")) or "/" in name:
+        raise ValueError("not a records file name")
+    return name
+
+
+def _map(path: Path) -> memoryview:
+    """The records file, mapped read-only: parts are decoded where they lie, when used."""
+    import mmap
+
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return memoryview(b"")
+        return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+
+
+def _write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray) -> Path:
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _remove_old_records(folder: Path, keep: Path) -> None:
+    # A reader holding an older file keeps its mapping; one that has not opened it yet
+    # finds it gone and rebuilds. Files younger than a minute may be another writer's.
+    cutoff = time.time() - 60
+    for old in folder.glob("records-*.bin"):
+        with contextlib.suppress(OSError):
+            if old != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+    for old in folder.glob(".index-*.tmp"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _parse_parallel(
+    datadir: DataDir, names: list[str], config: Config, workers: int
+) -> Iterable[tuple[str, list[Any]]]:
+    """Parse in worker processes (libyaml releases nothing: threads would not help)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    size = max(20, min(250, len(names) // (workers * 8)))
+    chunks = [names[i : i + size] for i in range(0, len(names), size)]
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    done = 0
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_parse_chunk, str(datadir.root), chunk, config) for chunk in chunks]
+        for future in as_completed(futures):
+            results = future.result()
+            done += len(results)
+            if datadir.progress:
+                datadir.progress(done, len(names))
+            yield from results

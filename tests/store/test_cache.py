@@ -1,0 +1,214 @@
+"""The parsed-record cache: it saves work and never hides a change or a problem."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgpack
+import pytest
+
+from salescrm.store import cache
+from salescrm.store.cache import CachedCustomer, RecordCache
+from salescrm.store.datadir import DataDir
+from salescrm.store.generate import Plan, generate
+
+FIRST = "customers/CRM202201001.yaml"
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> DataDir:
+    """Six generated customers; every file counts as settled (written long before the cache)."""
+    generate(tmp_path / "team", Plan(6, seed=3), workers=1)
+    return DataDir(tmp_path / "team")
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is written a minute after the files: no entry is racy."""
+    monkeypatch.setattr(cache, "_now_ns", lambda: 2**62)
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files parsed, in order."""
+    parsed: list[str] = []
+    real = cache.parse_entry
+
+    def counting(root: Path, name: str, config: object) -> object:
+        parsed.append(name)
+        return real(root, name, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "parse_entry", counting)
+    return parsed
+
+
+def fresh(datadir: DataDir) -> DataDir:
+    return DataDir(datadir.root)  # a new command: nothing kept in memory
+
+
+def edit_same_size(path: Path, old: str, new: str) -> None:
+    """Change ``path`` in place (same inode, same size) and put its mtime back."""
+    st = path.stat()
+    text = path.read_text("utf-8")
+    assert old in text and len(old.encode()) == len(new.encode())
+    with path.open("r+b") as handle:
+        handle.write(text.replace(old, new, 1).encode())
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+
+
+def test_warm_load_gives_the_same_customers_as_parsing(team: DataDir, later: None, parses: list[str]) -> None:
+    cold = team.load_all()
+    assert len(parses) == 6
+    warm = fresh(team).load_all()
+    assert len(parses) == 6  # nothing parsed again
+    assert all(isinstance(c, CachedCustomer) for c in warm.customers)
+    parsed = [team.load_file(path)[0] for path in team.customer_files()]
+    assert warm.customers == parsed == cold.customers
+    assert [len(c.followups) for c in warm.customers] == [len(c.followups) for c in parsed]
+
+
+def test_one_changed_file_is_the_only_one_parsed(team: DataDir, later: None, parses: list[str]) -> None:
+    team.load_all()
+    path = team.root / FIRST
+    path.write_text(path.read_text("utf-8").replace("tier: ", "tier: A\nx_note: 1\nold_tier: ", 1), "utf-8")
+    parses.clear()
+    loaded = fresh(team).load_all()
+    assert parses == [FIRST]
+    first = next(c for c in loaded.customers if c.id == "CRM202201001")
+    assert first.tier == "A" and first.extra == {"x_note": 1, "old_tier": "C"}
+
+
+def test_same_size_edit_with_the_old_mtime_is_seen(team: DataDir, later: None) -> None:
+    before = {c.id: c.name for c in team.load_all().customers}
+    edit_same_size(team.root / FIRST, "有限公司00000", "有限集团00000")
+    after = {c.id: c.name for c in fresh(team).load_all().customers}
+    assert before["CRM202201001"].endswith("有限公司00000")
+    assert after["CRM202201001"] == before["CRM202201001"].replace("公司", "集团")
+
+
+def test_same_tick_edit_is_seen_even_when_the_stat_cannot_tell(
+    team: DataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A filesystem whose timestamps and inodes say nothing: only the racy rule can help.
+    monkeypatch.setattr(cache, "_key", lambda st: [st.st_size, 5_000_000_000, 7, 5_000_000_000])
+    monkeypatch.setattr(cache, "_now_ns", lambda: 5_500_000_000)  # the same tick as the files
+    team.load_all()
+    edit_same_size(team.root / FIRST, "有限公司00000", "有限集团00000")
+    names = {c.id: c.name for c in fresh(team).load_all().customers}
+    assert names["CRM202201001"].endswith("有限集团00000")
+
+
+def test_a_racy_entry_is_trusted_once_it_has_settled(
+    team: DataDir, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    monkeypatch.setattr(cache, "_key", lambda st: [st.st_size, 5_000_000_000, 7, 5_000_000_000])
+    monkeypatch.setattr(cache, "_now_ns", lambda: 5_500_000_000)
+    team.load_all()
+    fresh(team).load_all()
+    assert len(parses) == 12  # still within the tick: parsed again
+    monkeypatch.setattr(cache, "_now_ns", lambda: 60_000_000_000)
+    fresh(team).load_all()  # parsed once more, then saved as settled
+    parses.clear()
+    fresh(team).load_all()
+    assert parses == []
+
+
+def test_deleted_and_renamed_files(team: DataDir, later: None) -> None:
+    team.load_all()
+    (team.root / FIRST).unlink()
+    second = team.root / "customers/CRM202210001.yaml"
+    second.rename(team.root / "customers/CRM202210099.yaml")
+    loaded = fresh(team).load_all()
+    assert [c.id for c in loaded.customers] == [
+        "CRM202308001",
+        "CRM202406001",
+        "CRM202503001",
+        "CRM202601001",
+    ]
+    assert [str(p) for p in loaded.problems] == [
+        "customers/CRM202210099.yaml:1: file name 'CRM202210099' differs from its id 'CRM202210001'"
+    ]
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x93\x01\x02", b"not msgpack at all", b"\xde\xad\xbe\xef" * 10])
+def test_a_corrupt_cache_is_rebuilt_silently(team: DataDir, later: None, damage: bytes) -> None:
+    expected = team.load_all().customers
+    path = RecordCache(team).path
+    path.write_bytes(damage)
+    assert fresh(team).load_all().customers == expected
+    for records in path.parent.glob("records-*.bin"):
+        records.write_bytes(damage)
+    assert fresh(team).load_all().customers == expected
+    assert msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=lambda c, d: d)["header"]
+    assert fresh(team).load_all().customers == expected
+
+
+def test_a_truncated_or_foreign_cache_is_not_used(team: DataDir, later: None, parses: list[str]) -> None:
+    expected = team.load_all().customers
+    path = RecordCache(team).path
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    assert fresh(team).load_all().customers == expected
+    raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
+    raw["header"]["root"] = "/somewhere/else"
+    path.write_bytes(msgpack.packb(raw))
+    parses.clear()
+    assert fresh(team).load_all().customers == expected
+    assert len(parses) == 6
+
+
+def test_a_damaged_part_in_the_cache_falls_back_to_the_file(team: DataDir, later: None) -> None:
+    expected = team.load_all().customers
+    path = RecordCache(team).path
+    raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
+    offset, length = raw["entries"][FIRST][5]["followups"]
+    records = path.parent / raw["header"]["records"]
+    data = bytearray(records.read_bytes())
+    data[offset : offset + length] = b"\xc1" * length  # 0xc1: never valid msgpack
+    records.write_bytes(bytes(data))
+    assert fresh(team).load_all().customers == expected
+
+
+def test_the_cache_lives_in_the_user_cache_dir(team: DataDir) -> None:
+    team.load_all()
+    path = RecordCache(team).path
+    assert path.is_file() and str(path).startswith(os.environ["XDG_CACHE_HOME"])
+    assert not any(p.name.endswith(".msgpack") for p in team.root.rglob("*"))
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_damaged_file_problems_are_cached_too(team: DataDir, later: None, parses: list[str]) -> None:
+    (team.root / FIRST).write_text("id: CRM202201001\nname: [unclosed\n", "utf-8")
+    cold = team.load_all()
+    warm = fresh(team).load_all()
+    assert parses.count(FIRST) == 1
+    assert [str(p) for p in cold.problems] == [str(p) for p in warm.problems]
+    assert str(warm.problems[0]).startswith("customers/CRM202201001.yaml:3: bad YAML")
+    assert len(warm.customers) == 5
+
+
+def test_changed_rules_recheck_every_record_without_parsing(
+    team: DataDir, later: None, parses: list[str]
+) -> None:
+    team.load_all()
+    config = team.root / "salescrm.yaml"
+    config.write_text(config.read_text("utf-8") + "industries: [其他]\n", "utf-8")
+    parses.clear()
+    loaded = fresh(team).load_all()
+    assert parses == []
+    assert loaded.problems and all("unknown industry" in p.message for p in loaded.problems)
+    assert all(p.line == 3 for p in loaded.problems)
+
+
+def test_many_files_are_parsed_on_every_core(
+    team: DataDir, monkeypatch: pytest.MonkeyPatch, later: None
+) -> None:
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    seen: list[tuple[int, int]] = []
+    team.progress = lambda done, total: seen.append((done, total))
+    parallel = team.load_all()
+    assert seen[-1] == (6, 6)
+    assert parallel.customers == [team.load_file(p)[0] for p in team.customer_files()]
