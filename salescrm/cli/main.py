@@ -94,9 +94,9 @@ def root(
 
 def _register() -> None:
     # Each command group lives in its own module and adds itself to the app.
-    from salescrm.cli import check, customer, init, member
+    from salescrm.cli import check, customer, export, followup, init, member, remind
 
-    for module in (init, member, customer, check):
+    for module in (init, member, customer, check, followup, remind, export):
         module.register(app)
 
 

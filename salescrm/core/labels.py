@@ -125,6 +125,12 @@ HEADINGS_ZH: dict[str, str] = {
     "last_contact": "最近联系",
     "next_due": "下次跟进",
     "size": "规模",
+    "ref": "编号",
+    "kind": "类型",
+    "when": "时间",
+    "via": "方式",
+    "status": "状态",
+    "text": "内容",
 }
 
 
