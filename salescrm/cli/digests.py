@@ -38,7 +38,7 @@ def _when(section: str, r: Reminder, lang: str) -> str:
 def _what(section: str, r: Reminder, lang: str) -> str:
     zh = lang == "zh"
     if r.kind == "task":
-        text = f"{CHANNELS.label(r.via or 'other', lang)} {r.what}" + (f" → {r.detail}" if r.detail else "")
+        text = f"{CHANNELS.label(r.via or 'other', lang)} {r.what}" + (f" -> {r.detail}" if r.detail else "")
     elif r.kind == "cadence":
         text = (
             f"{r.what} 每{r.limit_days}天跟进, 最近联系 {r.since}"
