@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from salescrm.core.config import Config
 from salescrm.core.labels import CLOSED_STAGES
@@ -111,38 +112,35 @@ def follow_up_reminders(customer: Customer, config: Config, today: date) -> list
     cadence = cadence_due(customer, config)
     if all(cadence < day_of(t.due) for t in open_tasks(customer)):
         rule = config.tier_rule(customer.tier)
+        since = last_contact(customer)
         reminders.append(
-            Reminder(
-                kind="cadence",
-                reference=customer.id,
-                customer=customer.id,
-                customer_name=customer.name,
-                tier=customer.tier,
-                owner=customer.owner,
-                due=cadence,
-                days=(today - cadence).days,
-                what=customer.tier,
-                since=last_contact(customer),
+            _reminder(
+                "cadence",
+                customer,
+                customer.id,
+                customer.owner,
+                cadence,
+                today,
+                customer.tier,
+                since=since,
                 limit_days=rule.cadence_days,
-            )
+            )  # fmt: skip
         )
     return reminders
 
 
+def _reminder(
+    kind: str, customer: Customer, reference: str, owner: str, due: When, today: date, what: str, **rest: Any
+) -> Reminder:
+    """A reminder about ``customer``; ``days`` counts from ``due`` unless given."""
+    rest.setdefault("days", (today - day_of(due)).days)
+    return Reminder(kind, reference, customer.id, customer.name, customer.tier, owner, due, what=what, **rest)
+
+
 def _task_reminder(customer: Customer, task: Task, today: date) -> Reminder:
-    return Reminder(
-        kind="task",
-        reference=f"{customer.id}-{task.id}",
-        customer=customer.id,
-        customer_name=customer.name,
-        tier=customer.tier,
-        owner=task.owner,
-        due=task.due,
-        days=(today - day_of(task.due)).days,
-        what=task.focus,
-        detail=task.goal,
-        via=task.via,
-    )
+    reference = f"{customer.id}-{task.id}"
+    return _reminder("task", customer, reference, task.owner, task.due, today, task.focus,
+                     detail=task.goal, via=task.via)  # fmt: skip
 
 
 def next_birthday(birthday: str, today: date) -> date | None:
@@ -175,18 +173,10 @@ def birthday_reminders(
         day = next_birthday(contact.birthday, today) if contact.birthday else None
         if day is None or (lead_days is not None and (day - today).days > lead_days):
             continue
+        detail = " ".join(x for x in (contact.title, contact.phone or contact.email) if x)
         reminders.append(
-            Reminder(
-                kind="birthday",
-                reference=customer.id,
-                customer=customer.id,
-                customer_name=customer.name,
-                tier=customer.tier,
-                owner=customer.owner,
-                due=day,
-                days=(today - day).days,
-                what=contact.name,
-                detail=" ".join(x for x in (contact.title, contact.phone or contact.email) if x),
+            _reminder(
+                "birthday", customer, customer.id, customer.owner, day, today, contact.name, detail=detail
             )
         )
     return reminders
@@ -211,21 +201,21 @@ def stale_reminders(customer: Customer, config: Config, today: date) -> list[Rem
         touched = last_touched(customer, o)
         idle = (today - touched).days
         if idle > rule.stale_days:
+            stale_since = touched + timedelta(days=rule.stale_days)
             reminders.append(
-                Reminder(
-                    kind="stale",
-                    reference=f"{customer.id}-{o.id}",
-                    customer=customer.id,
-                    customer_name=customer.name,
-                    tier=customer.tier,
-                    owner=o.owner,
-                    due=touched + timedelta(days=rule.stale_days),
+                _reminder(
+                    "stale",
+                    customer,
+                    f"{customer.id}-{o.id}",
+                    o.owner,
+                    stale_since,
+                    today,
+                    o.name,
                     days=idle,
-                    what=o.name,
                     detail=o.stage,
                     since=touched,
                     limit_days=rule.stale_days,
-                )
+                )  # fmt: skip
             )
     return reminders
 
