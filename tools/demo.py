@@ -21,6 +21,7 @@ STEPS: list[tuple[str, str]] = [
     ("VIP and A-tier customers", "customer list --tier VIP"),
     ("One customer's profile", "customer show CRM202405001"),
     ("Is the data sound?", "check"),
+    ("Everyone's reminders this morning", "remind --all --as-of {as_of}"),
 ]
 
 

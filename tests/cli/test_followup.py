@@ -222,3 +222,27 @@ def test_list_shows_plans_and_records_oldest_first(crm: Crm, customer: str) -> N
 def test_list_of_an_unknown_owner_is_exit_3(crm: Crm) -> None:
     result = crm("followup list --owner nobody")
     assert (result.exit_code, result.stderr.splitlines()[0]) == (3, "error: no such member 'nobody'")
+
+
+def test_log_commits_the_record_and_its_attachment(git_crm: Crm, tmp_path: Path) -> None:
+    import subprocess
+
+    number = git_crm.add_customer("某某科技有限公司", "--at", "2024-05-03")
+    quote = tmp_path / "quote.pdf"
+    quote.write_bytes(b"%PDF-1.4")
+    git_crm.ok(["followup", "log", number, "--via", "visit", "--content", "客户确认采购30台,预算25万",
+                "--at", "2024-05-06", "--attach", str(quote)])  # fmt: skip
+    log = subprocess.run(["git", "-C", str(git_crm.root), "log", "-1", "--name-only", "--format=%s"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()  # fmt: skip
+    assert log[0] == f"salescrm followup log: {number}-F1 (by zhang.wei)"
+    assert sorted(log[2:]) == [f"attachments/{number}/20240506-quote.pdf", f"customers/{number}.yaml"]
+
+
+def test_log_refuses_a_closed_task(crm: Crm, customer: str, digest: Digest) -> None:
+    crm.ok(f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格")
+    crm.ok(f"followup cancel {customer}-T1 --reason 客户改期")
+    before = digest(crm.root)
+    result = crm(f"followup log {customer} --via phone --content 客户确认采购30台,预算25万 --task T1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0].startswith(f"error: task {customer}-T1 is already cancelled (")
+    assert digest(crm.root) == before
