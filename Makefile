@@ -22,9 +22,15 @@ test: $(STAMP)
 	$(BIN)/pytest -n 2
 
 lint: $(STAMP)
-	$(BIN)/ruff check salescrm tests tools
-	$(BIN)/ruff format --check salescrm tests tools
+	$(BIN)/ruff check salescrm tests tools fuzz
+	$(BIN)/ruff format --check salescrm tests tools fuzz
 	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)  ## not in CI: runs each fuzz target for FUZZ_SECONDS
+	$(BIN)/pip install --quiet atheris
+	mkdir -p .fuzz/loader
+	$(BIN)/python fuzz/fuzz_loader.py .fuzz/loader fuzz/corpus/loader -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048

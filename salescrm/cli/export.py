@@ -1,43 +1,94 @@
-"""``salescrm export …``: the data in other formats (here: iCalendar)."""
+"""``salescrm export``: the customers as CSV, JSON, vCard or SQLite, optionally redacted;
+the follow-up calendar as iCalendar."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from salescrm.cli.context import out, session, warn_problems
 
-export_app = typer.Typer(help="Export the data: ics.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from salescrm.core.model import Customer
 
 
-@export_app.command("ics")
-def export_ics(
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    vcard = "vcard"
+    sqlite = "sqlite"
+    ics = "ics"
+
+
+def export(
     ctx: typer.Context,
-    owner: str = typer.Option(None, "--owner", help="Only this member's tasks and customers."),
-    out_file: str = typer.Option(None, "--out", help="Write to this file instead of stdout."),
-    as_of: str = typer.Option(None, "--as-of", help="Compute cadence days as of this date."),
+    fmt: ExportFormat = typer.Argument(..., metavar="csv|json|vcard|sqlite|ics", help="The file format."),
+    out_file: Path = typer.Option(None, "--out", help="Write to this file (sqlite needs one); else stdout."),
+    redact: bool = typer.Option(
+        False, "--redact", help="Mask contact names, phones and e-mails (王*理, 138****5678)."
+    ),
+    owner: str = typer.Option(None, "--owner", help="ics: only this member's tasks and customers."),
+    as_of: str = typer.Option(None, "--as-of", help="ics: compute cadence days as of this date."),
 ) -> None:
-    """Open tasks, cadence due days and cared-for birthdays as an iCalendar file.
+    """Export every customer: CSV (Excel-ready, formulas neutralised), JSON (complete),
+    vCard (contacts) or SQLite (one table per record kind, for BI tools); or the
+    follow-up calendar (open tasks, cadence days, cared-for birthdays) as iCalendar.
 
+    Example: salescrm export csv --out 客户.csv --redact
     Example: salescrm export ics --owner zhang.wei --out zhang.wei.ics
     """
-    from pathlib import Path
-
-    from salescrm.core.reminders import calendar_reminders
-    from salescrm.formats.ics import reminders_calendar
-    from salescrm.store.atomic import write_atomic
+    from salescrm.core.errors import UsageError
+    from salescrm.core.redact import redacted
+    from salescrm.store.outputs import check_output, write_output
 
     s = session(ctx)
-    today = s.today(as_of)
-    member = s.config.member(owner.strip()).id if owner else None
+    target = check_output(s.datadir, out_file) if out_file else None
+    if fmt == ExportFormat.sqlite and target is None:
+        raise UsageError("a SQLite export needs a file", hint="add --out customers.sqlite")
+    if (owner or as_of) and fmt != ExportFormat.ics:
+        raise UsageError("--owner and --as-of apply to export ics only")
     loaded = s.datadir.load_all()
     warn_problems(loaded.problems)
-    items = [r for r in calendar_reminders(loaded.customers, s.config, today) if member in (None, r.owner)]
-    data = reminders_calendar(items, s.config.team, today, s.lang)
-    if out_file:
-        write_atomic(Path(out_file), data)
+    if fmt == ExportFormat.ics:
+        from salescrm.cli.calendar import export_calendar
+
+        export_calendar(s, loaded.customers, owner, s.today(as_of), target)
+        return
+    customers = sorted(loaded.customers, key=lambda c: c.id)
+    if redact:
+        customers = [redacted(c) for c in customers]
+    if target is not None and fmt == ExportFormat.sqlite:
+        from salescrm.formats.sqlite import write_sqlite
+
+        write_sqlite(target, customers)
     else:
-        out(data.decode("utf-8"))
+        data = _text(fmt, customers)
+        if target is None:
+            out(data)
+            return
+        write_output(target, data.encode("utf-8"))
+    out(f"exported {len(customers)} customer{'s' if len(customers) != 1 else ''} to {target}\n")
+
+
+def _text(fmt: ExportFormat, customers: list[Customer]) -> str:
+    if fmt == ExportFormat.csv:
+        from salescrm.core.exports import CSV_COLUMNS, customer_row
+        from salescrm.formats.csvio import csv_text
+
+        rows = [[customer_row(c)[k] for k in CSV_COLUMNS] for c in customers]
+        return "\ufeff" + csv_text(CSV_COLUMNS, rows)  # the BOM makes Excel read UTF-8
+    if fmt == ExportFormat.json:
+        from salescrm.cli.render import to_json
+        from salescrm.core.records import customer_to_data
+
+        return to_json([customer_to_data(c) for c in customers])
+    from salescrm.formats.vcard import vcards
+
+    return vcards(customers)
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(export_app, name="export")
+    app.command()(export)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from salescrm.cli.render import Format, cell, table
 from salescrm.core.config import Config
-from salescrm.core.labels import CHANNELS, SIZES, STAGES, TASK_STATUSES
+from salescrm.core.labels import CHANNELS, SIZES, STAGES, TASK_STATUSES, heading
 from salescrm.core.model import Customer
 from salescrm.core.parse import format_when
 
@@ -56,7 +56,7 @@ def profile_text(c: Customer, config: Config, lang: str, fmt: Format = Format.ta
     for key, headers, rows in _sections(c, lang):
         if rows:
             title = _TITLES[key] if zh else key.replace("_", " ")
-            text += f"\n{title}\n" + table(rows, headers, fmt)
+            text += f"\n{title}\n" + table(rows, [heading(h, lang) for h in headers], fmt)
     return text
 
 

@@ -77,7 +77,7 @@ def day_of(moment: When) -> date:
 
 def format_when(moment: When) -> str:
     if isinstance(moment, datetime):
-        return moment.strftime("%Y-%m-%dT%H:%M")
+        return moment.isoformat(timespec="minutes")  # strftime("%Y") would not pad year 26
     return moment.isoformat()
 
 

@@ -6,7 +6,7 @@ order, sorted unique tags, optional values left out, amounts as exact decimals.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -244,11 +244,16 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
         "tasks": [_task_data(t) for t in c.tasks],
         "followups": [_followup_data(f) for f in c.followups],
         "opportunities": [_opportunity_data(o) for o in c.opportunities],
-        "feedback": [_compact({**vars(b), "at": format_when(b.at)}) for b in c.feedback],
+        "feedback": [_compact({**vars(b), "at": _when(b.at)}) for b in c.feedback],
     }
     data = {k: v for k, v in data.items() if v is not None}
     data.update(c.extra)
     return data
+
+
+def _when(moment: Any) -> Any:
+    """A day stays a YAML date; a day and time is written ``2024-05-10T10:00``."""
+    return format_when(moment) if isinstance(moment, datetime) else moment
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
@@ -260,15 +265,15 @@ def _task_data(t: Task) -> dict[str, Any]:
     return _compact(
         {
             **vars(t),
-            "due": format_when(t.due),
-            "created": format_when(t.created) if t.created else None,
-            "closed": format_when(t.closed) if t.closed else None,
+            "due": _when(t.due),
+            "created": _when(t.created),
+            "closed": _when(t.closed),
         }
     )
 
 
 def _followup_data(f: FollowUp) -> dict[str, Any]:
-    return _compact({**vars(f), "at": format_when(f.at)})
+    return _compact({**vars(f), "at": _when(f.at)})
 
 
 def _opportunity_data(o: Opportunity) -> dict[str, Any]:

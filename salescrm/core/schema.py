@@ -36,7 +36,7 @@ class Reader:
 
     def problem(self, message: str, key: str | int | None = None, severity: str = "error") -> None:
         keys: Keys = tuple(self._path) + ((key,) if key is not None else ())
-        label = _dotted(keys)
+        label = _dotted(keys if severity == "error" else tuple(self._path))
         text = f"{label}: {message}" if label else message
         self.problems.append(Problem(self.file, text, keys=keys, severity=severity))
 

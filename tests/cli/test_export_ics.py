@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from icalendar import Calendar
 
 if TYPE_CHECKING:
-    from conftest import Crm, Digest
+    from tests.conftest import Crm, Digest
 
 AS_OF = "2026-11-27"
 
@@ -57,7 +57,8 @@ def _hash(name: str) -> str:
 def test_export_ics_for_one_owner_to_a_file(crm: Crm, tmp_path: Path) -> None:
     _, other = team(crm)
     target = tmp_path / "wang.fang.ics"
-    assert crm.ok(["export", "ics", "--owner", "wang.fang", "--out", str(target), "--as-of", AS_OF]) == ""
+    out = crm.ok(["export", "ics", "--owner", "wang.fang", "--out", str(target), "--as-of", AS_OF])
+    assert out == f"exported 1 calendar item to {target}\n"
     assert list(events(target.read_bytes())) == [f"{other}-cadence@salescrm"]
 
 

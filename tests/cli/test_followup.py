@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Crm, Digest
+    from tests.conftest import Crm, Digest
 
 
 @pytest.fixture

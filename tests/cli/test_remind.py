@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 if TYPE_CHECKING:
-    from conftest import Crm, Digest
+    from tests.conftest import Crm, Digest
 
 AS_OF = "2026-11-27"
 

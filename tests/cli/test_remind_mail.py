@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 if TYPE_CHECKING:
-    from conftest import Crm
+    from tests.conftest import Crm
 
 AS_OF = "2026-11-27"
 

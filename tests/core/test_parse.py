@@ -125,3 +125,11 @@ def test_text_keeps_chinese_and_emoji() -> None:
 def test_normal_forms_for_duplicates() -> None:
     assert normal_name("某某 科技（上海）有限公司") == normal_name("某某科技(上海)有限公司")
     assert normal_phone("+86 138-0013-8000") == normal_phone("13800138000")
+
+
+def test_early_years_are_written_with_four_digits() -> None:
+    # found by the fuzzer: strftime("%Y") writes year 26 as "26", which does not read back
+    from salescrm.core.parse import format_when
+
+    assert format_when(datetime(26, 8, 20, 13, 0)) == "0026-08-20T13:00"
+    assert parse_when(format_when(datetime(26, 8, 20, 13, 0))) == datetime(26, 8, 20, 13, 0)

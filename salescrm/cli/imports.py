@@ -1,0 +1,113 @@
+"""``salescrm import leads``: marketing's lead lists (CSV or Excel) become customers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from salescrm.cli.context import Session, out, session
+
+if TYPE_CHECKING:
+    from salescrm.core.leads import ImportPlan
+
+import_app = typer.Typer(help="Import data: leads from CSV or Excel.", no_args_is_help=True)
+
+
+@import_app.command("leads")
+def leads(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A CSV (UTF-8 or GB18030) or .xlsx file, one lead per row."),
+    maps: list[str] = typer.Option([], "--map", help="COLUMN=FIELD, for headers not known (repeatable)."),
+    source: str = typer.Option(
+        None, "--source", help="Source for rows without one, e.g. 2024年春季行业展会."
+    ),
+    tags: list[str] = typer.Option([], "--tag", help="A tag for every lead (repeatable)."),
+    owner: str = typer.Option(None, "--owner", help="The member who owns the new customers (default: you)."),
+    assign: str = typer.Option(
+        None, "--assign", help="round-robin: deal the leads to the sales reps in turn."
+    ),
+    on_duplicate: str = typer.Option("skip", "--on-duplicate", help="skip | update an existing customer."),
+    at: str = typer.Option(None, "--at", help="Creation date of the new customers (default today)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; change nothing."),
+    rejects: Path = typer.Option(
+        None, "--rejects", help="Write rows not imported, with the reason, to this CSV."
+    ),
+) -> None:
+    """Import leads: rows checked like customer add, duplicates skipped or merged, one commit.
+
+    Headers such as 客户名称, 联系人, 职位, 电话, 手机, 邮箱, 来源, 行业, 需求, 标签
+    (or name, contact, phone, email, …) are recognised; map others with --map.
+
+    Example: salescrm import leads 展会线索.csv --source 2024年春季行业展会 --tag 展会 --assign round-robin
+    --rejects rejects.csv
+    """
+    from salescrm.core.errors import UsageError
+    from salescrm.core.leads import LeadOptions, map_columns, plan_import
+    from salescrm.core.parse import parse_date
+    from salescrm.formats.csvio import read_table
+
+    s = session(ctx)
+    if owner and assign:
+        raise UsageError("give --owner or --assign, not both")
+    if assign not in (None, "round-robin"):
+        raise UsageError(f"bad --assign {assign!r}", hint="the only way is: --assign round-robin")
+    rejects_path = _rejects_path(s, rejects)
+    table = read_table(file)
+    columns = map_columns(table.headers, maps)
+    options = LeadOptions(
+        created=parse_date(at, what="--at date") if at else s.today(),
+        owners=_owners(s, owner, assign),
+        source=source,
+        tags=tags,
+        on_duplicate=on_duplicate,
+    )
+
+    def plan() -> ImportPlan:
+        return plan_import(table.rows, columns, s.datadir.load_all().customers, options, s.config)
+
+    if dry_run:
+        result = plan()
+    else:
+        with s.datadir.transaction("import leads", s.member) as tx:
+            result = plan()
+            record = f"{file.name} ({result.count('added')} added, {result.count('updated')} updated)"
+            for customer in [*result.added, *result.updated]:
+                tx.save(customer, record)
+    _report(result, table.headers, rejects_path, dry_run)
+
+
+def _rejects_path(s: Session, rejects: Path | None) -> Path | None:
+    from salescrm.store.outputs import check_output
+
+    return check_output(s.datadir, rejects, "--rejects") if rejects else None
+
+
+def _owners(s: Session, owner: str | None, assign: str | None) -> list[str]:
+    from salescrm.core.leads import round_robin_owners
+
+    if assign:
+        return round_robin_owners(s.config)
+    return [s.config.member(owner).id if owner else s.member]
+
+
+def _report(result: ImportPlan, headers: list[str], rejects: Path | None, dry_run: bool) -> None:
+    from salescrm.formats.csvio import csv_bytes
+    from salescrm.store.outputs import write_output
+
+    counts = ", ".join(
+        f"{result.count(status)} {status}" for status in ("added", "updated", "skipped", "rejected")
+    )
+    out(f"{'dry run, nothing changed: ' if dry_run else ''}{len(result.outcomes)} rows: {counts}\n")
+    for outcome in result.outcomes:
+        if outcome.status != "added":
+            out(f"row {outcome.row}: {outcome.status}: {outcome.reason}\n")
+    if rejects and result.not_imported:
+        rows = [[*o.cells, *[""] * (len(headers) - len(o.cells)), o.reason] for o in result.not_imported]
+        write_output(rejects, csv_bytes([*headers, "reason"], rows))
+        out(f"{len(rows)} row{'s' if len(rows) != 1 else ''} not imported written to {rejects}\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")

@@ -1,0 +1,29 @@
+"""A customer's history, read from the commit messages salescrm writes.
+
+Every write commits with ``salescrm <command>: <records> (by <member>)``; other
+commits (a hand edit, a merge) are shown with their subject as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SUBJECT = re.compile(r"^salescrm (?P<command>[^:]+): (?P<records>.*) \(by (?P<member>[^()]+)\)$")
+
+
+@dataclass(frozen=True)
+class Change:
+    when: str  # "2024-05-03 10:00", the committer's local time
+    who: str
+    command: str
+    records: str
+
+
+def change_of(iso_time: str, author: str, subject: str) -> Change:
+    """One commit as a Change: the member and command from our message, else git's author."""
+    when = iso_time[:16].replace("T", " ")
+    match = _SUBJECT.match(subject.strip())
+    if match:
+        return Change(when, match["member"], match["command"], match["records"])
+    return Change(when, author, "git", subject.strip())

@@ -1,0 +1,231 @@
+"""Marketing's lead lists → customers: column mapping, row checks, duplicates.
+
+The rows come in as text (``formats.csvio`` / ``formats.xlsx`` read the file);
+every row is checked as ``customer add`` checks its input and ends as added,
+updated (merged into a duplicate), skipped (a duplicate) or rejected (bad), with
+its reason. Nothing here writes: the caller saves the plan in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from salescrm.core.config import Config
+from salescrm.core.customers import (
+    Identity,
+    NewCustomer,
+    build_customer,
+    find_duplicate,
+    identity_of,
+    parse_tag,
+)
+from salescrm.core.errors import CrmError, UsageError
+from salescrm.core.ids import next_customer_id
+from salescrm.core.model import Customer
+
+FIELDS = ("name", "contact", "title", "phone", "email", "source", "industry", "needs", "tags", "size",
+          "owner", "birthday")  # fmt: skip
+REQUIRED = ("name", "source", "contact", "needs")
+_HEADERS = {
+    "name": "客户名称 客户名 客户 公司名称 公司 企业名称 单位名称 "
+    "name company customer customername companyname",
+    "contact": "联系人 联系人姓名 姓名 contact contactname",
+    "title": "职位 职务 title jobtitle position",
+    "phone": "电话 手机 手机号 手机号码 联系电话 联系方式 phone mobile tel telephone",
+    "email": "邮箱 电子邮件 电子邮箱 email mail",
+    "source": "来源 线索来源 渠道 source leadsource",
+    "industry": "行业 所属行业 industry",
+    "needs": "需求 客户需求 需求描述 needs need requirement requirements demand",
+    "tags": "标签 tags tag",
+    "size": "规模 企业规模 size",
+    "owner": "负责人 owner",
+    "birthday": "生日 birthday",
+}
+HEADER_FIELDS = {alias: name for name, aliases in _HEADERS.items() for alias in aliases.split()}
+_TAG_SPLIT = re.compile(r"[,，;；、/|]+")
+
+
+def normal_header(text: str) -> str:
+    return re.sub(r"[\s_\-:：*]+", "", text).casefold()
+
+
+def map_columns(headers: Sequence[str], overrides: Sequence[str]) -> dict[int, str]:
+    """Column index → field: known headers map by themselves, ``--map COLUMN=FIELD`` wins."""
+    columns = {
+        i: HEADER_FIELDS[normal_header(h)] for i, h in enumerate(headers) if normal_header(h) in HEADER_FIELDS
+    }
+    for override in overrides:
+        column, sep, wanted = override.partition("=")
+        if not sep:
+            raise UsageError(f"bad --map {override!r}", hint="write COLUMN=FIELD, e.g. --map 公司全称=name")
+        if wanted.strip() not in FIELDS:
+            raise UsageError(f"--map {override!r}: unknown field {wanted.strip()!r}",
+                             hint=f"fields: {', '.join(FIELDS)}")  # fmt: skip
+        matches = [i for i, h in enumerate(headers) if h.strip() == column.strip()]
+        if not matches:
+            raise UsageError(f"--map {override!r}: the file has no column {column.strip()!r}",
+                             hint=f"its columns: {', '.join(headers)}")  # fmt: skip
+        columns[matches[0]] = wanted.strip()
+    if "name" not in columns.values():
+        raise UsageError(
+            "no column names the customer",
+            hint="name it 客户名称 or name, or map it: --map COLUMN=name",
+        )
+    return columns
+
+
+@dataclass
+class LeadOptions:
+    created: date
+    owners: list[str]  # one owner, or the reps to deal rows to in turn
+    source: str | None = None  # for rows without one
+    tags: list[str] = field(default_factory=list)
+    on_duplicate: str = "skip"  # skip | update
+
+
+@dataclass
+class Outcome:
+    row: int  # the line in the file (the header is line 1)
+    cells: list[str]
+    status: str  # added | updated | skipped | rejected
+    reason: str = ""
+    customer_id: str | None = None
+
+
+@dataclass
+class ImportPlan:
+    outcomes: list[Outcome] = field(default_factory=list)
+    added: list[Customer] = field(default_factory=list)
+    updated: list[Customer] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def not_imported(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status in ("skipped", "rejected")]
+
+
+def plan_import(
+    rows: Sequence[Sequence[str]],
+    columns: dict[int, str],
+    existing: Sequence[Customer],
+    options: LeadOptions,
+    config: Config,
+) -> ImportPlan:
+    """What importing ``rows`` does; empty rows are passed over."""
+    if options.on_duplicate not in ("skip", "update"):
+        raise UsageError(f"bad --on-duplicate {options.on_duplicate!r}", hint="use skip or update")
+    tags = [parse_tag(t) for t in options.tags]
+    plan = ImportPlan()
+    by_id = {c.id: c for c in existing}
+    identities: list[Identity] = [identity_of(c) for c in existing]
+    taken = set(by_id)
+    for number, cells in enumerate(rows, start=2):
+        values = _values(cells, columns)
+        if not any(values.values()):
+            continue
+        outcome = Outcome(number, list(cells), "rejected")
+        plan.outcomes.append(outcome)
+        try:
+            owner = options.owners[len(plan.added) % len(options.owners)]
+            candidate = _candidate(values, options, tags, owner, config)
+        except CrmError as error:
+            outcome.reason = error.message
+            continue
+        duplicate = find_duplicate(candidate, identities)
+        if duplicate:
+            _duplicate(plan, outcome, candidate, duplicate, by_id, options.on_duplicate)
+            continue
+        candidate.id = next_customer_id(options.created, taken)
+        taken.add(candidate.id)
+        by_id[candidate.id] = candidate
+        identities.append(identity_of(candidate))
+        plan.added.append(candidate)
+        outcome.status, outcome.customer_id = "added", candidate.id
+    return plan
+
+
+def _values(cells: Sequence[str], columns: dict[int, str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for index, name in columns.items():
+        text = cells[index].strip() if index < len(cells) and cells[index] else ""
+        if text and name == "tags" and values.get(name):
+            values[name] += f",{text}"
+        elif text and not values.get(name):
+            values[name] = text
+    return values
+
+
+def _candidate(
+    values: dict[str, str], options: LeadOptions, tags: list[str], owner: str, config: Config
+) -> Customer:
+    values.setdefault("source", options.source or "")
+    missing = [name for name in REQUIRED if not values.get(name)]
+    if not (values.get("phone") or values.get("email")):
+        missing.append("phone or email")
+    if missing:
+        raise UsageError(f"missing {', '.join(missing)}")
+    row_tags = [t.strip() for t in _TAG_SPLIT.split(values.get("tags", "")) if t.strip()]
+    new = NewCustomer(
+        name=values["name"],
+        source=values["source"],
+        contact=values["contact"],
+        phone=values.get("phone"),
+        email=values.get("email"),
+        needs=values["needs"],
+        industry=values.get("industry"),
+        title=values.get("title"),
+        tags=[*row_tags, *tags],
+        size=values.get("size"),
+        birthday=values.get("birthday"),
+    )
+    if values.get("owner"):
+        owner = config.member(values["owner"]).id
+    return build_customer(new, "CRM000001001", options.created, owner, config)
+
+
+def _duplicate(
+    plan: ImportPlan,
+    outcome: Outcome,
+    candidate: Customer,
+    duplicate: tuple[str, str],
+    by_id: dict[str, Customer],
+    on_duplicate: str,
+) -> None:
+    number, what = duplicate
+    made_here = next((o.row for o in plan.outcomes if o.customer_id == number and o.status == "added"), None)
+    where = f"{number} (row {made_here} of this file)" if made_here else number
+    outcome.customer_id = number
+    if on_duplicate == "skip":
+        outcome.status, outcome.reason = "skipped", f"duplicate: same {what} as {where}"
+        return
+    target = by_id[number]
+    merge_lead(target, candidate)
+    if not made_here and all(target is not c for c in plan.updated):
+        plan.updated.append(target)
+    outcome.status, outcome.reason = "updated", f"merged into {where} (same {what})"
+
+
+def merge_lead(target: Customer, lead: Customer) -> None:
+    """Add what the lead knows and the customer lacks: tags, a new contact, empty fields."""
+    target.tags = sorted(set(target.tags) | set(lead.tags))
+    names = {c.name for c in target.contacts}
+    for contact in lead.contacts:
+        if contact.name not in names:
+            target.contacts.append(type(contact)(**{**vars(contact), "primary": False}))
+    target.industry = target.industry or lead.industry
+    target.size = target.size or lead.size
+
+
+def round_robin_owners(config: Config) -> list[str]:
+    """The sales reps, in the order salescrm.yaml lists them."""
+    reps = [m.id for m in config.members if m.dept == "sales" and m.role == "rep"]
+    if not reps:
+        raise UsageError(
+            "--assign round-robin: the team has no sales reps", hint="add one: salescrm member add"
+        )
+    return reps

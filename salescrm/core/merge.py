@@ -1,0 +1,186 @@
+"""Three-way merge of one customer file's plain data (what ``core.records`` reads and writes).
+
+Two teammates change the same customer on two clones; git hands the merge driver
+the common ancestor (base), our version and theirs. Lists of records merge item
+by item — tasks, follow-ups, opportunities and feedback by ``id``, contacts by
+``name``, histories and plain lists by their content — and scalars merge three-way:
+changed on one side wins, changed identically counts once, changed differently is
+a conflict a person must settle. New items that took the same id on both sides
+(both logged ``F3``) are both kept: theirs keeps the id (it may already be
+shared), ours moves to the next free one, and our references to it follow.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from salescrm.core.ids import next_item_id
+
+# Lists whose items carry an identity, and the key that holds it.
+KEYED_LISTS = {"tasks": "id", "followups": "id", "opportunities": "id", "feedback": "id", "contacts": "name"}
+# Lists whose ids may be renumbered, and the references to them (list, field) inside the customer.
+RENUMBERABLE = {"tasks": "T", "followups": "F", "opportunities": "O", "feedback": "B"}
+REFERENCES = {"tasks": [("followups", "task")]}
+_MISSING = object()
+
+
+@dataclass
+class MergeResult:
+    data: dict[str, Any]
+    conflicts: list[str] = field(default_factory=list)  # "name: ours '甲', theirs '乙'"
+    renumbered: list[str] = field(default_factory=list)  # "followups F2 → F3"
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts
+
+
+def merge_customer(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any]) -> MergeResult:
+    """Merge ``ours`` and ``theirs`` against ``base`` (None when both sides created the file).
+
+    On a conflict the result holds our value there, so it is still a whole, valid record.
+    """
+    result = MergeResult({})
+    ours = _renumber_clashes(base or {}, ours, theirs, result)
+    result.data = _merge_mapping(base or {}, ours, theirs, "", result.conflicts)
+    return result
+
+
+# -- ids both sides took for different new items ------------------------------------
+
+
+def _renumber_clashes(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], result: MergeResult
+) -> dict[str, Any]:
+    ours = _copy(ours)
+    for key, kind in RENUMBERABLE.items():
+        base_ids = {_ident(item, "id") for item in _items(base, key)}
+        theirs_by_id = {_ident(item, "id"): item for item in _items(theirs, key)}
+        taken = base_ids | set(theirs_by_id) | {_ident(item, "id") for item in _items(ours, key)}
+        moves: dict[str, str] = {}
+        for item in _items(ours, key):
+            item_id = _ident(item, "id")
+            if item_id in base_ids or item_id not in theirs_by_id or theirs_by_id[item_id] == item:
+                continue
+            new_id = next_item_id(kind, taken)
+            taken.add(new_id)
+            moves[item_id] = new_id
+            item["id"] = new_id
+            result.renumbered.append(f"{key} {item_id} → {new_id}")
+        for list_key, ref_field in REFERENCES.get(key, []):
+            for item in _items(ours, list_key):
+                if item.get(ref_field) in moves:
+                    item[ref_field] = moves[item[ref_field]]
+    return ours
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _items(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _ident(item: Any, key: str) -> str:
+    return str(item.get(key)) if isinstance(item, dict) else _canonical(item)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+# -- the merge itself ----------------------------------------------------------------
+
+
+def _merge_value(base: Any, ours: Any, theirs: Any, path: str, conflicts: list[str]) -> Any:
+    if _same(ours, theirs):
+        return ours
+    if _same(base, ours):
+        return theirs
+    if _same(base, theirs):
+        return ours
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return _merge_mapping(base if isinstance(base, dict) else {}, ours, theirs, path, conflicts)
+    if isinstance(ours, list) and isinstance(theirs, list):
+        return _merge_list(base if isinstance(base, list) else [], ours, theirs, path, conflicts)
+    conflicts.append(f"{path}: ours {_show(ours)}, theirs {_show(theirs)}")
+    return ours
+
+
+def _merge_mapping(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], path: str, conflicts: list[str]
+) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for key in _union(list(ours), list(theirs)):
+        value = _merge_value(
+            base.get(key, _MISSING),
+            ours.get(key, _MISSING),
+            theirs.get(key, _MISSING),
+            f"{path}.{key}" if path else str(key),
+            conflicts,
+        )
+        if value is not _MISSING:
+            merged[key] = value
+    return merged
+
+
+def _merge_list(
+    base: list[Any], ours: list[Any], theirs: list[Any], path: str, conflicts: list[str]
+) -> list[Any]:
+    """Item by item: by the list's identity key, else by content (a set merge keeping order)."""
+    name = path.rsplit(".", 1)[-1]
+    key = KEYED_LISTS.get(name) if path == name else None
+
+    def identity(item: Any) -> str:
+        return _ident(item, key) if key and isinstance(item, dict) else _canonical(item)
+
+    base_by = {identity(i): i for i in base}
+    ours_by = {identity(i): i for i in ours}
+    theirs_by = {identity(i): i for i in theirs}
+    merged = []
+    for ident in _union(list(ours_by), list(theirs_by)):
+        value = _merge_value(
+            base_by.get(ident, _MISSING),
+            ours_by.get(ident, _MISSING),
+            theirs_by.get(ident, _MISSING),
+            f"{path}[{ident}]" if key else path,
+            conflicts,
+        )
+        if value is not _MISSING:
+            merged.append(value)
+    return _in_id_order(merged) if key == "id" else merged
+
+
+def _in_id_order(items: list[Any]) -> list[Any]:
+    """``F1, F3, F2`` → ``F1, F2, F3``: both clones end with the same file."""
+
+    def number(item: Any) -> tuple[int, str]:
+        text = str(item.get("id", "")) if isinstance(item, dict) else ""
+        return (int(text[1:]), text) if text[1:].isdigit() else (10**9, text)
+
+    return sorted(items, key=number)
+
+
+def _union(first: list[Any], second: list[Any]) -> list[Any]:
+    return list(dict.fromkeys([*first, *second]))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is _MISSING or b is _MISSING:
+        return a is b
+    return bool(a == b) and type(a) is type(b)
+
+
+def _show(value: Any) -> str:
+    if value is _MISSING:
+        return "(removed)"
+    text = value if isinstance(value, str) else _canonical(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")

@@ -1,0 +1,259 @@
+"""``salescrm sync``: share the data directory with the team through its git remote.
+
+The order matters and each step keeps work safe: commit what is pending (so
+nothing is only in the work tree), fetch, give local never-pushed customers
+whose numbers the remote took meanwhile the next free numbers, merge (customer
+files through the YAML merge driver), check, push. When a person must decide,
+sync stops with the repository in an ordinary git state and says what to do.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from salescrm.core.errors import ConflictError, CrmError, UsageError
+from salescrm.core.renumber import next_free_number, renumber_data
+from salescrm.store import git, merge_driver
+from salescrm.store.atomic import write_atomic
+from salescrm.store.datadir import DataDir
+from salescrm.store.lock import locked
+from salescrm.store.yamlio import dump_text, load_text
+
+PUSH_ATTEMPTS = 3  # a teammate may push between our fetch and our push
+
+
+class CheckFailed(CrmError):
+    """The merged data has problems: nothing is pushed until a person fixes them."""
+
+    exit_code = 1
+
+
+class RemoteError(CrmError):
+    """The remote cannot be reached or refuses us; local work is kept."""
+
+    exit_code = 2
+
+
+def sync(datadir: DataDir, member: str) -> list[str]:
+    """Run one sync; the lines say what it did."""
+    root = datadir.root
+    _require_repository(root)
+    with locked(datadir.local_dir / "lock", datadir.config.lock_timeout):
+        merge_driver.register(root)
+        lines = _finish_merge(root, member)
+        remote, branch = _remote_and_branch(root)
+        if _commit_pending(root, f"salescrm sync: pending changes (by {member})"):
+            lines.append("committed your pending changes")
+        for _attempt in range(PUSH_ATTEMPTS):
+            _fetch(root, remote)
+            tracking = f"refs/remotes/{remote}/{branch}"
+            if _has_ref(root, tracking):
+                lines += _renumber_collisions(DataDir(root), tracking, member)
+                lines += _merge(root, tracking, f"{remote}/{branch}", member)
+            _check(DataDir(root))
+            pushed = _push(root, remote, branch, tracking)
+            if pushed is not None:
+                return [*lines, pushed]
+        raise RemoteError(
+            f"{remote} kept moving while we pushed ({PUSH_ATTEMPTS} tries)",
+            hint="your commits are kept locally; run salescrm sync again",
+        )
+
+
+def _require_repository(root: Path) -> None:
+    if not git.have_git():
+        raise UsageError("git is not installed", hint="install git to share the data with the team")
+    if not git.is_repository(root):
+        raise UsageError(
+            f"{root} is not a git repository",
+            hint="sync shares the data through git: git init, git remote add origin URL, then salescrm sync",
+        )
+
+
+def _remote_and_branch(root: Path) -> tuple[str, str]:
+    branch = git.run(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], check=False).stdout.strip()
+    if not branch:
+        raise UsageError(
+            "HEAD is detached: sync works on a branch", hint="git switch main, then salescrm sync"
+        )
+    upstream = git.run(root, ["rev-parse", "--abbrev-ref", "@{upstream}"], check=False).stdout.strip()
+    if upstream and "/" in upstream:
+        remote, _, remote_branch = upstream.partition("/")
+        return remote, remote_branch
+    remotes = git.run(root, ["remote"]).stdout.split()
+    if not remotes:
+        raise UsageError(
+            "this repository has no remote to sync with",
+            hint="add the team's repository: git remote add origin URL, then salescrm sync",
+        )
+    if "origin" in remotes or len(remotes) == 1:
+        return ("origin" if "origin" in remotes else remotes[0]), branch
+    raise UsageError(
+        f"several remotes ({', '.join(remotes)}) and no upstream for {branch}",
+        hint=f"choose one: git branch --set-upstream-to REMOTE/{branch}",
+    )
+
+
+def _finish_merge(root: Path, member: str) -> list[str]:
+    """A merge left by an earlier sync: finish it once every file is resolved."""
+    if not (root / ".git" / "MERGE_HEAD").exists():
+        return []
+    unmerged = _unmerged(root)
+    if unmerged:
+        raise ConflictError(
+            f"a merge is waiting for you in: {', '.join(unmerged)}",
+            hint="edit each file to the right values, then: git add FILES && salescrm sync "
+            "(or give up the merge: git merge --abort)",
+        )
+    _commit_pending(root, f"salescrm sync: merge resolved (by {member})")
+    return ["finished the merge you resolved"]
+
+
+def _commit_pending(root: Path, message: str) -> bool:
+    if (
+        not git.run(root, ["status", "--porcelain"]).stdout.strip()
+        and not (root / ".git/MERGE_HEAD").exists()
+    ):
+        return False
+    git.run(root, ["add", "--all"])
+    git.run(root, ["commit", "--quiet", "--no-verify", "-m", message])
+    return True
+
+
+def _fetch(root: Path, remote: str) -> None:
+    result = git.run(root, ["fetch", "--quiet", remote], check=False)
+    if result.returncode != 0:
+        raise RemoteError(
+            f"cannot reach the remote {remote!r}: {_last_line(result.stderr)}",
+            hint="your work is committed locally and kept; "
+            "run salescrm sync again when the remote is reachable",
+        )
+
+
+def _has_ref(root: Path, ref: str) -> bool:
+    return git.run(root, ["rev-parse", "--verify", "--quiet", ref], check=False).returncode == 0
+
+
+# -- numbers the remote took first ----------------------------------------------------
+
+
+def _renumber_collisions(datadir: DataDir, tracking: str, member: str) -> list[str]:
+    root = datadir.root
+    base = git.run(root, ["merge-base", "HEAD", tracking], check=False).stdout.strip()
+    if not base:
+        raise ConflictError(
+            f"this clone and {tracking.removeprefix('refs/remotes/')} share no history",
+            hint="clone the team's repository (git clone URL) instead of syncing a separately created one",
+        )
+    ours = _added_customers(root, base, "HEAD")
+    theirs = _added_customers(root, base, tracking)
+    clashes = sorted(n for n in ours & theirs if _blob(root, "HEAD", n) != _blob(root, tracking, n))
+    if not clashes:
+        return []
+    taken = set(datadir.customer_ids()) | _customer_ids_at(root, tracking)
+    lines, moves, touched = [], [], []
+    for old in clashes:
+        new = next_free_number(old, taken)
+        taken.add(new)
+        touched += _move_customer(datadir, old, new)
+        moves.append(f"{old} → {new}")
+        lines.append(f"renumbered your new customer {old} → {new} ({old} was taken on the remote)")
+    git.commit(root, touched, f"salescrm sync: renumber {', '.join(moves)} (by {member})")
+    return lines
+
+
+def _added_customers(root: Path, base: str, tip: str) -> set[str]:
+    names = git.run(
+        root, ["diff", "--name-only", "--no-renames", "--diff-filter=A", base, tip, "--", "customers/"]
+    )
+    return {Path(n).stem for n in names.stdout.split() if n.endswith(".yaml")}
+
+
+def _blob(root: Path, commit: str, customer: str) -> str:
+    return git.run(root, ["rev-parse", f"{commit}:customers/{customer}.yaml"]).stdout.strip()
+
+
+def _customer_ids_at(root: Path, commit: str) -> set[str]:
+    names = git.run(root, ["ls-tree", "--name-only", f"{commit}:customers"], check=False).stdout.split()
+    return {Path(n).stem for n in names if n.endswith(".yaml")}
+
+
+def _move_customer(datadir: DataDir, old: str, new: str) -> list[Path]:
+    """File, id, references and attachments folder of ``old`` move to ``new``."""
+    old_path, new_path = datadir.path_of(old), datadir.path_of(new)
+    data = renumber_data(load_text(old_path.read_text("utf-8"), datadir.relative(old_path)), old, new)
+    write_atomic(new_path, dump_text(data).encode("utf-8"))
+    old_path.unlink()
+    touched = [old_path, new_path]
+    old_folder, new_folder = datadir.attachments_dir / old, datadir.attachments_dir / new
+    if old_folder.is_dir():
+        shutil.move(old_folder, new_folder)
+        touched += [old_folder, new_folder]
+    return touched
+
+
+# -- merge, check, push -----------------------------------------------------------------
+
+
+def _merge(root: Path, tracking: str, name: str, member: str) -> list[str]:
+    incoming = int(git.run(root, ["rev-list", "--count", f"HEAD..{tracking}"]).stdout.strip() or 0)
+    if not incoming:
+        return []
+    result = git.run(
+        root,
+        ["merge", "--no-edit", "-m", f"salescrm sync: merge {name} (by {member})", tracking],
+        check=False,
+    )
+    if result.returncode != 0:
+        unmerged = _unmerged(root)
+        if not unmerged:
+            raise CrmError(f"git merge failed: {_last_line(result.stderr or result.stdout)}")
+        details = [line.removeprefix("conflict: ") for line in (result.stderr + result.stdout).splitlines()
+                   if line.startswith("conflict: ")]  # fmt: skip
+        raise ConflictError(
+            f"the merge needs a person: {'; '.join(details or unmerged)}",
+            hint=f"each file holds your value where the two sides differ; edit {', '.join(unmerged)} "
+            "to the right values, then: git add FILES && salescrm sync (or undo: git merge --abort)",
+        )
+    return [f"merged {incoming} commit{'s' if incoming != 1 else ''} from {name}"]
+
+
+def _unmerged(root: Path) -> list[str]:
+    return git.run(root, ["diff", "--name-only", "--diff-filter=U"]).stdout.split()
+
+
+def _check(datadir: DataDir) -> None:
+    from salescrm.store.checking import check_all
+
+    errors = [p for p in check_all(datadir) if p.severity == "error"]
+    if errors:
+        raise CheckFailed(
+            f"check found {len(errors)} problem{'s' if len(errors) != 1 else ''} after the merge, "
+            f"so nothing was pushed; first: {errors[0]}",
+            hint="see them all with: salescrm check; fix them, then: salescrm sync",
+        )
+
+
+def _push(root: Path, remote: str, branch: str, tracking: str) -> str | None:
+    """What was pushed, or None when the remote moved on meanwhile (fetch and merge again)."""
+    if _has_ref(root, tracking):
+        ahead = int(git.run(root, ["rev-list", "--count", f"{tracking}..HEAD"]).stdout.strip() or 0)
+        if not ahead:
+            return f"up to date with {remote}/{branch}"
+    result = git.run(
+        root, ["push", "--quiet", "--set-upstream", remote, f"HEAD:refs/heads/{branch}"], check=False
+    )
+    if result.returncode == 0:
+        return f"pushed to {remote}/{branch}"
+    if "[rejected]" in result.stderr or "non-fast-forward" in result.stderr or "fetch first" in result.stderr:
+        return None
+    raise RemoteError(
+        f"cannot push to {remote!r}: {_last_line(result.stderr)}",
+        hint="your commits are kept locally; run salescrm sync again when the remote accepts them",
+    )
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no reason given"

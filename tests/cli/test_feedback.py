@@ -1,0 +1,57 @@
+"""``salescrm feedback add``: any member, tagged with their department, shown on the customer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Crm
+
+from salescrm.store.datadir import DataDir
+
+
+@pytest.fixture
+def customer(crm: Crm) -> str:
+    return crm.add_customer("某某科技有限公司", "--at", "2024-05-03")
+
+
+def test_after_sales_feedback_is_tagged_and_shown(crm: Crm, customer: str, tmp_path: Path) -> None:
+    receipt = tmp_path / "换货单.pdf"
+    receipt.write_bytes(b"%PDF receipt")
+    stdout = crm.ok(["feedback", "add", customer, "--content", "两台电脑屏幕闪烁,已换货", "--at", "2024-09-02",
+                     "--attach", str(receipt)], user="zhao.svc")  # fmt: skip
+    assert stdout == f"{customer}-B1\n"
+    item = DataDir(crm.root).read_customer(customer).feedback[0]
+    assert (item.by, item.dept, item.content) == ("zhao.svc", "after-sales", "两台电脑屏幕闪烁,已换货")
+    assert item.attachments == [f"attachments/{customer}/20240902-换货单.pdf"]
+    assert (crm.root / item.attachments[0]).read_bytes() == b"%PDF receipt"
+    shown = crm.ok(["customer", "show", customer])
+    assert f"{customer}-B1  2024-09-02  zhao.svc  after-sales  两台电脑屏幕闪烁,已换货" in shown
+
+
+def test_second_feedback_by_a_rep_with_dept_override(crm: Crm, customer: str) -> None:
+    crm.ok(["feedback", "add", customer, "--content", "第一条"], user="zhao.svc")
+    assert (
+        crm.ok(["feedback", "add", customer, "--content", "客户投诉物流慢", "--dept", "售后"])
+        == f"{customer}-B2\n"
+    )
+    item = DataDir(crm.root).read_customer(customer).feedback[1]
+    assert (item.by, item.dept) == ("zhang.wei", "after-sales")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error"),
+    [
+        (["CRM209901001", "--content", "x"], 3, "error: no such customer CRM209901001"),
+        (["{c}", "--content", "  "], 2, "error: feedback must not be empty"),
+        (["{c}", "--content", "x", "--attach", "/nonexistent/a.pdf"], 2, "error: --attach /nonexistent/a.pdf: no such file"),
+        (["{c}", "--content", "x", "--dept", "财务"], 2, "error: unknown department '财务'"),
+        (["{c}", "--content", "x", "--at", "someday"], 2, "error: bad --at date 'someday'"),
+    ],
+)  # fmt: skip
+def test_bad_input_changes_nothing(crm: Crm, customer: str, digest, args, code, error) -> None:
+    before = digest(crm.root)
+    result = crm(["feedback", "add", *[a.format(c=customer) for a in args]], user="zhao.svc")
+    assert result.exit_code == code
+    assert result.stderr.splitlines()[0].startswith(error), result.stderr
+    assert digest(crm.root) == before
