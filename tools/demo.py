@@ -20,6 +20,7 @@ STEPS: list[tuple[str, str]] = [
     ("The team", "member list"),
     ("VIP and A-tier customers", "customer list --tier VIP"),
     ("One customer's profile", "customer show CRM202405001"),
+    ("The open pipeline", "opp list --open --as-of {as_of}"),
     ("Is the data sound?", "check"),
     ("Everyone's reminders this morning", "remind --all --as-of {as_of}"),
 ]

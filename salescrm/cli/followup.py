@@ -64,21 +64,18 @@ def log(
     """
     from salescrm.core.followups import NewRecord, check_note, log_followup
     from salescrm.core.parse import day_of, parse_date, parse_when
-    from salescrm.store.attachments import check_attachment, copy_attachments, plan_attachments
+    from salescrm.store.attachments import attach as attach_file
 
     s = session(ctx)
     config = s.config
     when = parse_when(at, s.today(), "--at date") if at else s.now()
     following = parse_date(next_date, day_of(when), "--next date") if next_date else None
-    sources = [check_attachment(path, config.attachment_max_mb) for path in attach]
     warning = check_note(content, config, strict)
     acting = s.member
     with s.datadir.transaction("followup log", acting) as tx:
         customer = s.datadir.read_customer(customer_id)
-        files = plan_attachments(s.datadir, customer.id, sources, day_of(when))
-        new = NewRecord(when, via, acting, content, following, task, [f.relative for f in files])
-        record = log_followup(customer, new)
-        copy_attachments(tx, files)
+        files = [attach_file(tx, s.datadir, customer.id, path, config) for path in attach]
+        record = log_followup(customer, NewRecord(when, via, acting, content, following, task, files))
         tx.save(customer, f"{customer.id}-{record.id}")
     if warning:
         warn(warning)

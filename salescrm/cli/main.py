@@ -94,9 +94,21 @@ def root(
 
 def _register() -> None:
     # Each command group lives in its own module and adds itself to the app.
-    from salescrm.cli import check, customer, export, feedback, followup, imports, init, member, remind, sync
+    from salescrm.cli import (
+        check,
+        customer,
+        export,
+        feedback,
+        followup,
+        imports,
+        init,
+        member,
+        opp,
+        remind,
+        sync,
+    )
 
-    for module in (init, member, customer, check, followup, remind, sync, imports, feedback, export):
+    for module in (init, member, customer, check, followup, remind, opp, sync, imports, feedback, export):
         module.register(app)
 
 

@@ -149,33 +149,6 @@ def check_note(content: str, config: Config, strict: bool) -> str | None:
     return f"{reason}; {GOOD_NOTE}, e.g. {GOOD_NOTE_EXAMPLE}"
 
 
-# -- attachment names ------------------------------------------------------------
-
-_UNSAFE = re.compile(r"[^\w.-]+")  # \w keeps letters and digits of every script, e.g. 报价单
-
-
-def attachment_name(original: str, on: date, taken: Iterable[str]) -> str:
-    """A safe, unique file name for an attachment: ``20240503-quote.pdf``.
-
-    Only the last part of the user's file name survives, stripped of anything
-    that could make a path (separators, dots at the start, control characters).
-    """
-    base = unicodedata.normalize("NFC", re.split(r"[/\\]", original)[-1])
-    stem, dot, extension = base.rpartition(".")
-    if not dot:
-        stem, extension = base, ""
-    stem = _UNSAFE.sub("-", stem).strip(".-_")[:60] or "file"
-    extension = re.sub(r"[^A-Za-z0-9]", "", extension)[:10].lower()
-    suffix = f".{extension}" if extension else ""
-    taken_names = {name.casefold() for name in taken}
-    name = f"{on:%Y%m%d}-{stem}{suffix}"
-    counter = 2
-    while name.casefold() in taken_names:
-        name = f"{on:%Y%m%d}-{stem}-{counter}{suffix}"
-        counter += 1
-    return name
-
-
 # -- listing ---------------------------------------------------------------------
 
 

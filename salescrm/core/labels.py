@@ -154,6 +154,8 @@ HEADINGS_ZH: dict[str, str] = {
     "ref": "编号",
     "kind": "类型",
     "text": "内容",
+    "probability": "赢率%",
+    "idle_days": "未跟进天数",
 }
 
 

@@ -105,6 +105,7 @@ class Opportunity:
     contract: Contract | None = None
     lost_reason: str | None = None
     lost_note: str | None = None
+    lost_to: str | None = None  # the competitor that won the deal
 
 
 @dataclass

@@ -176,6 +176,7 @@ def _opportunity(r: Reader, d: dict[str, Any]) -> Opportunity:
         contract=contract,
         lost_reason=r.text(d, "lost_reason"),
         lost_note=r.text(d, "lost_note"),
+        lost_to=r.text(d, "lost_to"),
     )
 
 
@@ -194,6 +195,7 @@ _OPPORTUNITY_KEYS = [
     "contract",
     "lost_reason",
     "lost_note",
+    "lost_to",
 ]
 
 
@@ -294,5 +296,6 @@ def _opportunity_data(o: Opportunity) -> dict[str, Any]:
             "contract": vars(o.contract) if o.contract else None,
             "lost_reason": o.lost_reason,
             "lost_note": o.lost_note,
+            "lost_to": o.lost_to,
         }
     )

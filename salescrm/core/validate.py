@@ -137,6 +137,10 @@ def _opportunity(found: _Findings, config: Config, keys: Keys, o: Opportunity, c
         found.add((*keys, "lost_reason"), "a lost opportunity needs its loss reason")
     if o.stage not in CLOSED_STAGES and o.contract is not None:
         found.add((*keys, "contract"), f"an opportunity in stage {o.stage!r} has a contract")
+    for index, move in enumerate(o.stage_history):
+        found.one_of((*keys, "stage_history", index, "stage"), move.stage, STAGES.keys, "stage")
+    if o.stage not in CLOSED_STAGES and (o.lost_reason or o.lost_to):
+        found.add((*keys, "lost_reason"), f"an opportunity in stage {o.stage!r} has a loss reason")
     if o.probability is not None and o.probability > 100:
         found.add((*keys, "probability"), "probability is a percentage from 0 to 100")
     for name, path in o.artefacts.items():

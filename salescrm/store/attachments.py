@@ -1,63 +1,85 @@
-"""Attachments: checking the user's file and choosing where its copy lives.
+"""Copying a user's file into ``attachments/<customer>/`` under a safe, unique name.
 
-The copy goes to ``attachments/<customer>/<safe unique name>``; nothing of the
-user's path survives, so no name can point outside the data directory.
+Nothing of the user's path survives: only the last part of the file name, cleaned
+to letters (Chinese too), digits, ``.``, ``-`` and ``_``. The copy is queued on the
+transaction, so a command that fails later copies nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import os
+import re
+import unicodedata
 from pathlib import Path
 
+from salescrm.core.config import Config
 from salescrm.core.errors import UsageError
-from salescrm.core.followups import attachment_name
 from salescrm.core.ids import check_customer_id
 from salescrm.store.datadir import DataDir, Transaction
 
-
-@dataclass(frozen=True)
-class Attachment:
-    source: Path
-    target: Path
-    relative: str  # attachments/CRM202405001/20240503-quote.pdf, as the record stores it
+_UNSAFE = re.compile(r"[^\w.\-]+")
+MAX_NAME = 80
 
 
-def check_attachment(text: str, max_mb: int) -> Path:
-    """The user's file, refused when missing, a folder, a symbolic link, or too large."""
-    path = Path(text).expanduser()
-    if path.is_symlink():
-        raise UsageError(
-            f"attachment {text!r} is a symbolic link",
-            hint="attach the file itself; salescrm does not follow links",
-        )
-    if not path.exists():
-        raise UsageError(f"attachment {text!r} does not exist")
-    if path.is_dir():
-        raise UsageError(f"attachment {text!r} is a folder", hint="attach files one by one (or a .zip)")
-    if not path.is_file():
-        raise UsageError(f"attachment {text!r} is not a regular file")
-    size = path.stat().st_size
-    if size > max_mb * 1024 * 1024:
-        raise UsageError(
-            f"attachment {text!r} is {size / 1024 / 1024:.1f} MB; at most {max_mb} MB are allowed",
-            hint="attachments.max_mb in salescrm.yaml sets the limit",
-        )
-    return path
+def attach(tx: Transaction, datadir: DataDir, customer_id: str, source_path: str, config: Config) -> str:
+    """Queue a copy of ``source_path``; returns its path relative to the data directory,
+    e.g. ``attachments/CRM202405001/needs.pdf``.
 
-
-def plan_attachments(datadir: DataDir, customer_id: str, sources: list[Path], on: date) -> list[Attachment]:
-    """Where each file goes: a name not yet taken in the customer's attachment folder."""
+    Refused (exit 2): a missing file, a folder, a symbolic link, a file larger than
+    ``config.attachment_max_mb``.
+    """
+    source = Path(source_path).expanduser()
+    _check_source(source, source_path, config)
     folder = datadir.attachments_dir / check_customer_id(customer_id)
-    taken = [p.name for p in folder.iterdir()] if folder.is_dir() else []
-    planned = []
-    for source in sources:
-        name = attachment_name(source.name, on, taken)
-        taken.append(name)
-        planned.append(Attachment(source, folder / name, f"attachments/{folder.name}/{name}"))
-    return planned
+    target = folder / unique_name(safe_name(source.name), _taken(tx, folder))
+    tx.copy_in(source, target)
+    return datadir.relative(target)
 
 
-def copy_attachments(tx: Transaction, attachments: list[Attachment]) -> None:
-    for attachment in attachments:
-        tx.copy_in(attachment.source, attachment.target)
+def _check_source(source: Path, given: str, config: Config) -> None:
+    if source.is_symlink():
+        raise UsageError(f"{given} is a symbolic link", hint="attach the file it points to")
+    if not source.exists():
+        raise UsageError(f"no such file {given}")
+    if not source.is_file():
+        raise UsageError(f"{given} is not a file", hint="attach one file at a time")
+    if not os.access(source, os.R_OK):
+        raise UsageError(f"{given} cannot be read (permission denied)")
+    size = source.stat().st_size
+    if size > config.attachment_max_mb * 1024 * 1024:
+        raise UsageError(
+            f"{given} is {size / 1024 / 1024:.1f} MB; attachments are at most {config.attachment_max_mb} MB",
+            hint="attachments: max_mb in salescrm.yaml sets the limit",
+        )
+
+
+def safe_name(name: str) -> str:
+    """A file name that is a plain name and nothing else: ``../../x y.pdf`` → ``x_y.pdf``."""
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    cleaned = _UNSAFE.sub("_", base).strip("._-")
+    if not cleaned:
+        return "file"
+    stem, dot, ext = cleaned.rpartition(".")
+    if not dot:
+        return cleaned[:MAX_NAME]
+    return f"{stem[: MAX_NAME - len(ext) - 1]}.{ext[:10]}"
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``stem-2.ext``, ``stem-3.ext``, … when it is taken (compared without case)."""
+    lowered = {t.casefold() for t in taken}
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate, number = name, 1
+    while candidate.casefold() in lowered:
+        number += 1
+        candidate = f"{stem}-{number}{dot}{ext}"
+    return candidate
+
+
+def _taken(tx: Transaction, folder: Path) -> set[str]:
+    names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    # Copies queued earlier in this command are not on disk yet.
+    names.update(target.name for _, target in tx._copies if target.parent == folder)
+    return names

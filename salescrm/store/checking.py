@@ -6,6 +6,7 @@ import contextlib
 
 from salescrm.core.errors import Problem
 from salescrm.core.model import Customer
+from salescrm.core.stages import contract_key
 from salescrm.core.validate import validate_unique_ids
 from salescrm.store.datadir import DataDir
 from salescrm.store.yamlio import duplicate_keys
@@ -40,12 +41,13 @@ def _contracts(customers: list[Customer]) -> list[Problem]:
         for o in customer.opportunities:
             if o.contract:
                 ref = f"{customer.id}-{o.id}"
-                if o.contract.number in seen:
+                key = contract_key(o.contract.number)  # HT-1 and ht-1 are one number
+                if key in seen:
                     problems.append(
                         Problem(f"customers/{customer.id}.yaml",
-                                f"contract {o.contract.number} of {ref} is also on {seen[o.contract.number]}")
+                                f"contract {o.contract.number} of {ref} is also on {seen[key]}")
                     )  # fmt: skip
-                seen.setdefault(o.contract.number, ref)
+                seen.setdefault(key, ref)
     return problems
 
 

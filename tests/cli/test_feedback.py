@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Crm
+from tests.conftest import Crm
 
 from salescrm.store.datadir import DataDir
 

@@ -77,11 +77,11 @@ def test_log_records_attachment_next_and_closes_the_task(crm: Crm, customer: str
     text = read(crm, customer)
     assert (
         "- id: F1\n  at: 2024-05-10T11:00\n  via: phone\n  by: zhang.wei\n  content: 客户希望下月交付,对价格上浮5%可接受\n"
-        f"  attachments:\n  - attachments/{customer}/20240510-报价-单.pdf\n  - attachments/{customer}/20240510-报价-单-2.pdf\n"
+        f"  attachments:\n  - attachments/{customer}/报价_单.pdf\n  - attachments/{customer}/报价_单-2.pdf\n"
         "  next: 2024-05-17\n  task: T1\n"
     ) in text
     assert "  status: done\n  created:" in text and f"  note: {customer}-F1\n" in text
-    assert (crm.root / "attachments" / customer / "20240510-报价-单-2.pdf").read_bytes() == b"%PDF-1.4 quote"
+    assert (crm.root / "attachments" / customer / "报价_单-2.pdf").read_bytes() == b"%PDF-1.4 quote"
 
 
 def test_a_vague_note_is_warned_about(crm: Crm, customer: str) -> None:
@@ -115,10 +115,10 @@ def _other_task(crm: Crm, customer: str) -> str:
     [
         ("--task OTHER", "error: task {other} belongs to customer {other_id}, not {customer}"),
         ("--task {customer}-T9", "error: no such task {customer}-T9"),
-        ("--attach MISSING", "error: attachment '{missing}' does not exist"),
-        ("--attach FOLDER", "error: attachment '{folder}' is a folder"),
-        ("--attach LINK", "error: attachment '{link}' is a symbolic link"),
-        ("--attach BIG", "error: attachment '{big}' is 1.0 MB; at most 1 MB are allowed"),
+        ("--attach MISSING", "error: no such file {missing}"),
+        ("--attach FOLDER", "error: {folder} is not a file"),
+        ("--attach LINK", "error: {link} is a symbolic link"),
+        ("--attach BIG", "error: {big} is 1.0 MB; attachments are at most 1 MB"),
         (
             "--next 2024-05-01 --at 2024-05-03",
             "error: --next 2024-05-01 is before the follow-up itself (2024-05-03)",
@@ -235,7 +235,7 @@ def test_log_commits_the_record_and_its_attachment(git_crm: Crm, tmp_path: Path)
     log = subprocess.run(["git", "-C", str(git_crm.root), "log", "-1", "--name-only", "--format=%s"],
                          capture_output=True, text=True, check=True).stdout.splitlines()  # fmt: skip
     assert log[0] == f"salescrm followup log: {number}-F1 (by zhang.wei)"
-    assert sorted(log[2:]) == [f"attachments/{number}/20240506-quote.pdf", f"customers/{number}.yaml"]
+    assert sorted(log[2:]) == [f"attachments/{number}/quote.pdf", f"customers/{number}.yaml"]
 
 
 def test_log_refuses_a_closed_task(crm: Crm, customer: str, digest: Digest) -> None:

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import Crm
+from tests.conftest import Crm
 
 from salescrm.store.datadir import DataDir
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Crm
+from tests.conftest import Crm
 
 from salescrm.core.history import Change, change_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Crm
+from tests.conftest import Crm
 
 BASE = """\
 id: CRM202405001

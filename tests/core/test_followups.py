@@ -11,7 +11,6 @@ from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.followups import (
     NewRecord,
     NewTask,
-    attachment_name,
     check_note,
     log_followup,
     plan_task,
@@ -85,18 +84,3 @@ def test_strict_turns_the_warning_into_an_error() -> None:
         check_note("再联系", CONFIG, strict=True)
     with pytest.raises(UsageError):
         check_note("再联系", Config(strict_notes=True), strict=False)
-
-
-@pytest.mark.parametrize(
-    ("original", "taken", "expected"),
-    [
-        ("quote.pdf", [], "20240503-quote.pdf"),
-        ("quote.pdf", ["20240503-quote.pdf"], "20240503-quote-2.pdf"),
-        ("../../etc/passwd", [], "20240503-passwd"),
-        ("C:\\Users\\x\\报价 单.PDF", [], "20240503-报价-单.pdf"),
-        ("..", [], "20240503-file"),
-        (".bashrc", [], "20240503-file.bashrc"),
-    ],
-)
-def test_attachment_names_are_safe_and_unique(original: str, taken: list[str], expected: str) -> None:
-    assert attachment_name(original, date(2024, 5, 3), taken) == expected

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import Crm
+from tests.conftest import Crm
 
 from salescrm.core.ids import next_item_id
 from salescrm.core.model import FollowUp

@@ -1,0 +1,342 @@
+"""``salescrm opp …``: opportunities through the pipeline (rules in core/stages.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import typer
+
+from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.render import Format, render
+from salescrm.core.errors import UsageError
+from salescrm.core.model import Customer, Opportunity
+from salescrm.store.datadir import Transaction
+
+opp_app = typer.Typer(
+    help="Opportunities: add, show, list, stage, negotiate, won, lost, reopen.", no_args_is_help=True
+)
+FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
+OPP_ARGUMENT = typer.Argument(..., metavar="OPP", help="The opportunity, e.g. CRM202405001-O1.")
+AT_OPTION = typer.Option(None, "--at", help="When it happened, if earlier than today (YYYY-MM-DD).")
+NOTE_OPTION = typer.Option(None, "--note", help="A note for the stage history.")
+
+# (session, transaction, customer, opportunity, reference) -> what to print
+Change = Callable[[Session, Transaction, Customer, Opportunity, str], str]
+
+
+def _change(ctx: typer.Context, reference: str, command: str, change: Change) -> None:
+    """Load → change → save → print, inside one transaction: a refusal changes nothing."""
+    from salescrm.core.ids import parse_reference
+    from salescrm.core.opportunities import find_opportunity
+
+    s = session(ctx)
+    ref = parse_reference(reference, "O")
+    with s.datadir.transaction(f"opp {command}", s.member) as tx:
+        customer = s.datadir.read_customer(ref.customer)
+        opportunity = find_opportunity(customer, ref)
+        printed = change(s, tx, customer, opportunity, str(ref))
+        tx.save(customer, record=str(ref))
+    out(printed)
+
+
+def _day(s: Session, text: str | None, what: str) -> date:
+    from salescrm.core.parse import day_of, parse_when
+
+    return day_of(parse_when(text, s.today(), what)) if text else s.today()
+
+
+def _optional_text(text: str | None, what: str) -> str | None:
+    from salescrm.core.parse import parse_text
+
+    return parse_text(text, what, 500) if text is not None else None
+
+
+@opp_app.command("add")
+def add(
+    ctx: typer.Context,
+    customer_id: str = typer.Argument(..., metavar="CUSTOMER", help="The customer number."),
+    name: str = typer.Option(..., "--name", help="What is being sold, e.g. 2024年度办公设备采购."),
+    amount: str = typer.Option(..., "--amount", help="Expected amount, e.g. 250000 or 25万."),
+    close: str = typer.Option(..., "--close", help="Expected close date (YYYY-MM-DD)."),
+    owner: str = typer.Option(None, "--owner", help="The owning member (default: the customer's owner)."),
+    probability: str = typer.Option(
+        None, "--probability", help="Win probability in %, overriding the stage's."
+    ),
+    at: str = AT_OPTION,
+) -> None:
+    """Add an opportunity in stage lead (线索); prints its reference.
+
+    Example: salescrm opp add CRM202405001 --name A公司2024年度办公设备采购 --amount 250000 --close 2024-08-30
+    """
+    from salescrm.core.opportunities import NewOpportunity, add_opportunity
+    from salescrm.core.parse import parse_amount, parse_date, parse_percent
+
+    s = session(ctx)
+    expected = parse_amount(amount)
+    closing = parse_date(close, s.today(), "--close date")
+    chance = parse_percent(probability) if probability is not None else None
+    with s.datadir.transaction("opp add", s.member) as tx:
+        customer = s.datadir.read_customer(customer_id)
+        chosen = s.config.member(owner.strip()).id if owner else customer.owner
+        new = NewOpportunity(name, expected, closing, chosen, _day(s, at, "--at date"), chance)
+        opportunity = add_opportunity(customer, new, s.member, s.today())
+        ref = f"{customer.id}-{opportunity.id}"
+        tx.save(customer, record=ref)
+    out(f"{ref}\n")
+
+
+@opp_app.command("stage")
+def stage(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    target: str = typer.Argument(
+        ..., metavar="STAGE", help="The stage to move to, e.g. proposal or 方案制定."
+    ),
+    artefacts: list[str] = typer.Option(
+        [], "--artefact", metavar="NAME=FILE", help="Attach a required document on the way (repeatable)."
+    ),
+    note: str = NOTE_OPTION,
+    reason: str = typer.Option(None, "--reason", help="Why: required to move back, or to skip with --force."),
+    force: bool = typer.Option(False, "--force", help="Managers only: skip stages (with --reason)."),
+    probability: str = typer.Option(None, "--probability", help="Win probability in % for the new stage."),
+    at: str = AT_OPTION,
+) -> None:
+    """Move an opportunity to another stage: one step forward once the gate is met,
+    back with --reason, or skipping stages (managers: --force --reason).
+
+    Example: salescrm opp stage CRM202405001-O1 proposal --artefact needs_report=调研报告.pdf
+    """
+    from salescrm.core.labels import STAGES
+    from salescrm.core.parse import parse_percent
+    from salescrm.core.stages import Move, move_stage
+
+    wanted = STAGES.parse(target)
+
+    def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
+        _attach_all(s, tx, c, o, artefacts)
+        move = Move(
+            target=wanted,
+            by=s.member,
+            at=_day(s, at, "--at date"),
+            today=s.today(),
+            note=_optional_text(note, "--note"),
+            reason=_optional_text(reason, "--reason"),
+            force=force,
+            is_manager=s.config.member(s.member).role == "manager",
+            probability=parse_percent(probability) if probability is not None else None,
+        )
+        move_stage(o, ref, move, s.config)
+        return f"{ref} {o.stage}\n"
+
+    _change(ctx, reference, "stage", change)
+
+
+def _attach_all(s: Session, tx: Transaction, c: Customer, o: Opportunity, given: list[str]) -> None:
+    from salescrm.core.stages import parse_artefact_name
+    from salescrm.store.attachments import attach
+
+    for item in given:
+        name, sep, path = item.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise UsageError(
+                f"bad --artefact {item!r}", hint="write NAME=FILE, e.g. needs_report=调研报告.pdf"
+            )
+        key = parse_artefact_name(name, s.config)
+        o.artefacts[key] = attach(tx, s.datadir, c.id, path.strip(), s.config)
+
+
+@opp_app.command("negotiate")
+def negotiate(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    decision_makers: list[str] = typer.Option([], "--decision-maker", help="A decision maker (repeatable)."),
+    competitors: list[str] = typer.Option([], "--competitor", help="A competitor (repeatable)."),
+    obstacles: list[str] = typer.Option([], "--obstacle", help="An obstacle to the deal (repeatable)."),
+    solutions: list[str] = typer.Option([], "--solution", help="How an obstacle is met (repeatable)."),
+) -> None:
+    """Add to the negotiation record: decision makers, competitors, obstacles, solutions.
+
+    Example: salescrm opp negotiate CRM202405001-O1 --decision-maker 李总 --competitor 竞品X
+    """
+    from salescrm.core.model import Negotiation
+    from salescrm.core.opportunities import negotiate as record
+
+    talks = Negotiation(decision_makers, competitors, obstacles, solutions)
+
+    def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
+        added = record(o, ref, talks)
+        return f"{ref} +{added}\n"
+
+    _change(ctx, reference, "negotiate", change)
+
+
+@opp_app.command("won")
+def won(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    contract: str = typer.Option(..., "--contract", help="The contract number, unique, e.g. HT-2024-031."),
+    amount: str = typer.Option(..., "--amount", help="The contract amount."),
+    payment_terms: str = typer.Option(..., "--payment-terms", help="e.g. 30%预付,验收后30天付清."),
+    signed: str = typer.Option(None, "--signed", help="The signing date (default today)."),
+) -> None:
+    """Close an opportunity in negotiation as won (成交), recording its contract.
+
+    Example: salescrm opp won CRM202405001-O1 --contract HT-2024-031 --amount 248000
+    --payment-terms 30%预付,验收后30天付清 --signed 2024-08-20
+    """
+    from salescrm.core.model import Contract
+    from salescrm.core.parse import parse_amount, parse_text
+    from salescrm.core.stages import parse_contract_number, taken_contracts, win
+
+    def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
+        deal = Contract(
+            number=parse_contract_number(contract),
+            amount=parse_amount(amount, "contract amount"),
+            payment_terms=parse_text(payment_terms, "--payment-terms", 500),
+            signed=_day(s, signed, "--signed date"),
+        )
+        loaded = s.datadir.load_all()
+        warn_problems(loaded.problems)
+        win(o, ref, deal, s.member, s.today(), taken_contracts(loaded.customers), s.config)
+        return f"{ref} won {deal.number}\n"
+
+    _change(ctx, reference, "won", change)
+
+
+@opp_app.command("lost")
+def lost(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    reason: str = typer.Option(None, "--reason", help="One of the configured loss reasons, e.g. 价格过高."),
+    other: str = typer.Option(None, "--other", help="Another reason, in words."),
+    competitor: str = typer.Option(None, "--competitor", help="The competitor that won the deal."),
+    note: str = NOTE_OPTION,
+    at: str = AT_OPTION,
+) -> None:
+    """Close an open opportunity as lost (失败), with its reason.
+
+    Example: salescrm opp lost CRM202405001-O2 --reason 选择竞品 --competitor 竞品X
+    """
+    from salescrm.core.stages import Loss, lose, loss_reason
+
+    def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
+        loss = Loss(
+            reason=loss_reason(reason, other, s.config),
+            by=s.member,
+            at=_day(s, at, "--at date"),
+            today=s.today(),
+            competitor=_optional_text(competitor, "--competitor"),
+            note=_optional_text(note, "--note"),
+        )
+        lose(o, ref, loss)
+        return f"{ref} lost {loss.reason}\n"
+
+    _change(ctx, reference, "lost", change)
+
+
+@opp_app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    reason: str = typer.Option(..., "--reason", help="Why the deal is open again."),
+    at: str = AT_OPTION,
+) -> None:
+    """Reopen a won or lost opportunity at the stage it was closed from.
+
+    Example: salescrm opp reopen CRM202405001-O2 --reason 客户重新启动采购
+    """
+    from salescrm.core.parse import parse_text
+    from salescrm.core.stages import reopen as bring_back
+
+    def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
+        why = parse_text(reason, "--reason", 500)
+        stage = bring_back(o, ref, why, s.member, _day(s, at, "--at date"), s.today())
+        return f"{ref} {stage}\n"
+
+    _change(ctx, reference, "reopen", change)
+
+
+@opp_app.command("show")
+def show(ctx: typer.Context, reference: str = OPP_ARGUMENT, fmt: Format = FORMAT_OPTION) -> None:
+    """Show one opportunity: figures, artefacts, negotiation, contract or loss, history, gate.
+
+    Example: salescrm opp show CRM202405001-O1
+    """
+    from salescrm.cli.opp_view import opportunity_data, opportunity_text
+    from salescrm.cli.render import to_json
+    from salescrm.core.ids import parse_reference
+    from salescrm.core.opportunities import find_opportunity
+
+    s = session(ctx)
+    ref = parse_reference(reference, "O")
+    customer = s.datadir.read_customer(ref.customer)
+    o = find_opportunity(customer, ref)
+    if fmt == Format.json:
+        out(to_json(opportunity_data(customer, o, s.config)))
+    else:
+        out(opportunity_text(customer, o, s.config, s.lang, fmt))
+
+
+@opp_app.command("list")
+def list_opportunities(
+    ctx: typer.Context,
+    stage: str = typer.Option(None, "--stage", help="Only this stage (lead, 商务谈判, …)."),
+    owner: str = typer.Option(None, "--owner", help="Only this owner ('me' for you)."),
+    customer_id: str = typer.Option(None, "--customer", help="Only this customer's."),
+    open_only: bool = typer.Option(False, "--open", help="Only open deals (not won or lost)."),
+    closing_before: str = typer.Option(None, "--closing-before", help="Expected to close before this date."),
+    stale: str = typer.Option(
+        None,
+        "--stale",
+        metavar="DAYS|stage",
+        help="Open deals idle more than DAYS, or past their stage's limit.",
+    ),
+    as_of: str = typer.Option(None, "--as-of", help="Count idle days up to this date (default today)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List opportunities, soonest expected close first.
+
+    Example: salescrm opp list --open --owner zhang.wei --closing-before 2024-09-30
+    """
+    from salescrm.cli.opp_view import LIST_COLUMNS, list_row
+    from salescrm.core.opportunities import OpportunityFilter, filter_opportunities
+    from salescrm.core.parse import parse_date
+
+    s = session(ctx)
+    today = s.today(as_of)
+    stale_days, by_stage = _stale(stale)
+    wanted = OpportunityFilter(
+        stage=stage,
+        owner=(s.member if owner == "me" else s.config.member(owner.strip()).id) if owner else None,
+        customer=customer_id,
+        open_only=open_only,
+        closing_before=parse_date(closing_before, today, "--closing-before date") if closing_before else None,
+        stale_days=stale_days,
+        stale_by_stage=by_stage,
+    )
+    if customer_id:
+        customers = [s.datadir.read_customer(customer_id)]
+        wanted = OpportunityFilter(**{**vars(wanted), "customer": customers[0].id})
+    else:
+        loaded = s.datadir.load_all()
+        warn_problems(loaded.problems)
+        customers = loaded.customers
+    pairs = filter_opportunities(customers, wanted, s.config, today)
+    rows = [list_row(c, o, s.config, today, s.lang, fmt) for c, o in pairs]
+    out(render(rows, LIST_COLUMNS, fmt, s.lang))
+
+
+def _stale(text: str | None) -> tuple[int | None, bool]:
+    if text is None:
+        return None, False
+    value = text.strip().lower()
+    if value == "stage":
+        return None, True
+    if not value.isdigit() or len(value) > 5:
+        raise UsageError(f"bad --stale {text!r}", hint="a number of days, e.g. --stale 30, or --stale stage")
+    return int(value), False
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(opp_app, name="opp")

@@ -1,0 +1,133 @@
+"""What ``opp show`` and ``opp list`` print: one opportunity on one screen, and list rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from salescrm.cli.render import Format, cell, table
+from salescrm.core.config import Config
+from salescrm.core.labels import OPEN_STAGES, STAGES
+from salescrm.core.model import Customer, Opportunity
+from salescrm.core.opportunities import idle_days, probability_of
+from salescrm.core.records import customer_to_data
+from salescrm.core.stages import NEGOTIATION_ITEMS, missing_to_leave
+
+LIST_COLUMNS = [
+    "opportunity",
+    "customer",
+    "name",
+    "stage",
+    "amount",
+    "probability",
+    "close",
+    "owner",
+    "idle_days",
+]
+
+_ZH = {
+    "customer": "客户",
+    "owner": "负责人",
+    "stage": "阶段",
+    "amount": "金额",
+    "probability": "赢率",
+    "close": "预计成交",
+    "created": "创建",
+    "gate": "阶段要求",
+    "gate met": "已满足",
+    "missing": "缺少",
+    "artefacts": "附件资料",
+    "negotiation": "商务谈判",
+    "obstacles": "障碍",
+    "solutions": "对策",
+    "contract": "合同",
+    "lost": "失败原因",
+    "to": "输给",
+    "history": "阶段历史",
+    "note": "备注",
+    "at": "日期",
+    "by": "操作人",
+    "name": "名称",
+    "label": "说明",
+    "file": "文件",
+}
+
+
+def list_row(
+    c: Customer, o: Opportunity, config: Config, today: date, lang: str, fmt: Format
+) -> dict[str, Any]:
+    """One row of ``opp list``; json keeps the stored stage key, other formats show the label."""
+    return {
+        "opportunity": f"{c.id}-{o.id}",
+        "customer": c.name,
+        "customer_id": c.id,
+        "name": o.name,
+        "stage": o.stage if fmt == Format.json else STAGES.label(o.stage, lang),
+        "amount": o.amount,
+        "probability": probability_of(o, config),
+        "close": o.close,
+        "owner": o.owner,
+        "idle_days": idle_days(o, c, today) if o.stage in OPEN_STAGES else None,
+        "contract": o.contract.number if o.contract else None,
+        "lost_reason": o.lost_reason,
+    }
+
+
+def opportunity_data(c: Customer, o: Opportunity, config: Config) -> dict[str, Any]:
+    """``opp show -f json``: the stored record with its reference, customer and what its gate lacks."""
+    stored = customer_to_data(c)["opportunities"][c.opportunities.index(o)]
+    return {
+        "opportunity": f"{c.id}-{o.id}",
+        "customer": c.id,
+        "customer_name": c.name,
+        **stored,
+        "win_probability": probability_of(o, config),
+        "gate_missing": [m.name for m in missing_to_leave(o, o.stage, config)]
+        if o.stage in OPEN_STAGES
+        else [],
+    }
+
+
+def opportunity_text(c: Customer, o: Opportunity, config: Config, lang: str, fmt: Format) -> str:
+    def say(word: str) -> str:
+        return _ZH.get(word, word) if lang == "zh" else word
+
+    owner = next((f"{m.name} ({m.id})" for m in config.members if m.id == o.owner), o.owner)
+    lines = [
+        f"{c.id}-{o.id}  {o.name}",
+        f"  {say('customer')} {c.id} {c.name} · {say('owner')} {owner}",
+        f"  {say('stage')} {o.stage} ({STAGES.label(o.stage, 'zh')}) · {say('amount')} {cell(o.amount)} "
+        f"{config.currency} · {say('probability')} {probability_of(o, config)}% · {say('close')} {o.close}",
+    ]
+    if o.stage in OPEN_STAGES:
+        missing = missing_to_leave(o, o.stage, config)
+        state = f"{say('missing')} {', '.join(str(m) for m in missing)}" if missing else say("gate met")
+        lines.append(f"  {say('gate')}: {state}")
+    if o.contract:
+        k = o.contract
+        lines.append(f"  {say('contract')} {k.number} · {cell(k.amount)} · {k.payment_terms} · {k.signed}")
+    if o.lost_reason:
+        lost_to = f" · {say('to')} {o.lost_to}" if o.lost_to else ""
+        lines.append(
+            f"  {say('lost')} {o.lost_reason}{lost_to}" + (f" · {o.lost_note}" if o.lost_note else "")
+        )
+    talks = [
+        f"  {_talk_label(key, lang)}: {', '.join(values)}"
+        for key, values in vars(o.negotiation).items()
+        if values
+    ]
+    if talks:
+        lines += ["", say("negotiation"), *talks]
+    text = "\n".join(lines) + "\n"
+    artefacts = [[name, config.artefacts.get(name, ""), path] for name, path in sorted(o.artefacts.items())]
+    if artefacts:
+        text += f"\n{say('artefacts')}\n" + table(artefacts, [say("name"), say("label"), say("file")], fmt)
+    history = [[STAGES.label(m.stage, lang), cell(m.at), m.by, m.note or ""] for m in o.stage_history]
+    text += f"\n{say('history')}\n" + table(history, [say(h) for h in ("stage", "at", "by", "note")], fmt)
+    return text
+
+
+def _talk_label(key: str, lang: str) -> str:
+    if lang != "zh":
+        return key.replace("_", " ")
+    return NEGOTIATION_ITEMS[key][0] if key in NEGOTIATION_ITEMS else _ZH[key]

@@ -1,0 +1,156 @@
+"""Opportunities beyond their stage moves: creating, finding, the negotiation record,
+probability, staleness and the filters of ``opp list``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from salescrm.core.config import Config
+from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.ids import Reference, next_item_id
+from salescrm.core.labels import OPEN_STAGES, STAGES
+from salescrm.core.model import Customer, Negotiation, Opportunity, StageMove
+from salescrm.core.parse import day_of, parse_text
+from salescrm.core.stages import refuse_closed
+
+
+@dataclass(frozen=True)
+class NewOpportunity:
+    """What ``opp add`` was given, parsed."""
+
+    name: str
+    amount: Decimal
+    close: date
+    owner: str
+    created: date
+    probability: Decimal | None = None
+
+
+def add_opportunity(customer: Customer, new: NewOpportunity, by: str, today: date) -> Opportunity:
+    """A new opportunity in stage lead, appended to ``customer``."""
+    if new.created > today:
+        raise UsageError(
+            f"{new.created} is in the future", hint="--at records something that already happened"
+        )
+    if new.close < new.created:
+        raise UsageError(
+            f"the expected close date {new.close} is before the opportunity's start {new.created}"
+        )
+    opportunity = Opportunity(
+        id=next_item_id("O", (o.id for o in customer.opportunities)),
+        name=parse_text(new.name, "--name", 200),
+        amount=new.amount,
+        close=new.close,
+        owner=new.owner,
+        stage="lead",
+        created=new.created,
+        probability=new.probability,
+        stage_history=[StageMove("lead", new.created, by)],
+    )
+    customer.opportunities.append(opportunity)
+    return opportunity
+
+
+def find_opportunity(customer: Customer, ref: Reference) -> Opportunity:
+    for o in customer.opportunities:
+        if o.id == ref.item:
+            return o
+    known = ", ".join(f"{customer.id}-{o.id}" for o in customer.opportunities) or "none"
+    raise NotFoundError(f"no such opportunity {ref}", hint=f"{customer.id}'s opportunities: {known}")
+
+
+def negotiate(o: Opportunity, ref: str, talks: Negotiation) -> int:
+    """Append ``talks`` (what ``opp negotiate`` was given) to the record, each entry once;
+    returns how many were new."""
+    refuse_closed(o, ref)
+    given = vars(talks)
+    if not any(given.values()):
+        raise UsageError(
+            "nothing to record",
+            hint="give --decision-maker, --competitor, --obstacle or --solution (each repeatable)",
+        )
+    added = 0
+    for key, entries in given.items():
+        record: list[str] = getattr(o.negotiation, key)
+        for entry in entries:
+            text = parse_text(entry, key.replace("_", " ")[:-1], 500)
+            if text not in record:
+                record.append(text)
+                added += 1
+    return added
+
+
+def probability_of(o: Opportunity, config: Config) -> Decimal:
+    """The override, else the stage's default win probability (percent)."""
+    return o.probability if o.probability is not None else config.stage_probability(o.stage)
+
+
+def last_activity(o: Opportunity, customer: Customer) -> date | None:
+    """The last stage move of ``o`` or follow-up with its customer, whichever is later."""
+    moments = [m.at for m in o.stage_history] + [day_of(f.at) for f in customer.followups]
+    if o.created:
+        moments.append(o.created)
+    return max(moments, default=None)
+
+
+def idle_days(o: Opportunity, customer: Customer, as_of: date) -> int | None:
+    last = last_activity(o, customer)
+    return (as_of - last).days if last else None
+
+
+def is_stale(
+    o: Opportunity, customer: Customer, config: Config, as_of: date, days: int | None = None
+) -> bool:
+    """Open and untouched for longer than ``days`` (default: its stage's ``stale_days``)."""
+    if o.stage not in OPEN_STAGES:
+        return False
+    rule = config.stages.get(o.stage)
+    limit = days if days is not None else (rule.stale_days if rule else None)
+    idle = idle_days(o, customer, as_of)
+    return limit is not None and idle is not None and idle > limit
+
+
+def stale_opportunities(
+    customers: Iterable[Customer], config: Config, as_of: date
+) -> list[tuple[Customer, Opportunity]]:
+    """Every open deal idle past its stage's limit (for ``remind`` and ``opp list --stale``)."""
+    return [
+        (c, o) for c in customers for o in c.opportunities if is_stale(o, c, config, as_of) and not c.archived
+    ]
+
+
+@dataclass(frozen=True)
+class OpportunityFilter:
+    stage: str | None = None
+    owner: str | None = None
+    customer: str | None = None
+    open_only: bool = False
+    closing_before: date | None = None
+    stale_days: int | None = None  # idle longer than this many days
+    stale_by_stage: bool = False  # idle longer than the stage's configured limit
+
+
+def filter_opportunities(
+    customers: Iterable[Customer], wanted: OpportunityFilter, config: Config, as_of: date
+) -> list[tuple[Customer, Opportunity]]:
+    """Matching (customer, opportunity) pairs, soonest expected close first."""
+    stage = STAGES.parse(wanted.stage) if wanted.stage else None
+    chosen = []
+    for c in customers:
+        if wanted.customer and c.id != wanted.customer:
+            continue
+        for o in c.opportunities:
+            if (
+                (stage and o.stage != stage)
+                or (wanted.owner and o.owner != wanted.owner)
+                or (wanted.open_only and o.stage not in OPEN_STAGES)
+                or (wanted.closing_before and not o.close < wanted.closing_before)
+                or (wanted.stale_days is not None and not is_stale(o, c, config, as_of, wanted.stale_days))
+                or (wanted.stale_by_stage and not is_stale(o, c, config, as_of))
+            ):
+                continue
+            chosen.append((c, o))
+    return sorted(chosen, key=lambda pair: (pair[1].close, pair[0].id, int(pair[1].id[1:])))

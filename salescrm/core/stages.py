@@ -1,0 +1,308 @@
+"""The pipeline state machine: lead → needs_analysis → proposal → negotiation → won | lost.
+
+Each stage has a gate: what must be present before the stage can be left
+(``config.stages[stage].requires``). A name there is an artefact (a file such as
+``needs_report`` in ``opportunity.artefacts``), except ``decision_makers`` and
+``competitors``, which refer to the negotiation record. Every function here
+changes the Opportunity it is given, or raises a CrmError and changes nothing;
+the caller saves.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from salescrm.core.config import Config
+from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES, STAGES
+from salescrm.core.model import Contract, Customer, Opportunity, StageMove
+from salescrm.core.parse import parse_text
+
+# Gate names that refer to the negotiation record, with the option that fills them.
+NEGOTIATION_ITEMS = {
+    "decision_makers": ("决策人", "--decision-maker NAME"),
+    "competitors": ("竞争对手", "--competitor NAME"),
+}
+
+
+def stage_name(stage: str) -> str:
+    """``proposal (方案制定)``: how errors name a stage."""
+    return f"{stage} ({STAGES.label(stage, 'zh')})"
+
+
+# -- gates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing a gate lacks, and the option that supplies it."""
+
+    name: str
+    label: str
+    option: str
+
+    @property
+    def is_negotiation(self) -> bool:
+        return self.name in NEGOTIATION_ITEMS
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.label}; give {self.option})"
+
+
+def missing_to_leave(o: Opportunity, stage: str, config: Config) -> list[Missing]:
+    """What ``o`` still lacks before it may leave ``stage``."""
+    rule = config.stages.get(stage)
+    missing = []
+    for name in rule.requires if rule else ():
+        if name in NEGOTIATION_ITEMS:
+            label, option = NEGOTIATION_ITEMS[name]
+            if not getattr(o.negotiation, name):
+                missing.append(Missing(name, label, option))
+        elif name not in o.artefacts:
+            missing.append(Missing(name, config.artefacts.get(name, name), f"--artefact {name}=FILE"))
+    return missing
+
+
+def check_gate(o: Opportunity, ref: str, config: Config, command: str) -> None:
+    """Refuse to leave the current stage while its gate is not met, naming each gap.
+
+    ``command`` is the command line that was refused, for the hint.
+    """
+    missing = missing_to_leave(o, o.stage, config)
+    if not missing:
+        return
+    files = [m.option for m in missing if not m.is_negotiation]
+    talks = [m.option for m in missing if m.is_negotiation]
+    hints = []
+    if files:
+        hints.append(f"attach on the way: {command} {' '.join(files)}")
+    if talks:
+        hints.append(f"record them first: salescrm opp negotiate {ref} {' '.join(talks)}")
+    raise UsageError(
+        f"{ref} cannot leave {stage_name(o.stage)}: missing {', '.join(str(m) for m in missing)}",
+        hint="; ".join(hints),
+    )
+
+
+def artefact_names(config: Config) -> list[str]:
+    """Every artefact a gate can ask for: the configured ones and any other named by a stage."""
+    names = dict.fromkeys(config.artefacts)
+    for rule in config.stages.values():
+        names.update(dict.fromkeys(n for n in rule.requires if n not in NEGOTIATION_ITEMS))
+    return list(names)
+
+
+def parse_artefact_name(text: str, config: Config) -> str:
+    """An artefact name from its key or its label (``needs_report`` or ``客户需求调研报告``)."""
+    wanted = unicodedata.normalize("NFKC", text).strip()
+    for name in artefact_names(config):
+        if wanted.lower() == name.lower() or wanted == config.artefacts.get(name):
+            return name
+    known = ", ".join(
+        f"{n} ({config.artefacts[n]})" if n in config.artefacts else n for n in artefact_names(config)
+    )
+    raise UsageError(f"unknown artefact {text!r}", hint=f"artefacts: {known}")
+
+
+# -- moves ---------------------------------------------------------------------------
+
+
+def refuse_closed(o: Opportunity, ref: str) -> None:
+    if o.stage in CLOSED_STAGES:
+        raise UsageError(
+            f"{ref} is closed ({stage_name(o.stage)}); it cannot change",
+            hint=f"reopen it first: salescrm opp reopen {ref} --reason TEXT",
+        )
+
+
+def check_date(o: Opportunity, ref: str, at: date, today: date) -> None:
+    """A move happens after the last one, and not in the future."""
+    if at > today:
+        raise UsageError(f"{at} is in the future", hint="--at records something that already happened")
+    if o.stage_history and at < o.stage_history[-1].at:
+        last = o.stage_history[-1]
+        raise UsageError(f"{ref} last moved on {last.at} (to {last.stage}); {at} is earlier")
+
+
+@dataclass(frozen=True)
+class Move:
+    """What ``opp stage`` asks for."""
+
+    target: str
+    by: str
+    at: date
+    today: date
+    note: str | None = None
+    reason: str | None = None
+    force: bool = False
+    is_manager: bool = False
+    probability: Decimal | None = None
+
+
+def move_stage(o: Opportunity, ref: str, move: Move, config: Config) -> None:
+    """One step forward through a met gate, any steps back with a reason, or a
+    manager's forced skip with a reason (the current stage's gate still applies:
+    stages skipped were never entered, so their gates do not)."""
+    refuse_closed(o, ref)
+    if move.target in CLOSED_STAGES:
+        command = "won OPP --contract NUMBER …" if move.target == "won" else "lost OPP --reason REASON"
+        raise UsageError(f"{ref} is closed with its own command", hint=f"use: salescrm opp {command}")
+    if move.force and not move.is_manager:
+        raise UsageError(f"only a manager may --force a move; {move.by} is not one")
+    here, there = OPEN_STAGES.index(o.stage), OPEN_STAGES.index(move.target)
+    if there == here:
+        raise UsageError(f"{ref} is already in {stage_name(o.stage)}")
+    notes = [move.reason, move.note]
+    if there < here and not move.reason:
+        raise UsageError(
+            f"moving {ref} back from {o.stage} to {move.target} needs a reason",
+            hint=f"salescrm opp stage {ref} {move.target} --reason TEXT",
+        )
+    if there > here + 1:
+        if not (move.force and move.reason):
+            raise UsageError(
+                f"{ref} cannot skip from {o.stage} to {move.target}; "
+                f"the next stage is {OPEN_STAGES[here + 1]}",
+                hint="move one stage at a time; a manager may skip with --force --reason TEXT",
+            )
+        notes.insert(0, "skipped " + ", ".join(OPEN_STAGES[here + 1 : there]))
+    if there > here:
+        check_gate(o, ref, config, f"salescrm opp stage {ref} {move.target}")
+    check_date(o, ref, move.at, move.today)
+    o.stage = move.target
+    o.probability = move.probability  # an override is a judgement about one stage
+    o.stage_history.append(StageMove(move.target, move.at, move.by, _joined(notes)))
+
+
+def _joined(notes: list[str | None]) -> str | None:
+    return "; ".join(n for n in notes if n) or None
+
+
+# -- won -------------------------------------------------------------------------------
+
+_CONTRACT_NUMBER = re.compile(r"^\w[\w\-/.#]{0,49}$")
+
+
+def parse_contract_number(text: str) -> str:
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    if not _CONTRACT_NUMBER.match(value):
+        raise UsageError(
+            f"bad contract number {text!r}",
+            hint="a letter or digit first, then letters, digits and - / . # (at most 50), e.g. HT-2024-031",
+        )
+    return value
+
+
+def contract_key(number: str) -> str:
+    """Contract numbers compare without case: HT-2024-031 and ht-2024-031 are one."""
+    return unicodedata.normalize("NFKC", number).casefold()
+
+
+def taken_contracts(customers: Iterable[Customer]) -> dict[str, str]:
+    """Every contract number in use (as ``contract_key``) → the opportunity holding it."""
+    taken: dict[str, str] = {}
+    for customer in customers:
+        for o in customer.opportunities:
+            if o.contract:
+                taken.setdefault(contract_key(o.contract.number), f"{customer.id}-{o.id}")
+    return taken
+
+
+def win(
+    o: Opportunity, ref: str, contract: Contract, by: str, today: date, taken: dict[str, str], config: Config
+) -> None:
+    """Close ``o`` as won with ``contract``: only from negotiation, with its gate met,
+    and with a contract number no other opportunity holds."""
+    refuse_closed(o, ref)
+    if o.stage != "negotiation":
+        raise UsageError(
+            f"{ref} is in {stage_name(o.stage)}; only a deal in negotiation (商务谈判) can be won",
+            hint=f"move it on first: salescrm opp stage {ref} NEXT-STAGE",
+        )
+    check_gate(o, ref, config, f"salescrm opp won {ref}")
+    holder = taken.get(contract_key(contract.number))
+    if holder:
+        raise ConflictError(
+            f"contract number {contract.number} is already used by {holder}",
+            hint="a contract number is used once in the whole data directory",
+        )
+    check_date(o, ref, contract.signed, today)
+    o.stage = "won"
+    o.contract = contract
+    o.probability = None
+    o.stage_history.append(StageMove("won", contract.signed, by, f"contract {contract.number}"))
+
+
+# -- lost ------------------------------------------------------------------------------
+
+
+def loss_reason(reason: str | None, other: str | None, config: Config) -> str:
+    """One of the configured loss reasons, or the free text of ``--other``."""
+    choices = ", ".join(config.loss_reasons)
+    if reason and other:
+        raise UsageError("give --reason or --other, not both")
+    if other:
+        return parse_text(other, "--other reason", 200)
+    if not reason or not reason.strip():
+        raise UsageError(
+            "a lost deal needs its reason: --reason REASON or --other TEXT",
+            hint=f"reasons: {choices}",
+        )
+    wanted = unicodedata.normalize("NFKC", reason).strip().casefold()
+    for known in config.loss_reasons:
+        if unicodedata.normalize("NFKC", known).casefold() == wanted:
+            return known
+    raise UsageError(f"unknown loss reason {reason!r}", hint=f"reasons: {choices}; or give --other TEXT")
+
+
+@dataclass(frozen=True)
+class Loss:
+    """What ``opp lost`` records."""
+
+    reason: str
+    by: str
+    at: date
+    today: date
+    competitor: str | None = None
+    note: str | None = None
+
+
+def lose(o: Opportunity, ref: str, loss: Loss) -> None:
+    """Close ``o`` as lost, from any open stage."""
+    refuse_closed(o, ref)
+    check_date(o, ref, loss.at, loss.today)
+    o.stage = "lost"
+    o.lost_reason = loss.reason
+    o.lost_note = loss.note
+    o.lost_to = loss.competitor
+    if loss.competitor and loss.competitor not in o.negotiation.competitors:
+        o.negotiation.competitors.append(loss.competitor)
+    o.probability = None
+    o.stage_history.append(StageMove("lost", loss.at, loss.by, _joined([loss.reason, loss.note])))
+
+
+# -- reopen ----------------------------------------------------------------------------
+
+
+def reopen(o: Opportunity, ref: str, reason: str, by: str, at: date, today: date) -> str:
+    """Bring a closed deal back to the open stage it was closed from; returns that stage.
+
+    The contract or loss is cleared from the record (a reopened deal has neither)
+    but stays readable in the history note.
+    """
+    if o.stage not in CLOSED_STAGES:
+        raise UsageError(f"{ref} is open ({stage_name(o.stage)}); only a won or lost deal can be reopened")
+    check_date(o, ref, at, today)
+    opened = [m.stage for m in o.stage_history if m.stage in OPEN_STAGES]
+    back_to = opened[-1] if opened else ("negotiation" if o.stage == "won" else "lead")
+    was = f"was won, contract {o.contract.number}" if o.contract else f"was lost: {o.lost_reason}"
+    o.stage = back_to
+    o.contract = None
+    o.lost_reason = o.lost_note = o.lost_to = None
+    o.stage_history.append(StageMove(back_to, at, by, f"reopened ({was}): {reason}"))
+    return back_to

@@ -1,0 +1,137 @@
+"""Creating, finding, negotiating, staleness and filters of opportunities, without a disk."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from salescrm.core.config import Config
+from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.ids import parse_reference
+from salescrm.core.model import Customer, FollowUp, Negotiation, StageMove
+from salescrm.core.opportunities import (
+    NewOpportunity,
+    OpportunityFilter,
+    add_opportunity,
+    filter_opportunities,
+    find_opportunity,
+    idle_days,
+    is_stale,
+    negotiate,
+    probability_of,
+    stale_opportunities,
+)
+
+CONFIG = Config()
+TODAY = date(2024, 9, 1)
+
+
+def customer(number: str = "CRM202405001") -> Customer:
+    return Customer(number, "某某科技", "展会", "电脑", "zhang.wei", date(2024, 5, 3))
+
+
+def new(name: str = "办公设备采购", close: date = date(2024, 8, 30), **extra: object) -> NewOpportunity:
+    values: dict[str, object] = {
+        "name": name, "amount": Decimal(250000), "close": close, "owner": "zhang.wei",
+        "created": date(2024, 5, 3), **extra,
+    }  # fmt: skip
+    return NewOpportunity(**values)  # type: ignore[arg-type]
+
+
+def test_add_starts_in_lead_with_one_history_entry() -> None:
+    c = customer()
+    first = add_opportunity(c, new(), "zhang.wei", TODAY)
+    second = add_opportunity(c, new("维保服务"), "li.na", TODAY)
+    assert (first.id, second.id) == ("O1", "O2")
+    assert first.stage == "lead"
+    assert first.stage_history == [StageMove("lead", date(2024, 5, 3), "zhang.wei")]
+
+
+def test_add_refuses_a_close_before_the_start_and_a_future_start() -> None:
+    with pytest.raises(UsageError, match="before the opportunity's start"):
+        add_opportunity(customer(), new(close=date(2024, 5, 1)), "zhang.wei", TODAY)
+    with pytest.raises(UsageError, match="in the future"):
+        add_opportunity(
+            customer(), new(created=date(2024, 9, 2), close=date(2024, 10, 1)), "zhang.wei", TODAY
+        )
+
+
+def test_find_names_the_customer_s_opportunities() -> None:
+    c = customer()
+    add_opportunity(c, new(), "zhang.wei", TODAY)
+    assert find_opportunity(c, parse_reference("CRM202405001-O1", "O")).name == "办公设备采购"
+    with pytest.raises(NotFoundError) as caught:
+        find_opportunity(c, parse_reference("CRM202405001-O7", "O"))
+    assert (caught.value.message, caught.value.hint) == (
+        "no such opportunity CRM202405001-O7",
+        "CRM202405001's opportunities: CRM202405001-O1",
+    )
+
+
+def test_negotiate_appends_each_entry_once() -> None:
+    c = customer()
+    o = add_opportunity(c, new(), "zhang.wei", TODAY)
+    assert negotiate(o, "R", Negotiation(decision_makers=["李总", "李总"], competitors=["竞品X"])) == 2
+    assert (
+        negotiate(
+            o, "R", Negotiation(decision_makers=["李总"], obstacles=["预算偏紧"], solutions=["分期付款"])
+        )
+        == 2
+    )
+    assert vars(o.negotiation) == {
+        "decision_makers": ["李总"],
+        "competitors": ["竞品X"],
+        "obstacles": ["预算偏紧"],
+        "solutions": ["分期付款"],
+    }
+    with pytest.raises(UsageError, match="nothing to record"):
+        negotiate(o, "R", Negotiation())
+
+
+def test_probability_is_the_override_else_the_stage_default() -> None:
+    o = add_opportunity(customer(), new(), "zhang.wei", TODAY)
+    assert probability_of(o, CONFIG) == Decimal(10)
+    o.probability = Decimal(35)
+    assert probability_of(o, CONFIG) == Decimal(35)
+
+
+def test_stale_counts_from_the_last_move_or_follow_up() -> None:
+    c = customer()
+    o = add_opportunity(c, new(), "zhang.wei", TODAY)  # lead since 2024-05-03, limit 30 days
+    assert idle_days(o, c, date(2024, 6, 2)) == 30
+    assert not is_stale(o, c, CONFIG, date(2024, 6, 2))
+    assert is_stale(o, c, CONFIG, date(2024, 6, 3))
+    c.followups.append(
+        FollowUp("F1", datetime(2024, 6, 1, 10, 0), "phone", "zhang.wei", "确认了采购数量50台")
+    )
+    assert not is_stale(o, c, CONFIG, date(2024, 6, 3))
+    assert is_stale(o, c, CONFIG, date(2024, 6, 3), days=1)
+    assert stale_opportunities([c], CONFIG, date(2024, 7, 2)) == [(c, o)]
+    o.stage = "won"
+    assert stale_opportunities([c], CONFIG, date(2025, 1, 1)) == []
+
+
+def test_filters() -> None:
+    a, b = customer(), customer("CRM202405002")
+    first = add_opportunity(a, new(close=date(2024, 9, 30)), "zhang.wei", TODAY)
+    second = add_opportunity(b, new(close=date(2024, 7, 31), owner="wang.fang"), "wang.fang", TODAY)
+    second.stage = "negotiation"
+    lost = add_opportunity(b, new(close=date(2024, 6, 30), owner="wang.fang"), "wang.fang", TODAY)
+    lost.stage = "lost"
+
+    def refs(**wanted: object) -> list[str]:
+        pairs = filter_opportunities([a, b], OpportunityFilter(**wanted), CONFIG, TODAY)  # type: ignore[arg-type]
+        return [f"{c.id}-{o.id}" for c, o in pairs]
+
+    assert refs() == ["CRM202405002-O2", "CRM202405002-O1", "CRM202405001-O1"]
+    assert refs(stage="商务谈判") == ["CRM202405002-O1"]
+    assert refs(owner="zhang.wei") == ["CRM202405001-O1"]
+    assert refs(customer="CRM202405002", open_only=True) == ["CRM202405002-O1"]
+    assert refs(closing_before=date(2024, 7, 31)) == ["CRM202405002-O2"]
+    assert refs(stale_days=100) == ["CRM202405002-O1", "CRM202405001-O1"]
+    assert refs(stale_by_stage=True) == ["CRM202405002-O1", "CRM202405001-O1"]
+    assert first.stage == "lead"
+    with pytest.raises(UsageError, match="unknown stage"):
+        refs(stage="赢了")
