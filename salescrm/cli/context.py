@@ -67,6 +67,14 @@ class Session:
             return parse_date(as_of, what="--as-of date")
         return date.today()
 
+    def member_option(self, member: str | None) -> str | None:
+        """An --owner style option: None, ``me`` (the acting member) or a member id (checked)."""
+        if member is None:
+            return None
+        if member.strip().lower() == "me":
+            return self.member
+        return self.config.member(member.strip()).id
+
     def now(self) -> datetime:
         return datetime.now().replace(second=0, microsecond=0)
 

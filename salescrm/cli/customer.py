@@ -116,9 +116,10 @@ def list_customers(
     industry: str = typer.Option(None, "--industry", help="Only this industry."),
     source: str = typer.Option(None, "--source", help="Only sources containing this text."),
     archived: bool = typer.Option(False, "--archived", help="Include archived customers."),
+    where: str = typer.Option(None, "--where", help="A query, e.g. 'tier = B and followups(3m) > 5'."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """List customers, filtered.
+    """List customers, filtered (--where takes the query language of docs/query.md).
 
     Example: salescrm customer list --tier VIP --owner zhang.wei -f md
     """
@@ -130,17 +131,19 @@ def list_customers(
     warn_problems(loaded.problems)
     wanted = CustomerFilter(tier, _owner(s, owner), tag, industry, source, archived)
     customers = filter_customers(loaded.customers, wanted, config)
-    rows = [_row(c, s.lang, fmt) for c in customers]
+    if where is not None:
+        from salescrm.cli.query import where_filter
+
+        customers = list(filter(where_filter(s, where), customers))
+    rows = [list_row(c, s.lang, fmt) for c in customers]
     out(render(rows, LIST_COLUMNS, fmt, s.lang))
 
 
 def _owner(s: Session, owner: str | None) -> str | None:
-    if owner == "me":
-        return s.member
-    return s.config.member(owner).id if owner else None
+    return s.member_option(owner)
 
 
-def _row(c: Any, lang: str, fmt: Format) -> dict[str, Any]:
+def list_row(c: Any, lang: str, fmt: Format) -> dict[str, Any]:
     contact = c.primary_contact
     return {
         "id": c.id,

@@ -104,11 +104,31 @@ def _register() -> None:
         init,
         member,
         opp,
+        query,
         remind,
+        report,
         sync,
-    )
+        target,
+        tier,
+    )  # fmt: skip
 
-    for module in (init, member, customer, check, followup, remind, opp, sync, imports, feedback, export):
+    for module in (
+        init,
+        member,
+        customer,
+        check,
+        followup,
+        remind,
+        opp,
+        target,
+        report,
+        tier,
+        query,
+        sync,
+        imports,
+        feedback,
+        export,
+    ):
         module.register(app)
 
 

@@ -7,6 +7,7 @@ place they are written down (``salescrm init`` writes the same values out).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -109,6 +110,7 @@ class Config:
     lock_timeout: int = 10
     targets: dict[str, Any] = field(default_factory=dict)  # read by salescrm.core.targets
     filters: dict[str, str] = field(default_factory=dict)
+    last_tier_review: date | None = None  # the day `tier review --apply` last ran
 
     @property
     def lang(self) -> str:
@@ -138,7 +140,7 @@ class Config:
 _TOP_KEYS = {
     "format", "team", "currency", "locale", "members", "industries", "sources", "tiers", "stages",
     "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
-    "targets", "filters",
+    "targets", "filters", "last_tier_review",
 }  # fmt: skip
 
 
@@ -175,6 +177,7 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
         lock_timeout=r.whole(d, "lock_timeout", defaults.lock_timeout),
         targets=_section(r, d, "targets"),
         filters={str(k): str(v) for k, v in _section(r, d, "filters").items()},
+        last_tier_review=r.day(d, "last_tier_review"),
     )
     _check_members(r, config)
     return config, r.problems

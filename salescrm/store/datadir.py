@@ -256,10 +256,79 @@ def edit_config(tx: Transaction, change: Callable[[Any], None]) -> None:
     path = tx.datadir.root / CONFIG_NAME
     pending = tx._files.get(path)
     document = yaml.load(pending.decode() if pending else _read_text(path, CONFIG_NAME))
+    comments = _detach_comments(document)
     change(document)
+    _attach_comments(document, comments)
     out = StringIO()
     yaml.dump(document, out)
     tx.write_config(out.getvalue())
+
+
+# ruamel keeps the comment block that precedes a top-level key as a trailing comment
+# of the last entry of the section before it (or, while that section is an empty
+# `{}` / `[]`, as a leading comment of the key). Entries added to that section would
+# land below the comment, or the comment inside the section; so the comments are
+# taken off first and put back at each section's (new) end.
+def _commented(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        converted = value if isinstance(value, CommentedMap) else CommentedMap()
+        for key, item in list(value.items()):
+            converted[key] = _commented(item)
+        return converted
+    if isinstance(value, list):
+        items = value if isinstance(value, CommentedSeq) else CommentedSeq(value)
+        for index, item in enumerate(items):
+            items[index] = _commented(item)
+        return items
+    return value
+
+
+def _last_entry(node: Any) -> tuple[Any, Any] | None:
+    found = None
+    while isinstance(node, (dict, list)) and len(node):
+        key = list(node)[-1] if isinstance(node, dict) else len(node) - 1
+        found = (node, key)
+        node = node[key]
+    return found if found is not None and isinstance(found[0], dict) else None
+
+
+def _detach_comments(document: Any) -> dict[str, Any]:
+    from ruamel.yaml.tokens import CommentToken
+
+    detached: dict[str, Any] = {}
+    keys = list(document)
+    for previous, key in zip(keys, keys[1:], strict=False):
+        entry = document.ca.items.get(key)
+        if entry and entry[1]:  # a leading comment of `key`
+            text = "\n" + "".join(token.value for token in entry[1])
+            detached[previous] = CommentToken(text, entry[1][0].start_mark)
+            entry[1] = None
+    for key, value in document.items():
+        spot = _last_entry(value)
+        entry = spot[0].ca.items.get(spot[1]) if spot else None
+        if entry and len(entry) > 2 and entry[2] is not None:
+            detached[key], entry[2] = entry[2], None
+    return detached
+
+
+def _attach_comments(document: Any, detached: dict[str, Any]) -> None:
+    from ruamel.yaml.tokens import CommentToken
+
+    keys = list(document)
+    for key, comment in detached.items():
+        if key not in document:
+            continue
+        document[key] = _commented(document[key])
+        spot = _last_entry(document[key])
+        following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
+        if spot is None and following is not None:  # an empty section: lead the next key instead
+            entry = document.ca.items.setdefault(following, [None, None, None, None])
+            entry[1] = [CommentToken(comment.value[1:], comment.start_mark)]
+            continue
+        container, last = spot or (document, key)
+        container.ca.items.setdefault(last, [None, None, None, None])[2] = comment
 
 
 def _read_text(path: Path, name: str) -> str:

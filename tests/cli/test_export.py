@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from tests.conftest import Crm
 
 from salescrm.core.model import Feedback, FollowUp, Task
 from salescrm.core.redact import mask_email, mask_name, mask_phone
 from salescrm.store.datadir import DataDir
+from tests.conftest import Crm
 
 FORMULA = '=HYPERLINK("http://x","y")'
 

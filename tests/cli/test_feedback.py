@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import Crm
 
 from salescrm.store.datadir import DataDir
+from tests.conftest import Crm
 
 
 @pytest.fixture

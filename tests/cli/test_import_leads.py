@@ -6,9 +6,9 @@ import csv
 from pathlib import Path
 
 import pytest
-from tests.conftest import Crm
 
 from salescrm.store.datadir import DataDir
+from tests.conftest import Crm
 
 HEADER = "客户名称,联系人,职位,手机,邮箱,来源,行业,需求,标签\n"
 LEADS = (

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import Crm
-
 from salescrm.core.history import Change, change_of
+from tests.conftest import Crm
 
 
 def test_log_lists_commands_newest_first(git_crm: Crm) -> None:

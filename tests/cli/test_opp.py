@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from tests.conftest import Crm, Digest, Result
 
 PAY = ["--payment-terms", "30%预付,验收后30天付清"]

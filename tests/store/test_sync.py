@@ -7,11 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from tests.conftest import Crm
 
 from salescrm.core.ids import next_item_id
 from salescrm.core.model import FollowUp
 from salescrm.store.datadir import DataDir
+from tests.conftest import Crm
 
 
 def git(root: Path, *args: str) -> str:

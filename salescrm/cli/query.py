@@ -1,0 +1,127 @@
+"""``salescrm query EXPR`` and ``salescrm filter save|list|delete``: the query language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.render import Format, render
+from salescrm.core.errors import ConflictError, NotFoundError, UsageError
+from salescrm.core.model import Customer
+
+filter_app = typer.Typer(
+    help="Saved filters (shared in salescrm.yaml): save, list, delete.", no_args_is_help=True
+)
+FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
+
+
+def where_filter(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:
+    """The predicate of ``expression``, run as of ``as_of`` for the acting member."""
+    from salescrm.core.query import parse_query, query_context
+
+    query = parse_query(expression)
+    context = query_context(s.today(as_of), s.member if query.uses_me else None, s.config)
+    return lambda customer: query.matches(customer, context)
+
+
+def _saved(s: Session, name: str) -> str:
+    filters = s.config.filters
+    if name not in filters:
+        known = ", ".join(filters) or "none yet"
+        raise NotFoundError(f"no saved filter {name!r}", hint=f"saved filters: {known}")
+    return filters[name]
+
+
+def query(
+    ctx: typer.Context,
+    expression: str = typer.Argument(None, metavar="[EXPR]", help="e.g. 'tier = B and followups(3m) > 5'"),
+    saved: str = typer.Option(None, "--saved", help="Run a saved filter by name."),
+    as_of: str = typer.Option(None, "--as-of", help="Evaluate as on this day (default: today)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List the customers a query matches (archived ones only when it mentions `archived`).
+
+    Example: salescrm query 'tier = B and followups(3m) > 5 and tag = 需求明确'
+    """
+    from salescrm.cli.customer import LIST_COLUMNS, list_row
+
+    s = session(ctx)
+    if (expression is None) == (saved is None):
+        raise UsageError("give a query EXPR or --saved NAME (one of them)",
+                         hint="e.g. salescrm query 'owner = me and not archived'")  # fmt: skip
+    text = _saved(s, saved) if saved else expression
+    matches = where_filter(s, text, as_of)
+    loaded = s.datadir.load_all()
+    warn_problems(loaded.problems)
+    keep_archived = "archived" in text.lower()
+    chosen = [c for c in sorted(loaded.customers, key=lambda c: c.id) if (keep_archived or not c.archived)]
+    rows = [list_row(c, s.lang, fmt) for c in chosen if matches(c)]
+    out(render(rows, LIST_COLUMNS, fmt, s.lang))
+
+
+@filter_app.command("save")
+def save(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The filter's name, e.g. 高潜客户."),
+    expression: str = typer.Argument(..., metavar="EXPR", help="The query (checked before it is saved)."),
+    replace: bool = typer.Option(False, "--replace", help="Overwrite a filter of the same name."),
+) -> None:
+    """Save a query under a name, in salescrm.yaml so that git shares it with the team.
+
+    Example: salescrm filter save 高潜客户 'tier = B and followups(3m) > 5 and tag = 需求明确'
+    """
+    from salescrm.core.parse import parse_text
+    from salescrm.core.query import parse_query
+    from salescrm.store.datadir import edit_config
+
+    s = session(ctx)
+    title = parse_text(name, "filter name", 100)
+    parse_query(expression)
+    if title in s.config.filters and not replace:
+        raise ConflictError(f"a filter named {title!r} exists: {s.config.filters[title]}",
+                            hint="pass --replace to overwrite it")  # fmt: skip
+
+    def change(document: Any) -> None:
+        if not document.get("filters"):
+            document["filters"] = {}
+        document["filters"][title] = expression.strip()
+
+    with s.datadir.transaction("filter save", s.member) as tx:
+        tx.records.append(title)
+        edit_config(tx, change)
+    out(f"{title}\n")
+
+
+@filter_app.command("list")
+def list_filters(ctx: typer.Context, fmt: Format = FORMAT_OPTION) -> None:
+    """List the saved filters.
+
+    Example: salescrm filter list -f json
+    """
+    s = session(ctx)
+    rows = [{"name": name, "expression": text} for name, text in s.config.filters.items()]
+    out(render(rows, ["name", "expression"], fmt, s.lang))
+
+
+@filter_app.command("delete")
+def delete(ctx: typer.Context, name: str = typer.Argument(..., help="The filter's name.")) -> None:
+    """Delete a saved filter.
+
+    Example: salescrm filter delete 高潜客户
+    """
+    from salescrm.store.datadir import edit_config
+
+    s = session(ctx)
+    _saved(s, name)
+    with s.datadir.transaction("filter delete", s.member) as tx:
+        tx.records.append(name)
+        edit_config(tx, lambda document: document["filters"].pop(name))
+    out(f"{name}\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("query")(query)
+    app.add_typer(filter_app, name="filter")

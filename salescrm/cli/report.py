@@ -1,0 +1,185 @@
+"""``salescrm report …``: the reports a sales manager reads, in every output format."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.render import Format, cell, render, table, to_json
+from salescrm.core.model import Customer
+from salescrm.core.periods import Period
+from salescrm.core.reports import Report
+
+report_app = typer.Typer(
+    help="Reports: attainment, conversion, industry, lost-reasons, pipeline, activity.", no_args_is_help=True
+)
+FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
+PERIOD_OPTION = typer.Option(None, "--period", help="2026 | 2026Q3 | 2026-09 | 2026-W48 (default: the year).")
+AS_OF_OPTION = typer.Option(None, "--as-of", help="Report as on this day (default: today).")
+OWNER_OPTION = typer.Option(None, "--owner", help="Only this member's deals ('me' for you).")
+
+
+def _load(s: Session) -> list[Customer]:
+    loaded = s.datadir.load_all()
+    warn_problems(loaded.problems)
+    return loaded.customers
+
+
+def _period(text: str | None, as_of: date, default: str = "year") -> Period:
+    from salescrm.core.periods import month_of, parse_period, year_period
+
+    if text:
+        return parse_period(text)
+    return month_of(as_of) if default == "month" else year_period(as_of.year)
+
+
+def _stage_label(row: dict[str, object]) -> dict[str, object]:
+    from salescrm.core.labels import STAGES
+
+    return {**row, "stage": STAGES.label(str(row["stage"]), "zh")} if "stage" in row else row
+
+
+def show(s: Session, report: Report, fmt: Format, as_of: date) -> None:
+    """A report's rows as a table, then its key figures (json holds both)."""
+    if fmt == Format.json:
+        out(to_json({"report": report.name, "period": report.period, "as_of": as_of,
+                     "rows": report.rows, "summary": report.summary}))  # fmt: skip
+        return
+    rows = report.rows
+    if fmt != Format.csv and s.lang == "zh":
+        rows = [_stage_label(row) for row in rows]
+    out(render(rows, report.columns, fmt, s.lang))
+    if report.summary and fmt != Format.csv:
+        figures = [[key, cell(value)] for key, value in report.summary.items()]
+        out("\n" + table(figures, ["figure", "value"], fmt))
+
+
+@report_app.command("attainment")
+def attainment(
+    ctx: typer.Context,
+    period: str = PERIOD_OPTION,
+    as_of: str = AS_OF_OPTION,
+    owner: str = OWNER_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Target, won amount, attainment %, gap and weighted pipeline per member and for the team.
+
+    Example: salescrm report attainment --period 2026Q3 --as-of 2026-09-30
+    """
+    from salescrm.core.reports.attainment import attainment as build
+    from salescrm.core.targets import targets_from_data
+
+    s = session(ctx)
+    day = s.today(as_of)
+    chosen = _period(period, day)
+    member = s.member_option(owner)
+    report = build(_load(s), s.config, targets_from_data(s.config.targets), chosen, day, member)
+    show(s, report, fmt, day)
+
+
+@report_app.command("conversion")
+def conversion(
+    ctx: typer.Context,
+    period: str = PERIOD_OPTION,
+    as_of: str = AS_OF_OPTION,
+    owner: str = OWNER_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Deals opened in the period: how many reached each stage, lead→won %, win rate, days per stage.
+
+    Example: salescrm report conversion --period 2026Q1 --as-of 2026-06-30
+    """
+    from salescrm.core.reports.conversion import conversion as build
+
+    s = session(ctx)
+    day = s.today(as_of)
+    show(s, build(_load(s), _period(period, day), day, s.member_option(owner)), fmt, day)
+
+
+@report_app.command("industry")
+def industry(
+    ctx: typer.Context,
+    period: str = PERIOD_OPTION,
+    as_of: str = AS_OF_OPTION,
+    owner: str = typer.Option(None, "--owner", help="Only this member's customers ('me' for you)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Customers per industry and tier, won amount per industry, and their shares.
+
+    Example: salescrm report industry --period 2026 -f md
+    """
+    from salescrm.core.reports.industry import industry as build
+
+    s = session(ctx)
+    day = s.today(as_of)
+    show(s, build(_load(s), s.config, _period(period, day), day, s.member_option(owner)), fmt, day)
+
+
+@report_app.command("lost-reasons")
+def lost_reasons(
+    ctx: typer.Context,
+    period: str = PERIOD_OPTION,
+    as_of: str = AS_OF_OPTION,
+    owner: str = OWNER_OPTION,
+    by: str = typer.Option("reason", "--by", help="reason | competitor | stage (the stage at loss)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Lost deals per loss reason, competitor or stage at loss: count, amount, shares.
+
+    Example: salescrm report lost-reasons --period 2026 --by competitor
+    """
+    from salescrm.core.reports.lost_reasons import lost_reasons as build
+
+    s = session(ctx)
+    day = s.today(as_of)
+    show(s, build(_load(s), _period(period, day), day, by, s.member_option(owner)), fmt, day)
+
+
+@report_app.command("pipeline")
+def pipeline(
+    ctx: typer.Context,
+    period: str = typer.Option(None, "--period", help="Only deals expected to close in this period."),
+    as_of: str = AS_OF_OPTION,
+    owner: str = OWNER_OPTION,
+    by: str = typer.Option("stage", "--by", help="stage (and close month) | month | owner."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Open deals by stage and expected close month: count, amount, probability-weighted amount.
+
+    Example: salescrm report pipeline --as-of 2026-11-27 --by month
+    """
+    from salescrm.core.periods import parse_period
+    from salescrm.core.reports.pipeline import pipeline as build
+
+    s = session(ctx)
+    day = s.today(as_of)
+    chosen = parse_period(period) if period else None
+    show(s, build(_load(s), s.config, day, chosen, by, s.member_option(owner)), fmt, day)
+
+
+@report_app.command("activity")
+def activity(
+    ctx: typer.Context,
+    period: str = typer.Option(
+        None, "--period", help="2026 | 2026Q3 | 2026-09 | 2026-W48 (default: the month)."
+    ),
+    as_of: str = AS_OF_OPTION,
+    owner: str = typer.Option(None, "--owner", help="Only this member ('me' for you)."),
+    by: str = typer.Option("week", "--by", help="week | month."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Follow-ups per member per week or month and per channel; tasks done on time or late; overdue now.
+
+    Example: salescrm report activity --period 2026-11 --by week
+    """
+    from salescrm.core.reports.activity import activity as build
+
+    s = session(ctx)
+    day = s.today(as_of)
+    show(s, build(_load(s), _period(period, day, "month"), day, by, s.member_option(owner)), fmt, day)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")

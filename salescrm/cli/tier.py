@@ -1,0 +1,64 @@
+"""``salescrm tier review``: the quarterly re-evaluation of customer tiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from salescrm.cli.context import out, session, warn_problems
+from salescrm.cli.render import Format, render
+
+tier_app = typer.Typer(help="Customer tiers: the quarterly review.", no_args_is_help=True)
+COLUMNS = ["id", "name", "owner", "from", "to", "won_12m", "note"]
+
+
+@tier_app.command("review")
+def review(
+    ctx: typer.Context,
+    as_of: str = typer.Option(None, "--as-of", help="Review as on this day (default: today)."),
+    apply: bool = typer.Option(False, "--apply", help="Write the new tiers and their history (one commit)."),
+    fmt: Format = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md"),
+) -> None:
+    """List every tier change by trailing-12-month won amount; --apply writes them.
+
+    Pinned customers are listed but kept; customers that never won a deal keep their tier.
+
+    Example: salescrm tier review --as-of 2026-12-28 --apply
+    """
+    from salescrm.core.tiers import apply_review, review_tiers
+    from salescrm.store.datadir import edit_config
+
+    s = session(ctx)
+    day = s.today(as_of)
+    loaded = s.datadir.load_all()
+    warn_problems(loaded.problems)
+    changes = review_tiers(loaded.customers, day, s.config)
+    if apply:
+        with s.datadir.transaction("tier review --apply", s.member) as tx:
+            for change in changes:
+                if change.pinned:
+                    continue
+                customer = s.datadir.read_customer(change.customer.id)  # afresh, under the lock
+                for fresh in review_tiers([customer], day, s.config):
+                    apply_review(customer, fresh, day)
+                    tx.save(customer, f"{customer.id} {fresh.from_tier}→{fresh.to_tier}")
+            edit_config(tx, lambda document: document.__setitem__("last_tier_review", day))
+    rows = [_row(change, apply) for change in changes]
+    if rows or fmt != Format.table:
+        out(render(rows, COLUMNS, fmt, s.lang))
+    if fmt == Format.table:
+        applied = sum(1 for change in changes if not change.pinned)
+        verb = "applied" if apply else "to apply (with --apply)"
+        out(f"{applied} tier change{'s' if applied != 1 else ''} {verb} as of {day.isoformat()}\n")
+
+
+def _row(change: Any, applied: bool) -> dict[str, Any]:
+    customer = change.customer
+    note = "pinned: kept" if change.pinned else ("applied" if applied else "")
+    return {"id": customer.id, "name": customer.name, "owner": customer.owner, "from": change.from_tier,
+            "to": change.to_tier, "won_12m": change.amount, "note": note}  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(tier_app, name="tier")

@@ -1,0 +1,111 @@
+"""Facts about opportunities on a given day, read from their records.
+
+Reports, the tier review and the query language all ask the same questions
+(when was it opened, where did it stand on a day, what was won when); the
+answers live here once so that every figure agrees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+
+from salescrm.core.config import Config
+from salescrm.core.labels import OPEN_STAGES
+from salescrm.core.model import Customer, Opportunity
+from salescrm.core.parse import normal_amount
+
+FUNNEL = (*OPEN_STAGES, "won")  # the order a deal moves through
+
+
+def opened_on(opp: Opportunity, customer: Customer) -> date:
+    """The day the opportunity was created (its first stage move, else the customer's)."""
+    if opp.created:
+        return opp.created
+    if opp.stage_history:
+        return min(move.at for move in opp.stage_history)
+    return customer.created
+
+
+def stage_on(opp: Opportunity, customer: Customer, day: date) -> str | None:
+    """The stage on ``day`` (None: not yet opened), from its stage history."""
+    if opened_on(opp, customer) > day:
+        return None
+    moves = [move for move in opp.stage_history if move.at <= day]
+    if moves:
+        return max(moves, key=lambda move: move.at).stage
+    return opp.stage if not opp.stage_history else "lead"
+
+
+def won_on(opp: Opportunity) -> date | None:
+    """The contract's signed date of a won deal."""
+    if opp.stage == "won" and opp.contract is not None:
+        return opp.contract.signed
+    return None
+
+
+def won_value(opp: Opportunity) -> Decimal:
+    return opp.contract.amount if opp.contract is not None else opp.amount
+
+
+def lost_on(opp: Opportunity) -> date | None:
+    """The day a lost deal was marked lost (its expected close date if unrecorded)."""
+    if opp.stage != "lost":
+        return None
+    moves = [move.at for move in opp.stage_history if move.stage == "lost"]
+    return max(moves) if moves else opp.close
+
+
+def stage_at_loss(opp: Opportunity) -> str:
+    """The last stage a lost deal stood in before it was lost."""
+    before = [move for move in opp.stage_history if move.stage != "lost"]
+    return max(before, key=lambda move: move.at).stage if before else "lead"
+
+
+def probability(opp: Opportunity, config: Config, stage: str | None = None) -> Decimal:
+    """Win probability in percent: the deal's own, else the default of its stage (or ``stage``)."""
+    if opp.probability is not None:
+        return opp.probability
+    return config.stage_probability(stage or opp.stage)
+
+
+def weighted(opp: Opportunity, config: Config, stage: str | None = None) -> Decimal:
+    """The probability-weighted amount, to the cent."""
+    return normal_amount(opp.amount * probability(opp, config, stage) / 100)
+
+
+def open_deals(customers: Iterable[Customer], day: date) -> Iterator[tuple[Customer, Opportunity, str]]:
+    """Every deal still open on ``day``, with the stage it stood in."""
+    for customer in customers:
+        for opp in customer.opportunities:
+            stage = stage_on(opp, customer, day)
+            if stage in OPEN_STAGES:
+                yield customer, opp, stage
+
+
+def reached(opp: Opportunity, customer: Customer, day: date) -> set[str]:
+    """The funnel stages a deal reached by ``day``; a later stage implies the earlier ones."""
+    stages = {move.stage for move in opp.stage_history if move.at <= day}
+    current = stage_on(opp, customer, day)
+    if current:
+        stages.add(current)
+    furthest = max((FUNNEL.index(s) for s in stages if s in FUNNEL), default=-1)
+    return set(FUNNEL[: furthest + 1])
+
+
+def won_deals(customers: Iterable[Customer]) -> Iterator[tuple[Customer, Opportunity, date]]:
+    for customer in customers:
+        for opp in customer.opportunities:
+            signed = won_on(opp)
+            if signed is not None:
+                yield customer, opp, signed
+
+
+def won_between(customer: Customer, after: date, upto: date) -> Decimal:
+    """Contract amounts signed in ``after < signed <= upto``."""
+    return sum((won_value(o) for _, o, signed in won_deals([customer]) if after < signed <= upto), Decimal(0))
+
+
+def ever_won(customer: Customer, upto: date) -> bool:
+    return any(signed <= upto for _, _, signed in won_deals([customer]))

@@ -1,0 +1,73 @@
+"""Target attainment: per member and for the team, for one period, as of one day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from salescrm.core.config import Config
+from salescrm.core.deals import open_deals, weighted, won_deals, won_value
+from salescrm.core.model import Customer
+from salescrm.core.periods import Period
+from salescrm.core.reports import TOTAL, Report, percent, total
+from salescrm.core.targets import Targets
+
+COLUMNS = ["member", "name", "target", "won", "attainment_pct", "gap", "pipeline_weighted"]
+
+
+def attainment(
+    customers: list[Customer],
+    config: Config,
+    targets: Targets,
+    period: Period,
+    as_of: date,
+    owner: str | None = None,
+) -> Report:
+    """Won = contract amounts signed in the period up to ``as_of``, credited to the deal's owner.
+
+    Pipeline = the probability-weighted amount of deals open on ``as_of`` whose
+    expected close date falls in the period.
+    """
+    won: dict[str, list[Decimal]] = defaultdict(list)
+    for _, opp, signed in won_deals(customers):
+        if signed in period and signed <= as_of:
+            won[opp.owner].append(won_value(opp))
+    pipeline: dict[str, list[Decimal]] = defaultdict(list)
+    for _, opp, stage in open_deals(customers, as_of):
+        if opp.close in period:
+            pipeline[opp.owner].append(weighted(opp, config, stage))
+    members = [owner] if owner else _members(config, targets, [*won, *pipeline])
+    rows = [_row(m, _name(config, m), targets.of(m, period), won[m], pipeline[m]) for m in members]
+    if owner is None:
+        everyone = [v for values in won.values() for v in values]
+        open_total = [v for values in pipeline.values() for v in values]
+        rows.append(_row(TOTAL, config.team, targets.team(period), everyone, open_total))
+    return Report("attainment", period.label, COLUMNS, rows)
+
+
+def _members(config: Config, targets: Targets, active: Iterable[str]) -> list[str]:
+    """Sales members first, in the team's order, then anyone else with a target or a deal."""
+    listed = [m.id for m in config.members if m.dept == "sales"]
+    others = sorted({*targets.members, *active} - set(listed))
+    return listed + others
+
+
+def _name(config: Config, member_id: str) -> str:
+    return next((m.name for m in config.members if m.id == member_id), member_id)
+
+
+def _row(
+    member: str, name: str, target: Decimal | None, won: list[Decimal], pipeline: list[Decimal]
+) -> dict[str, object]:
+    amount = total(won)
+    return {
+        "member": member,
+        "name": name,
+        "target": target,
+        "won": amount,
+        "attainment_pct": percent(amount, target) if target else None,
+        "gap": max(target - amount, Decimal(0)) if target is not None else None,
+        "pipeline_weighted": total(pipeline),
+    }

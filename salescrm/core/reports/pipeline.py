@@ -1,0 +1,61 @@
+"""The open pipeline on a day: by stage and expected close month, amount and weighted amount."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from salescrm.core.config import Config
+from salescrm.core.deals import open_deals, weighted
+from salescrm.core.errors import UsageError
+from salescrm.core.labels import OPEN_STAGES
+from salescrm.core.model import Customer
+from salescrm.core.periods import Period
+from salescrm.core.reports import TOTAL, Report, total
+
+GROUPS = {"stage": ("stage", "close_month"), "month": ("close_month",), "owner": ("owner",)}
+
+
+def pipeline(
+    customers: list[Customer],
+    config: Config,
+    as_of: date,
+    period: Period | None = None,
+    by: str = "stage",
+    owner: str | None = None,
+) -> Report:
+    """Deals open on ``as_of`` (with an expected close in ``period``, when given).
+
+    ``by=stage`` groups by stage and close month, ``month`` by close month, ``owner``
+    by the deal's owner. Weighted = amount × probability (the deal's, else its stage's).
+    """
+    if by not in GROUPS:
+        raise UsageError(f"pipeline cannot be grouped by {by!r}", hint=f"use --by {' | '.join(GROUPS)}")
+    keys = GROUPS[by]
+    groups: dict[tuple[str, ...], list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    for _, opp, stage in open_deals(customers, as_of):
+        if (owner and opp.owner != owner) or (period and opp.close not in period):
+            continue
+        values = {"stage": stage, "close_month": opp.close.strftime("%Y-%m"), "owner": opp.owner}
+        groups[tuple(values[k] for k in keys)].append((opp.amount, weighted(opp, config, stage)))
+    order = sorted(groups, key=lambda key: tuple(_rank(k, v) for k, v in zip(keys, key, strict=True)))
+    rows = [_row(keys, key, groups[key]) for key in order]
+    everything = [deal for deals in groups.values() for deal in deals]
+    rows.append(_row(keys, (TOTAL, *[""] * (len(keys) - 1)), everything))
+    return Report("pipeline", period.label if period else None, [*keys, "deals", "amount", "weighted"], rows)
+
+
+def _rank(key: str, value: str) -> tuple[int, str]:
+    return (OPEN_STAGES.index(value), "") if key == "stage" else (0, value)
+
+
+def _row(
+    keys: tuple[str, ...], key: tuple[str, ...], deals: list[tuple[Decimal, Decimal]]
+) -> dict[str, object]:
+    return {
+        **dict(zip(keys, key, strict=True)),
+        "deals": len(deals),
+        "amount": total(amount for amount, _ in deals),
+        "weighted": total(w for _, w in deals),
+    }

@@ -1,0 +1,89 @@
+"""Customer tiers: tier from the trailing-12-month won amount, and the quarterly review.
+
+The thresholds come from the config (default VIP ≥ 500,000; A ≥ 100,000;
+B ≥ 10,000; C below), each inclusive at its lower end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from salescrm.core.config import Config
+from salescrm.core.deals import ever_won, won_between
+from salescrm.core.model import Customer, TierChange
+from salescrm.core.periods import quarter_of, window_start
+
+REVIEW_MONTHS = 12
+
+
+def tier_for_amount(amount: Decimal, config: Config) -> str:
+    """The highest tier whose threshold ``amount`` reaches."""
+    ranked = sorted(config.tiers.values(), key=lambda rule: rule.threshold, reverse=True)
+    for rule in ranked:
+        if amount >= rule.threshold:
+            return rule.name
+    return ranked[-1].name
+
+
+def trailing_won(customer: Customer, as_of: date) -> Decimal:
+    """Won amount over the 12 months up to ``as_of`` (by contract signed date)."""
+    return won_between(customer, window_start(as_of, REVIEW_MONTHS, "m"), as_of)
+
+
+@dataclass(frozen=True)
+class TierReview:
+    """One customer whose tier the review would change (or would, were it not pinned)."""
+
+    customer: Customer
+    from_tier: str
+    to_tier: str
+    amount: Decimal
+    pinned: bool
+
+    @property
+    def reason(self) -> str:
+        return f"trailing-12-month won {self.amount:.2f}"
+
+
+def review_tiers(customers: Iterable[Customer], as_of: date, config: Config) -> list[TierReview]:
+    """Every tier change due on ``as_of``; pinned customers are listed but marked.
+
+    Customers that never won a deal keep their tier: their potential, not their
+    spend, set it. Archived customers are left alone.
+    """
+    changes = []
+    for customer in sorted(customers, key=lambda c: c.id):
+        if customer.archived or not ever_won(customer, as_of):
+            continue
+        amount = trailing_won(customer, as_of)
+        tier = tier_for_amount(amount, config)
+        if tier != customer.tier:
+            changes.append(TierReview(customer, customer.tier, tier, amount, customer.tier_pinned))
+    return changes
+
+
+def apply_review(customer: Customer, change: TierReview, as_of: date) -> None:
+    """Write the new tier and its history entry onto ``customer``."""
+    customer.tier_history.append(TierChange(as_of, change.from_tier, change.to_tier, change.reason))
+    customer.tier = change.to_tier
+
+
+def tier_review_due(as_of: date, customers: Iterable[Customer], config: Config) -> bool:
+    """True in the last ``tier_review_days`` days of a quarter until a review was applied in it.
+
+    A review counts as applied when ``last_tier_review`` in the config, or any tier
+    history entry written by a review, falls inside the quarter.
+    """
+    quarter = quarter_of(as_of)
+    if as_of <= quarter.end - timedelta(days=config.tier_review_days):
+        return False
+    if config.last_tier_review is not None and config.last_tier_review in quarter:
+        return False
+    return not any(
+        change.at in quarter and change.reason.startswith("trailing-12-month won")
+        for customer in customers
+        for change in customer.tier_history
+    )
