@@ -48,6 +48,23 @@ members:
   - {id: zhao.qiang, name: 赵强, email: zhao.qiang@example.com, dept: after-sales, role: rep, manager: li.na}
 """
 
+TARGETS = """\
+targets:
+  zhang.wei:
+    2026: {amount: 1500000, quarters: {Q1: 250000, Q2: 375000, Q3: 375000, Q4: 500000}}
+  wang.fang:
+    2026: {amount: 1200000, quarters: {Q1: 200000, Q2: 300000, Q3: 300000, Q4: 400000}}
+  chen.jie:
+    2026: {amount: 900000, quarters: {Q1: 150000, Q2: 225000, Q3: 225000, Q4: 300000}}
+"""
+FILTERS = """\
+filters:
+  高潜客户: tier = B and followups(3m) > 5 and tag = 需求明确
+  重点跟进: tier in (VIP, A) and days_since_contact > 14
+"""
+# Customers the reps are working hard on this quarter: a follow-up every ~12 days.
+HOT = {"泰州医药高新区管委会", "杭州西溪私立医院"}
+
 # name, industry, size, source, tier, created, contact, title, phone, birthday, needs, tags
 CUSTOMERS = [
     ("上海启明科技有限公司", "IT服务", "medium", "2024年春季行业展会", "VIP", "2024-05-03", "王建国", "采购总监",
@@ -171,7 +188,12 @@ def main() -> None:
     (target / "customers").mkdir(parents=True)
     (target / "attachments").mkdir()
     (target / "attachments" / ".gitkeep").write_bytes(b"")
-    config = default_config_text("华东销售一部").replace("members: []\n", MEMBERS)
+    config = (
+        default_config_text("华东销售一部")
+        .replace("members: []\n", MEMBERS)
+        .replace("targets: {}\n", TARGETS)
+        .replace("filters: {}\n", FILTERS)
+    )
     (target / "salescrm.yaml").write_text(config, encoding="utf-8")
     (target / ".gitignore").write_text(".salescrm/\n", encoding="utf-8")
     (target / ".gitattributes").write_text("customers/*.yaml merge=salescrm\n", encoding="utf-8")
@@ -231,6 +253,8 @@ def build(
 def followups(customer: Customer, contact: str, needs: str, rng: random.Random) -> list[FollowUp]:
     """A history of concrete notes from creation up to (nearly) today, spaced by tier."""
     spacing = {"VIP": 9, "A": 16, "B": 26, "C": 45}[customer.tier]
+    if customer.name in HOT:
+        spacing = 12
     records = []
     moment = datetime.combine(customer.created, datetime.min.time()) + timedelta(hours=10)
     last = datetime.combine(TODAY, datetime.min.time()) - timedelta(days=rng.randint(2, 40))

@@ -41,8 +41,17 @@ def _stage_label(row: dict[str, object]) -> dict[str, object]:
     return {**row, "stage": STAGES.label(str(row["stage"]), "zh")} if "stage" in row else row
 
 
-def show(s: Session, report: Report, fmt: Format, as_of: date) -> None:
+CHART_OPTION = typer.Option(False, "--chart", help="Draw horizontal bars instead of the table.")
+
+
+def show(s: Session, report: Report, fmt: Format, as_of: date, chart: bool = False) -> None:
     """A report's rows as a table, then its key figures (json holds both)."""
+    if chart:
+        from salescrm.formats.charts import terminal_bars
+        from salescrm.formats.report_charts import report_bars
+
+        out(terminal_bars(report_bars(report, s.lang)))
+        return
     if fmt == Format.json:
         out(to_json({"report": report.name, "period": report.period, "as_of": as_of,
                      "rows": report.rows, "summary": report.summary}))  # fmt: skip
@@ -62,6 +71,7 @@ def attainment(
     period: str = PERIOD_OPTION,
     as_of: str = AS_OF_OPTION,
     owner: str = OWNER_OPTION,
+    chart: bool = CHART_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Target, won amount, attainment %, gap and weighted pipeline per member and for the team.
@@ -76,7 +86,7 @@ def attainment(
     chosen = _period(period, day)
     member = s.member_option(owner)
     report = build(_load(s), s.config, targets_from_data(s.config.targets), chosen, day, member)
-    show(s, report, fmt, day)
+    show(s, report, fmt, day, chart)
 
 
 @report_app.command("conversion")
@@ -85,6 +95,7 @@ def conversion(
     period: str = PERIOD_OPTION,
     as_of: str = AS_OF_OPTION,
     owner: str = OWNER_OPTION,
+    chart: bool = CHART_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Deals opened in the period: how many reached each stage, lead→won %, win rate, days per stage.
@@ -95,7 +106,7 @@ def conversion(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_load(s), _period(period, day), day, s.member_option(owner)), fmt, day)
+    show(s, build(_load(s), _period(period, day), day, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("industry")
@@ -104,6 +115,7 @@ def industry(
     period: str = PERIOD_OPTION,
     as_of: str = AS_OF_OPTION,
     owner: str = typer.Option(None, "--owner", help="Only this member's customers ('me' for you)."),
+    chart: bool = CHART_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Customers per industry and tier, won amount per industry, and their shares.
@@ -114,7 +126,7 @@ def industry(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_load(s), s.config, _period(period, day), day, s.member_option(owner)), fmt, day)
+    show(s, build(_load(s), s.config, _period(period, day), day, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("lost-reasons")
@@ -124,6 +136,7 @@ def lost_reasons(
     as_of: str = AS_OF_OPTION,
     owner: str = OWNER_OPTION,
     by: str = typer.Option("reason", "--by", help="reason | competitor | stage (the stage at loss)."),
+    chart: bool = CHART_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Lost deals per loss reason, competitor or stage at loss: count, amount, shares.
@@ -134,7 +147,7 @@ def lost_reasons(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_load(s), _period(period, day), day, by, s.member_option(owner)), fmt, day)
+    show(s, build(_load(s), _period(period, day), day, by, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("pipeline")
@@ -144,6 +157,7 @@ def pipeline(
     as_of: str = AS_OF_OPTION,
     owner: str = OWNER_OPTION,
     by: str = typer.Option("stage", "--by", help="stage (and close month) | month | owner."),
+    chart: bool = CHART_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Open deals by stage and expected close month: count, amount, probability-weighted amount.
@@ -156,7 +170,7 @@ def pipeline(
     s = session(ctx)
     day = s.today(as_of)
     chosen = parse_period(period) if period else None
-    show(s, build(_load(s), s.config, day, chosen, by, s.member_option(owner)), fmt, day)
+    show(s, build(_load(s), s.config, day, chosen, by, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("activity")

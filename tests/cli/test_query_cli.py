@@ -6,7 +6,8 @@ import json
 from datetime import date
 
 import pytest
-from scenario import customer, followups, write_customers
+
+from tests.scenario import customer, followups, write_customers
 
 AS_OF = date(2026, 11, 27)
 HIGH_POTENTIAL = "tier = B and followups(3m) > 5 and tag = 需求明确"

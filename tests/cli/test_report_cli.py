@@ -8,7 +8,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from scenario import worked_example, write_customers
+
+from tests.scenario import worked_example, write_customers
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "reports.md"
 REPORTS = ["attainment", "conversion", "industry", "lost-reasons", "pipeline", "activity"]

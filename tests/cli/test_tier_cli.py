@@ -6,9 +6,8 @@ import json
 import subprocess
 from datetime import date
 
-from scenario import customer, deal, write_customers
-
 from salescrm.store.yamlio import load_text
+from tests.scenario import customer, deal, write_customers
 
 
 def won(customer_id: str, amount: str, tier: str = "C", pinned: bool = False):  # type: ignore[no-untyped-def]

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scenario import customer, deal, followups
 
 from salescrm.core.query import QueryContext, QueryError, parse_query
+from tests.scenario import customer, deal, followups
 
 AS_OF = date(2026, 11, 27)
 CTX = QueryContext(AS_OF, me="zhang.wei")

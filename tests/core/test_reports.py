@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from scenario import customer, followups, worked_example
-
 from salescrm.core.config import Config
 from salescrm.core.model import Member, Task
 from salescrm.core.periods import parse_period
@@ -17,6 +15,7 @@ from salescrm.core.reports.industry import industry
 from salescrm.core.reports.lost_reasons import lost_reasons
 from salescrm.core.reports.pipeline import pipeline
 from salescrm.core.targets import targets_from_data
+from tests.scenario import customer, followups, worked_example
 
 D = Decimal
 AS_OF = date(2026, 3, 31)

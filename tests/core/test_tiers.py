@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from scenario import customer, deal
-
 from salescrm.core.config import Config
 from salescrm.core.model import TierChange
 from salescrm.core.tiers import apply_review, review_tiers, tier_for_amount, tier_review_due
+from tests.scenario import customer, deal
 
 AS_OF = date(2026, 12, 28)
 
