@@ -25,6 +25,7 @@ STEPS: list[tuple[str, str]] = [
     ("High-potential customers (saved filter)", "query --saved 高潜客户 --as-of {as_of}"),
     ("The open pipeline", "opp list --open --as-of {as_of}"),
     ("Is the data sound?", "check"),
+    ("Everyone's reminders this morning", "remind --all --as-of {as_of}"),
 ]
 
 

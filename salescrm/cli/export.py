@@ -1,4 +1,5 @@
-"""``salescrm export``: the customers as CSV, JSON, vCard or SQLite, optionally redacted."""
+"""``salescrm export``: the customers as CSV, JSON, vCard or SQLite, optionally redacted;
+the follow-up calendar as iCalendar."""
 
 from __future__ import annotations
 
@@ -19,20 +20,25 @@ class ExportFormat(StrEnum):
     json = "json"
     vcard = "vcard"
     sqlite = "sqlite"
+    ics = "ics"
 
 
 def export(
     ctx: typer.Context,
-    fmt: ExportFormat = typer.Argument(..., metavar="csv|json|vcard|sqlite", help="The file format."),
+    fmt: ExportFormat = typer.Argument(..., metavar="csv|json|vcard|sqlite|ics", help="The file format."),
     out_file: Path = typer.Option(None, "--out", help="Write to this file (sqlite needs one); else stdout."),
     redact: bool = typer.Option(
         False, "--redact", help="Mask contact names, phones and e-mails (王*理, 138****5678)."
     ),
+    owner: str = typer.Option(None, "--owner", help="ics: only this member's tasks and customers."),
+    as_of: str = typer.Option(None, "--as-of", help="ics: compute cadence days as of this date."),
 ) -> None:
     """Export every customer: CSV (Excel-ready, formulas neutralised), JSON (complete),
-    vCard (contacts) or SQLite (one table per record kind, for BI tools).
+    vCard (contacts) or SQLite (one table per record kind, for BI tools); or the
+    follow-up calendar (open tasks, cadence days, cared-for birthdays) as iCalendar.
 
     Example: salescrm export csv --out 客户.csv --redact
+    Example: salescrm export ics --owner zhang.wei --out zhang.wei.ics
     """
     from salescrm.core.errors import UsageError
     from salescrm.core.redact import redacted
@@ -42,8 +48,15 @@ def export(
     target = check_output(s.datadir, out_file) if out_file else None
     if fmt == ExportFormat.sqlite and target is None:
         raise UsageError("a SQLite export needs a file", hint="add --out customers.sqlite")
+    if (owner or as_of) and fmt != ExportFormat.ics:
+        raise UsageError("--owner and --as-of apply to export ics only")
     loaded = s.datadir.load_all()
     warn_problems(loaded.problems)
+    if fmt == ExportFormat.ics:
+        from salescrm.cli.calendar import export_calendar
+
+        export_calendar(s, loaded.customers, owner, s.today(as_of), target)
+        return
     customers = sorted(loaded.customers, key=lambda c: c.id)
     if redact:
         customers = [redacted(c) for c in customers]

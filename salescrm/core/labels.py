@@ -151,6 +151,9 @@ HEADINGS_ZH: dict[str, str] = {
     "who": "操作人",
     "command": "命令",
     "records": "记录",
+    "ref": "编号",
+    "kind": "类型",
+    "text": "内容",
     "probability": "赢率%",
     "idle_days": "未跟进天数",
 }

@@ -124,7 +124,7 @@ def test_masks() -> None:
         (["export", "csv", "--out", "{root}/customers/x.csv"],
          "error: --out {root}/customers/x.csv: is inside customers/, where only salescrm's own files belong"),
         (["export", "sqlite"], "error: a SQLite export needs a file"),
-        (["export", "xml"], "error: Invalid value for 'csv|json|vcard|sqlite': "),
+        (["export", "xml"], "error: Invalid value for 'csv|json|vcard|sqlite|ics': "),
         (["export", "json", "--out", "{root}/nowhere/x.json"], "error: --out {root}/nowhere/x.json: the folder {root}/nowhere does not exist"),
     ],
 )  # fmt: skip

@@ -1,0 +1,26 @@
+"""``salescrm export ics``: open tasks, cadence days and cared-for birthdays as iCalendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from salescrm.cli.context import Session, out
+from salescrm.core.model import Customer
+
+
+def export_calendar(
+    s: Session, customers: list[Customer], owner: str | None, today: date, target: Path | None
+) -> None:
+    from salescrm.core.reminders import calendar_reminders
+    from salescrm.formats.ics import reminders_calendar
+    from salescrm.store.outputs import write_output
+
+    member = s.config.member(owner.strip()).id if owner else None
+    items = [r for r in calendar_reminders(customers, s.config, today) if member in (None, r.owner)]
+    data = reminders_calendar(items, s.config.team, today, s.lang)
+    if target is None:
+        out(data.decode("utf-8"))
+        return
+    write_output(target, data)
+    out(f"exported {len(items)} calendar item{'s' if len(items) != 1 else ''} to {target}\n")

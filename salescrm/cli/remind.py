@@ -1,0 +1,115 @@
+"""``salescrm remind``: what is overdue, due and coming up, for one member or the team."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+
+import typer
+
+from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.core.config import Config
+from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.reminders import Digest
+
+
+class RemindFormat(StrEnum):
+    text = "text"
+    json = "json"
+    ics = "ics"
+
+
+def remind(
+    ctx: typer.Context,
+    owner: str = typer.Option(None, "--owner", help="This member's reminders (default: yours)."),
+    all_owners: bool = typer.Option(False, "--all", help="Everyone's reminders, grouped by owner."),
+    within: int = typer.Option(0, "--within", help="Also list what is due in the next DAYS days."),
+    as_of: str = typer.Option(None, "--as-of", help="Compute as of this date (default: today)."),
+    fmt: RemindFormat = typer.Option(RemindFormat.text, "-f", "--format", help="text | json | ics"),
+    mail: bool = typer.Option(False, "--mail", help="Mail each owner (and manager) their own digest."),
+    fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="Exit 1 when anything is overdue."),
+) -> None:
+    """Overdue and due follow-ups, birthdays, stale deals and escalations; nothing due prints nothing.
+
+    Example: salescrm remind --all --within 3 --as-of 2026-11-27
+    """
+    from salescrm.core.reminders import build_digests
+
+    s = session(ctx)
+    if within < 0:
+        raise UsageError(f"--within {within}: days ahead cannot be negative", hint="use --within 0 or more")
+    if owner and all_owners:
+        raise UsageError("--owner and --all cannot be used together")
+    today = s.today(as_of)
+    config = s.config
+    loaded = s.datadir.load_all()
+    warn_problems(loaded.problems)
+    digests = build_digests(loaded.customers, config, today, within)
+    chosen = _chosen(s, digests, owner, all_owners or (mail and not owner))
+    if mail:
+        _mail(s, chosen, today)
+    elif chosen:
+        out(_render(s, chosen, today, fmt))
+    if fail_on_overdue and any(d.has_overdue() for d in chosen):
+        raise typer.Exit(1)
+
+
+def _chosen(s: Session, digests: dict[str, Digest], owner: str | None, everyone: bool) -> list[Digest]:
+    if everyone:
+        return list(digests.values())
+    member = s.config.member(owner.strip()).id if owner else s.member
+    return [digests[member]] if member in digests else []
+
+
+def _render(s: Session, chosen: list[Digest], today: date, fmt: RemindFormat) -> str:
+    from salescrm.cli.digests import digest_text, digests_json
+
+    if fmt == RemindFormat.json:
+        return digests_json(chosen, s.config, today)
+    if fmt == RemindFormat.ics:
+        from salescrm.formats.ics import reminders_calendar
+
+        items = [r for d in chosen for _, section in d.sections() for r in section]
+        return reminders_calendar(items, s.config.team, today, s.lang).decode("utf-8")
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return "\n".join(digest_text(d, s.config, today, s.lang, colour) for d in chosen)
+
+
+def _mail(s: Session, chosen: list[Digest], today: date) -> None:
+    """One mail per digest; a failed delivery does not stop the others."""
+    from salescrm.cli.digests import digest_text, mail_subject
+    from salescrm.cli.main import report_error
+    from salescrm.store.mail import mailer, send
+
+    config = s.config
+    sender = mailer(config.mail, os.environ)
+    failures = 0
+    for digest in chosen:
+        try:
+            to = _address(config, digest.owner)
+            body = digest_text(digest, config, today, s.lang)
+            send(sender, to, mail_subject(digest, today, s.lang), body)
+        except (UsageError, ConflictError) as error:
+            report_error(error)
+            failures += 1
+    if failures:
+        raise ConflictError(
+            f"{failures} of {len(chosen)} reminder mails could not be sent",
+            hint="check the mail settings in salescrm.yaml and that the server is reachable",
+        )
+
+
+def _address(config: Config, member_id: str) -> str:
+    member = next((m for m in config.members if m.id == member_id), None)
+    if member is None or not member.email:
+        raise UsageError(
+            f"member {member_id!r} has no e-mail; their reminders were not mailed",
+            hint="give them one in salescrm.yaml (members: email)",
+        )
+    return member.email
+
+
+def register(app: typer.Typer) -> None:
+    app.command("remind")(remind)

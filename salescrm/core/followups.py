@@ -1,0 +1,182 @@
+"""Planned follow-ups (tasks) and follow-up records: the rules behind ``salescrm followup …``.
+
+Everything here works on a Customer in memory; the caller reads it inside a
+transaction and saves it, so a refused change never reaches a file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from salescrm.core.config import Config
+from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.ids import next_item_id, parse_reference
+from salescrm.core.labels import CHANNELS
+from salescrm.core.model import Customer, FollowUp, Task
+from salescrm.core.parse import When, as_datetime, day_of, format_when, parse_text
+
+GOOD_NOTE = "a good note holds the need, the numbers and the customer's own words"
+GOOD_NOTE_EXAMPLE = "客户确认下月采购30台,预算25万,原话:“价格再降3%就签”"
+
+
+# -- tasks ---------------------------------------------------------------------
+
+
+@dataclass
+class NewTask:
+    due: When
+    via: str
+    focus: str
+    goal: str
+    owner: str
+
+
+def plan_task(customer: Customer, new: NewTask, config: Config, created: When) -> Task:
+    """Add a planned follow-up to ``customer``; returns it (its id is the next ``T``)."""
+    task = Task(
+        id=next_item_id("T", (t.id for t in customer.tasks)),
+        due=new.due,
+        via=CHANNELS.parse(new.via),
+        focus=parse_text(new.focus, "--focus", 500),
+        goal=parse_text(new.goal, "--goal", 500),
+        owner=config.member(new.owner.strip()).id,
+        created=created,
+    )
+    customer.tasks.append(task)
+    return task
+
+
+def task_item(customer: Customer, reference: str) -> str:
+    """The task id (``T3``) of ``reference``: ``CRM…-T3`` of this customer, or a bare ``T3``."""
+    text = reference.strip().upper()
+    if re.fullmatch(r"T\d{1,6}", text):
+        return f"T{int(text[1:])}"
+    ref = parse_reference(text, "T")
+    if ref.customer != customer.id:
+        raise UsageError(
+            f"task {ref} belongs to customer {ref.customer}, not {customer.id}",
+            hint=f"name one of {customer.id}'s own tasks (salescrm followup list {customer.id})",
+        )
+    return ref.item
+
+
+def find_task(customer: Customer, item: str) -> Task:
+    for task in customer.tasks:
+        if task.id == item:
+            return task
+    raise NotFoundError(
+        f"no such task {customer.id}-{item}", hint=f"its tasks: salescrm followup list {customer.id}"
+    )
+
+
+def close_task(task: Task, customer_id: str, status: str, at: When, note: str | None) -> None:
+    """Mark an open task done or cancelled; a closed task stays as it was closed."""
+    if task.status != "open":
+        raise UsageError(
+            f"task {customer_id}-{task.id} is already {task.status} ({format_when(task.closed or task.due)})",
+            hint="a closed task cannot be closed again; plan a new one with: salescrm followup plan",
+        )
+    task.status = status
+    task.closed = at
+    task.note = note
+
+
+# -- records -------------------------------------------------------------------
+
+
+@dataclass
+class NewRecord:
+    at: When
+    via: str
+    by: str
+    content: str
+    next: date | None = None
+    task: str | None = None  # a task reference; logging closes it
+    attachments: list[str] = field(default_factory=list)  # relative paths, already safe
+
+
+def log_followup(customer: Customer, new: NewRecord) -> FollowUp:
+    """Add a follow-up record; ``new.task`` (an open task of this customer) is closed by it."""
+    content = parse_text(new.content, "--content", 5000, multiline=True)
+    if new.next is not None and new.next < day_of(new.at):
+        raise UsageError(
+            f"--next {new.next} is before the follow-up itself ({format_when(new.at)})",
+            hint="the next follow-up comes after this one",
+        )
+    record = FollowUp(
+        id=next_item_id("F", (f.id for f in customer.followups)),
+        at=new.at,
+        via=CHANNELS.parse(new.via),
+        by=new.by,
+        content=content,
+        attachments=list(new.attachments),
+        next=new.next,
+    )
+    if new.task:
+        task = find_task(customer, task_item(customer, new.task))
+        close_task(task, customer.id, "done", new.at, f"{customer.id}-{record.id}")
+        record.task = task.id
+    customer.followups.append(record)
+    return record
+
+
+# -- concrete notes --------------------------------------------------------------
+
+
+def vague_note(content: str, config: Config) -> str | None:
+    """Why ``content`` is too vague to be a useful record, or None when it is concrete."""
+    text = unicodedata.normalize("NFKC", content).strip()
+    lowered = text.casefold()
+    for phrase in config.vague_phrases:
+        if phrase and unicodedata.normalize("NFKC", phrase).casefold() in lowered:
+            return f"vague note: it says {phrase!r}"
+    if len(text) < config.min_note_length:
+        return f"short note: {len(text)} characters, fewer than {config.min_note_length}"
+    return None
+
+
+def check_note(content: str, config: Config, strict: bool) -> str | None:
+    """The warning to show for a vague note; with ``strict`` a vague note is refused."""
+    reason = vague_note(content, config)
+    if reason is None:
+        return None
+    if strict or config.strict_notes:
+        raise UsageError(f"{reason}; {GOOD_NOTE}", hint=f"for example: {GOOD_NOTE_EXAMPLE}")
+    return f"{reason}; {GOOD_NOTE}, e.g. {GOOD_NOTE_EXAMPLE}"
+
+
+# -- listing ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    owner: str | None = None
+    open_only: bool = False  # only open tasks
+    since: date | None = None
+
+
+def followup_rows(customers: Iterable[Customer], wanted: ListFilter) -> list[dict[str, object]]:
+    """Plans and records of ``customers`` as rows, oldest first."""
+    rows: list[dict[str, object]] = []
+    for c in customers:
+        items: list[tuple[str, When, str, str, str, str]] = [
+            (f"{c.id}-{t.id}", t.due, "plan", t.via, t.owner, t.status) for t in c.tasks
+        ]
+        texts = {f"{c.id}-{t.id}": t.focus for t in c.tasks}
+        if not wanted.open_only:
+            items += [(f"{c.id}-{f.id}", f.at, "record", f.via, f.by, "") for f in c.followups]
+            texts.update({f"{c.id}-{f.id}": f.content for f in c.followups})
+        for reference, when, kind, via, owner, status in items:
+            if (
+                (wanted.open_only and status != "open")
+                or (wanted.owner and owner != wanted.owner)
+                or (wanted.since and day_of(when) < wanted.since)
+            ):
+                continue
+            rows.append({"ref": reference, "customer": c.name, "kind": kind, "when": when, "via": via,
+                         "owner": owner, "status": status, "text": texts[reference]})  # fmt: skip
+    return sorted(rows, key=lambda row: (as_datetime(row["when"]), row["ref"]))  # type: ignore[arg-type]
