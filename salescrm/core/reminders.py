@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from salescrm.core.config import Config
 from salescrm.core.labels import CLOSED_STAGES
-from salescrm.core.model import Customer, Opportunity, Task
-from salescrm.core.parse import When, as_datetime, day_of
+from salescrm.core.model import Customer, Task
+from salescrm.core.parse import When, as_datetime, day_of, format_when
 
 SECTIONS = ("overdue", "today", "upcoming", "birthdays", "stale", "escalated")
 
@@ -73,73 +73,118 @@ class Digest:
         self.birthdays.sort(key=lambda r: (day_of(r.due), r.reference))
 
 
-# -- the rules, one customer at a time ---------------------------------------------
+# -- what the rules read of a customer -------------------------------------------------
 
 
-def last_contact(customer: Customer) -> date:
-    """The latest record, else the first contact, else the day the customer was created."""
-    if customer.followups:
-        return max(day_of(f.at) for f in customer.followups)
-    return customer.first_contact or customer.created
+@dataclass(frozen=True, slots=True)
+class BirthdayContact:
+    name: str
+    birthday: str  # MM-DD or YYYY-MM-DD
+    detail: str  # title and phone or e-mail
 
 
-def cadence_due(customer: Customer, config: Config) -> date:
-    """The day the tier's cadence, or the latest record's ``next``, asks for a follow-up."""
-    due = last_contact(customer) + timedelta(days=config.tier_rule(customer.tier).cadence_days)
-    if customer.followups:
-        latest = max(customer.followups, key=lambda f: (as_datetime(f.at), _number(f.id)))
-        if latest.next is not None:
-            due = min(due, latest.next)
-    return due
+@dataclass(frozen=True, slots=True)
+class OpenDeal:
+    id: str
+    name: str
+    owner: str
+    stage: str
+    moved: date  # the latest stage move, else the day the deal (or its customer) was created
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """All the reminder rules read of one customer: a few values instead of its whole
+    history, so that ``remind`` over 10,000 customers reads a small part of the cache."""
+
+    id: str
+    name: str
+    tier: str
+    owner: str
+    archived: bool
+    first_contact: date  # the first contact, else the day the customer was created
+    last_followup: date | None  # the day of the latest record
+    latest_next: date | None  # ``next`` of the latest record (by moment, then number)
+    tasks: tuple[Task, ...]  # open tasks
+    birthdays: tuple[BirthdayContact, ...]
+    deals: tuple[OpenDeal, ...]  # open deals
+
+    @property
+    def last_contact(self) -> date:
+        """The latest record, else the first contact, else the day the customer was created."""
+        return self.last_followup or self.first_contact
+
+
+def facts_of(customer: Customer) -> Facts:
+    c = customer
+    latest_next = None
+    last_followup = None
+    if c.followups:
+        last_followup = max(day_of(f.at) for f in c.followups)
+        latest_next = max(c.followups, key=lambda f: (as_datetime(f.at), _number(f.id))).next
+    birthdays = tuple(
+        BirthdayContact(x.name, x.birthday, " ".join(v for v in (x.title, x.phone or x.email) if v))
+        for x in c.contacts
+        if x.birthday
+    )
+    deals = tuple(
+        OpenDeal(o.id, o.name, o.owner, o.stage,
+                 max(m.at for m in o.stage_history) if o.stage_history else (o.created or c.created))
+        for o in c.opportunities
+        if o.stage not in CLOSED_STAGES
+    )  # fmt: skip
+    tasks = tuple(Task(t.id, t.due, t.via, t.focus, t.goal, t.owner) for t in c.tasks if t.status == "open")
+    return Facts(c.id, c.name, c.tier, c.owner, c.archived, c.first_contact or c.created,
+                 last_followup, latest_next, tasks, birthdays, deals)  # fmt: skip
+
+
+def _facts(item: Customer | Facts) -> Facts:
+    return item if isinstance(item, Facts) else facts_of(item)
 
 
 def _number(item_id: str) -> int:
     return int(item_id[1:]) if item_id[1:].isdigit() else 0
 
 
-def open_tasks(customer: Customer) -> list[Task]:
-    return [t for t in customer.tasks if t.status == "open"]
+# -- the rules, one customer at a time ---------------------------------------------
 
 
-def next_due(customer: Customer, config: Config) -> date:
+def cadence_due(customer: Customer | Facts, config: Config) -> date:
+    """The day the tier's cadence, or the latest record's ``next``, asks for a follow-up."""
+    f = _facts(customer)
+    due = f.last_contact + timedelta(days=config.tier_rule(f.tier).cadence_days)
+    return min(due, f.latest_next) if f.latest_next is not None else due
+
+
+def next_due(customer: Customer | Facts, config: Config) -> date:
     """When the customer's next follow-up is due: the earliest of its open tasks and its cadence."""
-    return min([day_of(t.due) for t in open_tasks(customer)] + [cadence_due(customer, config)])
+    f = _facts(customer)
+    return min([day_of(t.due) for t in f.tasks] + [cadence_due(f, config)])
 
 
-def follow_up_reminders(customer: Customer, config: Config, today: date) -> list[Reminder]:
+def follow_up_reminders(f: Facts, config: Config, today: date) -> list[Reminder]:
     """Each open task, and the cadence when it comes before every open task."""
-    reminders = [_task_reminder(customer, task, today) for task in open_tasks(customer)]
-    cadence = cadence_due(customer, config)
-    if all(cadence < day_of(t.due) for t in open_tasks(customer)):
-        rule = config.tier_rule(customer.tier)
-        since = last_contact(customer)
+    reminders = [_task_reminder(f, task, today) for task in f.tasks]
+    cadence = cadence_due(f, config)
+    if all(cadence < day_of(t.due) for t in f.tasks):
+        rule = config.tier_rule(f.tier)
         reminders.append(
-            _reminder(
-                "cadence",
-                customer,
-                customer.id,
-                customer.owner,
-                cadence,
-                today,
-                customer.tier,
-                since=since,
-                limit_days=rule.cadence_days,
-            )  # fmt: skip
+            _reminder("cadence", f, f.id, f.owner, cadence, today, f.tier,
+                      since=f.last_contact, limit_days=rule.cadence_days)  # fmt: skip
         )
     return reminders
 
 
 def _reminder(
-    kind: str, customer: Customer, reference: str, owner: str, due: When, today: date, what: str, **rest: Any
+    kind: str, f: Facts, reference: str, owner: str, due: When, today: date, what: str, **rest: Any
 ) -> Reminder:
-    """A reminder about ``customer``; ``days`` counts from ``due`` unless given."""
+    """A reminder about customer ``f``; ``days`` counts from ``due`` unless given."""
     rest.setdefault("days", (today - day_of(due)).days)
-    return Reminder(kind, reference, customer.id, customer.name, customer.tier, owner, due, what=what, **rest)
+    return Reminder(kind, reference, f.id, f.name, f.tier, owner, due, what=what, **rest)
 
 
-def _task_reminder(customer: Customer, task: Task, today: date) -> Reminder:
-    reference = f"{customer.id}-{task.id}"
-    return _reminder("task", customer, reference, task.owner, task.due, today, task.focus,
+def _task_reminder(f: Facts, task: Task, today: date) -> Reminder:
+    return _reminder("task", f, f"{f.id}-{task.id}", task.owner, task.due, today, task.focus,
                      detail=task.goal, via=task.via)  # fmt: skip
 
 
@@ -162,60 +207,33 @@ def next_birthday(birthday: str, today: date) -> date | None:
     return None
 
 
-def birthday_reminders(
-    customer: Customer, config: Config, today: date, lead_days: int | None
-) -> list[Reminder]:
+def birthday_reminders(f: Facts, config: Config, today: date, lead_days: int | None) -> list[Reminder]:
     """Contacts' birthdays for tiers with birthday care, ``lead_days`` ahead (None: any day)."""
-    if not config.tier_rule(customer.tier).birthday_care:
+    if not f.birthdays or not config.tier_rule(f.tier).birthday_care:
         return []
     reminders = []
-    for contact in customer.contacts:
-        day = next_birthday(contact.birthday, today) if contact.birthday else None
+    for contact in f.birthdays:
+        day = next_birthday(contact.birthday, today)
         if day is None or (lead_days is not None and (day - today).days > lead_days):
             continue
-        detail = " ".join(x for x in (contact.title, contact.phone or contact.email) if x)
-        reminders.append(
-            _reminder(
-                "birthday", customer, customer.id, customer.owner, day, today, contact.name, detail=detail
-            )
-        )
+        reminders.append(_reminder("birthday", f, f.id, f.owner, day, today, contact.name, detail=contact.detail))
     return reminders
 
 
-def last_touched(customer: Customer, opportunity: Opportunity) -> date:
-    """The later of the deal's latest stage move and the customer's latest follow-up."""
-    moves = [m.at for m in opportunity.stage_history]
-    touched = max(moves) if moves else (opportunity.created or customer.created)
-    if customer.followups:
-        touched = max(touched, max(day_of(f.at) for f in customer.followups))
-    return touched
-
-
-def stale_reminders(customer: Customer, config: Config, today: date) -> list[Reminder]:
+def stale_reminders(f: Facts, config: Config, today: date) -> list[Reminder]:
     """Open deals untouched (no stage move, no follow-up) for longer than their stage allows."""
     reminders = []
-    for o in customer.opportunities:
-        rule = config.stages.get(o.stage)
-        if o.stage in CLOSED_STAGES or rule is None or rule.stale_days is None:
+    for deal in f.deals:
+        rule = config.stages.get(deal.stage)
+        if rule is None or rule.stale_days is None:
             continue
-        touched = last_touched(customer, o)
+        touched = max(deal.moved, f.last_followup) if f.last_followup else deal.moved
         idle = (today - touched).days
         if idle > rule.stale_days:
-            stale_since = touched + timedelta(days=rule.stale_days)
             reminders.append(
-                _reminder(
-                    "stale",
-                    customer,
-                    f"{customer.id}-{o.id}",
-                    o.owner,
-                    stale_since,
-                    today,
-                    o.name,
-                    days=idle,
-                    detail=o.stage,
-                    since=touched,
-                    limit_days=rule.stale_days,
-                )  # fmt: skip
+                _reminder("stale", f, f"{f.id}-{deal.id}", deal.owner, touched + timedelta(days=rule.stale_days),
+                          today, deal.name, days=idle, detail=deal.stage, since=touched,
+                          limit_days=rule.stale_days)  # fmt: skip
             )
     return reminders
 
@@ -224,32 +242,38 @@ def stale_reminders(customer: Customer, config: Config, today: date) -> list[Rem
 
 
 def build_digests(
-    customers: Iterable[Customer], config: Config, as_of: When, within: int = 0
+    customers: Iterable[Customer | Facts], config: Config, as_of: When, within: int = 0
 ) -> dict[str, Digest]:
     """Every member's digest (only members with something in it), archived customers left out.
 
-    ``within`` is how many days ahead the upcoming section looks.
+    ``within`` is how many days ahead the upcoming section looks. Customers may be
+    given whole or as their ``Facts`` (what the cache keeps for reminders).
     """
     today = day_of(as_of)
     digests: dict[str, Digest] = {}
+    managers = {m.id: m.manager for m in config.members}
 
     def digest(owner: str) -> Digest:
-        return digests.setdefault(owner, Digest(owner))
+        found = digests.get(owner)
+        if found is None:
+            found = digests[owner] = Digest(owner)
+        return found
 
-    for customer in customers:
-        if customer.archived:
+    for item in customers:
+        f = _facts(item)
+        if f.archived:
             continue
-        for reminder in follow_up_reminders(customer, config, today):
+        for reminder in follow_up_reminders(f, config, today):
             _file(digest(reminder.owner), reminder, within)
-            manager = _manager(config, reminder.owner)
+            manager = managers.get(reminder.owner)
             if reminder.kind == "task" and reminder.days > config.escalate_after_days and manager:
                 digest(manager).escalated.append(reminder)
-        for reminder in birthday_reminders(customer, config, today, config.birthday_days):
+        for reminder in birthday_reminders(f, config, today, config.birthday_days):
             digest(reminder.owner).birthdays.append(reminder)
-        for reminder in stale_reminders(customer, config, today):
+        for reminder in stale_reminders(f, config, today):
             digest(reminder.owner).stale.append(reminder)
-    for item in digests.values():
-        item.sort()
+    for found in digests.values():
+        found.sort()
     return {owner: d for owner, d in sorted(digests.items()) if not d.is_empty()}
 
 
@@ -262,19 +286,46 @@ def _file(digest: Digest, reminder: Reminder, within: int) -> None:
         digest.upcoming.append(reminder)
 
 
-def _manager(config: Config, member_id: str) -> str | None:
-    for member in config.members:
-        if member.id == member_id:
-            return member.manager
-    return None
-
-
-def calendar_reminders(customers: Iterable[Customer], config: Config, as_of: When) -> list[Reminder]:
+def calendar_reminders(customers: Iterable[Customer | Facts], config: Config, as_of: When) -> list[Reminder]:
     """What a calendar shows: every open task, each customer's cadence day, cared-for birthdays."""
     today = day_of(as_of)
     reminders: list[Reminder] = []
-    for customer in customers:
-        if not customer.archived:
-            reminders += follow_up_reminders(customer, config, today)
-            reminders += birthday_reminders(customer, config, today, None)
+    for item in customers:
+        f = _facts(item)
+        if not f.archived:
+            reminders += follow_up_reminders(f, config, today)
+            reminders += birthday_reminders(f, config, today, None)
     return reminders
+
+
+# -- facts as plain data, for the cache ------------------------------------------------
+
+
+def facts_to_data(f: Facts) -> list[Any]:
+    """``f`` as plain lists, strings and numbers (days as ordinals): compact and fast to read."""
+    return [
+        f.id, f.name, f.tier, f.owner, f.archived, f.first_contact.toordinal(),
+        f.last_followup.toordinal() if f.last_followup else None,
+        f.latest_next.toordinal() if f.latest_next else None,
+        [[t.id, format_when(t.due), t.via, t.focus, t.goal, t.owner] for t in f.tasks],
+        [[b.name, b.birthday, b.detail] for b in f.birthdays],
+        [[d.id, d.name, d.owner, d.stage, d.moved.toordinal()] for d in f.deals],
+    ]  # fmt: skip
+
+
+def facts_from_data(data: list[Any]) -> Facts:
+    """The inverse of ``facts_to_data`` (for data it wrote; the cache checks the rest)."""
+    ident, name, tier, owner, archived, first, last, latest, tasks, birthdays, deals = data
+    day = date.fromordinal
+    return Facts(
+        ident, name, tier, owner, archived, day(first),
+        day(last) if last is not None else None,
+        day(latest) if latest is not None else None,
+        tuple(Task(t[0], _when_of(t[1]), t[2], t[3], t[4], t[5]) for t in tasks),
+        tuple(BirthdayContact(*b) for b in birthdays),
+        tuple(OpenDeal(d[0], d[1], d[2], d[3], day(d[4])) for d in deals),
+    )  # fmt: skip
+
+
+def _when_of(text: str) -> When:
+    return datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)

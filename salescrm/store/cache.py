@@ -48,10 +48,11 @@ from salescrm.core.errors import Problem
 from salescrm.core.model import Customer
 from salescrm.core.rebuild import builder, field_builder
 from salescrm.core.records import customer_to_data
+from salescrm.core.reminders import Facts, facts_from_data, facts_of, facts_to_data
 from salescrm.core.validate import validate_customer
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 3
 CACHE_NAME = "index.msgpack"
 RACY_NS = 2_000_000_000  # a file this close to the cache's write time is checked again
 PARALLEL_FROM = 200  # files to parse before the work is spread over the cores
@@ -112,8 +113,10 @@ class Entry:
     problems: list[list[Any]] = field(default_factory=list)  # of reading the file: rules apart
     rule_problems: list[list[Any]] = field(default_factory=list)  # of the rules in salescrm.yaml
     identity: list[Any] | None = None  # normal name, phones, e-mails
-    head: dict[str, Any] | None = None  # the record without its long lists
-    parts: dict[str, Any] = field(default_factory=dict)  # each long list: packed, or where it lies
+    facts: list[Any] | None = None  # what the reminders read (reminders.facts_to_data)
+    # Packed parts, or where they lie in the records file: "head" (the record without its
+    # long lists) and each long list.
+    parts: dict[str, Any] = field(default_factory=dict)
     records: memoryview | None = None  # the mapped records file the parts lie in, if any
 
     def part(self, key: str) -> Any:
@@ -130,14 +133,21 @@ class Entry:
         return {key: self.part(key) for key in self.parts}
 
     def to_list(self) -> list[Any]:
-        return [self.stat, self.problems, self.rule_problems, self.identity, self.head, self.parts]
+        return [self.stat, self.problems, self.rule_problems, self.identity, self.facts, self.parts]
 
     @classmethod
     def from_list(cls, raw: Any) -> Entry:
-        stat, problems, rules, identity, head, parts = raw
+        stat, problems, rules, identity, facts, parts = raw
         if not (isinstance(stat, list) and len(stat) == 4 and isinstance(parts, dict)):
             raise ValueError("not a cache entry")
-        return cls(stat, problems, rules, identity, head, parts)
+        return cls(stat, problems, rules, identity, facts, parts)
+
+    @property
+    def has_record(self) -> bool:
+        return "head" in self.parts
+
+    def head(self) -> dict[str, Any]:
+        return unpack(self.part("head")) if self.has_record else {}
 
     def all_problems(self) -> list[Problem]:
         return [_problem(p) for p in (*self.problems, *self.rule_problems)]
@@ -169,11 +179,12 @@ def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
     entry.identity = [customer.id, identity.name, sorted(identity.phones), sorted(identity.emails)]
     try:
         data = customer_to_data(customer)
-        entry.parts = {key: pack(data.pop(key)) for key in LAZY if data.get(key)}
+        parts = {key: pack(data.pop(key)) for key in LAZY if data.get(key)}
         for key in LAZY:
             data.pop(key, None)
-        pack(data)  # fails early on a value msgpack cannot hold
-        entry.head = data
+        parts["head"] = pack(data)
+        entry.parts = parts
+        entry.facts = facts_to_data(facts_of(customer))
     except (TypeError, ValueError, OverflowError):
         entry.stat = [-1, -1, -1, -1]  # a record the cache cannot hold: parsed every time
         entry.parts = {}
@@ -238,7 +249,7 @@ class CachedCustomer(Customer):
 
 
 def _customer_of(entry: Entry, reload: Any) -> Customer:
-    customer: Customer = _HEAD({**(entry.head or {})})
+    customer: Customer = _HEAD(entry.head())
     customer.__class__ = CachedCustomer
     customer.__dict__["_parts"] = entry
     customer.__dict__["_reload"] = reload
@@ -281,12 +292,34 @@ class RecordCache:
         for name, entry in entries.items():
             loaded.problems += entry.all_problems()
             customer = parsed.get(name)
-            if customer is None and entry.sound() and entry.head is not None:
+            if customer is None and entry.sound() and entry.has_record:
                 stem = name.removeprefix("customers/").removesuffix(".yaml")
-                customer = _customer_of(entry, lambda stem=stem: self.datadir.read_customer(stem))
+                reload = functools.partial(self.datadir.read_customer, stem)
+                try:
+                    customer = _customer_of(entry, reload)
+                except Exception:  # a damaged cache: read the file itself instead
+                    customer = reload()
             if customer is not None:
                 loaded.customers.append(customer)
         return loaded
+
+    def facts(self) -> tuple[list[Facts], list[Problem]]:
+        """What the reminders read of every usable customer, without decoding any record."""
+        entries, parsed = self.refresh()
+        facts: list[Facts] = []
+        problems: list[Problem] = []
+        for name, entry in entries.items():
+            if entry.problems or entry.rule_problems:
+                problems += entry.all_problems()
+            customer = parsed.get(name)
+            if customer is not None:
+                facts.append(facts_of(customer))
+            elif entry.sound() and entry.facts is not None:
+                try:
+                    facts.append(facts_from_data(entry.facts))
+                except Exception:  # a damaged cache entry: read the file itself
+                    facts.append(facts_of(self.datadir.read_customer(Path(name).stem)))
+        return facts, problems
 
     def identities(self) -> list[Identity]:
         # A write command reads the index only; the next read command saves the cache.
@@ -360,7 +393,7 @@ class RecordCache:
             for name, raw in _parse_parallel(self.datadir, names, config, _cores()):
                 entries[name] = Entry.from_list(raw)
             # The rare record the cache cannot hold is parsed here again.
-            names = [n for n in names if entries[n].head is None and entries[n].identity is not None]
+            names = [n for n in names if not entries[n].has_record and entries[n].identity is not None]
             many = False
         for done, name in enumerate(names, start=1):
             entries[name], customer = parse_entry(self.datadir.root, name, config)
@@ -382,7 +415,7 @@ class RecordCache:
     def _recheck(self, entries: dict[str, Entry], config: Config) -> None:
         """salescrm.yaml changed: check every record against the new rules (no YAML parsing)."""
         for name, entry in entries.items():
-            if entry.head is None:
+            if not entry.has_record:
                 continue
             customer = _customer_of(entry, lambda name=name: self.datadir.read_customer(Path(name).stem))
             rules = validate_customer(customer, config, name)

@@ -22,6 +22,7 @@ from salescrm.core.customers import Identity
 from salescrm.core.errors import ConflictError, DamagedError, NotFoundError, Problem, UsageError
 from salescrm.core.ids import check_customer_id
 from salescrm.core.model import Customer
+from salescrm.core.reminders import Facts
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.core.validate import validate_customer, validate_file_name
 from salescrm.store import git, merge_driver
@@ -203,6 +204,13 @@ class DataDir:
         from salescrm.store.cache import RecordCache
 
         return RecordCache(self).load()
+
+    def load_facts(self) -> tuple[list[Facts], list[Problem]]:
+        """What the reminders read of every usable customer (``reminders.Facts``), and every
+        problem: a few values a customer, read from the cache's index alone."""
+        from salescrm.store.cache import RecordCache
+
+        return RecordCache(self).facts()
 
     def identities(self) -> list[Identity]:
         """Name, phones and e-mails of every usable customer (for the duplicate check),
