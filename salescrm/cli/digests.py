@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -91,7 +92,7 @@ def digests_json(digests: list[Digest], config: Config, as_of: date) -> str:
             {
                 "owner": d.owner,
                 "name": names.get(d.owner),
-                **{section: [vars(r) for r in items] for section, items in d.sections()},
+                **{section: [asdict(r) for r in items] for section, items in d.sections()},
             }
             for d in digests
         ],

@@ -20,7 +20,7 @@ from salescrm.core.parse import When, as_datetime, day_of, format_when
 SECTIONS = ("overdue", "today", "upcoming", "birthdays", "stale", "escalated")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen init is slow, and a team has 30,000 reminders
 class Reminder:
     """One thing an owner must do something about.
 
