@@ -25,7 +25,7 @@ from salescrm.core.model import Customer
 from salescrm.core.reminders import Facts
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.core.validate import validate_customer, validate_file_name
-from salescrm.store import git, merge_driver
+from salescrm.store import git
 from salescrm.store.atomic import remove_leftovers, write_atomic
 from salescrm.store.lock import locked
 from salescrm.store.yamlio import MAX_FILE_BYTES, dump_text, line_of, load_text
@@ -84,6 +84,8 @@ def init_data_dir(root: Path, team: str, use_git: bool) -> None:
     write_atomic(root / CONFIG_NAME, default_config_text(team).encode())
     if use_git and not git.is_repository(root):
         git.init(root)
+        from salescrm.store import merge_driver  # only init needs it: kept off every start-up
+
         merge_driver.register(root)
         git.commit(root, [root], f"salescrm init: {team}")
 
