@@ -15,9 +15,11 @@ from salescrm.core.reminders import Digest, Reminder
 
 _TITLES = {
     "en": {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming", "birthdays": "Birthdays",
-           "stale": "Stale deals", "escalated": "Escalated: your team's tasks overdue"},
+           "stale": "Stale deals", "escalated": "Escalated: your team's tasks overdue",
+           "feedback": "Feedback since your last follow-up", "review": "Quarterly tier review due"},
     "zh": {"overdue": "逾期", "today": "今日到期", "upcoming": "即将到期", "birthdays": "客户生日",
-           "stale": "停滞商机", "escalated": "上报:团队逾期任务"},
+           "stale": "停滞商机", "escalated": "上报:团队逾期任务",
+           "feedback": "新反馈(上次跟进后)", "review": "季度客户等级评审待完成"},
 }  # fmt: skip
 _HEADERS = {
     "en": ["reference", "customer", "what", "due", "when"],
@@ -29,6 +31,8 @@ def _when(section: str, r: Reminder, lang: str) -> str:
     zh = lang == "zh"
     if section == "stale":
         return f"停滞{r.days}天" if zh else f"idle {r.days} days"
+    if section == "feedback":
+        return f"{r.days}天前" if zh else f"{r.days} days ago"
     if r.days > 0:
         return f"逾期{r.days}天" if zh else f"{r.days} day{'s' if r.days != 1 else ''} overdue"
     if r.days == 0:
@@ -53,6 +57,8 @@ def _what(section: str, r: Reminder, lang: str) -> str:
             if zh
             else f"{r.what} ({stage}, untouched since {r.since}, limit {r.limit_days} days)"
         )
+    elif r.kind == "review":
+        text = f"本季度末前完成: {r.what}" if zh else f"before the quarter ends: {r.what}"
     else:
         text = f"{r.what} ({r.detail})" if r.detail else r.what
     return f"[{r.owner}] {text}" if section == "escalated" else text

@@ -46,7 +46,7 @@ def remind(
     config = s.config
     facts, problems = s.datadir.load_facts()  # reminders read a few values of each customer
     warn_problems(problems)
-    digests = build_digests(facts, config, today, within)
+    digests = build_digests(facts, config, today, within, _review_due(today, config))
     chosen = _chosen(s, digests, owner, all_owners or (mail and not owner))
     if mail:
         _mail(s, chosen, today)
@@ -54,6 +54,15 @@ def remind(
         out(_render(s, chosen, today, fmt))
     if fail_on_overdue and any(d.has_overdue() for d in chosen):
         raise typer.Exit(1)
+
+
+def _review_due(today: date, config: Config) -> date | None:
+    """The quarter's last day while its tier review is due and not yet applied."""
+    from salescrm.core.periods import quarter_of
+    from salescrm.core.tiers import tier_review_due
+
+    # The review's own record is config's last_tier_review: no customer record is needed.
+    return quarter_of(today).end if tier_review_due(today, [], config) else None
 
 
 def _chosen(s: Session, digests: dict[str, Digest], owner: str | None, everyone: bool) -> list[Digest]:

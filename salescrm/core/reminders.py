@@ -17,7 +17,7 @@ from salescrm.core.labels import CLOSED_STAGES
 from salescrm.core.model import Customer, Task
 from salescrm.core.parse import When, as_datetime, day_of, format_when
 
-SECTIONS = ("overdue", "today", "upcoming", "birthdays", "stale", "escalated")
+SECTIONS = ("review", "overdue", "today", "upcoming", "birthdays", "stale", "feedback", "escalated")
 
 
 @dataclass(slots=True)  # not frozen: a frozen init is slow, and a team has 30,000 reminders
@@ -29,8 +29,8 @@ class Reminder:
     since it was last touched.
     """
 
-    kind: str  # task | cadence | birthday | stale
-    reference: str  # CRM202405001-T1, CRM202405001 (cadence, birthday), CRM202405001-O1
+    kind: str  # task | cadence | birthday | stale | feedback | review
+    reference: str  # CRM202405001-T1, CRM202405001 (cadence, birthday), CRM202405001-O1, …-B1
     customer: str
     customer_name: str
     tier: str
@@ -55,6 +55,8 @@ class Digest:
     birthdays: list[Reminder] = field(default_factory=list)
     stale: list[Reminder] = field(default_factory=list)
     escalated: list[Reminder] = field(default_factory=list)  # the team's tasks long overdue
+    feedback: list[Reminder] = field(default_factory=list)  # other departments' news since the last visit
+    review: list[Reminder] = field(default_factory=list)  # the quarterly tier review is due
 
     def sections(self) -> Iterator[tuple[str, list[Reminder]]]:
         for name in SECTIONS:
@@ -93,6 +95,15 @@ class OpenDeal:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedbackNote:
+    id: str
+    at: When
+    by: str
+    dept: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """All the reminder rules read of one customer: a few values instead of its whole
     history, so that ``remind`` over 10,000 customers reads a small part of the cache."""
@@ -108,6 +119,7 @@ class Facts:
     tasks: tuple[Task, ...]  # open tasks
     birthdays: tuple[BirthdayContact, ...]
     deals: tuple[OpenDeal, ...]  # open deals
+    feedback: tuple[FeedbackNote, ...] = ()  # feedback newer than the owner's latest record
 
     @property
     def last_contact(self) -> date:
@@ -135,7 +147,18 @@ def facts_of(customer: Customer) -> Facts:
     )  # fmt: skip
     tasks = tuple(Task(t.id, t.due, t.via, t.focus, t.goal, t.owner) for t in c.tasks if t.status == "open")
     return Facts(c.id, c.name, c.tier, c.owner, c.archived, c.first_contact or c.created,
-                 last_followup, latest_next, tasks, birthdays, deals)  # fmt: skip
+                 last_followup, latest_next, tasks, birthdays, deals, _news(c))  # fmt: skip
+
+
+def _news(c: Customer) -> tuple[FeedbackNote, ...]:
+    """Feedback from others newer than the owner's own latest record of the customer."""
+    visits = [as_datetime(f.at) for f in c.followups if f.by == c.owner]
+    seen = max(visits) if visits else None
+    return tuple(
+        FeedbackNote(b.id, b.at, b.by, b.dept, b.content)
+        for b in c.feedback
+        if b.by != c.owner and (seen is None or as_datetime(b.at) > seen)
+    )
 
 
 def _facts(item: Customer | Facts) -> Facts:
@@ -169,8 +192,17 @@ def follow_up_reminders(f: Facts, config: Config, today: date) -> list[Reminder]
     if all(cadence < day_of(t.due) for t in f.tasks):
         rule = config.tier_rule(f.tier)
         reminders.append(
-            _reminder("cadence", f, f.id, f.owner, cadence, today, f.tier,
-                      since=f.last_contact, limit_days=rule.cadence_days)  # fmt: skip
+            _reminder(
+                "cadence",
+                f,
+                f.id,
+                f.owner,
+                cadence,
+                today,
+                f.tier,
+                since=f.last_contact,
+                limit_days=rule.cadence_days,
+            )  # fmt: skip
         )
     return reminders
 
@@ -216,7 +248,9 @@ def birthday_reminders(f: Facts, config: Config, today: date, lead_days: int | N
         day = next_birthday(contact.birthday, today)
         if day is None or (lead_days is not None and (day - today).days > lead_days):
             continue
-        reminders.append(_reminder("birthday", f, f.id, f.owner, day, today, contact.name, detail=contact.detail))
+        reminders.append(
+            _reminder("birthday", f, f.id, f.owner, day, today, contact.name, detail=contact.detail)
+        )
     return reminders
 
 
@@ -231,9 +265,19 @@ def stale_reminders(f: Facts, config: Config, today: date) -> list[Reminder]:
         idle = (today - touched).days
         if idle > rule.stale_days:
             reminders.append(
-                _reminder("stale", f, f"{f.id}-{deal.id}", deal.owner, touched + timedelta(days=rule.stale_days),
-                          today, deal.name, days=idle, detail=deal.stage, since=touched,
-                          limit_days=rule.stale_days)  # fmt: skip
+                _reminder(
+                    "stale",
+                    f,
+                    f"{f.id}-{deal.id}",
+                    deal.owner,
+                    touched + timedelta(days=rule.stale_days),
+                    today,
+                    deal.name,
+                    days=idle,
+                    detail=deal.stage,
+                    since=touched,
+                    limit_days=rule.stale_days,
+                )  # fmt: skip
             )
     return reminders
 
@@ -242,12 +286,18 @@ def stale_reminders(f: Facts, config: Config, today: date) -> list[Reminder]:
 
 
 def build_digests(
-    customers: Iterable[Customer | Facts], config: Config, as_of: When, within: int = 0
+    customers: Iterable[Customer | Facts],
+    config: Config,
+    as_of: When,
+    within: int = 0,
+    review_due: date | None = None,
 ) -> dict[str, Digest]:
     """Every member's digest (only members with something in it), archived customers left out.
 
     ``within`` is how many days ahead the upcoming section looks. Customers may be
     given whole or as their ``Facts`` (what the cache keeps for reminders).
+    ``review_due``: the end of a quarter whose tier review is due (``tiers.tier_review_due``);
+    every manager is reminded of it.
     """
     today = day_of(as_of)
     digests: dict[str, Digest] = {}
@@ -272,6 +322,36 @@ def build_digests(
             digest(reminder.owner).birthdays.append(reminder)
         for reminder in stale_reminders(f, config, today):
             digest(reminder.owner).stale.append(reminder)
+        for note in f.feedback:
+            if day_of(note.at) <= today:
+                digest(f.owner).feedback.append(
+                    _reminder(
+                        "feedback",
+                        f,
+                        f"{f.id}-{note.id}",
+                        f.owner,
+                        note.at,
+                        today,
+                        note.content,
+                        detail=f"{note.by} {note.dept}".strip(),
+                    )  # fmt: skip
+                )
+    if review_due is not None:
+        for member in config.members:
+            if member.role == "manager":
+                digest(member.id).review.append(
+                    Reminder(
+                        "review",
+                        "tier review",
+                        "",
+                        "",
+                        "",
+                        member.id,
+                        review_due,
+                        (today - review_due).days,
+                        "salescrm tier review --apply",
+                    )  # fmt: skip
+                )
     for found in digests.values():
         found.sort()
     return {owner: d for owner, d in sorted(digests.items()) if not d.is_empty()}
@@ -310,12 +390,13 @@ def facts_to_data(f: Facts) -> list[Any]:
         [[t.id, format_when(t.due), t.via, t.focus, t.goal, t.owner] for t in f.tasks],
         [[b.name, b.birthday, b.detail] for b in f.birthdays],
         [[d.id, d.name, d.owner, d.stage, d.moved.toordinal()] for d in f.deals],
+        [[b.id, format_when(b.at), b.by, b.dept, b.content] for b in f.feedback],
     ]  # fmt: skip
 
 
 def facts_from_data(data: list[Any]) -> Facts:
     """The inverse of ``facts_to_data`` (for data it wrote; the cache checks the rest)."""
-    ident, name, tier, owner, archived, first, last, latest, tasks, birthdays, deals = data
+    ident, name, tier, owner, archived, first, last, latest, tasks, birthdays, deals, news = data
     day = date.fromordinal
     return Facts(
         ident, name, tier, owner, archived, day(first),
@@ -324,6 +405,7 @@ def facts_from_data(data: list[Any]) -> Facts:
         tuple(Task(t[0], _when_of(t[1]), t[2], t[3], t[4], t[5]) for t in tasks),
         tuple(BirthdayContact(*b) for b in birthdays),
         tuple(OpenDeal(d[0], d[1], d[2], d[3], day(d[4])) for d in deals),
+        tuple(FeedbackNote(b[0], _when_of(b[1]), b[2], b[3], b[4]) for b in news),
     )  # fmt: skip
 
 

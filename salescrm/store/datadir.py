@@ -22,8 +22,8 @@ from salescrm.core.customers import Identity
 from salescrm.core.errors import ConflictError, DamagedError, NotFoundError, Problem, UsageError
 from salescrm.core.ids import check_customer_id
 from salescrm.core.model import Customer
-from salescrm.core.reminders import Facts
 from salescrm.core.records import customer_from_data, customer_to_data
+from salescrm.core.reminders import Facts
 from salescrm.core.validate import validate_customer, validate_file_name
 from salescrm.store import git
 from salescrm.store.atomic import remove_leftovers, write_atomic

@@ -157,3 +157,33 @@ def test_a_recent_follow_up_keeps_a_deal_fresh() -> None:
 
 def test_nothing_due_gives_no_digest() -> None:
     assert build_digests([customer("C", 1)], CONFIG, AS_OF) == {}
+
+
+def test_feedback_newer_than_the_owners_last_record_is_shown_to_the_owner() -> None:
+    from salescrm.core.model import Feedback
+
+    c = customer(
+        "B",
+        1,
+        followups=[FollowUp("F1", datetime(2026, 11, 20, 10, 0), "phone", "zhang.wei", "电话沟通预算与数量")],
+        feedback=[
+            Feedback("B1", datetime(2026, 11, 19, 9, 0), "zhao.svc", "after-sales", "旧的反馈,已跟进"),
+            Feedback(
+                "B2", datetime(2026, 11, 25, 15, 0), "zhao.svc", "after-sales", "两台电脑屏幕闪烁,已换货"
+            ),
+        ],
+    )
+    digest = build_digests([c], CONFIG, AS_OF)["zhang.wei"]
+    assert [(r.reference, r.days, r.what, r.detail) for r in digest.feedback] == [
+        ("CRM202601001-B2", 2, "两台电脑屏幕闪烁,已换货", "zhao.svc after-sales")
+    ]
+    c.followups.append(
+        FollowUp("F2", datetime(2026, 11, 26, 10, 0), "visit", "zhang.wei", "上门查看换货后的情况")
+    )
+    assert "zhang.wei" not in build_digests([c], CONFIG, AS_OF)
+
+
+def test_managers_are_reminded_of_the_tier_review() -> None:
+    digests = build_digests([], CONFIG, date(2026, 12, 26), review_due=date(2026, 12, 31))
+    assert list(digests) == ["li.na"]
+    assert [(r.kind, r.days) for r in digests["li.na"].review] == [("review", -5)]
