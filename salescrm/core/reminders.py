@@ -299,62 +299,67 @@ def build_digests(
     ``review_due``: the end of a quarter whose tier review is due (``tiers.tier_review_due``);
     every manager is reminded of it.
     """
-    today = day_of(as_of)
-    digests: dict[str, Digest] = {}
-    managers = {m.id: m.manager for m in config.members}
-
-    def digest(owner: str) -> Digest:
-        found = digests.get(owner)
-        if found is None:
-            found = digests[owner] = Digest(owner)
-        return found
-
+    team = _Team(config, day_of(as_of), within)
     for item in customers:
         f = _facts(item)
-        if f.archived:
-            continue
-        for reminder in follow_up_reminders(f, config, today):
-            _file(digest(reminder.owner), reminder, within)
-            manager = managers.get(reminder.owner)
-            if reminder.kind == "task" and reminder.days > config.escalate_after_days and manager:
-                digest(manager).escalated.append(reminder)
-        for reminder in birthday_reminders(f, config, today, config.birthday_days):
-            digest(reminder.owner).birthdays.append(reminder)
-        for reminder in stale_reminders(f, config, today):
-            digest(reminder.owner).stale.append(reminder)
-        for note in f.feedback:
-            if day_of(note.at) <= today:
-                digest(f.owner).feedback.append(
-                    _reminder(
-                        "feedback",
-                        f,
-                        f"{f.id}-{note.id}",
-                        f.owner,
-                        note.at,
-                        today,
-                        note.content,
-                        detail=f"{note.by} {note.dept}".strip(),
-                    )  # fmt: skip
-                )
+        if not f.archived:
+            team.add(f)
     if review_due is not None:
-        for member in config.members:
+        team.add_review(review_due)
+    return team.digests()
+
+
+class _Team:
+    """The digests of a whole team, filled one customer at a time."""
+
+    def __init__(self, config: Config, today: date, within: int) -> None:
+        self.config, self.today, self.within = config, today, within
+        self.managers = {m.id: m.manager for m in config.members}
+        self.found: dict[str, Digest] = {}
+
+    def of(self, owner: str) -> Digest:
+        digest = self.found.get(owner)
+        if digest is None:
+            digest = self.found[owner] = Digest(owner)
+        return digest
+
+    def add(self, f: Facts) -> None:
+        config, today = self.config, self.today
+        for reminder in follow_up_reminders(f, config, today):
+            _file(self.of(reminder.owner), reminder, self.within)
+            manager = self.managers.get(reminder.owner)
+            if reminder.kind == "task" and reminder.days > config.escalate_after_days and manager:
+                self.of(manager).escalated.append(reminder)
+        self.of_each(birthday_reminders(f, config, today, config.birthday_days), "birthdays")
+        self.of_each(stale_reminders(f, config, today), "stale")
+        self.of_each(feedback_reminders(f, today), "feedback")
+
+    def of_each(self, reminders: list[Reminder], section: str) -> None:
+        for reminder in reminders:
+            getattr(self.of(reminder.owner), section).append(reminder)
+
+    def add_review(self, due: date) -> None:
+        for member in self.config.members:
             if member.role == "manager":
-                digest(member.id).review.append(
-                    Reminder(
-                        "review",
-                        "tier review",
-                        "",
-                        "",
-                        "",
-                        member.id,
-                        review_due,
-                        (today - review_due).days,
-                        "salescrm tier review --apply",
-                    )  # fmt: skip
-                )
-    for found in digests.values():
-        found.sort()
-    return {owner: d for owner, d in sorted(digests.items()) if not d.is_empty()}
+                days = (self.today - due).days
+                reminder = Reminder("review", "tier review", "", "", "", member.id, due, days,
+                                    "salescrm tier review --apply")  # fmt: skip
+                self.of(member.id).review.append(reminder)
+
+    def digests(self) -> dict[str, Digest]:
+        for digest in self.found.values():
+            digest.sort()
+        return {owner: d for owner, d in sorted(self.found.items()) if not d.is_empty()}
+
+
+def feedback_reminders(f: Facts, today: date) -> list[Reminder]:
+    """Feedback from other departments since the owner's latest record, up to today."""
+    return [
+        _reminder("feedback", f, f"{f.id}-{note.id}", f.owner, note.at, today, note.content,
+                  detail=f"{note.by} {note.dept}".strip())
+        for note in f.feedback
+        if day_of(note.at) <= today
+    ]  # fmt: skip
 
 
 def _file(digest: Digest, reminder: Reminder, within: int) -> None:
