@@ -135,9 +135,9 @@ def period_line(pack: ReviewPack, lang: str) -> str:
 
 def key_figures(pack: ReviewPack, lang: str) -> list[tuple[str, str]]:
     """The figures at the top of the pack: the team's line of attainment, pipeline, counts."""
-    team = pack.attainment.rows[-1]
+    team = pack.attainment.rows[-1]  # the team's line (the owner's, with --owner)
     pipeline_total = pack.pipeline.rows[-1]
-    return [
+    figures = [
         (text("target", lang), amount(team["target"])),
         (text("won_amount", lang), amount(team["won"])),
         (text("attainment_pct", lang), pct(team["attainment_pct"])),
@@ -148,6 +148,7 @@ def key_figures(pack: ReviewPack, lang: str) -> list[tuple[str, str]]:
         (text("overdue", lang), str(len(pack.overdue))),
         (text("stale", lang), str(len(pack.stale))),
     ]
+    return [(label, value or "—") for label, value in figures]  # no target set: a dash, not a gap
 
 
 def review_sections(pack: ReviewPack, lang: str = "zh") -> list[Section]:
