@@ -26,7 +26,9 @@ STEPS: list[tuple[str, str]] = [
     ("The open pipeline", "opp list --open --as-of {as_of}"),
     ("Is the data sound?", "check"),
     ("Everyone's reminders this morning", "remind --all --as-of {as_of}"),
-]
+    ("The monthly review pack (open the file in a browser, or print it to PDF)",
+     "report review --period 2026-11 --as-of {as_of} -f html --out demo-out/review-2026-11.html"),
+]  # fmt: skip
 
 
 def main() -> int:
@@ -35,10 +37,11 @@ def main() -> int:
     args = parser.parse_args()
     env = {**os.environ, "SALESCRM_DATA": str(ROOT / "data"), "SALESCRM_USER": "li.na"}
     salescrm = [sys.executable, "-m", "salescrm"]
+    (ROOT / "demo-out").mkdir(exist_ok=True)  # git-ignored: the review pack is written here
     for title, command in STEPS:
         line = command.format(as_of=args.as_of)
         print(f"\n== {title}\n$ salescrm {line}", flush=True)
-        result = subprocess.run([*salescrm, *shlex.split(line)], env=env, check=False)
+        result = subprocess.run([*salescrm, *shlex.split(line)], env=env, cwd=ROOT, check=False)
         if result.returncode not in (0, 1):
             print(f"demo step failed with exit code {result.returncode}", file=sys.stderr)
             return result.returncode

@@ -97,7 +97,7 @@ def root(
 # Each command group lives in its own module and adds itself to the app.
 COMMAND_MODULES = (
     "init", "member", "customer", "check", "followup", "remind", "opp", "target", "report", "tier", "query",
-    "sync", "imports", "feedback", "export", "dev",
+    "review", "sync", "imports", "feedback", "export", "dev",
 )  # fmt: skip
 
 

@@ -13,7 +13,8 @@ from salescrm.core.periods import Period
 from salescrm.core.reports import Report
 
 report_app = typer.Typer(
-    help="Reports: attainment, conversion, industry, lost-reasons, pipeline, activity.", no_args_is_help=True
+    help="Reports: attainment, conversion, industry, lost-reasons, pipeline, activity, review.",
+    no_args_is_help=True,
 )
 FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
 PERIOD_OPTION = typer.Option(None, "--period", help="2026 | 2026Q3 | 2026-09 | 2026-W48 (default: the year).")

@@ -39,6 +39,9 @@ def _amount(value: Number) -> str:
     return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
 
 
+format_amount = _amount  # the review pack's tables print amounts as its charts do
+
+
 # -- terminal --------------------------------------------------------------------------
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"

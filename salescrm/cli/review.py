@@ -1,0 +1,80 @@
+"""``salescrm report review``: the weekly or monthly review pack, as HTML or Markdown."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from salescrm.cli.context import out, session
+
+
+class ReviewFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+def review(
+    ctx: typer.Context,
+    period: str = typer.Option(None, "--period", help="2026-W48 | 2026-11 | 2026Q4 (default: the month)."),
+    as_of: str = typer.Option(None, "--as-of", help="Review as on this day (default: today)."),
+    owner: str = typer.Option(None, "--owner", help="Only this member's figures ('me' for you)."),
+    filter_name: str = typer.Option(
+        "高潜客户", "--filter", help="The saved filter whose customers the pack lists."
+    ),
+    fmt: ReviewFormat = typer.Option(ReviewFormat.md, "-f", "--format", help="md | html"),
+    out_file: Path = typer.Option(
+        None, "--out", help="Write to this file (and print its path); else stdout."
+    ),
+) -> None:
+    """The review meeting's pack: attainment, pipeline funnel, won and lost, loss reasons,
+    industries and tiers, activity, overdue follow-ups, stale deals, a saved filter, tier changes.
+
+    HTML is one self-contained file (inline CSS and SVG charts, prints to PDF);
+    Markdown is tables for pasting into WeCom, DingTalk or Feishu.
+
+    Example: salescrm report review --period 2026-11 --as-of 2026-11-27 -f html --out review-2026-11.html
+    """
+    from salescrm.cli.context import warn_problems
+    from salescrm.cli.report import _period
+    from salescrm.core.query import parse_query
+    from salescrm.core.review import review_pack
+    from salescrm.core.targets import targets_from_data
+
+    s = session(ctx)
+    target = None
+    if out_file is not None:
+        from salescrm.store.outputs import check_output
+
+        target = check_output(s.datadir, out_file)
+    day = s.today(as_of)
+    chosen = _period(period, day, "month")
+    member = s.member_option(owner)
+    loaded = s.datadir.load_all()
+    warn_problems(loaded.problems)
+    expression = s.config.filters.get(filter_name)
+    me = s.member if expression and parse_query(expression).uses_me else None  # only then must we know who
+    pack = review_pack(loaded.customers, s.config, targets_from_data(s.config.targets), chosen, day, member,
+                       filter_name, me)  # fmt: skip
+    if fmt == ReviewFormat.html:
+        from salescrm.formats.review_html import review_html
+
+        text = review_html(pack, s.lang)
+    else:
+        from salescrm.formats.review_md import review_markdown
+
+        text = review_markdown(pack, s.lang)
+    if target is None:
+        out(text)
+        return
+    from salescrm.store.outputs import write_output
+
+    write_output(target, text.encode("utf-8"))
+    out(f"{target}\n")
+
+
+def register(app: typer.Typer) -> None:
+    from salescrm.cli.report import report_app
+
+    report_app.command("review")(review)

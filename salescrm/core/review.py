@@ -1,0 +1,194 @@
+"""The weekly or monthly review pack (复盘会): every figure of the meeting, as plain data.
+
+Nothing is computed twice: the sections are the existing reports (attainment,
+pipeline, conversion, lost reasons, industry, activity), the reminders digest,
+the tier review and a saved filter, run for one period as of one day. The
+formats (``formats/review_html.py``, ``formats/review_md.py``) only lay them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from salescrm.core.config import Config
+from salescrm.core.deals import lost_on, stage_at_loss, won_deals, won_value
+from salescrm.core.model import Customer, TierChange
+from salescrm.core.periods import Period
+from salescrm.core.query import parse_query, query_context
+from salescrm.core.reminders import Reminder, build_digests
+from salescrm.core.reports import TOTAL, Report
+from salescrm.core.reports.activity import activity
+from salescrm.core.reports.attainment import attainment
+from salescrm.core.reports.conversion import conversion
+from salescrm.core.reports.industry import industry
+from salescrm.core.reports.lost_reasons import lost_reasons
+from salescrm.core.reports.pipeline import pipeline
+from salescrm.core.targets import Targets
+from salescrm.core.tiers import TierReview, review_tiers
+
+HIGH_POTENTIAL = "高潜客户"  # the seed's saved filter: the review lists its customers
+
+
+@dataclass(frozen=True)
+class ClosedDeal:
+    """A deal won or lost in the period."""
+
+    reference: str  # CRM202405001-O1
+    customer: str
+    name: str
+    owner: str
+    amount: Decimal  # the contract amount when won, else the expected amount
+    day: date  # signed, or marked lost
+    detail: str = ""  # the contract number, or the loss reason
+    stage: str = ""  # lost: the stage it was lost in
+
+
+@dataclass(frozen=True)
+class TierMove:
+    """A tier change recorded in the customer's history during the period."""
+
+    customer: Customer
+    change: TierChange
+
+
+@dataclass(frozen=True)
+class SavedFilter:
+    name: str
+    expression: str | None  # None: the team has no filter of that name
+    customers: list[Customer] = field(default_factory=list)
+
+
+@dataclass
+class ReviewPack:
+    team: str
+    members: dict[str, str]  # id → name, for the owner columns
+    period: Period
+    as_of: date
+    owner: str | None
+    attainment: Report
+    pipeline: Report
+    conversion: Report
+    lost_reasons: Report
+    industry: Report
+    activity: Report  # one total row per member
+    won: list[ClosedDeal]
+    lost: list[ClosedDeal]
+    overdue: list[Reminder]
+    stale: list[Reminder]
+    tier_proposals: list[TierReview]
+    tier_moves: list[TierMove]
+    saved_filter: SavedFilter
+
+
+def review_pack(
+    customers: list[Customer],
+    config: Config,
+    targets: Targets,
+    period: Period,
+    as_of: date,
+    owner: str | None = None,
+    filter_name: str = HIGH_POTENTIAL,
+    me: str | None = None,
+) -> ReviewPack:
+    """The figures of the review of ``period`` as of ``as_of`` (of ``owner``'s work when given).
+
+    Example: review_pack(customers, config, targets, parse_period("2026-11"), date(2026, 11, 27))
+    """
+    mine = [c for c in customers if owner in (None, c.owner)]
+    team_activity = activity(customers, period, as_of, "week", owner)
+    team_activity.rows = [row for row in team_activity.rows if row["period"] == TOTAL]
+    return ReviewPack(
+        team=config.team,
+        members={m.id: m.name for m in config.members},
+        period=period,
+        as_of=as_of,
+        owner=owner,
+        attainment=attainment(customers, config, targets, period, as_of, owner),
+        pipeline=pipeline(customers, config, as_of, None, "stage", owner),
+        conversion=conversion(customers, period, as_of, owner),
+        lost_reasons=lost_reasons(customers, period, as_of, "reason", owner),
+        industry=industry(customers, config, period, as_of, owner),
+        activity=team_activity,
+        won=won_in(customers, period, as_of, owner),
+        lost=lost_in(customers, period, as_of, owner),
+        overdue=_reminders(customers, config, as_of, owner, "overdue"),
+        stale=_reminders(customers, config, as_of, owner, "stale"),
+        tier_proposals=review_tiers(mine, as_of, config),
+        tier_moves=tier_moves(mine, period, as_of),
+        saved_filter=run_saved_filter(mine, config, filter_name, as_of, me),
+    )
+
+
+def won_in(customers: list[Customer], period: Period, as_of: date, owner: str | None) -> list[ClosedDeal]:
+    """Deals whose contract was signed in the period (up to ``as_of``), largest first."""
+    deals = [
+        ClosedDeal(
+            f"{c.id}-{o.id}",
+            c.name,
+            o.name,
+            o.owner,
+            won_value(o),
+            signed,
+            o.contract.number if o.contract else "",
+        )  # fmt: skip
+        for c, o, signed in won_deals(customers)
+        if signed in period and signed <= as_of and owner in (None, o.owner)
+    ]
+    return sorted(deals, key=lambda d: (-d.amount, d.reference))
+
+
+def lost_in(customers: list[Customer], period: Period, as_of: date, owner: str | None) -> list[ClosedDeal]:
+    """Deals marked lost in the period (up to ``as_of``), largest first."""
+    deals = [
+        ClosedDeal(
+            f"{c.id}-{o.id}", c.name, o.name, o.owner, o.amount, day, o.lost_reason or "", stage_at_loss(o)
+        )  # fmt: skip
+        for c in customers
+        for o in c.opportunities
+        if (day := lost_on(o)) is not None and day in period and day <= as_of and owner in (None, o.owner)
+    ]
+    return sorted(deals, key=lambda d: (-d.amount, d.reference))
+
+
+def _reminders(
+    customers: list[Customer], config: Config, as_of: date, owner: str | None, section: str
+) -> list[Reminder]:
+    """One section of everyone's reminders (``owner``'s only when given), most overdue first."""
+    found = [
+        reminder
+        for member, digest in build_digests(customers, config, as_of).items()
+        if owner in (None, member)
+        for reminder in getattr(digest, section)
+    ]
+    return sorted(found, key=lambda r: (-r.days, r.reference))
+
+
+def tier_moves(customers: list[Customer], period: Period, as_of: date) -> list[TierMove]:
+    """Tier history entries dated in the period (up to ``as_of``), oldest first."""
+    moves = [
+        TierMove(c, change)
+        for c in customers
+        for change in c.tier_history
+        if change.at in period and change.at <= as_of
+    ]
+    return sorted(moves, key=lambda m: (m.change.at, m.customer.id))
+
+
+def run_saved_filter(
+    customers: list[Customer], config: Config, name: str, as_of: date, me: str | None
+) -> SavedFilter:
+    """The customers the saved filter ``name`` matches; an empty SavedFilter when there is none."""
+    expression = config.filters.get(name)
+    if expression is None:
+        return SavedFilter(name, None)
+    query = parse_query(expression)
+    context = query_context(as_of, me, config)
+    keep_archived = "archived" in expression.lower()
+    matched = [
+        c
+        for c in sorted(customers, key=lambda c: c.id)
+        if (keep_archived or not c.archived) and query.matches(c, context)
+    ]
+    return SavedFilter(name, expression, matched)
