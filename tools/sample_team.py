@@ -313,7 +313,9 @@ def build_opportunity(
     reached = STAGE_ORDER if stage in ("won", "lost") else STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]
     if stage == "lost":
         reached = STAGE_ORDER[: 1 + (number + len(customer.name)) % 4]
-    span = max((close - created).days, 8)
+    # Open deals moved on the way to today, closed ones on the way to their closing day.
+    until = close if stage in ("won", "lost") else min(close, TODAY - timedelta(days=2))
+    span = max((until - created).days, 8)
     for step, name in enumerate(reached):
         at = created + timedelta(days=span * step // (len(reached) + 1))
         opportunity.stage_history.append(StageMove(name, at, customer.owner))
