@@ -205,7 +205,22 @@ def main() -> None:
         taken.append(customer.id)
         path = target / "customers" / f"{customer.id}.yaml"
         path.write_text(dump_text(customer_to_data(customer)), encoding="utf-8")
+        write_artefacts(target, customer)
     print(f"wrote {len(taken)} customers to {target}")
+
+
+def write_artefacts(target: Path, customer: Customer) -> None:
+    """The documents the stages required, as short Markdown files (the sample has no PDFs)."""
+    for o in customer.opportunities:
+        for name, path in o.artefacts.items():
+            title = "客户需求调研报告" if name == "needs_report" else "解决方案建议书"
+            body = (
+                f"# {title}: {o.name}\n\n客户: {customer.name}\n\n"
+                f"## 需求\n\n{customer.needs}\n\n## 预算\n\n约 {o.amount:,} 元,预计 {o.close} 前决策。\n"
+            )
+            file = target / path
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(body, encoding="utf-8")
 
 
 def build(
@@ -321,9 +336,9 @@ def build_opportunity(
         opportunity.stage_history.append(StageMove(name, at, customer.owner))
     base = f"attachments/{customer.id}"
     if "proposal" in reached:
-        opportunity.artefacts["needs_report"] = f"{base}/O{number}-needs-report.pdf"
+        opportunity.artefacts["needs_report"] = f"{base}/O{number}-需求调研报告.md"
     if "negotiation" in reached:
-        opportunity.artefacts["proposal"] = f"{base}/O{number}-proposal.pdf"
+        opportunity.artefacts["proposal"] = f"{base}/O{number}-解决方案建议书.md"
         opportunity.negotiation = Negotiation(["采购总监", "总经理"], [COMPETITORS[number % 5]],
                                               ["对方要求延长付款周期"], ["分三期付款,首付30%"])  # fmt: skip
     if stage == "won":

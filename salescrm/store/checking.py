@@ -31,6 +31,22 @@ def check_all(datadir: DataDir) -> list[Problem]:
     problems += validate_unique_ids(ids_by_file)
     problems += _contracts(customers)
     problems += _stray_files(datadir)
+    problems += _missing_attachments(datadir, customers)
+    return problems
+
+
+def _missing_attachments(datadir: DataDir, customers: list[Customer]) -> list[Problem]:
+    """Files a record names that are not in attachments/ (a teammate forgot to commit one)."""
+    problems = []
+    for customer in customers:
+        named = [*(p for f in customer.followups for p in f.attachments),
+                 *(p for b in customer.feedback for p in b.attachments),
+                 *(p for o in customer.opportunities for p in o.artefacts.values())]  # fmt: skip
+        for path in named:
+            target = datadir.root / path
+            if not target.is_file() or target.is_symlink():
+                message = f"attachment {path} is missing"
+                problems.append(Problem(f"customers/{customer.id}.yaml", message, severity="warning"))
     return problems
 
 

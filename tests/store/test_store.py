@@ -150,3 +150,18 @@ def test_check_reports_duplicate_keys_and_unknown_keys(crm: Crm) -> None:
     result = crm("check")
     assert "key 'tier' is given twice" in result.stdout
     assert "warning: unknown key 'wechat'" in result.stdout
+
+
+def test_check_warns_of_a_named_attachment_that_is_missing(crm: Crm, tmp_path: Path) -> None:
+    number = crm.add_customer("某公司")
+    note = tmp_path / "报价单.txt"
+    note.write_text("报价 30 万", "utf-8")
+    crm.ok(["followup", "log", number, "--via", "email", "--attach", str(note),
+            "--content", "发送正式报价单,总价30万,含三年保修"])  # fmt: skip
+    assert crm.ok("check") == ""
+    for attached in (crm.root / "attachments" / number).iterdir():
+        attached.unlink()
+    result = crm("check")
+    assert result.exit_code == 0  # a warning: the records themselves are sound
+    assert f"customers/{number}.yaml: warning: attachment attachments/{number}/" in result.stdout
+    assert "is missing" in result.stdout
