@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from salescrm.core.labels import heading
+from salescrm.formats.cells import safe_csv_cell
 
 
 class Format(StrEnum):
@@ -22,9 +23,6 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     md = "md"
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain(value: Any) -> Any:
@@ -53,11 +51,6 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple, set)):
         return ", ".join(cell(v) for v in value)
     return str(plain(value))
-
-
-def safe_csv_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas (DESIGN §6): ``=1+1`` becomes ``'=1+1``."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def to_json(data: Any) -> str:
