@@ -10,7 +10,7 @@ import typer
 from salescrm.cli.context import Session, out, session, warn_problems
 from salescrm.cli.render import Format, render
 from salescrm.core.errors import ConflictError, NotFoundError, UsageError
-from salescrm.core.model import Customer
+from salescrm.core.model import Customer, Opportunity
 
 if TYPE_CHECKING:
     from salescrm.core.query import Query, QueryContext
@@ -34,6 +34,14 @@ def where_filter(s: Session, expression: str, as_of: str | None = None) -> Calla
     """The predicate of ``expression``, run as of ``as_of`` for the acting member."""
     query, context = compiled_query(s, expression, as_of)
     return lambda customer: query.matches(customer, context)
+
+
+def opportunity_filter(
+    s: Session, expression: str, as_of: str | None = None
+) -> Callable[[Customer, Opportunity], bool]:
+    """The predicate of ``expression`` over one opportunity (and its customer's fields)."""
+    query, context = compiled_query(s, expression, as_of)
+    return lambda customer, opportunity: query.matches_opportunity(customer, opportunity, context)
 
 
 def selection(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:
