@@ -185,6 +185,7 @@ def activity(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Follow-ups per member per week or month and per channel; tasks done on time or late; overdue now.
+    Every sales member is listed: one with nothing in the period shows a total row of zeros.
 
     Example: salescrm report activity --period 2026-11 --by week
     """
@@ -192,7 +193,8 @@ def activity(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_load(s), _period(period, day, "month"), day, by, s.member_option(owner)), fmt, day)
+    report = build(_load(s), _period(period, day, "month"), day, by, s.member_option(owner), s.config)
+    show(s, report, fmt, day)
 
 
 def register(app: typer.Typer) -> None:
