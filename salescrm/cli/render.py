@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -57,7 +57,15 @@ def to_json(data: Any) -> str:
     return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
 
 
-def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, lang: str = "en") -> str:
+def render(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: Format,
+    lang: str = "en",
+    headings: Mapping[str, str] | None = None,
+) -> str:
+    """``rows`` in ``fmt``; json and csv keep the English keys, table and md show ``heading``
+    (or the caller's ``headings`` for a column whose meaning differs in that listing)."""
     if fmt == Format.json:
         return to_json(list(rows))
     if fmt == Format.csv:
@@ -69,7 +77,7 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, 
         return out.getvalue()
     return table(
         [[cell(row.get(c)) for c in columns] for row in rows],
-        [heading(c, lang) for c in columns],
+        [(headings or {}).get(c) or heading(c, lang) for c in columns],
         fmt,
     )
 
