@@ -24,6 +24,10 @@ STEPS: list[tuple[str, str]] = [
     ("The pipeline by stage and month", "report pipeline --as-of {as_of}"),
     ("High-potential customers (saved filter)", "query --saved 高潜客户 --as-of {as_of}"),
     ("The open pipeline", "opp list --open --as-of {as_of}"),
+    (
+        "Big deals in negotiation",
+        "opp list --where 'stage = negotiation and amount >= 100000' --as-of {as_of}",
+    ),
     ("Is the data sound?", "check"),
     ("Everyone's reminders this morning", "remind --all --as-of {as_of}"),
     ("The monthly review pack (open the file in a browser, or print it to PDF)",

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from salescrm.cli.context import out, session, warn_problems
+from salescrm.cli.context import Session, out, session, warn_problems
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from salescrm.core.model import Customer
 
 
@@ -31,13 +33,22 @@ def export(
         False, "--redact", help="Mask contact names, phones and e-mails (王*理, 138****5678)."
     ),
     owner: str = typer.Option(None, "--owner", help="ics: only this member's tasks and customers."),
-    as_of: str = typer.Option(None, "--as-of", help="ics: compute cadence days as of this date."),
+    where: str = typer.Option(
+        None, "--where", help="Only the customers this query picks (docs/query.md), e.g. 'tier = VIP'."
+    ),
+    as_of: str = typer.Option(
+        None, "--as-of", help="ics: compute cadence days as of this date; --where: evaluate as of it."
+    ),
 ) -> None:
     """Export every customer: CSV (Excel-ready, formulas neutralised), JSON (complete),
     vCard (contacts) or SQLite (one table per record kind, for BI tools); or the
     follow-up calendar (open tasks, cadence days, cared-for birthdays) as iCalendar.
 
+    --where picks the customers `salescrm query EXPR` lists (archived ones only when
+    it names `archived`); a query that does not parse writes nothing.
+
     Example: salescrm export csv --out 客户.csv --redact
+    Example: salescrm export json --where 'tier = VIP and owner = zhang.wei'
     Example: salescrm export ics --owner zhang.wei --out zhang.wei.ics
     """
     from salescrm.core.errors import UsageError
@@ -48,16 +59,19 @@ def export(
     target = check_output(s.datadir, out_file) if out_file else None
     if fmt == ExportFormat.sqlite and target is None:
         raise UsageError("a SQLite export needs a file", hint="add --out customers.sqlite")
-    if (owner or as_of) and fmt != ExportFormat.ics:
-        raise UsageError("--owner and --as-of apply to export ics only")
+    if owner and fmt != ExportFormat.ics:
+        raise UsageError("--owner applies to export ics only", hint="use --where 'owner = zhang.wei'")
+    if as_of and fmt != ExportFormat.ics and where is None:
+        raise UsageError("--as-of applies to export ics and to --where only")
+    chosen = _chooser(s, where, as_of)
     loaded = s.datadir.load_all()
     warn_problems(loaded.problems)
+    customers = sorted(filter(chosen, loaded.customers), key=lambda c: c.id)
     if fmt == ExportFormat.ics:
         from salescrm.cli.calendar import export_calendar
 
-        export_calendar(s, loaded.customers, owner, s.today(as_of), target)
+        export_calendar(s, customers, owner, s.today(as_of), target)
         return
-    customers = sorted(loaded.customers, key=lambda c: c.id)
     if redact:
         customers = [redacted(c) for c in customers]
     if target is not None and fmt == ExportFormat.sqlite:
@@ -71,6 +85,15 @@ def export(
             return
         write_output(target, data.encode("utf-8"))
     out(f"exported {len(customers)} customer{'s' if len(customers) != 1 else ''} to {target}\n")
+
+
+def _chooser(s: Session, where: str | None, as_of: str | None) -> Callable[[Customer], bool]:
+    """Every customer, or those ``where`` picks; the query is parsed before anything is read or written."""
+    if where is None:
+        return lambda customer: True
+    from salescrm.cli.query import selection
+
+    return selection(s, where, as_of)
 
 
 def _text(fmt: ExportFormat, customers: list[Customer]) -> str:

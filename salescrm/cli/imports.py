@@ -32,7 +32,9 @@ def leads(
     at: str = typer.Option(None, "--at", help="Creation date of the new customers (default today)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; change nothing."),
     rejects: Path = typer.Option(
-        None, "--rejects", help="Write rows not imported, with the reason, to this CSV."
+        None,
+        "--rejects",
+        help="Write the rejected rows (duplicate, invalid) with a reason column (also on --dry-run).",
     ),
 ) -> None:
     """Import leads: rows checked like customer add, duplicates skipped or merged, one commit.
@@ -93,20 +95,33 @@ def _owners(s: Session, owner: str | None, assign: str | None) -> list[str]:
 
 
 def _report(result: ImportPlan, headers: list[str], rejects: Path | None, dry_run: bool) -> None:
+    from salescrm.core.leads import REJECTED
     from salescrm.formats.csvio import csv_bytes
     from salescrm.store.outputs import write_output
 
-    counts = ", ".join(
-        f"{result.count(status)} {status}" for status in ("added", "updated", "skipped", "rejected")
-    )
-    out(f"{'dry run, nothing changed: ' if dry_run else ''}{len(result.outcomes)} rows: {counts}\n")
+    out(f"{'dry run, nothing changed: ' if dry_run else ''}{summary(result)}\n")
     for outcome in result.outcomes:
         if outcome.status != "added":
-            out(f"row {outcome.row}: {outcome.status}: {outcome.reason}\n")
-    if rejects and result.not_imported:
-        rows = [[*o.cells, *[""] * (len(headers) - len(o.cells)), o.reason] for o in result.not_imported]
+            shown = "rejected" if outcome.status in REJECTED else outcome.status
+            out(f"row {outcome.row}: {shown}: {outcome.reason}\n")
+    if rejects and result.rejected:
+        rows = [[*o.cells, *[""] * (len(headers) - len(o.cells)), o.reason] for o in result.rejected]
         write_output(rejects, csv_bytes([*headers, "reason"], rows))
-        out(f"{len(rows)} row{'s' if len(rows) != 1 else ''} not imported written to {rejects}\n")
+        out(f"{_rows(len(rows))} rejected written to {rejects}\n")
+
+
+def summary(result: ImportPlan) -> str:
+    """``3 rows: 2 added, 0 updated, 1 rejected (1 duplicate skipped, 0 invalid)``: rejected is
+    every row not imported (what --rejects writes); the parentheses say why."""
+    return (
+        f"{_rows(len(result.outcomes))}: {result.count('added')} added, {result.count('updated')} updated, "
+        f"{len(result.rejected)} rejected ({result.count('duplicate')} duplicate skipped, "
+        f"{result.count('invalid')} invalid)"
+    )
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'s' if count != 1 else ''}"
 
 
 def register(app: typer.Typer) -> None:

@@ -292,19 +292,28 @@ def list_opportunities(
         metavar="DAYS|stage",
         help="Open deals idle more than DAYS, or past their stage's limit.",
     ),
-    as_of: str = typer.Option(None, "--as-of", help="Count idle days up to this date (default today)."),
+    where: str = typer.Option(
+        None, "--where", help="A query (docs/query.md), e.g. 'stage = negotiation and amount >= 100000'."
+    ),
+    as_of: str = typer.Option(
+        None, "--as-of", help="Count idle days up to this date and run --where as of it (default today)."
+    ),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """List opportunities, soonest expected close first.
+    """List opportunities, soonest expected close first. --where takes the query language;
+    its opportunity fields (stage, amount, close, …) apply to each deal, customer fields to its customer.
 
     Example: salescrm opp list --open --owner zhang.wei --closing-before 2024-09-30
+    Example: salescrm opp list --where 'stage = negotiation and amount >= 100000'
     """
     from salescrm.cli.opp_view import LIST_COLUMNS, list_row
+    from salescrm.cli.query import opportunity_filter
     from salescrm.core.opportunities import OpportunityFilter, filter_opportunities
     from salescrm.core.parse import parse_date
 
     s = session(ctx)
     today = s.today(as_of)
+    matches = opportunity_filter(s, where, as_of) if where is not None else None
     stale_days, by_stage = _stale(stale)
     wanted = OpportunityFilter(
         stage=stage,
@@ -323,6 +332,8 @@ def list_opportunities(
         warn_problems(loaded.problems)
         customers = loaded.customers
     pairs = filter_opportunities(customers, wanted, s.config, today)
+    if matches is not None:
+        pairs = [(c, o) for c, o in pairs if matches(c, o)]
     rows = [list_row(c, o, s.config, today, s.lang, fmt) for c, o in pairs]
     out(render(rows, LIST_COLUMNS, fmt, s.lang))
 

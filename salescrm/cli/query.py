@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from salescrm.cli.context import Session, out, session, warn_problems
 from salescrm.cli.render import Format, render
 from salescrm.core.errors import ConflictError, NotFoundError, UsageError
-from salescrm.core.model import Customer
+from salescrm.core.model import Customer, Opportunity
+
+if TYPE_CHECKING:
+    from salescrm.core.query import Query, QueryContext
 
 filter_app = typer.Typer(
     help="Saved filters (shared in salescrm.yaml): save, list, delete.", no_args_is_help=True
@@ -18,13 +21,33 @@ filter_app = typer.Typer(
 FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
 
 
-def where_filter(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:
-    """The predicate of ``expression``, run as of ``as_of`` for the acting member."""
+def compiled_query(s: Session, expression: str, as_of: str | None = None) -> tuple[Query, QueryContext]:
+    """``expression`` parsed (a QueryError, exit 2, when it cannot be), and the context to run it
+    in: as of ``as_of``, for the acting member when it says ``owner = me``."""
     from salescrm.core.query import parse_query, query_context
 
     query = parse_query(expression)
-    context = query_context(s.today(as_of), s.member if query.uses_me else None, s.config)
+    return query, query_context(s.today(as_of), s.member if query.uses_me else None, s.config)
+
+
+def where_filter(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:
+    """The predicate of ``expression``, run as of ``as_of`` for the acting member."""
+    query, context = compiled_query(s, expression, as_of)
     return lambda customer: query.matches(customer, context)
+
+
+def opportunity_filter(
+    s: Session, expression: str, as_of: str | None = None
+) -> Callable[[Customer, Opportunity], bool]:
+    """The predicate of ``expression`` over one opportunity (and its customer's fields)."""
+    query, context = compiled_query(s, expression, as_of)
+    return lambda customer, opportunity: query.matches_opportunity(customer, opportunity, context)
+
+
+def selection(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:
+    """The customers ``salescrm query EXPR`` lists (archived ones only when it names ``archived``)."""
+    query, context = compiled_query(s, expression, as_of)
+    return lambda customer: query.selects(customer, context)
 
 
 def _saved(s: Session, name: str) -> str:
@@ -53,12 +76,10 @@ def query(
         raise UsageError("give a query EXPR or --saved NAME (one of them)",
                          hint="e.g. salescrm query 'owner = me and not archived'")  # fmt: skip
     text = _saved(s, saved) if saved else expression
-    matches = where_filter(s, text, as_of)
+    selects = selection(s, text, as_of)
     loaded = s.datadir.load_all()
     warn_problems(loaded.problems)
-    keep_archived = "archived" in text.lower()
-    chosen = [c for c in sorted(loaded.customers, key=lambda c: c.id) if (keep_archived or not c.archived)]
-    rows = [list_row(c, s.lang, fmt) for c in chosen if matches(c)]
+    rows = [list_row(c, s.lang, fmt) for c in sorted(loaded.customers, key=lambda c: c.id) if selects(c)]
     out(render(rows, LIST_COLUMNS, fmt, s.lang))
 
 

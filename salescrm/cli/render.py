@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from salescrm.core.labels import heading
+from salescrm.formats.cells import safe_csv_cell
 
 
 class Format(StrEnum):
@@ -23,9 +24,6 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     md = "md"
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain(value: Any) -> Any:
@@ -56,16 +54,19 @@ def cell(value: Any) -> str:
     return str(plain(value))
 
 
-def safe_csv_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas (DESIGN §6): ``=1+1`` becomes ``'=1+1``."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def to_json(data: Any) -> str:
     return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
 
 
-def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, lang: str = "en") -> str:
+def render(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: Format,
+    lang: str = "en",
+    headings: Mapping[str, str] | None = None,
+) -> str:
+    """``rows`` in ``fmt``; json and csv keep the English keys, table and md show ``heading``
+    (or the caller's ``headings`` for a column whose meaning differs in that listing)."""
     if fmt == Format.json:
         return to_json(list(rows))
     if fmt == Format.csv:
@@ -77,7 +78,7 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, 
         return out.getvalue()
     return table(
         [[cell(row.get(c)) for c in columns] for row in rows],
-        [heading(c, lang) for c in columns],
+        [(headings or {}).get(c) or heading(c, lang) for c in columns],
         fmt,
     )
 

@@ -8,6 +8,7 @@ import typer
 
 from salescrm.cli.context import Session, out, session, warn_problems
 from salescrm.cli.render import Format, cell, render, table, to_json
+from salescrm.core.labels import CHANNELS, figure, heading
 from salescrm.core.model import Customer
 from salescrm.core.periods import Period
 from salescrm.core.reports import Report
@@ -36,11 +37,20 @@ def _period(text: str | None, as_of: date, default: str = "year") -> Period:
     return month_of(as_of) if default == "month" else year_period(as_of.year)
 
 
-def _stage_label(row: dict[str, object]) -> dict[str, object]:
+def _labelled(row: dict[str, object], columns: list[str]) -> dict[str, object]:
+    """A row as a Chinese table shows it: stage labels, 合计 for the total row, (无) for no value."""
     from salescrm.core.labels import STAGES
+    from salescrm.core.reports import NONE, TOTAL
 
-    return {**row, "stage": STAGES.label(str(row["stage"]), "zh")} if "stage" in row else row
+    shown = {**row, "stage": STAGES.label(str(row["stage"]), "zh")} if "stage" in row else dict(row)
+    for column in (columns[0], "period"):
+        if shown.get(column) in (TOTAL, NONE):
+            shown[column] = {TOTAL: "合计", NONE: "(无)"}[str(shown[column])]
+    return shown
 
+
+# activity counts follow-ups per channel: 邮件 (the channel), not 邮箱 (a contact's address)
+CHANNEL_HEADINGS_ZH = {key: CHANNELS.label(key, "zh") for key in CHANNELS.keys}
 
 CHART_OPTION = typer.Option(False, "--chart", help="Draw horizontal bars instead of the table.")
 
@@ -57,13 +67,18 @@ def show(s: Session, report: Report, fmt: Format, as_of: date, chart: bool = Fal
         out(to_json({"report": report.name, "period": report.period, "as_of": as_of,
                      "rows": report.rows, "summary": report.summary}))  # fmt: skip
         return
+    if fmt == Format.csv:  # the scripting interface: English keys and values
+        out(render(report.rows, report.columns, fmt, s.lang))
+        return
     rows = report.rows
-    if fmt != Format.csv and s.lang == "zh":
-        rows = [_stage_label(row) for row in rows]
-    out(render(rows, report.columns, fmt, s.lang))
-    if report.summary and fmt != Format.csv:
-        figures = [[key, cell(value)] for key, value in report.summary.items()]
-        out("\n" + table(figures, ["figure", "value"], fmt))
+    headings = None
+    if s.lang == "zh":
+        rows = [_labelled(row, report.columns) for row in rows]
+        headings = CHANNEL_HEADINGS_ZH if report.name == "activity" else None
+    out(render(rows, report.columns, fmt, s.lang, headings))
+    if report.summary:
+        figures = [[figure(key, s.lang), cell(value)] for key, value in report.summary.items()]
+        out("\n" + table(figures, [heading("figure", s.lang), heading("value", s.lang)], fmt))
 
 
 @report_app.command("attainment")
@@ -186,6 +201,7 @@ def activity(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Follow-ups per member per week or month and per channel; tasks done on time or late; overdue now.
+    Every sales member is listed: one with nothing in the period shows a total row of zeros.
 
     Example: salescrm report activity --period 2026-11 --by week
     """
@@ -193,7 +209,8 @@ def activity(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_load(s), _period(period, day, "month"), day, by, s.member_option(owner)), fmt, day)
+    report = build(_load(s), _period(period, day, "month"), day, by, s.member_option(owner), s.config)
+    show(s, report, fmt, day)
 
 
 def register(app: typer.Typer) -> None:

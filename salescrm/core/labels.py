@@ -156,8 +156,60 @@ HEADINGS_ZH: dict[str, str] = {
     "text": "内容",
     "probability": "赢率%",
     "idle_days": "未跟进天数",
+    # reports (docs/reports.md); JSON and CSV keep the English keys
+    "member": "成员",
+    "target": "目标",
+    "won": "成交额",
+    "attainment_pct": "完成率%",
+    "gap": "差额",
+    "pipeline_weighted": "加权商机",
+    "close_month": "预计成交月",
+    "deals": "商机数",
+    "weighted": "加权金额",
+    "reached": "到达数",
+    "pct_of_previous": "占上阶段%",
+    "pct_of_created": "占新建%",
+    "median_days": "中位天数",
+    "lost": "输单数",
+    "lost_share_pct": "数量占比%",
+    "amount_share_pct": "金额占比%",
+    "competitor": "竞争对手",
+    "customers": "客户数",
+    "customer_share_pct": "客户占比%",
+    "won_share_pct": "成交占比%",
+    "followups": "跟进次数",
+    "visit": "拜访",
+    "meeting": "线上会议",
+    "other": "其他",
+    "tasks_on_time": "按时完成",
+    "tasks_late": "逾期完成",
+    "overdue_now": "当前逾期",
+    "period": "期间",
+    "year": "年度",
+    "won_12m": "近12月成交",
+    "note": "备注",
+    "figure": "指标",
+    "value": "数值",
+    "expression": "表达式",
+}
+
+# The key figures printed under a report's table (its ``summary``), for --lang zh.
+FIGURES_ZH: dict[str, str] = {
+    "opened": "新建商机",
+    "won": "成交数",
+    "lost": "输单数",
+    "open": "进行中",
+    "lead_to_won_pct": "线索成交率%",
+    "win_rate_pct": "赢单率%",
+    "new_customers": "新客户",
+    "new_customers_won": "新客户成交数",
 }
 
 
 def heading(column: str, lang: str) -> str:
     return HEADINGS_ZH.get(column, column) if lang == "zh" else column
+
+
+def figure(name: str, lang: str) -> str:
+    """The name of a report's key figure (``lead_to_won_pct`` → 线索成交率%)."""
+    return FIGURES_ZH.get(name, heading(name, lang)) if lang == "zh" else name

@@ -2,8 +2,8 @@
 
 The rows come in as text (``formats.csvio`` / ``formats.xlsx`` read the file);
 every row is checked as ``customer add`` checks its input and ends as added,
-updated (merged into a duplicate), skipped (a duplicate) or rejected (bad), with
-its reason. Nothing here writes: the caller saves the plan in one transaction.
+updated (merged into a duplicate), or rejected with its reason: as a duplicate
+(skipped) or as invalid. Nothing here writes: the caller saves the plan in one transaction.
 """
 
 from __future__ import annotations
@@ -86,11 +86,14 @@ class LeadOptions:
     on_duplicate: str = "skip"  # skip | update
 
 
+REJECTED = ("duplicate", "invalid")
+
+
 @dataclass
 class Outcome:
     row: int  # the line in the file (the header is line 1)
     cells: list[str]
-    status: str  # added | updated | skipped | rejected
+    status: str  # added | updated | duplicate | invalid (the last two: rejected)
     reason: str = ""
     customer_id: str | None = None
 
@@ -105,8 +108,9 @@ class ImportPlan:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
-    def not_imported(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status in ("skipped", "rejected")]
+    def rejected(self) -> list[Outcome]:
+        """The rows not imported: duplicates skipped and invalid rows (the rejects file)."""
+        return [o for o in self.outcomes if o.status in REJECTED]
 
 
 def plan_import(
@@ -128,7 +132,7 @@ def plan_import(
         values = _values(cells, columns)
         if not any(values.values()):
             continue
-        outcome = Outcome(number, list(cells), "rejected")
+        outcome = Outcome(number, list(cells), "invalid")
         plan.outcomes.append(outcome)
         try:
             owner = options.owners[len(plan.added) % len(options.owners)]
@@ -201,7 +205,7 @@ def _duplicate(
     where = f"{number} (row {made_here} of this file)" if made_here else number
     outcome.customer_id = number
     if on_duplicate == "skip":
-        outcome.status, outcome.reason = "skipped", f"duplicate: same {what} as {where}"
+        outcome.status, outcome.reason = "duplicate", f"duplicate: same {what} as {where}"
         return
     target = by_id[number]
     merge_lead(target, candidate)

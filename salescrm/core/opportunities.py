@@ -88,17 +88,19 @@ def probability_of(o: Opportunity, config: Config) -> Decimal:
     return o.probability if o.probability is not None else config.stage_probability(o.stage)
 
 
-def last_activity(o: Opportunity, customer: Customer) -> date | None:
-    """The last stage move of ``o`` or follow-up with its customer, whichever is later."""
+def last_activity(o: Opportunity, customer: Customer, as_of: date = date.max) -> date | None:
+    """The last stage move of ``o`` or follow-up with its customer on or before ``as_of``."""
     moments = [m.at for m in o.stage_history] + [day_of(f.at) for f in customer.followups]
     if o.created:
         moments.append(o.created)
-    return max(moments, default=None)
+    return max((moment for moment in moments if moment <= as_of), default=None)
 
 
 def idle_days(o: Opportunity, customer: Customer, as_of: date) -> int | None:
-    last = last_activity(o, customer)
-    return (as_of - last).days if last else None
+    """Days since the last activity as seen on ``as_of`` (never negative: later events do not
+    count); None when nothing had happened yet by then."""
+    last = last_activity(o, customer, as_of)
+    return max((as_of - last).days, 0) if last else None
 
 
 def is_stale(

@@ -417,6 +417,10 @@ class Query:
     def matches_opportunity(self, customer: Customer, opportunity: Opportunity, ctx: QueryContext) -> bool:
         return self.root.test(Subject(customer, opportunity), ctx)
 
+    def selects(self, customer: Customer, ctx: QueryContext) -> bool:
+        """What ``query`` and ``export --where`` pick: archived customers only when it names ``archived``."""
+        return (not customer.archived or "archived" in self.fields) and self.matches(customer, ctx)
+
 
 def parse_query(text: str) -> Query:
     """A compiled query, or a QueryError pointing at the fault.

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from salescrm.cli.render import safe_csv_cell
 from salescrm.core.errors import UsageError
+from salescrm.formats.cells import safe_csv_cell
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 

@@ -36,9 +36,9 @@ def test_gb18030_csv_imports_two_and_rejects_the_duplicate(team: Crm, tmp_path: 
     stdout = team.ok(["import", "leads", str(leads), "--at", "2024-06-01", "--tag", "展会",
                       "--rejects", str(rejects)])  # fmt: skip
     assert stdout == (
-        "3 rows: 2 added, 0 updated, 1 skipped, 0 rejected\n"
-        "row 4: skipped: duplicate: same phone as CRM202405001\n"
-        f"1 row not imported written to {rejects}\n"
+        "3 rows: 2 added, 0 updated, 1 rejected (1 duplicate skipped, 0 invalid)\n"
+        "row 4: rejected: duplicate: same phone as CRM202405001\n"
+        f"1 row rejected written to {rejects}\n"
     )
     datadir = DataDir(team.root)
     assert datadir.customer_ids() == ["CRM202405001", "CRM202406001", "CRM202406002"]
@@ -79,9 +79,9 @@ def test_bad_rows_are_rejected_with_reasons_and_duplicates_within_the_file(team:
     leads = write(tmp_path / "leads.csv", text, "utf-8")
     stdout = team.ok(["import", "leads", str(leads), "--at", "2024-06-01"])
     assert stdout == (
-        "4 rows: 1 added, 0 updated, 1 skipped, 2 rejected\n"
+        "4 rows: 1 added, 0 updated, 3 rejected (1 duplicate skipped, 2 invalid)\n"
         "row 3: rejected: missing contact\n"
-        "row 4: skipped: duplicate: same phone as CRM202406001 (row 2 of this file)\n"
+        "row 4: rejected: duplicate: same phone as CRM202406001 (row 2 of this file)\n"
         "row 5: rejected: unknown industry '航天'\n"
     )
 
@@ -91,8 +91,8 @@ def test_on_duplicate_update_merges_tags_and_contact(team: Crm, tmp_path: Path) 
     leads = write(tmp_path / "leads.csv", text, "utf-8")
     stdout = team.ok(["import", "leads", str(leads), "--on-duplicate", "update"])
     assert (
-        stdout
-        == "1 rows: 0 added, 1 updated, 0 skipped, 0 rejected\nrow 2: updated: merged into CRM202405001 (same name)\n"
+        stdout == "1 row: 0 added, 1 updated, 0 rejected (0 duplicate skipped, 0 invalid)\n"
+        "row 2: updated: merged into CRM202405001 (same name)\n"
     )
     customer = DataDir(team.root).read_customer("CRM202405001")
     assert customer.tags == ["长期合作意向"]
@@ -131,8 +131,22 @@ def test_dry_run_changes_nothing(team: Crm, tmp_path: Path, digest) -> None:
     leads = write(tmp_path / "leads.csv", LEADS, "gb18030")
     before = digest(team.root)
     stdout = team.ok(["import", "leads", str(leads), "--dry-run"])
-    assert stdout.startswith("dry run, nothing changed: 3 rows: 2 added, 0 updated, 1 skipped, 0 rejected\n")
+    assert stdout.startswith(
+        "dry run, nothing changed: 3 rows: 2 added, 0 updated, 1 rejected (1 duplicate skipped, 0 invalid)\n"
+    )
     assert digest(team.root) == before
+
+
+def test_dry_run_still_writes_the_rejects_file_the_user_asked_for(team: Crm, tmp_path: Path, digest) -> None:
+    leads = write(tmp_path / "leads.csv", LEADS, "gb18030")
+    rejects = tmp_path / "rejects.csv"
+    before = digest(team.root)
+    stdout = team.ok(["import", "leads", str(leads), "--dry-run", "--rejects", str(rejects)])
+    assert stdout.splitlines()[-1] == f"1 row rejected written to {rejects}"
+    rows = list(csv.reader(rejects.read_bytes().decode("utf-8-sig").splitlines()))
+    assert [row[0] for row in rows] == ["客户名称", "重复客户有限公司"]
+    assert rows[1][-1] == "duplicate: same phone as CRM202405001"
+    assert digest(team.root) == before  # the data directory: untouched
 
 
 @pytest.mark.parametrize(

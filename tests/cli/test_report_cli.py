@@ -72,3 +72,13 @@ def test_every_report_renders_in_every_format(example, report: str, fmt: str) ->
 def test_bad_report_input_is_refused(example, command: str, code: int, message: str) -> None:  # type: ignore[no-untyped-def]
     result = example(command)
     assert (result.exit_code, result.stderr.splitlines()[0], result.stdout) == (code, message, "")
+
+
+def test_activity_lists_idle_sales_members_with_zeros(example) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(example.ok("report activity --period 2026-11 --as-of 2026-11-27 -f json"))["rows"]
+    assert [(r["member"], r["period"], r["followups"], r["tasks_late"], r["overdue_now"]) for r in rows] == [
+        ("wang.fang", "total", 0, 0, 0),
+        ("zhang.wei", "total", 0, 0, 0),
+    ]  # nobody did anything in November; li.na (management) and zhao.svc (after-sales) are not listed
+    mine = json.loads(example.ok("report activity --period 2026-11 --as-of 2026-11-27 --owner li.na -f json"))
+    assert [(r["member"], r["period"], r["followups"]) for r in mine["rows"]] == [("li.na", "total", 0)]

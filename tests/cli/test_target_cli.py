@@ -9,7 +9,13 @@ import pytest
 
 def test_a_yearly_target_split_evenly_and_overridden(crm) -> None:  # type: ignore[no-untyped-def]
     out = crm.ok("target set zhang.wei --year 2026 --amount 120万", user="li.na")
-    assert out.splitlines()[2:5] == ["2026      1,200,000", "2026Q1    300,000", "2026-01   100,000"]
+    assert out.splitlines()[:5] == [
+        "期间     目标",
+        "-------  ---------",
+        "2026     1,200,000",
+        "2026Q1   300,000",
+        "2026-01  100,000",
+    ]
     crm.ok("target set zhang.wei --quarter 2026Q3 --amount 450000", user="li.na")
     crm.ok("target set zhang.wei --month 2026-09 --amount 200000", user="li.na")
     crm.ok("target set wang.fang --year 2026 --amount 600000 --split 4,3,2,1", user="li.na")

@@ -135,3 +135,16 @@ def test_filters() -> None:
     assert first.stage == "lead"
     with pytest.raises(UsageError, match="unknown stage"):
         refs(stage="赢了")
+
+
+def test_idle_days_as_of_a_past_day_count_only_what_had_happened_by_then() -> None:
+    c = customer()
+    o = add_opportunity(c, new(), "zhang.wei", TODAY)  # opened 2024-05-03
+    c.followups.append(
+        FollowUp("F1", datetime(2024, 6, 1, 10, 0), "phone", "zhang.wei", "确认了采购数量50台")
+    )
+    assert idle_days(o, c, date(2024, 6, 10)) == 9  # since the follow-up on 06-01
+    assert idle_days(o, c, date(2024, 5, 31)) == 28  # the 06-01 follow-up had not happened yet
+    assert idle_days(o, c, date(2024, 5, 3)) == 0  # the day it was opened
+    assert idle_days(o, c, date(2024, 5, 2)) is None  # before it existed: no idle days, never negative
+    assert not is_stale(o, c, CONFIG, date(2024, 5, 2))

@@ -94,3 +94,18 @@ def test_the_caret_sits_under_the_fault_even_after_chinese_text() -> None:
 def test_any_text_parses_or_raises_a_query_error(text: str) -> None:
     with contextlib.suppress(QueryError):
         parse_query(text)
+
+
+def test_selects_leaves_archived_customers_out_unless_the_query_names_archived() -> None:
+    live = customer("CRM202601001", "甲", tier="B")
+    gone = customer("CRM202601002", "乙", tier="B")
+    gone.archived = True
+
+    def selected(expression: str) -> list[str]:
+        query = parse_query(expression)
+        return [c.name for c in (live, gone) if query.selects(c, CTX)]
+
+    assert selected("tier = B") == ["甲"]
+    assert selected("name ~ archived or tier = B") == ["甲"]  # the word in a value is not the field
+    assert selected("archived") == ["乙"]
+    assert selected("tier = B and (archived or not archived)") == ["甲", "乙"]

@@ -114,3 +114,17 @@ def test_activity_counts_follow_ups_per_week_and_tasks_on_time() -> None:
         ("2026-W48", 1, 1, 0, 0, None),
         ("total", 3, 3, 1, 1, 1),
     ]  # fmt: skip
+
+
+def test_activity_lists_every_sales_member_idle_ones_with_zeros() -> None:
+    c = customer("CRM202611001", "甲", followups=followups(1, date(2026, 11, 26)))
+    report = activity([c], parse_period("2026-11"), date(2026, 11, 27), config=CONFIG)
+    zeros = {"followups": 0, "phone": 0, "visit": 0, "email": 0, "meeting": 0, "other": 0, "tasks_on_time": 0,
+             "tasks_late": 0}  # fmt: skip
+    assert report.rows == [
+        {"member": "wang.fang", "period": "total", **zeros, "overdue_now": 0},  # a rep who did nothing
+        {"member": "zhang.wei", "period": "2026-W48", **zeros, "followups": 1, "phone": 1},
+        {"member": "zhang.wei", "period": "total", **zeros, "followups": 1, "phone": 1, "overdue_now": 0},
+    ]  # li.na is management: listed only when she did something
+    one = activity([c], parse_period("2026-11"), date(2026, 11, 27), owner="li.na", config=CONFIG)
+    assert one.rows == [{"member": "li.na", "period": "total", **zeros, "overdue_now": 0}]
