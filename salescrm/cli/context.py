@@ -90,11 +90,27 @@ class Session:
 
 
 def session(ctx: typer.Context) -> Session:
+    refuse_blank(ctx)
     obj = ctx.find_root().obj
     if not isinstance(obj, Session):
         obj = Session()
         ctx.find_root().obj = obj
     return obj
+
+
+def refuse_blank(ctx: typer.Context) -> None:
+    """An option or argument typed as ``""`` (often an unset shell variable) is an error, not
+    the same as leaving it out: ``--as-of "$DAY"`` must not quietly mean today."""
+    for param in ctx.command.params:
+        if param.required:  # required values are checked where they are parsed, with their own words
+            continue
+        value = ctx.params.get(param.name or "")
+        values = value if isinstance(value, list | tuple) else [value]
+        given = getattr(ctx.get_parameter_source(param.name or ""), "name", "") == "COMMANDLINE"
+        if given and any(isinstance(v, str) and not v.strip() for v in values):
+            named = param.opts[0].startswith("-")
+            label = max(param.opts, key=len) if named else (param.metavar or str(param.name).upper())
+            raise UsageError(f"{label} must not be empty", hint=f"see: {ctx.command_path} --help")
 
 
 def warn(message: str) -> None:

@@ -47,7 +47,7 @@ def leads(
     """
     from salescrm.core.errors import UsageError
     from salescrm.core.leads import LeadOptions, map_columns, plan_import
-    from salescrm.core.parse import parse_date
+    from salescrm.core.parse import parse_date, parse_text
     from salescrm.formats.csvio import read_table
 
     s = session(ctx)
@@ -61,7 +61,7 @@ def leads(
     options = LeadOptions(
         created=parse_date(at, what="--at date") if at else s.today(),
         owners=_owners(s, owner, assign),
-        source=source,
+        source=parse_text(source, "--source", 200) if source is not None else None,
         tags=tags,
         on_duplicate=on_duplicate,
     )

@@ -89,6 +89,9 @@ def root(
     ),
 ) -> None:
     """salescrm — a sales-team CRM that lives in a git repository."""
+    for option, value in (("--data", data), ("--as", as_member)):
+        if value is not None and not value.strip():
+            raise CrmError(f"{option} must not be empty", hint="leave the option out, or give a value")
     if lang is not None and lang not in ("zh", "en"):
         raise CrmError(f"unknown language {lang!r}", hint="use --lang zh or --lang en")
     ctx.obj = Session(data_option=data, as_option=as_member, lang_option=lang)

@@ -344,7 +344,7 @@ def _stale(text: str | None) -> tuple[int | None, bool]:
     value = text.strip().lower()
     if value == "stage":
         return None, True
-    if not value.isdigit() or len(value) > 5:
+    if not (value.isascii() and value.isdigit()) or len(value) > 5:  # '²'.isdigit() is True
         raise UsageError(f"bad --stale {text!r}", hint="a number of days, e.g. --stale 30, or --stale stage")
     return int(value), False
 

@@ -83,6 +83,6 @@ def next_item_id(kind: str, taken: Iterable[str]) -> str:
     """``T3`` after ``T1``, ``T2``: one past the highest, never reused."""
     highest = 0
     for item in taken:
-        if item.startswith(kind) and item[1:].isdigit():
+        if item.startswith(kind) and item[1:].isascii() and item[1:].isdigit():  # "T²".isdigit() too
             highest = max(highest, int(item[1:]))
     return f"{kind}{highest + 1}"

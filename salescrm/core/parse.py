@@ -164,7 +164,7 @@ def parse_phone(text: str) -> str:
 
 def parse_email(text: str) -> str:
     value = _normal(text)
-    if not _EMAIL.match(value) or len(value) > 254:
+    if not _EMAIL.match(value) or len(value) > 254 or _CONTROL.search(value):
         raise UsageError(f"bad e-mail {text!r}", hint="write it as name@example.com")
     return value
 

@@ -14,6 +14,8 @@ _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 def attach(tx: Transaction, customer_id: str, source: Path, day: date) -> str:
     """Queue ``source`` for copying; returns its path relative to the data directory."""
+    if source.is_symlink():  # a link could point anywhere, e.g. ~/.ssh: attach the file itself
+        raise UsageError(f"--attach {source}: is a symbolic link", hint="attach the file it points to")
     if not source.is_file():
         raise UsageError(f"--attach {source}: no such file")
     limit = tx.datadir.config.attachment_max_mb

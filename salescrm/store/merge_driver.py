@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from salescrm.core.errors import DamagedError
+from salescrm.core.errors import DamagedError, UsageError
 from salescrm.core.merge import KEYED_LISTS, MergeResult, merge_customer
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.store import git
@@ -36,10 +36,10 @@ def register(root: Path) -> None:
 
 def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> MergeResult:
     """Merge ``theirs`` into ``ours`` (git's %A) against ``base``; ``ours`` stays valid YAML."""
-    base_text = base.read_text("utf-8") if base.exists() else ""
+    base_text = _read(base, f"{name} (base)") if base.exists() else ""
     base_data = _data(base_text, f"{name} (base)") if base_text.strip() else None
-    ours_data = _data(ours.read_text("utf-8"), f"{name} (ours)")
-    theirs_data = _data(theirs.read_text("utf-8"), f"{name} (theirs)")
+    ours_data = _data(_read(ours, f"{name} (ours)"), f"{name} (ours)")
+    theirs_data = _data(_read(theirs, f"{name} (theirs)"), f"{name} (theirs)")
     result = merge_customer(base_data, ours_data, theirs_data)
     customer, problems = customer_from_data(result.data, name)
     errors = [str(p) for p in problems if p.severity == "error"] + _twice_used(result.data)
@@ -49,6 +49,16 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> MergeResult:
         return result
     write_atomic(ours, dump_text(customer_to_data(customer)).encode("utf-8"))
     return result
+
+
+def _read(path: Path, name: str) -> str:
+    """A side's text; a missing file or a folder is bad usage, bytes that are not UTF-8 damage."""
+    if not path.is_file():
+        raise UsageError(f"{name}: no such file {path}", hint="git runs: salescrm merge-driver %O %A %B %P")
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise DamagedError(f"{name}: is not UTF-8 text") from None
 
 
 def _data(text: str, name: str) -> dict[str, Any]:

@@ -50,12 +50,20 @@ class _Dumper(_BaseDumper):
         return True  # the same date twice is written twice, never as an alias
 
 
-def _represent_decimal(dumper: _Dumper, value: Decimal) -> yaml.Node:
+def _represent_decimal(dumper: Any, value: Decimal) -> yaml.Node:
     tag = "tag:yaml.org,2002:int" if value == value.to_integral_value() else "tag:yaml.org,2002:float"
     return dumper.represent_scalar(tag, str(value))
 
 
+class _PythonDumper(yaml.SafeDumper):
+    """The pure-Python emitter: libyaml escapes characters beyond U+FFFF (emoji) as ``\\U…``."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 _Dumper.add_representer(Decimal, _represent_decimal)
+_PythonDumper.add_representer(Decimal, _represent_decimal)
 
 
 def load_text(text: str, file: str) -> Any:
@@ -80,14 +88,16 @@ def load_text(text: str, file: str) -> Any:
 
 
 def dump_text(data: Any) -> str:
-    """Normalised YAML: keys in the given order, Chinese as it is, no line folding."""
+    """Normalised YAML: keys in the given order, Chinese and emoji as they are, no line folding."""
+    text = _dump(data, _Dumper)
+    if "\\U" in text:  # an emoji escaped by libyaml: write it readably
+        text = _dump(data, _PythonDumper)
+    return text
+
+
+def _dump(data: Any, dumper: type[Any]) -> str:
     return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=10_000,
+        data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000
     )
 
 

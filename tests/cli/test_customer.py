@@ -102,7 +102,7 @@ def test_missing_required_fields_are_named_all_at_once(crm: Crm, digest: Digest)
 
 
 BAD_ADDS = [
-    (["   "], 2, "missing required field: NAME"),
+    (["   "], 2, "NAME must not be empty"),
     (["--phone", "abc-defg"], 2, "bad phone"),
     (["--email", "wang@"], 2, "bad e-mail"),
     (["--at", "2024-13-45"], 2, "bad --at date"),

@@ -1,9 +1,18 @@
 from datetime import date
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from salescrm.core.errors import UsageError
-from salescrm.core.ids import check_customer_id, next_customer_id, next_item_id, parse_reference
+from salescrm.core.ids import (
+    check_customer_id,
+    customer_id,
+    is_customer_id,
+    next_customer_id,
+    next_item_id,
+    parse_reference,
+)
 
 
 def test_first_number_of_a_month() -> None:
@@ -41,3 +50,40 @@ def test_references() -> None:
 def test_item_ids_are_never_reused() -> None:
     assert next_item_id("T", []) == "T1"
     assert next_item_id("T", ["T1", "T3"]) == "T4"
+
+
+# ---- numbering never repeats (hypothesis) ----------------------------------------------------
+
+months = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
+sequences = st.integers(min_value=1, max_value=1200)
+
+
+@given(taken=st.lists(st.tuples(months, sequences), max_size=30), created=months, deleted=st.data())
+def test_a_new_customer_number_was_never_taken_even_after_deletions(
+    taken: list[tuple[date, int]], created: date, deleted: st.DataObject
+) -> None:
+    numbers = {customer_id(month, sequence) for month, sequence in taken}
+    ever = set(numbers)
+    for _ in range(3):  # add one, delete some, add again: no number comes back
+        new = next_customer_id(created, numbers)
+        assert new not in ever and is_customer_id(new) and new.startswith(f"CRM{created:%Y%m}")
+        numbers.add(new)
+        ever.add(new)
+        gone = deleted.draw(st.sets(st.sampled_from(sorted(numbers))))
+        highest = max(n for n in numbers if n.startswith(f"CRM{created:%Y%m}"))
+        # Customers are archived, never deleted (no command deletes a file); a file deleted by
+        # hand below the month's highest never brings its number back.
+        numbers -= gone - {highest}
+
+
+@example(taken=["²", "５", "", "x"], kind="T")
+@given(
+    taken=st.lists(st.one_of(st.integers(1, 10**6).map(str), st.text(max_size=4)), max_size=20),
+    kind=st.sampled_from(["T", "F", "O", "B"]),
+)
+def test_a_new_item_id_is_past_every_taken_one_and_never_crashes(taken: list[str], kind: str) -> None:
+    items = [f"{kind}{t}" for t in taken]  # junk too: "T²", "T", "Tx" must not crash or count
+    new = next_item_id(kind, items)
+    assert new not in items and new[0] == kind and new[1:].isascii() and new[1:].isdigit()
+    numbered = [int(i[1:]) for i in items if i[1:].isascii() and i[1:].isdigit()]
+    assert int(new[1:]) == max(numbered, default=0) + 1

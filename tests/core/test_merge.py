@@ -161,3 +161,72 @@ def test_every_new_followup_of_both_sides_survives_with_unique_ids(mine: list[st
     shared = sum(1 for a, b in zip(mine, yours, strict=False) if a == b)
     assert len(kept) == len(mine) + len(yours) - shared
     assert sorted(set(kept)) == sorted(set(mine) | set(yours))
+
+
+# ---- properties over generated sides --------------------------------------------------------
+
+LISTS = {"followups": "F", "tasks": "T", "feedback": "B"}
+
+
+def _item(kind: str, number: int, text: str) -> dict[str, Any]:
+    if kind == "T":
+        return {"id": f"T{number}", "due": "2024-06-01T10:00", "via": "visit", "focus": text, "owner": "zhang.wei",
+                "status": "open"}  # fmt: skip
+    if kind == "B":
+        return {
+            "id": f"B{number}",
+            "at": "2024-06-01",
+            "by": "zhao.svc",
+            "dept": "after-sales",
+            "content": text,
+        }
+    return followup(f"F{number}", text)
+
+
+@st.composite
+def sides(draw: st.DrawFn) -> dict[str, Any]:
+    """BASE changed as one teammate might: scalars, tags, and new items in each list."""
+    data = copy.deepcopy(BASE)
+    data["feedback"] = []
+    for key, choices in (("industry", ["制造业", "金融"]), ("tier", ["A", "VIP"]), ("needs", ["采购100台"])):
+        if draw(st.booleans()):
+            data[key] = draw(st.sampled_from(choices))
+    data["tags"] = sorted(
+        set(data["tags"]) | set(draw(st.lists(st.sampled_from(["重点", "展会", "老客户"]))))
+    )
+    for key, kind in LISTS.items():
+        start = len(data[key]) + 1
+        data[key] += [
+            _item(kind, start + i, text) for i, text in enumerate(draw(st.lists(contents, max_size=3)))
+        ]
+    return data
+
+
+def _texts(data: dict[str, Any], key: str) -> list[str]:
+    return sorted(str(i.get("content") or i.get("focus")) for i in data.get(key) or [])
+
+
+@given(ours=sides())
+def test_merging_with_an_unchanged_side_gives_the_changed_side(ours: dict[str, Any]) -> None:
+    base = {**copy.deepcopy(BASE), "feedback": []}
+    for result, wanted in (
+        (merge_customer(base, ours, base), ours),
+        (merge_customer(base, base, ours), ours),
+    ):
+        assert result.clean and not result.renumbered
+        assert result.data == wanted
+
+
+@given(ours=sides(), theirs=sides())
+def test_a_merge_never_loses_an_item(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    base = {**copy.deepcopy(BASE), "feedback": []}
+    result = merge_customer(base, ours, theirs)
+    for key in LISTS:
+        merged = result.data.get(key) or []
+        ids = [item["id"] for item in merged]
+        assert len(ids) == len(set(ids)), ids  # clashing new ids were renumbered
+        kept = _texts(result.data, key)
+        for side in (ours, theirs):
+            for text in _texts(side, key):  # every item of either side is there
+                assert text in kept, (key, text, kept)
+    assert set(result.data["tags"]) == set(ours["tags"]) | set(theirs["tags"])
