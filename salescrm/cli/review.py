@@ -15,13 +15,16 @@ class ReviewFormat(StrEnum):
     html = "html"
 
 
+DEFAULT_FILTER = "高潜客户"  # the seed's high-potential customers
+
+
 def review(
     ctx: typer.Context,
     period: str = typer.Option(None, "--period", help="2026-W48 | 2026-11 | 2026Q4 (default: the month)."),
     as_of: str = typer.Option(None, "--as-of", help="Review as on this day (default: today)."),
     owner: str = typer.Option(None, "--owner", help="Only this member's figures ('me' for you)."),
     filter_name: str = typer.Option(
-        "高潜客户", "--filter", help="The saved filter whose customers the pack lists."
+        DEFAULT_FILTER, "--filter", help="The saved filter whose customers the pack lists."
     ),
     fmt: ReviewFormat = typer.Option(ReviewFormat.md, "-f", "--format", help="md | html"),
     out_file: Path = typer.Option(
@@ -54,6 +57,12 @@ def review(
     loaded = s.datadir.load_all()
     warn_problems(loaded.problems)
     expression = s.config.filters.get(filter_name)
+    if expression is None and filter_name != DEFAULT_FILTER:
+        # The default filter may be missing (the pack says so); a filter asked for by name may not.
+        from salescrm.core.errors import NotFoundError
+
+        known = ", ".join(s.config.filters) or "none"
+        raise NotFoundError(f"no saved filter {filter_name!r}", hint=f"saved filters: {known}")
     me = s.member if expression and parse_query(expression).uses_me else None  # only then must we know who
     pack = review_pack(loaded.customers, s.config, targets_from_data(s.config.targets), chosen, day, member,
                        filter_name, me)  # fmt: skip

@@ -570,6 +570,31 @@ for value in (
     case("export", "--out", ["export", "csv", "--out", value], 2, label=value[-12:])
 members("export", "--owner", ["export", "ics"])
 dates("export", "--as-of", ["export", "ics"])
+BAD_QUERIES = [
+    "",
+    "   ",
+    "tier = ",
+    "colour = red",
+    "(tier = B",
+    "followups(3x) > 1",
+    "industry > 5",
+    "tier = B\x00",
+]
+for value in BAD_QUERIES:
+    case("export", "--where", ["export", "json", "--where", value], 2, label=repr(value[:12]))
+    case("opp list", "--where", ["opp", "list", "--where", value], 2, label=repr(value[:12]))
+
+# report review
+periods("report review", "--period", ["report", "review"])
+dates("report review", "--as-of", ["report", "review"])
+members("report review", "--owner", ["report", "review"])
+case("report review", "--filter", ["report", "review", "--filter", ""], 2, label="''")
+for value in ("没有这个筛选", "\x00", "../高潜客户"):  # names are looked up, never paths: exit 3
+    case("report review", "--filter", ["report", "review", "--filter", value], 3, label=repr(value))
+choices("report review", "--format", ["report", "review", "-f"][:-1], bad="pdf")
+for value in ("{files}", "{files}/nodir/x.html", "bad\x00.html", "{files}/../team/salescrm.yaml",
+              "{files}/../team/customers/x.html"):  # fmt: skip
+    case("report review", "--out", ["report", "review", "-f", "html", "--out", value], 2, label=value[-12:])
 
 # log, merge-driver, dev generate
 customers("log", "customer_id", ["log"], [])

@@ -91,7 +91,7 @@ def test_a_where_that_does_not_parse_writes_nothing(
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["export", "json", "--where", ""], "error: bad query: the query is empty"),
+        (["export", "json", "--where", ""], "error: --where must not be empty"),
         (["export", "csv", "--where", "amount > abc"], "error: bad query: amount is a number; 'abc' is text"),
         (["export", "csv", "--as-of", "2024-05-31"], "error: --as-of applies to export ics and to --where only"),
         (["export", "csv", "--owner", "zhang.wei"], "error: --owner applies to export ics only"),
