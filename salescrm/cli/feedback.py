@@ -26,15 +26,15 @@ def add(
     --attach 换货单.pdf
     """
     from salescrm.core.feedback import add_feedback
-    from salescrm.core.parse import day_of, parse_when
-    from salescrm.store.attach import attach as attach_file
+    from salescrm.core.parse import parse_when
+    from salescrm.store.attachments import attach as attach_file
 
     s = session(ctx)
     when = parse_when(at, today=s.today(), what="--at date") if at else s.now()
     member = s.config.member(s.member)
     with s.datadir.transaction("feedback add", member.id) as tx:
         customer = s.datadir.read_customer(customer_id)
-        files = [attach_file(tx, customer.id, Path(f), day_of(when)) for f in attach]
+        files = [attach_file(tx, s.datadir, customer.id, str(f), s.config) for f in attach]
         item = add_feedback(customer, member, content, when, files, dept)
         tx.save(customer, f"{customer.id}-{item.id}")
     out(f"{customer.id}-{item.id}\n")

@@ -23,7 +23,7 @@ def test_after_sales_feedback_is_tagged_and_shown(crm: Crm, customer: str, tmp_p
     assert stdout == f"{customer}-B1\n"
     item = DataDir(crm.root).read_customer(customer).feedback[0]
     assert (item.by, item.dept, item.content) == ("zhao.svc", "after-sales", "两台电脑屏幕闪烁,已换货")
-    assert item.attachments == [f"attachments/{customer}/20240902-换货单.pdf"]
+    assert item.attachments == [f"attachments/{customer}/换货单.pdf"]  # one naming rule for every attachment
     assert (crm.root / item.attachments[0]).read_bytes() == b"%PDF receipt"
     shown = crm.ok(["customer", "show", customer])
     assert f"{customer}-B1  2024-09-02  zhao.svc  after-sales  两台电脑屏幕闪烁,已换货" in shown
@@ -44,7 +44,7 @@ def test_second_feedback_by_a_rep_with_dept_override(crm: Crm, customer: str) ->
     [
         (["CRM209901001", "--content", "x"], 3, "error: no such customer CRM209901001"),
         (["{c}", "--content", "  "], 2, "error: feedback must not be empty"),
-        (["{c}", "--content", "x", "--attach", "/nonexistent/a.pdf"], 2, "error: --attach /nonexistent/a.pdf: no such file"),
+        (["{c}", "--content", "x", "--attach", "/nonexistent/a.pdf"], 2, "error: no such file /nonexistent/a.pdf"),
         (["{c}", "--content", "x", "--dept", "财务"], 2, "error: unknown department '财务'"),
         (["{c}", "--content", "x", "--at", "someday"], 2, "error: bad --at date 'someday'"),
     ],
