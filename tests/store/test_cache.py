@@ -8,6 +8,7 @@ from pathlib import Path
 import msgpack
 import pytest
 
+from salescrm.core.customers import identity_of
 from salescrm.store import cache
 from salescrm.store.cache import CachedCustomer, RecordCache
 from salescrm.store.datadir import DataDir
@@ -212,3 +213,38 @@ def test_many_files_are_parsed_on_every_core(
     parallel = team.load_all()
     assert seen[-1] == (6, 6)
     assert parallel.customers == [team.load_file(p)[0] for p in team.customer_files()]
+
+
+def _identities(datadir: DataDir) -> list[tuple[str, str]]:
+    return sorted((i.customer_id, i.name) for i in RecordCache(fresh(datadir)).identities())
+
+
+def test_identities_come_from_their_own_small_file(
+    team: DataDir, later: None, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = sorted((c.id, identity_of(c).name) for c in team.load_all().customers)
+    parses.clear()
+    monkeypatch.setattr(RecordCache, "_read", lambda self: pytest.fail("the index was read"))
+    assert _identities(team) == expected
+    assert parses == []  # nothing was parsed either
+
+
+def test_identities_see_a_changed_file_and_ignore_a_damaged_one(
+    team: DataDir, later: None, parses: list[str]
+) -> None:
+    team.load_all()
+    path = team.root / FIRST
+    text = path.read_text("utf-8")
+    name = next(line for line in text.splitlines() if line.startswith("name: ")).removeprefix("name: ")
+    path.write_text(text.replace(f"name: {name}", "name: 改了名字的公司"), "utf-8")
+    parses.clear()
+    assert ("CRM202201001", "改了名字的公司") in _identities(team)
+    assert parses == [FIRST]
+    path.write_text("<<<<<<< HEAD\n", "utf-8")
+    assert "CRM202201001" not in [number for number, _ in _identities(team)]
+
+
+def test_a_damaged_identity_file_falls_back_to_the_index(team: DataDir, later: None) -> None:
+    expected = sorted((c.id, identity_of(c).name) for c in team.load_all().customers)
+    (cache.cache_dir(team.root) / cache.IDENTITY_NAME).write_bytes(b"\x93garbage")
+    assert _identities(team) == expected
