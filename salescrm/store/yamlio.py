@@ -41,10 +41,6 @@ class _Loader(_BaseLoader):
         return super().construct_object(node, deep)
 
 
-class _PlainLoader(_BaseLoader):
-    """The safe loader as it is: used for texts that cannot hold an anchor or an alias."""
-
-
 class _Dumper(_BaseDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True  # the same date twice is written twice, never as an alias
@@ -75,16 +71,104 @@ def load_text(text: str, file: str) -> Any:
             f"{file}:{line}: unresolved git conflict markers",
             hint="resolve the conflict (or run: salescrm sync), then: salescrm check",
         )
-    # Anchors need '&' and aliases '*': without either, the faster plain safe loader is as safe.
-    loader = _Loader if ("&" in text or "*" in text) else _PlainLoader
     try:
-        return yaml.load(text, Loader=loader)  # both are safe loaders
+        try:
+            return _load_events(text)
+        except _Unusual:
+            # Anchors, aliases, tags, merge keys: the careful safe loader decides (and refuses).
+            return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{file}:{mark.line + 1}" if mark else file
         raise DamagedError(f"{where}: bad YAML: {error.problem or error.context}") from None
     except (yaml.YAMLError, RecursionError, ValueError) as error:
         raise DamagedError(f"{file}: bad YAML: {error}") from None
+
+
+class _Unusual(Exception):
+    """The text holds something the plain path does not build: the careful loader must see it."""
+
+
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_MERGE = "tag:yaml.org,2002:merge"
+_NO_KEY = object()
+
+
+def _load_events(text: str) -> Any:
+    """The data of ``text`` built straight from libyaml's event stream.
+
+    PyYAML's loader composes a node tree (asking a Python resolver about every scalar) and then
+    walks it again in Python; building from the events is twice as fast on customer files, and
+    gives the same data (a test compares both): plain scalars are resolved with PyYAML's own
+    implicit-resolver table and constructors. Anything but plain data — an anchor, an alias, a
+    tag, a merge key, a second document — raises ``_Unusual`` for the careful loader.
+    """
+    builder = _Builder()
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        builder.feed(event)
+    return builder.root
+
+
+class _Builder:
+    _STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+    def __init__(self) -> None:
+        self.stack: list[list[Any]] = []  # [container, pending key] of each open mapping or list
+        self.root: Any = None
+        self.documents = 0
+
+    def feed(self, event: Any) -> None:
+        kind = event.__class__
+        if kind is yaml.ScalarEvent:
+            _refuse_decorations(event)
+            self.put(_plain(event.value) if event.implicit[0] and not event.style else event.value)
+        elif kind in self._STARTS:
+            _refuse_decorations(event)
+            self.stack.append([{}, _NO_KEY] if kind is yaml.MappingStartEvent else [[], None])
+        elif kind in self._ENDS:
+            self.put(self.stack.pop()[0])
+        elif kind is yaml.AliasEvent:
+            raise _Unusual
+        elif kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                raise _Unusual
+
+    def put(self, value: Any) -> None:
+        if self.stack:
+            _place(self.stack[-1], value)
+        else:
+            self.root = value
+
+
+def _refuse_decorations(event: Any) -> None:
+    if event.anchor is not None or event.tag is not None:
+        raise _Unusual
+
+
+def _plain(value: str) -> Any:
+    """A plain scalar as PyYAML's safe loader reads it: null, bool, int, float, date or text."""
+    for tag, pattern in _RESOLVERS.get(value[0] if value else "", ()):
+        if pattern.match(value):
+            if tag == _MERGE:
+                raise _Unusual
+            return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    return value
+
+
+def _place(top: list[Any], value: Any) -> None:
+    container = top[0]
+    if container.__class__ is list:
+        container.append(value)
+    elif top[1] is _NO_KEY:
+        if isinstance(value, (dict, list)):
+            raise _Unusual  # a mapping or list as a key: the careful loader reports it
+        top[1] = value
+    else:
+        container[top[1]] = value  # a key given twice keeps the last, as PyYAML does
+        top[1] = _NO_KEY
 
 
 def dump_text(data: Any) -> str:
