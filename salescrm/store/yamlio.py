@@ -152,9 +152,10 @@ def _plain(value: str) -> Any:
     """A plain scalar as PyYAML's safe loader reads it: null, bool, int, float, date or text."""
     for tag, pattern in _RESOLVERS.get(value[0] if value else "", ()):
         if pattern.match(value):
-            if tag == _MERGE:
+            construct = _CONSTRUCTOR.yaml_constructors.get(tag)
+            if tag == _MERGE or construct is None:  # "<<", or "=" (a tag with no safe constructor)
                 raise _Unusual
-            return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+            return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
     return value
 
 
