@@ -6,12 +6,11 @@ from typing import Any
 
 import typer
 
-from salescrm.cli.context import Session, out, session, warn_problems
-from salescrm.cli.render import Format, render, to_json
+from salescrm.cli.context import out, session, warn_problems
+from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 
 customer_app = typer.Typer(help="Customer profiles: add, show, list, edit, set, tag, contact, archive.",
                            no_args_is_help=True)  # fmt: skip
-FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
 
 
 @customer_app.command("add")
@@ -129,7 +128,7 @@ def list_customers(
     config = s.config
     loaded = s.datadir.load_all()
     warn_problems(loaded.problems)
-    wanted = CustomerFilter(tier, _owner(s, owner), tag, industry, source, archived)
+    wanted = CustomerFilter(tier, s.member_option(owner), tag, industry, source, archived)
     customers = filter_customers(loaded.customers, wanted, config)
     if where is not None:
         from salescrm.cli.query import where_filter
@@ -137,10 +136,6 @@ def list_customers(
         customers = list(filter(where_filter(s, where), customers))
     rows = [list_row(c, s.lang, fmt) for c in customers]
     out(render(rows, LIST_COLUMNS, fmt, s.lang))
-
-
-def _owner(s: Session, owner: str | None) -> str | None:
-    return s.member_option(owner)
 
 
 def list_row(c: Any, lang: str, fmt: Format) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from salescrm.cli.context import Session, out, session, warn, warn_problems
-from salescrm.cli.render import Format, render
+from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 followup_app = typer.Typer(help="Follow-ups: plan, log, done, cancel, list.", no_args_is_help=True)
 CUSTOMER_ARGUMENT = typer.Argument(..., metavar="CUSTOMER", help="The customer number, e.g. CRM202405001.")
@@ -139,7 +139,7 @@ def list_followups(
     owner: str = typer.Option(None, "--owner", help="Only this member's ('me' for you)."),
     open_only: bool = typer.Option(False, "--open", help="Only open planned follow-ups."),
     since: str = typer.Option(None, "--since", help="Only from this date on."),
-    fmt: Format = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md"),
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List planned follow-ups and records, oldest first.
 
@@ -151,7 +151,7 @@ def list_followups(
 
     s = session(ctx)
     wanted = ListFilter(
-        owner=s.member if owner == "me" else (s.config.member(owner).id if owner else None),
+        owner=s.member_option(owner),
         open_only=open_only,
         since=parse_date(since, s.today(), "--since date") if since else None,
     )

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from salescrm.cli.context import out, session
-from salescrm.cli.render import Format, render
+from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 members_app = typer.Typer(help="Team members: add, list.", no_args_is_help=True)
 
@@ -52,7 +52,7 @@ def add(
 @members_app.command("list")
 def list_members(
     ctx: typer.Context,
-    fmt: Format = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md"),
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List the team's members.
 

@@ -8,7 +8,7 @@ from datetime import date
 import typer
 
 from salescrm.cli.context import Session, out, session, warn_problems
-from salescrm.cli.render import Format, render
+from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import UsageError
 from salescrm.core.model import Customer, Opportunity
 from salescrm.store.datadir import Transaction
@@ -16,7 +16,6 @@ from salescrm.store.datadir import Transaction
 opp_app = typer.Typer(
     help="Opportunities: add, show, list, stage, negotiate, won, lost, reopen.", no_args_is_help=True
 )
-FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
 OPP_ARGUMENT = typer.Argument(..., metavar="OPP", help="The opportunity, e.g. CRM202405001-O1.")
 AT_OPTION = typer.Option(None, "--at", help="When it happened, if earlier than today (YYYY-MM-DD).")
 NOTE_OPTION = typer.Option(None, "--note", help="A note for the stage history.")
@@ -317,7 +316,7 @@ def list_opportunities(
     stale_days, by_stage = _stale(stale)
     wanted = OpportunityFilter(
         stage=stage,
-        owner=(s.member if owner == "me" else s.config.member(owner.strip()).id) if owner else None,
+        owner=s.member_option(owner),
         customer=customer_id,
         open_only=open_only,
         closing_before=parse_date(closing_before, today, "--closing-before date") if closing_before else None,

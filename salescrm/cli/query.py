@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from salescrm.cli.context import Session, out, session, warn_problems
-from salescrm.cli.render import Format, render
+from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import ConflictError, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
 
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 filter_app = typer.Typer(
     help="Saved filters (shared in salescrm.yaml): save, list, delete.", no_args_is_help=True
 )
-FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
 
 
 def compiled_query(s: Session, expression: str, as_of: str | None = None) -> tuple[Query, QueryContext]:

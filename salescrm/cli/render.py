@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+import typer
+
 from salescrm.core.labels import heading
 from salescrm.formats.cells import safe_csv_cell
 
@@ -24,6 +26,10 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     md = "md"
+
+
+# The -f/--format option of every listing and report (DESIGN §3).
+FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
 
 
 def plain(value: Any) -> Any:

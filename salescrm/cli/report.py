@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from salescrm.cli.context import Session, out, session, warn_problems
-from salescrm.cli.render import Format, cell, render, table, to_json
+from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.labels import CHANNELS, figure, heading
 from salescrm.core.model import Customer
 from salescrm.core.periods import Period
@@ -17,7 +17,6 @@ report_app = typer.Typer(
     help="Reports: attainment, conversion, industry, lost-reasons, pipeline, activity, review.",
     no_args_is_help=True,
 )
-FORMAT_OPTION = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md")
 PERIOD_OPTION = typer.Option(None, "--period", help="2026 | 2026Q3 | 2026-09 | 2026-W48 (default: the year).")
 AS_OF_OPTION = typer.Option(None, "--as-of", help="Report as on this day (default: today).")
 OWNER_OPTION = typer.Option(None, "--owner", help="Only this member's deals ('me' for you).")

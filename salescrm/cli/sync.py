@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import Session, out, session
-from salescrm.cli.render import Format, render
+from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import CrmError
 
 
@@ -69,7 +69,7 @@ LOG_COLUMNS = ["when", "who", "command", "records"]
 def log(
     ctx: typer.Context,
     customer_id: str = typer.Argument(..., metavar="CUSTOMER", help="The customer number."),
-    fmt: Format = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md"),
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
     """One customer's history from git: when, who, which command, newest first.
 

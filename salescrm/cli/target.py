@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from salescrm.cli.context import Session, out, session
-from salescrm.cli.render import Format, render
+from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import UsageError
 from salescrm.core.targets import TEAM, YearTarget
 
@@ -108,7 +108,7 @@ def show(
     member: str = typer.Argument(None, metavar="[MEMBER]", help="One member's breakdown (or --team)."),
     team: bool = typer.Option(False, "--team", help="The team's target."),
     year: int = typer.Option(None, "--year", help="The year (default: this year)."),
-    fmt: Format = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md"),
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show targets: every member's year and quarters, or one member's months too.
 

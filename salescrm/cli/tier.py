@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from salescrm.cli.context import out, session, warn_problems
-from salescrm.cli.render import Format, render
+from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 tier_app = typer.Typer(help="Customer tiers: the quarterly review.", no_args_is_help=True)
 COLUMNS = ["id", "name", "owner", "from", "to", "won_12m", "note"]
@@ -18,7 +18,7 @@ def review(
     ctx: typer.Context,
     as_of: str = typer.Option(None, "--as-of", help="Review as on this day (default: today)."),
     apply: bool = typer.Option(False, "--apply", help="Write the new tiers and their history (one commit)."),
-    fmt: Format = typer.Option(Format.table, "-f", "--format", help="table | json | csv | md"),
+    fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List every tier change by trailing-12-month won amount; --apply writes them.
 
