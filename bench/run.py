@@ -157,7 +157,12 @@ def main() -> int:
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     cache_home = OUT / "cache"
+    # As installed: bytecode compiled once and kept (a shell with PYTHONDONTWRITEBYTECODE would
+    # otherwise time the compiling of salescrm's ~80 modules on every run: ~0.1 s each).
     base = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "SALESCRM_USER": "li.na"}
+    base.pop("PYTHONDONTWRITEBYTECODE", None)
+    package = str(HERE.parent / "salescrm")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package], env=base, check=True)
     data = build_dataset(args.customers, base)
     env = {**base, "SALESCRM_DATA": str(data)}
     task = ensure_taskwarrior()

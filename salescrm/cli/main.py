@@ -52,6 +52,11 @@ class CrmGroup(TyperGroup):
         except Abort:
             print("error: aborted; nothing was changed", file=sys.stderr)
             sys.exit(1)
+        except ValueError as error:  # typer's path parameters stat the value as given
+            if "null byte" not in str(error):
+                raise
+            print("error: a path must not contain a NUL character", file=sys.stderr)
+            sys.exit(2)
         sys.exit(result if isinstance(result, int) else 0)
 
 

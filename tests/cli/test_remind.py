@@ -146,7 +146,7 @@ def test_a_stale_deal_is_listed(crm: Crm) -> None:
         (
             "-f xml",
             2,
-            "error: Invalid value for '-f' / '--format': Value error, 'xml' is not one of 'text', 'json', 'ics'.",
+            "error: Invalid value for '-f' / '--format': 'xml' is not one of 'text', 'json', 'ics'.",
         ),
     ],
 )
