@@ -9,6 +9,7 @@ from importlib import import_module
 from typing import Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
@@ -35,6 +36,17 @@ class CrmGroup(TyperGroup):
         except KeyboardInterrupt:
             print("error: interrupted; nothing was changed", file=sys.stderr)
             ctx.exit(130)
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        for name in COMMAND_MODULES:
+            _load_command(self, name)
+        names = [name for name in COMMAND_MODULES if name in self.commands]
+        # Single commands first, then groups: the order typer gives an app built in one go.
+        return sorted(names, key=lambda name: isinstance(self.commands[name], TyperGroup))
+
+    def get_command(self, ctx: typer.Context, name: str) -> Any:  # type: ignore[override]
+        _load_command(self, name)
+        return super().get_command(ctx, name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False  # errors are ours to print
@@ -102,19 +114,25 @@ def root(
     ctx.obj = Session(data_option=data, as_option=as_member, lang_option=lang)
 
 
-# Each command group lives in its own module and adds itself to the app.
-COMMAND_MODULES = (
-    "init", "member", "customer", "check", "followup", "remind", "opp", "target", "report", "tier", "query",
-    "review", "sync", "imports", "feedback", "export", "dev",
-)  # fmt: skip
+# Each command group lives in its own module and adds itself to the app; a command line
+# imports only the modules of the command it names (``--help`` imports them all).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "init": ("init",), "member": ("member",), "customer": ("customer",), "check": ("check",),
+    "followup": ("followup",), "remind": ("remind",), "opp": ("opp",), "target": ("target",),
+    "report": ("report", "review"), "tier": ("tier",), "query": ("query",), "filter": ("query",),
+    "sync": ("sync",), "log": ("sync",), "merge-driver": ("sync",), "import": ("imports",),
+    "feedback": ("feedback",), "export": ("export",), "dev": ("dev",),
+}  # fmt: skip
 
 
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        import_module(f"salescrm.cli.{name}").register(app)
-
-
-_register()
+def _load_command(group: TyperGroup, name: str) -> None:
+    if name in group.commands or name not in COMMAND_MODULES:
+        return
+    staging = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+    for module in COMMAND_MODULES[name]:
+        import_module(f"salescrm.cli.{module}").register(staging)
+    for added, command in typer.main.get_group(staging).commands.items():
+        group.commands.setdefault(added, command)
 
 
 def main() -> None:

@@ -764,9 +764,9 @@ def input_parameters() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
 
     def walk(command: Any, prefix: str) -> None:
-        if hasattr(command, "commands"):
-            for name, sub in command.commands.items():
-                walk(sub, f"{prefix}{name} ")
+        if hasattr(command, "list_commands"):
+            for name in command.list_commands(None):
+                walk(command.get_command(None, name), f"{prefix}{name} ")
             return
         for param in command.params:
             if getattr(param, "is_flag", False) or "--help" in param.opts:
