@@ -32,12 +32,12 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgpack
 
@@ -48,11 +48,11 @@ from salescrm.core.errors import Problem
 from salescrm.core.model import Customer
 from salescrm.core.rebuild import builder, field_builder
 from salescrm.core.records import customer_to_data
-from salescrm.core.reminders import Facts, facts_from_data, facts_of, facts_to_data
+from salescrm.core.reminders import facts_from_data, facts_of, facts_to_data
 from salescrm.core.validate import validate_customer
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_NAME = "index.msgpack"
 IDENTITY_NAME = "identities.msgpack"
 RACY_NS = 2_000_000_000  # a file this close to the cache's write time is checked again
@@ -61,6 +61,24 @@ LAZY = ("tier_history", "tasks", "followups", "opportunities", "feedback")
 _DATE, _DATETIME, _DECIMAL = 1, 2, 3
 
 StatKey = list[int]  # size, mtime_ns, inode, ctime_ns
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Summary(Generic[T]):
+    """A few values of a customer that a command reads instead of the whole record,
+    computed when the file is parsed and kept in the index (pure functions of the customer,
+    so a summary from the cache equals one computed from the parsed file)."""
+
+    of: Callable[[Customer], T]
+    to_data: Callable[[T], Any]
+    from_data: Callable[[Any], T]
+
+
+# name → summary: "remind" is what the reminder rules read (reminders.Facts).
+SUMMARIES: dict[str, Summary[Any]] = {
+    "remind": Summary(facts_of, facts_to_data, facts_from_data),
+}
 
 
 def cache_dir(root: Path) -> Path:
@@ -114,7 +132,7 @@ class Entry:
     problems: list[list[Any]] = field(default_factory=list)  # of reading the file: rules apart
     rule_problems: list[list[Any]] = field(default_factory=list)  # of the rules in salescrm.yaml
     identity: list[Any] | None = None  # normal name, phones, e-mails
-    facts: list[Any] | None = None  # what the reminders read (reminders.facts_to_data)
+    summaries: dict[str, Any] = field(default_factory=dict)  # name → data (SUMMARIES)
     # Packed parts, or where they lie in the records file: "head" (the record without its
     # long lists) and each long list.
     parts: dict[str, Any] = field(default_factory=dict)
@@ -134,14 +152,14 @@ class Entry:
         return {key: self.part(key) for key in self.parts}
 
     def to_list(self) -> list[Any]:
-        return [self.stat, self.problems, self.rule_problems, self.identity, self.facts, self.parts]
+        return [self.stat, self.problems, self.rule_problems, self.identity, self.summaries, self.parts]
 
     @classmethod
     def from_list(cls, raw: Any) -> Entry:
-        stat, problems, rules, identity, facts, parts = raw
+        stat, problems, rules, identity, summaries, parts = raw
         if not (isinstance(stat, list) and len(stat) == 4 and isinstance(parts, dict)):
             raise ValueError("not a cache entry")
-        return cls(stat, problems, rules, identity, facts, parts)
+        return cls(stat, problems, rules, identity, summaries, parts)
 
     @property
     def has_record(self) -> bool:
@@ -185,7 +203,7 @@ def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
             data.pop(key, None)
         parts["head"] = pack(data)
         entry.parts = parts
-        entry.facts = facts_to_data(facts_of(customer))
+        entry.summaries = {name: kind.to_data(kind.of(customer)) for name, kind in SUMMARIES.items()}
     except (TypeError, ValueError, OverflowError):
         entry.stat = [-1, -1, -1, -1]  # a record the cache cannot hold: parsed every time
         entry.parts = {}
@@ -304,23 +322,25 @@ class RecordCache:
                 loaded.customers.append(customer)
         return loaded
 
-    def facts(self) -> tuple[list[Facts], list[Problem]]:
-        """What the reminders read of every usable customer, without decoding any record."""
+    def summaries(self, name: str) -> tuple[list[Any], list[Problem]]:
+        """One summary (SUMMARIES[name]) of every usable customer, and every problem,
+        without decoding any record."""
+        kind = SUMMARIES[name]
         entries, parsed = self.refresh()
-        facts: list[Facts] = []
+        found: list[Any] = []
         problems: list[Problem] = []
-        for name, entry in entries.items():
+        for file, entry in entries.items():
             if entry.problems or entry.rule_problems:
                 problems += entry.all_problems()
-            customer = parsed.get(name)
+            customer = parsed.get(file)
             if customer is not None:
-                facts.append(facts_of(customer))
-            elif entry.sound() and entry.facts is not None:
+                found.append(kind.of(customer))
+            elif entry.sound() and entry.has_record:
                 try:
-                    facts.append(facts_from_data(entry.facts))
+                    found.append(kind.from_data(entry.summaries[name]))
                 except Exception:  # a damaged cache entry: read the file itself
-                    facts.append(facts_of(self.datadir.read_customer(Path(name).stem)))
-        return facts, problems
+                    found.append(kind.of(self.datadir.read_customer(Path(file).stem)))
+        return found, problems
 
     def identities(self) -> list[Identity]:
         """Name, phones and e-mails of every usable customer, for a write's duplicate check:

@@ -212,7 +212,7 @@ class DataDir:
         problem: a few values a customer, read from the cache's index alone."""
         from salescrm.store.cache import RecordCache
 
-        return RecordCache(self).facts()
+        return RecordCache(self).summaries("remind")
 
     def identities(self) -> list[Identity]:
         """Name, phones and e-mails of every usable customer (for the duplicate check),
