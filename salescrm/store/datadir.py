@@ -210,9 +210,14 @@ class DataDir:
     def load_facts(self) -> tuple[list[Facts], list[Problem]]:
         """What the reminders read of every usable customer (``reminders.Facts``), and every
         problem: a few values a customer, read from the cache's index alone."""
+        return self.load_summaries("remind")
+
+    def load_summaries(self, name: str) -> tuple[list[Any], list[Problem]]:
+        """One summary (``store/cache.SUMMARIES[name]``) of every usable customer, and every
+        problem, read from the cache's index alone."""
         from salescrm.store.cache import RecordCache
 
-        return RecordCache(self).summaries("remind")
+        return RecordCache(self).summaries(name)
 
     def identities(self) -> list[Identity]:
         """Name, phones and e-mails of every usable customer (for the duplicate check),
