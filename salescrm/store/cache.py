@@ -31,6 +31,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -52,9 +53,10 @@ from salescrm.core.reminders import facts_from_data, facts_of, facts_to_data
 from salescrm.core.validate import validate_customer
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 CACHE_NAME = "index.msgpack"
 IDENTITY_NAME = "identities.msgpack"
+CONFIG_CACHE_NAME = "config.msgpack"
 RACY_NS = 2_000_000_000  # a file this close to the cache's write time is checked again
 PARALLEL_FROM = 200  # files to parse before the work is spread over the cores
 LAZY = ("tier_history", "tasks", "followups", "opportunities", "feedback")
@@ -124,19 +126,63 @@ def unpack(data: bytes) -> Any:
 # -- entries ---------------------------------------------------------------------------
 
 
+# The index's columns that are read per entry only when a command asks (Entry.__getattr__).
+_LAZY_COLUMNS = ("problems", "identity", "parts")
+
+
 @dataclass
 class Entry:
-    """What the cache keeps of one file."""
+    """What the cache keeps of one file.
+
+    An entry read from the index holds its columns packed and decodes each on first
+    use: a command that reads one summary of 10,000 customers decodes only that."""
 
     stat: StatKey
     problems: list[list[Any]] = field(default_factory=list)  # of reading the file: rules apart
     rule_problems: list[list[Any]] = field(default_factory=list)  # of the rules in salescrm.yaml
-    identity: list[Any] | None = None  # normal name, phones, e-mails
-    summaries: dict[str, Any] = field(default_factory=dict)  # name → data (SUMMARIES)
+    # normal name, phones, e-mails (a factory, not a class attribute that would hide __getattr__)
+    identity: list[Any] | None = field(default_factory=lambda: None)
+    summaries: dict[str, bytes] = field(default_factory=dict)  # name → packed data (SUMMARIES)
     # Packed parts, or where they lie in the records file: "head" (the record without its
     # long lists) and each long list.
     parts: dict[str, Any] = field(default_factory=dict)
     records: memoryview | None = None  # the mapped records file the parts lie in, if any
+
+    @classmethod
+    def packed(cls, stat: StatKey, columns: dict[str, Any], records: memoryview | None) -> Entry:
+        """An entry as the index holds it: ``columns`` maps each of _LAZY_COLUMNS to its
+        packed bytes (or None: empty) and "summaries" to name → packed bytes."""
+        entry = cls.__new__(cls)
+        entry.__dict__.update(stat=stat, summaries=columns["summaries"], records=records, _packed=columns)
+        return entry
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for an attribute not yet set: a column of an entry read from the index.
+        packed = self.__dict__.get("_packed")
+        column = "problems" if name == "rule_problems" else name
+        if packed is None or column not in _LAZY_COLUMNS:
+            raise AttributeError(name)
+        raw = packed[column]
+        if column == "problems":
+            self.problems, self.rule_problems = unpack(raw) if raw is not None else ([], [])
+        elif column == "parts":
+            self.parts = unpack(raw) if raw is not None else {}
+            if not isinstance(self.parts, dict):
+                raise ValueError("not a cache entry")
+        else:
+            self.identity = unpack(raw) if raw is not None else None
+        return self.__dict__[name]
+
+    def column(self, name: str) -> bytes | None:
+        """One of _LAZY_COLUMNS packed for the index: as read when untouched, else packed anew."""
+        packed = self.__dict__.get("_packed")
+        if packed is not None and name not in self.__dict__:
+            return packed[name]  # type: ignore[no-any-return]
+        if name == "problems":
+            both = [self.problems, self.rule_problems]
+            return pack(both) if any(both) else None
+        value = getattr(self, name)
+        return pack(value) if value else None
 
     def part(self, key: str) -> Any:
         """The packed bytes of one long list."""
@@ -203,7 +249,7 @@ def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
             data.pop(key, None)
         parts["head"] = pack(data)
         entry.parts = parts
-        entry.summaries = {name: kind.to_data(kind.of(customer)) for name, kind in SUMMARIES.items()}
+        entry.summaries = {name: pack(kind.to_data(kind.of(customer))) for name, kind in SUMMARIES.items()}
     except (TypeError, ValueError, OverflowError):
         entry.stat = [-1, -1, -1, -1]  # a record the cache cannot hold: parsed every time
         entry.parts = {}
@@ -311,7 +357,7 @@ class RecordCache:
         for name, entry in entries.items():
             loaded.problems += entry.all_problems()
             customer = parsed.get(name)
-            if customer is None and entry.sound() and entry.has_record:
+            if customer is None and entry.sound():
                 stem = name.removeprefix("customers/").removesuffix(".yaml")
                 reload = functools.partial(self.datadir.read_customer, stem)
                 try:
@@ -335,9 +381,9 @@ class RecordCache:
             customer = parsed.get(file)
             if customer is not None:
                 found.append(kind.of(customer))
-            elif entry.sound() and entry.has_record:
+            elif entry.sound():  # a summary is kept with every record the cache holds
                 try:
-                    found.append(kind.from_data(entry.summaries[name]))
+                    found.append(kind.from_data(unpack(entry.summaries[name])))
                 except Exception:  # a damaged cache entry: read the file itself
                     found.append(kind.of(self.datadir.read_customer(Path(file).stem)))
         return found, problems
@@ -390,10 +436,19 @@ class RecordCache:
         root = self.datadir.root
         config = self.datadir.config
         config_digest = _file_digest(root / CONFIG_NAME)
-        header, old = self._read()
+        # Stat the files while the index is decoded: stat waits in the kernel without the GIL.
+        scanned: dict[str, dict[str, StatKey]] = {}
+        scanner = threading.Thread(target=lambda: scanned.update(files=self._scan()))
+        scanner.start()
+        try:
+            header, old = self._read()
+        finally:
+            scanner.join()
+        if "files" not in scanned:  # the scan failed in its thread: fail here, as before
+            scanned["files"] = self._scan()
+        current = scanned["files"]
         same_rules = header.get("config") == config_digest
         written = header.get("written_ns", 0) if isinstance(header.get("written_ns"), int) else 0
-        current = self._scan()
         entries: dict[str, Entry] = {}
         stale: list[str] = []
         for name, key in current.items():
@@ -432,9 +487,11 @@ class RecordCache:
         found: dict[str, StatKey] = {}
         if not folder.is_dir():
             return found
-        for item in os.scandir(folder):
-            if item.name.endswith(".yaml") and not item.name.startswith("."):
-                found[f"customers/{item.name}"] = _key(item.stat(follow_symlinks=False))
+        with os.scandir(folder) as items:
+            for item in items:
+                name = item.name
+                if name.endswith(".yaml") and name[0] != ".":
+                    found["customers/" + name] = _key(item.stat(follow_symlinks=False))
         return dict(sorted(found.items()))
 
     def _parse(self, names: list[str], config: Config, entries: dict[str, Entry]) -> dict[str, Customer]:
@@ -483,7 +540,7 @@ class RecordCache:
         """The header and entries of the cache; nothing when it is missing, foreign or damaged."""
         try:
             raw = unpack(self.path.read_bytes())
-            header, entries = raw["header"], raw["entries"]
+            header = raw["header"]
             if (
                 header.get("format") != CACHE_FORMAT
                 or header.get("root") != str(self.datadir.root.resolve())
@@ -491,26 +548,54 @@ class RecordCache:
             ):
                 return {}, {}
             records = _map(self.path.parent / _records_name(header.get("records")))
+            names, stats, kinds = raw["names"], raw["stats"], raw["summaries"]
+            columns = [raw[column] for column in _LAZY_COLUMNS]
+            if len(stats) != 4 * len(names) or any(len(c) != len(names) for c in [*columns, *kinds.values()]):
+                raise ValueError("columns of different lengths")
+            problems, identities, parts = columns
+            kind_columns = list(kinds.items())
             found = {}
-            for name, item in entries.items():
-                entry = Entry.from_list(item)
-                entry.records = records
-                found[str(name)] = entry
+            for i, name in enumerate(names):
+                packed = {"problems": problems[i], "identity": identities[i], "parts": parts[i]}
+                packed["summaries"] = {kind: values[i] for kind, values in kind_columns}
+                entry = Entry.packed(stats[4 * i : 4 * i + 4], packed, records)
+                if problems[i] is not None:
+                    entry.problems  # noqa: B018 -- decoded now: a damaged one rebuilds the cache
+                else:
+                    entry.problems, entry.rule_problems = [], []
+                found[name] = entry
             return header, found
         except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
             return {}, {}
 
     def _write(self, config_digest: str, entries: dict[str, Entry]) -> None:
         """The long lists go to a new ``records-*.bin`` (read later through mmap, only the
-        parts a command uses), the rest to the index, which names that file."""
+        parts a command uses), the rest to the index, which names that file. The index is
+        kept in columns, one list per field, each entry's value packed on its own: a command
+        decodes only the columns, and the entries, it reads."""
+        try:
+            self._write_columns(config_digest, entries)
+        except (ValueError, TypeError, KeyError, msgpack.UnpackException):
+            # A damaged value of the old index surfaced while copying it: start afresh.
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+    def _write_columns(self, config_digest: str, entries: dict[str, Entry]) -> None:
         blob = bytearray()
-        index = {}
-        for name, entry in entries.items():
+        stats: list[int] = []
+        columns: dict[str, list[bytes | None]] = {column: [] for column in _LAZY_COLUMNS}
+        kinds: dict[str, list[bytes | None]] = {kind: [] for kind in SUMMARIES}
+        for entry in entries.values():
             where = {}
             for key, packed in entry.packed_parts().items():
                 where[key] = [len(blob), len(packed)]
                 blob += packed
-            index[name] = [*entry.to_list()[:5], where]
+            stats += entry.stat
+            columns["problems"].append(entry.column("problems"))
+            columns["identity"].append(entry.column("identity"))
+            columns["parts"].append(pack(where) if where else None)
+            for kind, values in kinds.items():
+                values.append(entry.summaries.get(kind))
         with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
             folder = self.path.parent
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -523,13 +608,34 @@ class RecordCache:
                 "written_ns": self.started_ns,
                 "records": records.name,
             }
-            index_file = _write_new(folder, ".index-", ".tmp", pack({"header": header, "entries": index}))
+            index = {"header": header, "names": list(entries), "stats": stats, **columns, "summaries": kinds}
+            index_file = _write_new(folder, ".index-", ".tmp", pack(index))
             # What a write's duplicate check needs, on its own: a fraction of the index.
             who = {name: [e.stat, e.identity if e.sound() else None] for name, e in entries.items()}
             identity_file = _write_new(folder, ".index-", ".tmp", pack({"header": header, "entries": who}))
             os.replace(index_file, self.path)
             os.replace(identity_file, self.path.with_name(IDENTITY_NAME))
             _remove_old_records(folder, keep=records)
+
+
+def config_data(root: Path, text: str) -> Any:
+    """The data of salescrm.yaml's ``text``: kept in the cache folder by the digest of the
+    text, so a command whose team file has not changed neither imports nor runs YAML."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    path = cache_dir(root) / CONFIG_CACHE_NAME
+    with contextlib.suppress(Exception):  # a missing or damaged copy: read the YAML
+        kept = unpack(path.read_bytes())
+        if kept["digest"] == digest and kept["code"] == _code_fingerprint():
+            return kept["data"]
+    from salescrm.store.yamlio import load_text
+
+    data = load_text(text, CONFIG_NAME)
+    with contextlib.suppress(OSError, TypeError, ValueError, OverflowError):
+        packed = pack({"digest": digest, "code": _code_fingerprint(), "data": data})
+        if unpack(packed)["data"] == data:  # only what msgpack carries exactly
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.replace(_write_new(path.parent, ".index-config-", ".tmp", packed), path)
+    return data
 
 
 def _records_name(name: Any) -> str:

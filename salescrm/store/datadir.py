@@ -28,9 +28,9 @@ from salescrm.core.validate import validate_customer, validate_file_name
 from salescrm.store import git
 from salescrm.store.atomic import remove_leftovers, write_atomic
 from salescrm.store.lock import locked
-from salescrm.store.yamlio import MAX_FILE_BYTES, dump_text, line_of, load_text
 
 CONFIG_NAME = "salescrm.yaml"
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
 LOCAL_DIR = ".salescrm"  # git-ignored: the lock and other per-clone state
 GITIGNORE = f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
 GITATTRIBUTES = "customers/*.yaml merge=salescrm\n"
@@ -110,6 +110,8 @@ def parse_customer_file(path: Path, name: str, config: Config) -> Parsed:
     """Read, parse and validate one customer file; problems carry their lines."""
     try:
         text = _read_text(path, name)
+        from salescrm.store.yamlio import load_text  # YAML only where a file is parsed
+
         data = load_text(text, name)
     except DamagedError as error:
         return Parsed(None, [_problem_of(error.message, name)], [])
@@ -144,7 +146,9 @@ class DataDir:
     def _config_and_problems(self) -> tuple[Config, list[Problem]]:
         path = self.root / CONFIG_NAME
         text = _read_text(path, CONFIG_NAME)
-        config, problems = config_from_data(load_text(text, CONFIG_NAME), CONFIG_NAME)
+        from salescrm.store.cache import config_data  # its data, without YAML when unchanged
+
+        config, problems = config_from_data(config_data(self.root, text), CONFIG_NAME)
         return config, _with_lines(problems, text)
 
     @property
@@ -253,6 +257,8 @@ class Transaction:
         errors = [p for p in validate_customer(customer, self.datadir.config, name) if p.severity == "error"]
         if errors:
             raise UsageError(errors[0].message)
+        from salescrm.store.yamlio import dump_text
+
         text = dump_text(customer_to_data(customer))
         self._files[self.datadir.path_of(customer.id)] = text.encode("utf-8")
         self.records.append(record or customer.id)
@@ -262,6 +268,8 @@ class Transaction:
 
     def write_config(self, text: str) -> None:
         """Queue a new salescrm.yaml, refusing one with errors."""
+        from salescrm.store.yamlio import load_text
+
         config, problems = config_from_data(load_text(text, CONFIG_NAME), CONFIG_NAME)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
@@ -409,6 +417,8 @@ def _problem_of(message: str, name: str) -> Problem:
 
 
 def _with_lines(problems: list[Problem], text: str) -> list[Problem]:
+    from salescrm.store.yamlio import line_of
+
     located = []
     for problem in problems:
         if problem.line is None and problem.keys:

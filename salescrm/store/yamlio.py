@@ -26,7 +26,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
     HAVE_LIBYAML = False
 
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 
 

@@ -164,11 +164,33 @@ def test_a_damaged_part_in_the_cache_falls_back_to_the_file(team: DataDir, later
     expected = team.load_all().customers
     path = RecordCache(team).path
     raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
-    offset, length = raw["entries"][FIRST][5]["followups"]
+    parts = raw["parts"][raw["names"].index(FIRST)]
+    offset, length = msgpack.unpackb(parts, ext_hook=msgpack.ExtType)["followups"]
     records = path.parent / raw["header"]["records"]
     data = bytearray(records.read_bytes())
     data[offset : offset + length] = b"\xc1" * length  # 0xc1: never valid msgpack
     records.write_bytes(bytes(data))
+    assert fresh(team).load_all().customers == expected
+
+
+@pytest.mark.parametrize("column", ["parts", "identity", "problems"])
+def test_a_damaged_column_of_one_entry_costs_only_time(team: DataDir, later: None, column: str) -> None:
+    """The index keeps each entry's values packed apart and decodes them on first use:
+    garbage in one of them is read from the file (or rebuilds the cache), never shown."""
+    expected = team.load_all().customers
+    facts, _ = team.load_facts()
+    path = RecordCache(team).path
+    raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
+    raw[column][raw["names"].index(FIRST)] = b"\xc1"  # 0xc1: never valid msgpack
+    raw["summaries"]["remind"][raw["names"].index(FIRST)] = b"\xc1"
+    path.write_bytes(msgpack.packb(raw, use_bin_type=True))
+    assert fresh(team).load_all().customers == expected
+    assert fresh(team).load_facts()[0] == facts
+    assert sorted(i.customer_id for i in RecordCache(fresh(team)).identities()) == sorted(
+        c.id for c in expected
+    )
+    (team.root / raw["names"][-1]).touch()  # a write is due
+    assert fresh(team).load_all().customers == expected
     assert fresh(team).load_all().customers == expected
 
 
@@ -248,3 +270,23 @@ def test_a_damaged_identity_file_falls_back_to_the_index(team: DataDir, later: N
     expected = sorted((c.id, identity_of(c).name) for c in team.load_all().customers)
     (cache.cache_dir(team.root) / cache.IDENTITY_NAME).write_bytes(b"\x93garbage")
     assert _identities(team) == expected
+
+
+def test_salescrm_yaml_is_read_without_yaml_until_it_changes(
+    team: DataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salescrm.store import yamlio
+
+    expected = team.config
+    real_load_text = yamlio.load_text
+    reads: list[str] = []
+    monkeypatch.setattr(
+        yamlio, "load_text", lambda text, name: reads.append(name) or real_load_text(text, name)
+    )
+    assert fresh(team).config == expected
+    assert reads == []  # kept in the cache folder by the digest of its text
+    path = team.root / "salescrm.yaml"
+    path.write_text(path.read_text("utf-8").replace(f"team: {expected.team}", "team: 华东大区"), "utf-8")
+    assert fresh(team).config.team == "华东大区"
+    assert reads == ["salescrm.yaml"]
+    assert fresh(team).config.team == "华东大区" and reads == ["salescrm.yaml"]
