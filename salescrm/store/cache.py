@@ -177,7 +177,7 @@ class Entry:
         """One of _LAZY_COLUMNS packed for the index: as read when untouched, else packed anew."""
         packed = self.__dict__.get("_packed")
         if packed is not None and name not in self.__dict__:
-            return packed[name]  # type: ignore[no-any-return]
+            return packed[name]
         if name == "problems":
             both = [self.problems, self.rule_problems]
             return pack(both) if any(both) else None
