@@ -417,11 +417,11 @@ def _problem_of(message: str, name: str) -> Problem:
 
 
 def _with_lines(problems: list[Problem], text: str) -> list[Problem]:
-    from salescrm.store.yamlio import line_of
-
     located = []
     for problem in problems:
         if problem.line is None and problem.keys:
+            from salescrm.store.yamlio import line_of  # YAML only when there is a line to find
+
             problem = Problem(
                 problem.file,
                 problem.message,
