@@ -348,6 +348,7 @@ class RecordCache:
         self.datadir = datadir
         self.path = cache_dir(datadir.root) / CACHE_NAME
         self.started_ns = _now_ns()
+        self._records: tuple[Path, memoryview] | None = None  # the records file read, if any
 
     # -- answers ---------------------------------------------------------------------
     def load(self) -> Loaded:
@@ -547,7 +548,8 @@ class RecordCache:
                 or header.get("code") != _code_fingerprint()
             ):
                 return {}, {}
-            records = _map(self.path.parent / _records_name(header.get("records")))
+            records_path = self.path.parent / _records_name(header.get("records"))
+            records = _map(records_path)
             names, stats, kinds = raw["names"], raw["stats"], raw["summaries"]
             columns = [raw[column] for column in _LAZY_COLUMNS]
             if len(stats) != 4 * len(names) or any(len(c) != len(names) for c in [*columns, *kinds.values()]):
@@ -564,6 +566,7 @@ class RecordCache:
                 else:
                     entry.problems, entry.rule_problems = [], []
                 found[name] = entry
+            self._records = (records_path, records)
             return header, found
         except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
             return {}, {}
@@ -581,25 +584,20 @@ class RecordCache:
                 self.path.unlink()
 
     def _write_columns(self, config_digest: str, entries: dict[str, Entry]) -> None:
-        blob = bytearray()
         stats: list[int] = []
         columns: dict[str, list[bytes | None]] = {column: [] for column in _LAZY_COLUMNS}
         kinds: dict[str, list[bytes | None]] = {kind: [] for kind in SUMMARIES}
         for entry in entries.values():
-            where = {}
-            for key, packed in entry.packed_parts().items():
-                where[key] = [len(blob), len(packed)]
-                blob += packed
             stats += entry.stat
             columns["problems"].append(entry.column("problems"))
             columns["identity"].append(entry.column("identity"))
-            columns["parts"].append(pack(where) if where else None)
             for kind, values in kinds.items():
                 values.append(entry.summaries.get(kind))
         with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
             folder = self.path.parent
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            records = _write_new(folder, "records-", ".bin", blob)
+            records, wheres = self._store_parts(folder, entries)
+            columns["parts"] = [pack(where) if where else None for where in wheres]
             header = {
                 "format": CACHE_FORMAT,
                 "root": str(self.datadir.root.resolve()),
@@ -616,6 +614,64 @@ class RecordCache:
             os.replace(index_file, self.path)
             os.replace(identity_file, self.path.with_name(IDENTITY_NAME))
             _remove_old_records(folder, keep=records)
+
+    def _store_parts(self, folder: Path, entries: dict[str, Entry]) -> tuple[Path, list[dict[str, Any]]]:
+        """The records file and where each entry's parts lie in it.
+
+        Parts already in the records file this command read stay where they are and the
+        new ones are appended (one write, so another writer's append cannot interleave):
+        a command after a one-customer change writes kilobytes, not the whole file. When
+        appending would leave more than half the file unused, all parts go to a new file."""
+        fresh = bytearray()
+        wheres: list[dict[str, Any]] = []
+        live = 0
+        for entry in entries.values():
+            kept = self._records is not None and entry.records is self._records[1]
+            where: dict[str, Any] = {}
+            for key in entry.parts:
+                if kept:
+                    where[key] = entry.parts[key]
+                else:
+                    packed = entry.part(key)
+                    where[key] = (len(fresh), len(packed))  # a tuple: not yet placed
+                    fresh += packed
+                live += where[key][1]
+            wheres.append(where)
+        base = self._append(fresh, live)
+        if base is None:  # a new file holding every part, in order
+            blob = bytearray()
+            for entry, where in zip(entries.values(), wheres, strict=True):
+                for key in where:
+                    packed = entry.part(key)
+                    where[key] = [len(blob), len(packed)]
+                    blob += packed
+            return _write_new(folder, "records-", ".bin", blob), wheres
+        for where in wheres:
+            for key, (offset, length) in where.items():
+                where[key] = [base + offset, length] if isinstance(where[key], tuple) else [offset, length]
+        assert self._records is not None
+        return self._records[0], wheres
+
+    def _append(self, fresh: bytearray, live: int) -> int | None:
+        """Append ``fresh`` to the records file that was read; its offset, or None when
+        there is none to append to or the file would be more than half garbage."""
+        if self._records is None:
+            return None
+        path = self._records[0]
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND)  # never re-created if removed meanwhile
+        except OSError:
+            return None
+        try:
+            if 2 * live < os.fstat(fd).st_size + len(fresh):
+                return None
+            if not fresh:
+                return 0
+            if os.write(fd, fresh) != len(fresh):  # a short write: this file is not to be trusted
+                return None
+            return os.lseek(fd, 0, os.SEEK_CUR) - len(fresh)
+        finally:
+            os.close(fd)
 
 
 def config_data(root: Path, text: str) -> Any:

@@ -290,3 +290,31 @@ def test_salescrm_yaml_is_read_without_yaml_until_it_changes(
     assert fresh(team).config.team == "华东大区"
     assert reads == ["salescrm.yaml"]
     assert fresh(team).config.team == "华东大区" and reads == ["salescrm.yaml"]
+
+
+def _records_file(datadir: DataDir) -> Path:
+    path = RecordCache(datadir).path
+    raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
+    return path.parent / raw["header"]["records"]
+
+
+def test_a_change_appends_its_parts_until_half_the_records_file_is_garbage(
+    team: DataDir, later: None
+) -> None:
+    team.load_all()
+    first = _records_file(team)
+    size = first.stat().st_size
+    target = team.root / FIRST
+    grown = []
+    for n in range(12):
+        target.write_text(target.read_text("utf-8").replace("name: ", f"name: 改{n}", 1), "utf-8")
+        expected = [fresh(team).read_customer(stem) for stem in sorted(team.customer_ids())]
+        assert fresh(team).load_all().customers == expected
+        assert fresh(team).load_all().customers == expected
+        grown.append((_records_file(team), _records_file(team).stat().st_size))
+    # The first changes are appended to the same file, a little each time ...
+    assert grown[0][0] == first and size < grown[0][1] < 1.5 * size
+    assert grown[1][0] == first and grown[1][1] > grown[0][1]
+    # ... until half of it would be garbage: then every part goes to a new, compact file.
+    assert any(path != first for path, _ in grown)
+    assert all(length <= 2 * size + 4096 for _, length in grown)
