@@ -8,6 +8,7 @@ import typer
 
 from salescrm.cli.context import Session, out, session, warn_problems
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
+from salescrm.core.dealrows import DealRows
 from salescrm.core.labels import CHANNELS, figure, heading
 from salescrm.core.model import Customer
 from salescrm.core.periods import Period
@@ -26,6 +27,13 @@ def _load(s: Session) -> list[Customer]:
     loaded = s.datadir.load_all()
     warn_problems(loaded.problems)
     return loaded.customers
+
+
+def _deal_rows(s: Session) -> list[DealRows]:
+    """What the deal reports read of every customer, from the cache's index (core/dealrows.py)."""
+    rows, problems = s.datadir.load_summaries("deals")
+    warn_problems(problems)
+    return rows
 
 
 def _period(text: str | None, as_of: date, default: str = "year") -> Period:
@@ -100,7 +108,7 @@ def attainment(
     day = s.today(as_of)
     chosen = _period(period, day)
     member = s.member_option(owner)
-    report = build(_load(s), s.config, targets_from_data(s.config.targets), chosen, day, member)
+    report = build(_deal_rows(s), s.config, targets_from_data(s.config.targets), chosen, day, member)
     show(s, report, fmt, day, chart)
 
 
@@ -121,7 +129,7 @@ def conversion(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_load(s), _period(period, day), day, s.member_option(owner)), fmt, day, chart)
+    show(s, build(_deal_rows(s), _period(period, day), day, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("industry")
@@ -141,7 +149,9 @@ def industry(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_load(s), s.config, _period(period, day), day, s.member_option(owner)), fmt, day, chart)
+    show(
+        s, build(_deal_rows(s), s.config, _period(period, day), day, s.member_option(owner)), fmt, day, chart
+    )
 
 
 @report_app.command("lost-reasons")
@@ -162,7 +172,7 @@ def lost_reasons(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_load(s), _period(period, day), day, by, s.member_option(owner)), fmt, day, chart)
+    show(s, build(_deal_rows(s), _period(period, day), day, by, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("pipeline")
@@ -185,7 +195,7 @@ def pipeline(
     s = session(ctx)
     day = s.today(as_of)
     chosen = parse_period(period) if period else None
-    show(s, build(_load(s), s.config, day, chosen, by, s.member_option(owner)), fmt, day, chart)
+    show(s, build(_deal_rows(s), s.config, day, chosen, by, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("activity")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from salescrm.core.config import Config
 from salescrm.core.labels import OPEN_STAGES
@@ -17,6 +18,7 @@ from salescrm.core.model import Customer, Opportunity
 from salescrm.core.parse import normal_amount
 
 FUNNEL = (*OPEN_STAGES, "won")  # the order a deal moves through
+Day = TypeVar("Day", date, int)  # a day: a date, or its ordinal
 
 
 def opened_on(opp: Opportunity, customer: Customer) -> date:
@@ -30,12 +32,27 @@ def opened_on(opp: Opportunity, customer: Customer) -> date:
 
 def stage_on(opp: Opportunity, customer: Customer, day: date) -> str | None:
     """The stage on ``day`` (None: not yet opened), from its stage history."""
-    if opened_on(opp, customer) > day:
+    return stage_from(opened_on(opp, customer), opp.stage, [(m.stage, m.at) for m in opp.stage_history], day)
+
+
+def stage_from(opened: Day, stage: str, moves: Iterable[tuple[str, Day]], day: Day) -> str | None:
+    """The stage on ``day`` of a deal opened on ``opened``, standing in ``stage`` today, with
+    ``moves`` (stage, day) in its history's order: the latest move up to ``day`` (the first
+    of a tie), else "lead" before its first move, else ``stage`` when it never moved.
+
+    Days are dates, or ordinals (``dealrows`` keeps those): any one kind that compares."""
+    if opened > day:
         return None
-    moves = [move for move in opp.stage_history if move.at <= day]
-    if moves:
-        return max(moves, key=lambda move: move.at).stage
-    return opp.stage if not opp.stage_history else "lead"
+    latest: str | None = None
+    latest_at: Day | None = None
+    moved = False
+    for name, at in moves:
+        moved = True
+        if at <= day and (latest_at is None or at > latest_at):
+            latest, latest_at = name, at
+    if latest is not None:
+        return latest
+    return "lead" if moved else stage
 
 
 def won_on(opp: Opportunity) -> date | None:
@@ -72,7 +89,12 @@ def probability(opp: Opportunity, config: Config, stage: str | None = None) -> D
 
 def weighted(opp: Opportunity, config: Config, stage: str | None = None) -> Decimal:
     """The probability-weighted amount, to the cent."""
-    return normal_amount(opp.amount * probability(opp, config, stage) / 100)
+    return weighted_amount(opp.amount, probability(opp, config, stage))
+
+
+def weighted_amount(amount: Decimal, chance: Decimal) -> Decimal:
+    """``amount`` × ``chance`` percent, to the cent."""
+    return normal_amount(amount * chance / 100)
 
 
 def open_deals(customers: Iterable[Customer], day: date) -> Iterator[tuple[Customer, Opportunity, str]]:
@@ -86,12 +108,17 @@ def open_deals(customers: Iterable[Customer], day: date) -> Iterator[tuple[Custo
 
 def reached(opp: Opportunity, customer: Customer, day: date) -> set[str]:
     """The funnel stages a deal reached by ``day``; a later stage implies the earlier ones."""
-    stages = {move.stage for move in opp.stage_history if move.at <= day}
-    current = stage_on(opp, customer, day)
+    moves = [(m.stage, m.at) for m in opp.stage_history]
+    return set(FUNNEL[: furthest_from(moves, stage_on(opp, customer, day), day) + 1])
+
+
+def furthest_from(moves: Iterable[tuple[str, Day]], current: str | None, day: Day) -> int:
+    """The index in FUNNEL of the furthest stage reached by ``day`` (-1: none), from the
+    ``moves`` (stage, day) up to ``day`` and the ``current`` stage on that day."""
+    stages = {name for name, at in moves if at <= day}
     if current:
         stages.add(current)
-    furthest = max((FUNNEL.index(s) for s in stages if s in FUNNEL), default=-1)
-    return set(FUNNEL[: furthest + 1])
+    return max((FUNNEL.index(s) for s in stages if s in FUNNEL), default=-1)
 
 
 def won_deals(customers: Iterable[Customer]) -> Iterator[tuple[Customer, Opportunity, date]]:

@@ -8,12 +8,13 @@ formats (``formats/review_html.py``, ``formats/review_md.py``) only lay them out
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from salescrm.core.config import Config
-from salescrm.core.deals import lost_on, stage_at_loss, won_deals, won_value
+from salescrm.core.dealrows import DealRows, as_rows, in_days, lost_deals, won_deals
 from salescrm.core.model import Customer, TierChange
 from salescrm.core.periods import Period
 from salescrm.core.query import parse_query, query_context
@@ -91,12 +92,15 @@ def review_pack(
     owner: str | None = None,
     filter_name: str = HIGH_POTENTIAL,
     me: str | None = None,
+    rows: list[DealRows] | None = None,
 ) -> ReviewPack:
     """The figures of the review of ``period`` as of ``as_of`` (of ``owner``'s work when given).
+    The deal figures come from ``rows`` (the customers' deal rows, else computed from them).
 
     Example: review_pack(customers, config, targets, parse_period("2026-11"), date(2026, 11, 27))
     """
     mine = [c for c in customers if owner in (None, c.owner)]
+    rows = as_rows(customers) if rows is None else rows
     team_activity = activity(customers, period, as_of, "week", owner)
     team_activity.rows = [row for row in team_activity.rows if row["period"] == TOTAL]
     return ReviewPack(
@@ -105,49 +109,59 @@ def review_pack(
         period=period,
         as_of=as_of,
         owner=owner,
-        attainment=attainment(customers, config, targets, period, as_of, owner),
-        pipeline=pipeline(customers, config, as_of, None, "stage", owner),
-        conversion=conversion(customers, period, as_of, owner),
-        lost_reasons=lost_reasons(customers, period, as_of, "reason", owner),
-        industry=industry(customers, config, period, as_of, owner),
+        attainment=attainment(rows, config, targets, period, as_of, owner),
+        pipeline=pipeline(rows, config, as_of, None, "stage", owner),
+        conversion=conversion(rows, period, as_of, owner),
+        lost_reasons=lost_reasons(rows, period, as_of, "reason", owner),
+        industry=industry(rows, config, period, as_of, owner),
         activity=team_activity,
-        won=won_in(customers, period, as_of, owner),
-        lost=lost_in(customers, period, as_of, owner),
+        won=won_in(rows, period, as_of, owner),
+        lost=lost_in(rows, period, as_of, owner),
         overdue=_reminders(customers, config, as_of, owner, "overdue"),
         stale=_reminders(customers, config, as_of, owner, "stale"),
-        tier_proposals=review_tiers(mine, as_of, config),
+        tier_proposals=review_tiers([r for r in rows if owner in (None, r.owner)], as_of, config),
         tier_moves=tier_moves(mine, period, as_of),
         saved_filter=run_saved_filter(mine, config, filter_name, as_of, me),
     )
 
 
-def won_in(customers: list[Customer], period: Period, as_of: date, owner: str | None) -> list[ClosedDeal]:
+def won_in(
+    customers: Sequence[Customer | DealRows], period: Period, as_of: date, owner: str | None
+) -> list[ClosedDeal]:
     """Deals whose contract was signed in the period (up to ``as_of``), largest first."""
     deals = [
         ClosedDeal(
-            f"{c.id}-{o.id}",
+            f"{c.id}-{d.id}",
             c.name,
-            o.name,
-            o.owner,
-            won_value(o),
-            signed,
-            o.contract.number if o.contract else "",
-        )  # fmt: skip
-        for c, o, signed in won_deals(customers)
-        if signed in period and signed <= as_of and owner in (None, o.owner)
+            d.name,
+            d.owner,
+            Decimal(d.won_amount),
+            date.fromordinal(d.won),
+            d.contract,
+        )
+        for c, d in won_deals(as_rows(customers), in_days(period, as_of))
+        if d.won is not None and owner in (None, d.owner)
     ]
     return sorted(deals, key=lambda d: (-d.amount, d.reference))
 
 
-def lost_in(customers: list[Customer], period: Period, as_of: date, owner: str | None) -> list[ClosedDeal]:
+def lost_in(
+    customers: Sequence[Customer | DealRows], period: Period, as_of: date, owner: str | None
+) -> list[ClosedDeal]:
     """Deals marked lost in the period (up to ``as_of``), largest first."""
     deals = [
         ClosedDeal(
-            f"{c.id}-{o.id}", c.name, o.name, o.owner, o.amount, day, o.lost_reason or "", stage_at_loss(o)
+            f"{c.id}-{d.id}",
+            c.name,
+            d.name,
+            d.owner,
+            Decimal(d.amount),
+            date.fromordinal(d.lost),
+            d.lost_reason or "",
+            d.lost_stage,
         )  # fmt: skip
-        for c in customers
-        for o in c.opportunities
-        if (day := lost_on(o)) is not None and day in period and day <= as_of and owner in (None, o.owner)
+        for c, d in lost_deals(as_rows(customers), in_days(period, as_of))
+        if d.lost is not None and owner in (None, d.owner)
     ]
     return sorted(deals, key=lambda d: (-d.amount, d.reference))
 

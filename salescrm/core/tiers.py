@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from salescrm.core.config import Config
-from salescrm.core.deals import ever_won, won_between
+from salescrm.core.dealrows import DealRows, as_rows, won_deals
 from salescrm.core.model import Customer, TierChange
 from salescrm.core.periods import quarter_of, window_start
 
@@ -28,16 +28,21 @@ def tier_for_amount(amount: Decimal, config: Config) -> str:
     return ranked[-1].name
 
 
-def trailing_won(customer: Customer, as_of: date) -> Decimal:
+def trailing_won(customer: Customer | DealRows, as_of: date) -> Decimal:
     """Won amount over the 12 months up to ``as_of`` (by contract signed date)."""
-    return won_between(customer, window_start(as_of, REVIEW_MONTHS, "m"), as_of)
+    rows = as_rows([customer])
+    after = window_start(as_of, REVIEW_MONTHS, "m").toordinal()
+    return sum(
+        (Decimal(deal.won_amount) for _, deal in won_deals(rows, range(after + 1, as_of.toordinal() + 1))),
+        Decimal(0),
+    )
 
 
 @dataclass(frozen=True)
 class TierReview:
     """One customer whose tier the review would change (or would, were it not pinned)."""
 
-    customer: Customer
+    customer: Customer | DealRows  # what it was computed from: both have id, name, owner
     from_tier: str
     to_tier: str
     amount: Decimal
@@ -48,20 +53,22 @@ class TierReview:
         return f"trailing-12-month won {self.amount:.2f}"
 
 
-def review_tiers(customers: Iterable[Customer], as_of: date, config: Config) -> list[TierReview]:
+def review_tiers(customers: Iterable[Customer | DealRows], as_of: date, config: Config) -> list[TierReview]:
     """Every tier change due on ``as_of``; pinned customers are listed but marked.
 
     Customers that never won a deal keep their tier: their potential, not their
     spend, set it. Archived customers are left alone.
     """
     changes = []
+    today = as_of.toordinal()
     for customer in sorted(customers, key=lambda c: c.id):
-        if customer.archived or not ever_won(customer, as_of):
+        rows = as_rows([customer])[0]
+        if rows.archived or not any(deal.won is not None and deal.won <= today for deal in rows.deals):
             continue
-        amount = trailing_won(customer, as_of)
+        amount = trailing_won(rows, as_of)
         tier = tier_for_amount(amount, config)
-        if tier != customer.tier:
-            changes.append(TierReview(customer, customer.tier, tier, amount, customer.tier_pinned))
+        if tier != rows.tier:
+            changes.append(TierReview(customer, rows.tier, tier, amount, rows.tier_pinned))
     return changes
 
 

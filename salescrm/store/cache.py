@@ -45,6 +45,7 @@ import msgpack
 from salescrm import __version__
 from salescrm.core.config import Config
 from salescrm.core.customers import Identity, identity_of
+from salescrm.core.dealrows import rows_from_data, rows_of, rows_to_data
 from salescrm.core.errors import Problem
 from salescrm.core.model import Customer
 from salescrm.core.rebuild import builder, field_builder
@@ -80,6 +81,10 @@ class Summary(Generic[T]):
 # name → summary: "remind" is what the reminder rules read (reminders.Facts).
 SUMMARIES: dict[str, Summary[Any]] = {
     "remind": Summary(facts_of, facts_to_data, facts_from_data),
+    # "deals": what the deal reports read (dealrows.DealRows), packed: decoded only by them
+    "deals": Summary(
+        rows_of, lambda rows: pack(rows_to_data(rows)), lambda data: rows_from_data(unpack(data))
+    ),
 }
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from salescrm.core.model import Customer, Opportunity
 from salescrm.core.parse import normal_amount
 
 TOTAL = "total"  # the label of a report's total row
@@ -36,8 +35,3 @@ def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
 
 def total(values: Iterable[Decimal]) -> Decimal:
     return normal_amount(sum(values, Decimal(0)))
-
-
-def deals(customers: Iterable[Customer], owner: str | None) -> list[tuple[Customer, Opportunity]]:
-    """Every opportunity (of ``owner`` when given) with its customer."""
-    return [(c, o) for c in customers for o in c.opportunities if owner is None or o.owner == owner]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
 from salescrm.core.config import Config
-from salescrm.core.deals import open_deals, weighted, won_deals, won_value
+from salescrm.core.dealrows import DealRows, as_rows, in_days, open_deals, won_deals
 from salescrm.core.model import Customer
 from salescrm.core.periods import Period
 from salescrm.core.reports import TOTAL, Report, percent, total
@@ -18,7 +18,7 @@ COLUMNS = ["member", "name", "target", "won", "attainment_pct", "gap", "pipeline
 
 
 def attainment(
-    customers: list[Customer],
+    customers: Sequence[Customer | DealRows],
     config: Config,
     targets: Targets,
     period: Period,
@@ -30,21 +30,22 @@ def attainment(
     Pipeline = the probability-weighted amount of deals open on ``as_of`` whose
     expected close date falls in the period.
     """
+    rows = as_rows(customers)
     won: dict[str, list[Decimal]] = defaultdict(list)
-    for _, opp, signed in won_deals(customers):
-        if signed in period and signed <= as_of:
-            won[opp.owner].append(won_value(opp))
+    for _, deal in won_deals(rows, in_days(period, as_of)):
+        won[deal.owner].append(Decimal(deal.won_amount))
     pipeline: dict[str, list[Decimal]] = defaultdict(list)
-    for _, opp, stage in open_deals(customers, as_of):
-        if opp.close in period:
-            pipeline[opp.owner].append(weighted(opp, config, stage))
+    closing = in_days(period)
+    for _, deal, stage in open_deals(rows, as_of.toordinal()):
+        if deal.close in closing:
+            pipeline[deal.owner].append(deal.weighted(config, stage))
     members = [owner] if owner else _members(config, targets, [*won, *pipeline])
-    rows = [_row(m, _name(config, m), targets.of(m, period), won[m], pipeline[m]) for m in members]
+    lines = [_row(m, _name(config, m), targets.of(m, period), won[m], pipeline[m]) for m in members]
     if owner is None:
         everyone = [v for values in won.values() for v in values]
         open_total = [v for values in pipeline.values() for v in values]
-        rows.append(_row(TOTAL, config.team, targets.team(period), everyone, open_total))
-    return Report("attainment", period.label, COLUMNS, rows)
+        lines.append(_row(TOTAL, config.team, targets.team(period), everyone, open_total))
+    return Report("attainment", period.label, COLUMNS, lines)
 
 
 def _members(config: Config, targets: Targets, active: Iterable[str]) -> list[str]:

@@ -4,41 +4,48 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from salescrm.core.deals import FUNNEL, opened_on, reached, stage_on, won_on
-from salescrm.core.model import Customer, Opportunity
+from salescrm.core.dealrows import Deal, DealRows, as_rows, in_days
+from salescrm.core.deals import FUNNEL
+from salescrm.core.model import Customer
 from salescrm.core.periods import Period
-from salescrm.core.reports import Report, deals, percent
+from salescrm.core.reports import Report, percent
 
 COLUMNS = ["stage", "reached", "pct_of_previous", "pct_of_created", "median_days"]
 
 
-def conversion(customers: list[Customer], period: Period, as_of: date, owner: str | None = None) -> Report:
+def conversion(
+    customers: Sequence[Customer | DealRows], period: Period, as_of: date, owner: str | None = None
+) -> Report:
     """Deals opened in the period (up to ``as_of``): stage by stage, as they stand on ``as_of``.
 
     lead→won % = won ÷ opened; win rate = won ÷ (won + lost).
     """
-    cohort = [(c, o) for c, o in deals(customers, owner) if _within(opened_on(o, c), period, as_of)]
-    counts = {stage: sum(1 for c, o in cohort if stage in reached(o, c, as_of)) for stage in FUNNEL}
-    days = _days_in_stages([o for _, o in cohort], as_of)
-    rows = []
+    rows = as_rows(customers)
+    days, today = in_days(period, as_of), as_of.toordinal()
+    cohort = [d for c in rows for d in c.deals if d.opened in days and owner in (None, d.owner)]
+    furthest = [deal.furthest_on(today) for deal in cohort]
+    counts = {stage: sum(1 for f in furthest if f >= i) for i, stage in enumerate(FUNNEL)}
+    spent = _days_in_stages(cohort, today)
+    lines = []
     previous = len(cohort)
     for stage in FUNNEL:
-        rows.append(
+        lines.append(
             {
                 "stage": stage,
                 "reached": counts[stage],
                 "pct_of_previous": percent(counts[stage], previous),
                 "pct_of_created": percent(counts[stage], len(cohort)),
-                "median_days": _median(days.get(stage, [])),
+                "median_days": _median(spent.get(stage, [])),
             }
         )
         previous = counts[stage]
-    final = [stage_on(o, c, as_of) for c, o in cohort]
+    final = [deal.stage_on(today) for deal in cohort]
     won, lost = final.count("won"), final.count("lost")
-    newcomers = [c for c in customers if _within(c.created, period, as_of) and owner in (None, c.owner)]
+    newcomers = [c for c in rows if c.created in days and owner in (None, c.owner)]
     summary = {
         "opened": len(cohort),
         "won": won,
@@ -47,28 +54,24 @@ def conversion(customers: list[Customer], period: Period, as_of: date, owner: st
         "lead_to_won_pct": percent(won, len(cohort)),
         "win_rate_pct": percent(won, won + lost),
         "new_customers": len(newcomers),
-        "new_customers_won": sum(1 for c in newcomers if _won_by(c, as_of)),
+        "new_customers_won": sum(1 for c in newcomers if _won_by(c, today)),
     }
-    return Report("conversion", period.label, COLUMNS, rows, summary)
+    return Report("conversion", period.label, COLUMNS, lines, summary)
 
 
-def _days_in_stages(opportunities: list[Opportunity], as_of: date) -> dict[str, list[int]]:
-    """Days each deal spent in each stage it has left by ``as_of``."""
-    days: dict[str, list[int]] = defaultdict(list)
-    for opp in opportunities:
-        moves = sorted((m for m in opp.stage_history if m.at <= as_of), key=lambda m: m.at)
-        for current, following in zip(moves, moves[1:], strict=False):
-            days[current.stage].append((following.at - current.at).days)
-    return days
-
-
-def _within(day: date, period: Period, as_of: date) -> bool:
-    return day in period and day <= as_of
+def _days_in_stages(deals: list[Deal], today: int) -> dict[str, list[int]]:
+    """Days each deal spent in each stage it has left by ``today``."""
+    spent: dict[str, list[int]] = defaultdict(list)
+    for deal in deals:
+        moves = sorted((m for m in deal.pairs() if m[1] <= today), key=lambda m: m[1])
+        for (stage, at), (_, following) in zip(moves, moves[1:], strict=False):
+            spent[stage].append(following - at)
+    return spent
 
 
 def _median(values: list[int]) -> Decimal | None:
     return Decimal(str(statistics.median(values))) if values else None
 
 
-def _won_by(customer: Customer, as_of: date) -> bool:
-    return any((signed := won_on(o)) is not None and signed <= as_of for o in customer.opportunities)
+def _won_by(customer: DealRows, today: int) -> bool:
+    return any(deal.won is not None and deal.won <= today for deal in customer.deals)

@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from salescrm.core.config import Config
-from salescrm.core.deals import won_deals, won_value
+from salescrm.core.dealrows import DealRows, as_rows, in_days, won_deals
 from salescrm.core.model import Customer
 from salescrm.core.periods import Period
 from salescrm.core.reports import NONE, TOTAL, Report, percent, total
 
 
 def industry(
-    customers: list[Customer], config: Config, period: Period, as_of: date, owner: str | None = None
+    customers: Sequence[Customer | DealRows],
+    config: Config,
+    period: Period,
+    as_of: date,
+    owner: str | None = None,
 ) -> Report:
     """Customers: not archived and created by ``as_of``; won: contracts signed in the period."""
-    mine = [c for c in customers if owner in (None, c.owner)]
-    counted = [c for c in mine if not c.archived and c.created <= as_of]
+    mine = [c for c in as_rows(customers) if owner in (None, c.owner)]
+    today = as_of.toordinal()
+    counted = [c for c in mine if not c.archived and c.created <= today]
     tiers = list(config.tiers)
     per_tier: dict[str, Counter[str]] = defaultdict(Counter)
     for c in counted:
         per_tier[c.industry or NONE][c.tier] += 1
     won: dict[str, list[Decimal]] = defaultdict(list)
-    for c, opp, signed in won_deals(mine):
-        if signed in period and signed <= as_of:
-            won[c.industry or NONE].append(won_value(opp))
+    for c, deal in won_deals(mine, in_days(period, as_of)):
+        won[c.industry or NONE].append(Decimal(deal.won_amount))
     all_won = total(v for values in won.values() for v in values)
     names = sorted(
         {*per_tier, *won}, key=lambda name: (-total(won[name]), -sum(per_tier[name].values()), name)

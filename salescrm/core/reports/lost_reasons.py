@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from salescrm.core.deals import lost_on, stage_at_loss
+from salescrm.core.dealrows import Deal, DealRows, as_rows, in_days, lost_deals
 from salescrm.core.errors import UsageError
-from salescrm.core.model import Customer, Opportunity
+from salescrm.core.model import Customer
 from salescrm.core.periods import Period
-from salescrm.core.reports import NONE, TOTAL, Report, deals, percent, total
+from salescrm.core.reports import NONE, TOTAL, Report, percent, total
 
 GROUPS = ("reason", "competitor", "stage")
 
 
 def lost_reasons(
-    customers: list[Customer], period: Period, as_of: date, by: str = "reason", owner: str | None = None
+    customers: Sequence[Customer | DealRows],
+    period: Period,
+    as_of: date,
+    by: str = "reason",
+    owner: str | None = None,
 ) -> Report:
     """Deals marked lost in the period (up to ``as_of``), grouped; shares of count and amount.
 
@@ -25,29 +30,30 @@ def lost_reasons(
     if by not in GROUPS:
         raise UsageError(f"lost-reasons cannot be grouped by {by!r}", hint=f"use --by {' | '.join(GROUPS)}")
     lost = [
-        o
-        for _, o in deals(customers, owner)
-        if (day := lost_on(o)) is not None and day in period and day <= as_of
+        deal
+        for _, deal in lost_deals(as_rows(customers), in_days(period, as_of))
+        if owner in (None, deal.owner)
     ]
+    amounts = [Decimal(deal.amount) for deal in lost]
     groups: dict[str, list[Decimal]] = defaultdict(list)
-    for opp in lost:
-        for key in _keys(opp, by):
-            groups[key].append(opp.amount)
-    all_amount = total(o.amount for o in lost)
+    for deal, amount in zip(lost, amounts, strict=True):
+        for key in _keys(deal, by):
+            groups[key].append(amount)
+    all_amount = total(amounts)
     order = sorted(groups, key=lambda key: (-len(groups[key]), -total(groups[key]), key))
     rows = [_row(by, key, groups[key], len(lost), all_amount) for key in order]
-    rows.append(_row(by, TOTAL, [o.amount for o in lost], len(lost), all_amount))
+    rows.append(_row(by, TOTAL, amounts, len(lost), all_amount))
     return Report(
         "lost-reasons", period.label, [by, "lost", "lost_share_pct", "amount", "amount_share_pct"], rows
     )
 
 
-def _keys(opp: Opportunity, by: str) -> list[str]:
+def _keys(deal: Deal, by: str) -> list[str]:
     if by == "reason":
-        return [opp.lost_reason or NONE]
+        return [deal.lost_reason or NONE]
     if by == "competitor":
-        return list(dict.fromkeys(opp.negotiation.competitors)) or [NONE]
-    return [stage_at_loss(opp)]
+        return list(dict.fromkeys(deal.competitors)) or [NONE]
+    return [deal.lost_stage]
 
 
 def _row(by: str, key: str, amounts: list[Decimal], count: int, all_amount: Decimal) -> dict[str, object]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from salescrm.core.config import Config
-from salescrm.core.deals import open_deals, weighted
+from salescrm.core.dealrows import DealRows, as_rows, in_days, open_deals
 from salescrm.core.errors import UsageError
 from salescrm.core.labels import OPEN_STAGES
 from salescrm.core.model import Customer
@@ -18,7 +19,7 @@ GROUPS = {"stage": ("stage", "close_month"), "month": ("close_month",), "owner":
 
 
 def pipeline(
-    customers: list[Customer],
+    customers: Sequence[Customer | DealRows],
     config: Config,
     as_of: date,
     period: Period | None = None,
@@ -34,11 +35,13 @@ def pipeline(
         raise UsageError(f"pipeline cannot be grouped by {by!r}", hint=f"use --by {' | '.join(GROUPS)}")
     keys = GROUPS[by]
     groups: dict[tuple[str, ...], list[tuple[Decimal, Decimal]]] = defaultdict(list)
-    for _, opp, stage in open_deals(customers, as_of):
-        if (owner and opp.owner != owner) or (period and opp.close not in period):
+    closing = in_days(period) if period else None
+    for _, deal, stage in open_deals(as_rows(customers), as_of.toordinal()):
+        if (owner and deal.owner != owner) or (closing is not None and deal.close not in closing):
             continue
-        values = {"stage": stage, "close_month": opp.close.strftime("%Y-%m"), "owner": opp.owner}
-        groups[tuple(values[k] for k in keys)].append((opp.amount, weighted(opp, config, stage)))
+        month = date.fromordinal(deal.close).strftime("%Y-%m")
+        values = {"stage": stage, "close_month": month, "owner": deal.owner}
+        groups[tuple(values[k] for k in keys)].append((Decimal(deal.amount), deal.weighted(config, stage)))
     order = sorted(groups, key=lambda key: tuple(_rank(k, v) for k, v in zip(keys, key, strict=True)))
     rows = [_row(keys, key, groups[key]) for key in order]
     everything = [deal for deals in groups.values() for deal in deals]
