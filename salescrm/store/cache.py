@@ -81,10 +81,8 @@ class Summary(Generic[T]):
 # name → summary: "remind" is what the reminder rules read (reminders.Facts).
 SUMMARIES: dict[str, Summary[Any]] = {
     "remind": Summary(facts_of, facts_to_data, facts_from_data),
-    # "deals": what the deal reports read (dealrows.DealRows), packed: decoded only by them
-    "deals": Summary(
-        rows_of, lambda rows: pack(rows_to_data(rows)), lambda data: rows_from_data(unpack(data))
-    ),
+    # "deals": what the deal reports read (dealrows.DealRows)
+    "deals": Summary(rows_of, rows_to_data, rows_from_data),
 }
 
 
