@@ -376,7 +376,11 @@ class RecordCache:
         """One summary (SUMMARIES[name]) of every usable customer, and every problem,
         without decoding any record."""
         kind = SUMMARIES[name]
-        entries, parsed = self.refresh()
+        index, current = self._read_and_scan()
+        if index is not None and self._unchanged(index, current):
+            with contextlib.suppress(Exception):  # a damaged value: the long way below
+                return self._summaries_of_columns(index, kind, name)
+        entries, parsed = self.refresh(read=(index, current))
         found: list[Any] = []
         problems: list[Problem] = []
         for file, entry in entries.items():
@@ -390,6 +394,26 @@ class RecordCache:
                     found.append(kind.from_data(unpack(entry.summaries[name])))
                 except Exception:  # a damaged cache entry: read the file itself
                     found.append(kind.of(self.datadir.read_customer(Path(file).stem)))
+        return found, problems
+
+    def _summaries_of_columns(
+        self, index: dict[str, Any], kind: Summary[Any], name: str
+    ) -> tuple[list[Any], list[Problem]]:
+        """summaries() when nothing changed: straight from the index's columns."""
+        found: list[Any] = []
+        problems: list[Problem] = []
+        names, found_problems = index["names"], index["problems"]
+        column = index["summaries"].get(name) or [None] * len(names)
+        for i, packed in enumerate(column):
+            if found_problems[i] is not None:
+                these = [_problem(p) for part in unpack(found_problems[i]) for p in part]
+                problems += these
+                if any(p.severity == "error" for p in these):
+                    continue
+            try:
+                found.append(kind.from_data(unpack(packed)))
+            except Exception:  # a damaged value: read the file itself
+                found.append(kind.of(self.datadir.read_customer(Path(names[i]).stem)))
         return found, problems
 
     def identities(self) -> list[Identity]:
@@ -435,22 +459,16 @@ class RecordCache:
             return None
 
     # -- refreshing --------------------------------------------------------------------
-    def refresh(self, save: bool = True) -> tuple[dict[str, Entry], dict[str, Customer]]:
-        """Entries for every customer file now, parsing only what changed; saves the cache."""
+    def refresh(
+        self, save: bool = True, read: tuple[dict[str, Any] | None, dict[str, StatKey]] | None = None
+    ) -> tuple[dict[str, Entry], dict[str, Customer]]:
+        """Entries for every customer file now, parsing only what changed; saves the cache.
+        ``read``: the index and the files' stat keys, when the caller has them already."""
         root = self.datadir.root
         config = self.datadir.config
         config_digest = _file_digest(root / CONFIG_NAME)
-        # Stat the files while the index is decoded: stat waits in the kernel without the GIL.
-        scanned: dict[str, dict[str, StatKey]] = {}
-        scanner = threading.Thread(target=lambda: scanned.update(files=self._scan()))
-        scanner.start()
-        try:
-            header, old = self._read()
-        finally:
-            scanner.join()
-        if "files" not in scanned:  # the scan failed in its thread: fail here, as before
-            scanned["files"] = self._scan()
-        current = scanned["files"]
+        index, current = read if read is not None else self._read_and_scan()
+        header, old = self._entries(index)
         same_rules = header.get("config") == config_digest
         written = header.get("written_ns", 0) if isinstance(header.get("written_ns"), int) else 0
         entries: dict[str, Entry] = {}
@@ -462,15 +480,47 @@ class RecordCache:
             else:
                 stale.append(name)
         parsed = self._parse(stale, config, entries)
-        changed = set(old) != set(current) or any(self._differs(n, old, entries, written) for n in stale)
+        changed = len(old) != len(current) or any(self._differs(n, old, entries, written) for n in stale)
         if not same_rules and old:
             reused = {name: entries[name] for name in entries if name not in parsed and name not in stale}
             self._recheck(reused, config)
             changed = True
-        entries = {name: entries[name] for name in sorted(entries)}
+        if stale:  # re-parsed entries were added last; the scan gave the names in order
+            entries = {name: entries[name] for name in current}
         if changed and save:
             self._write(config_digest, entries)
         return entries, parsed
+
+    def _read_and_scan(self) -> tuple[dict[str, Any] | None, dict[str, StatKey]]:
+        """The index and every customer file's stat key. The files are statted in a thread
+        while the index is decoded: stat waits in the kernel, without the GIL."""
+        scanned: dict[str, dict[str, StatKey]] = {}
+        scanner = threading.Thread(target=lambda: scanned.update(files=self._scan()))
+        scanner.start()
+        try:
+            index = self._read_index()
+        finally:
+            scanner.join()
+        if "files" not in scanned:  # the scan failed in its thread: fail here, as before
+            scanned["files"] = self._scan()
+        return index, scanned["files"]
+
+    def _unchanged(self, index: dict[str, Any] | None, current: dict[str, StatKey]) -> bool:
+        """Whether no customer file (nor salescrm.yaml) changed since ``index`` was written:
+        the same names and stat keys, all settled — what refresh would find file by file,
+        found with a few whole-list comparisons."""
+        if index is None or list(current) != index["names"]:
+            return False
+        header = index["header"]
+        written = header.get("written_ns")
+        config_digest = _file_digest(self.datadir.root / CONFIG_NAME)
+        if not isinstance(written, int) or header.get("config") != config_digest:
+            return False
+        flat = [value for key in current.values() for value in key]
+        if flat != index["stats"]:
+            return False
+        settled = written - RACY_NS
+        return max(flat[1::4], default=0) < settled and max(flat[3::4], default=0) < settled
 
     def _settled(self, key: StatKey, written_ns: int) -> bool:
         # git's racy rule: a file touched within RACY_NS of the cache write may have
@@ -540,8 +590,9 @@ class RecordCache:
             entry.rule_problems = [_problem_data(p) for p in rules]
 
     # -- the file --------------------------------------------------------------------------
-    def _read(self) -> tuple[dict[str, Any], dict[str, Entry]]:
-        """The header and entries of the cache; nothing when it is missing, foreign or damaged."""
+    def _read_index(self) -> dict[str, Any] | None:
+        """The index's header and columns, checked, with its mapped records file under
+        "records_file"; None when it is missing, foreign or damaged."""
         try:
             raw = unpack(self.path.read_bytes())
             header = raw["header"]
@@ -550,14 +601,25 @@ class RecordCache:
                 or header.get("root") != str(self.datadir.root.resolve())
                 or header.get("code") != _code_fingerprint()
             ):
-                return {}, {}
+                return None
             records_path = self.path.parent / _records_name(header.get("records"))
-            records = _map(records_path)
             names, stats, kinds = raw["names"], raw["stats"], raw["summaries"]
             columns = [raw[column] for column in _LAZY_COLUMNS]
             if len(stats) != 4 * len(names) or any(len(c) != len(names) for c in [*columns, *kinds.values()]):
                 raise ValueError("columns of different lengths")
-            problems, identities, parts = columns
+            raw["records_file"] = (records_path, _map(records_path))
+            return raw
+        except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
+            return None
+
+    def _entries(self, index: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Entry]]:
+        """The header and entries of the index; nothing when there is none or it is damaged."""
+        if index is None:
+            return {}, {}
+        try:
+            records = index["records_file"][1]
+            names, stats, kinds = index["names"], index["stats"], index["summaries"]
+            problems, identities, parts = (index[column] for column in _LAZY_COLUMNS)
             kind_columns = list(kinds.items())
             found = {}
             for i, name in enumerate(names):
@@ -569,8 +631,8 @@ class RecordCache:
                 else:
                     entry.problems, entry.rule_problems = [], []
                 found[name] = entry
-            self._records = (records_path, records)
-            return header, found
+            self._records = index["records_file"]
+            return index["header"], found
         except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
             return {}, {}
 

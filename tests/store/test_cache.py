@@ -246,7 +246,7 @@ def test_identities_come_from_their_own_small_file(
 ) -> None:
     expected = sorted((c.id, identity_of(c).name) for c in team.load_all().customers)
     parses.clear()
-    monkeypatch.setattr(RecordCache, "_read", lambda self: pytest.fail("the index was read"))
+    monkeypatch.setattr(RecordCache, "_read_index", lambda self: pytest.fail("the index was read"))
     assert _identities(team) == expected
     assert parses == []  # nothing was parsed either
 
@@ -318,3 +318,19 @@ def test_a_change_appends_its_parts_until_half_the_records_file_is_garbage(
     # ... until half of it would be garbage: then every part goes to a new, compact file.
     assert any(path != first for path, _ in grown)
     assert all(length <= 2 * size + 4096 for _, length in grown)
+
+
+def test_an_unchanged_team_is_summarised_from_the_index_columns_alone(
+    team: DataDir, later: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facts = team.load_facts()[0]
+    built: list[int] = []
+    real = RecordCache._entries
+    monkeypatch.setattr(RecordCache, "_entries", lambda self, index: built.append(1) or real(self, index))
+    assert fresh(team).load_facts()[0] == facts
+    assert built == []  # no entry object: one comparison of names and stat keys sufficed
+    target = team.root / FIRST
+    target.write_text(target.read_text("utf-8").replace("name: ", "name: 新", 1), "utf-8")
+    changed = fresh(team).load_facts()[0]
+    assert built == [1] and changed != facts
+    assert next(f for f in changed if f.id == "CRM202201001").name.startswith("新")
