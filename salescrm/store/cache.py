@@ -45,6 +45,7 @@ from salescrm import __version__
 from salescrm.core.config import Config
 from salescrm.core.customers import Identity, identity_of
 from salescrm.core.errors import Problem
+from salescrm.core.listrows import row_from_data, row_of, row_to_data
 from salescrm.core.model import Customer
 from salescrm.core.rebuild import builder, field_builder
 from salescrm.core.records import customer_to_data
@@ -78,6 +79,7 @@ class Summary(Generic[T]):
 # name → summary: "remind" is what the reminder rules read (reminders.Facts).
 SUMMARIES: dict[str, Summary[Any]] = {
     "remind": Summary(facts_of, facts_to_data, facts_from_data),
+    "list": Summary(row_of, row_to_data, row_from_data),  # listrows.Row: customer list, query
 }
 
 
