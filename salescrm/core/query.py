@@ -9,6 +9,7 @@ one of its deals; a whole Customer is tested through its row. Every mistake is a
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -229,7 +230,7 @@ class Compare(Node):
     def test(self, subject: Subject, ctx: QueryContext) -> bool:
         start = _window_start(ctx.as_of, *self.window) if self.window else None
         actual = self.field.get(subject, ctx, start)
-        values = [ctx.me if v is ME else v for v in self.values]
+        values = _folded(self.values, ctx.me)
         if self.field.many:
             found = any(_matches(item, self.op, values) for item in actual)
             return not found if self.op in ("!=", "notin") else found
@@ -249,14 +250,24 @@ def _fold(value: Any) -> Any:
     return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
 
 
-def _matches(actual: Any, op: str, values: list[Any]) -> bool:
+@functools.lru_cache(maxsize=256)
+def _folded(values: tuple[Any, ...], me: str | None) -> tuple[Any, ...]:
+    """A comparison's values, folded once a run (``me`` stands for the acting member)."""
+    return tuple(_fold(me if v is ME else v) for v in values)
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {">": operator.gt, ">=": operator.ge, "<": operator.lt,
+                                                 "<=": operator.le}  # fmt: skip
+
+
+def _matches(actual: Any, op: str, values: tuple[Any, ...]) -> bool:
+    """``actual op values``, with ``values`` already folded."""
     actual = _fold(actual)
     if op in ("=", "in", "!=", "notin"):
-        return any(actual == _fold(v) for v in values)
+        return actual in values
     if op == "~":
-        return any(_fold(v) in actual for v in values)
-    value = values[0]
-    return bool({">": actual > value, ">=": actual >= value, "<": actual < value, "<=": actual <= value}[op])
+        return any(v in actual for v in values)
+    return _ORDER[op](actual, values[0])
 
 
 # -- the parser ----------------------------------------------------------------------------
@@ -410,7 +421,7 @@ class Query:
     fields: frozenset[str] = field(default_factory=frozenset)
     uses_me: bool = False
 
-    @property
+    @functools.cached_property
     def uses_opportunity(self) -> bool:
         return any(FIELDS[name].level == "opportunity" for name in self.fields)
 
