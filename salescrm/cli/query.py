@@ -41,7 +41,14 @@ def opportunity_filter(
 ) -> Callable[[Customer, Opportunity], bool]:
     """The predicate of ``expression`` over one opportunity (and its customer's fields)."""
     query, context = compiled_query(s, expression, as_of)
-    return lambda customer, opportunity: query.matches_opportunity(customer, opportunity, context)
+    last: list[Any] = [None, None]  # the customer tested last, and its row: deals come grouped
+
+    def matches(customer: Customer, opportunity: Opportunity) -> bool:
+        if last[0] is not customer:
+            last[:] = [customer, query.row_of(customer)]
+        return query.matches_opportunity(customer, opportunity, context, last[1])
+
+    return matches
 
 
 def selection(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from salescrm.core.errors import UsageError
 from salescrm.core.labels import SIZES, STAGES, TIERS, Vocabulary
-from salescrm.core.listrows import Deal, Row, deal_of, row_of
+from salescrm.core.listrows import AnyDeal, LiveDeal, Row, row_of
 from salescrm.core.model import Customer, Opportunity
 from salescrm.core.parse import parse_amount, parse_date
 from salescrm.core.periods import window_start
@@ -103,7 +103,7 @@ class Subject:
     """A customer's row, and one of its deals when the query asks about deals."""
 
     row: Row
-    deal: Deal | None = None
+    deal: AnyDeal | None = None
 
 
 Getter = Callable[[Subject, QueryContext, date | None], Any]
@@ -137,11 +137,11 @@ def _days_since_contact(s: Subject, ctx: QueryContext, _: date | None) -> int:
     return ctx.day - s.row.last_contact(ctx.day)
 
 
-def _opp(get: Callable[[Deal, QueryContext], Any]) -> Getter:
+def _opp(get: Callable[[AnyDeal, QueryContext], Any]) -> Getter:
     return lambda s, ctx, _: None if s.deal is None else get(s.deal, ctx)
 
 
-def _probability(d: Deal, ctx: QueryContext) -> Decimal | None:
+def _probability(d: AnyDeal, ctx: QueryContext) -> Decimal | None:
     if d.probability is not None:
         return Decimal(d.probability)
     return ctx.stage_probability(d.stage) if ctx.stage_probability is not None else None
@@ -438,13 +438,17 @@ class Query:
     def row_of(self, customer: Customer) -> Row:
         """The row of ``customer``, decoding only the lists this query reads."""
         followups = not self.fields.isdisjoint(("followups", "days_since_contact"))
-        return row_of(customer, followups, self.uses_opportunity or "won" in self.fields)
+        return row_of(customer, followups, self.uses_opportunity or "won" in self.fields, packed=False)
 
     def matches(self, customer: Customer, ctx: QueryContext) -> bool:
         return self.matches_row(self.row_of(customer), ctx)
 
-    def matches_opportunity(self, customer: Customer, opportunity: Opportunity, ctx: QueryContext) -> bool:
-        return self.root.test(Subject(self.row_of(customer), deal_of(opportunity, customer)), ctx)
+    def matches_opportunity(
+        self, customer: Customer, opportunity: Opportunity, ctx: QueryContext, row: Row | None = None
+    ) -> bool:
+        """Does the deal match (customer fields read from its customer, or from ``row``, the
+        customer's ``row_of``, when the caller tests many deals of one customer)?"""
+        return self.root.test(Subject(row or self.row_of(customer), LiveDeal(opportunity, customer)), ctx)
 
     def selects(self, customer: Customer, ctx: QueryContext) -> bool:
         return self.selects_row(self.row_of(customer), ctx)

@@ -69,8 +69,8 @@ def test_partial_rows_leave_the_long_lists_empty() -> None:
     )
     row = row_of(c, followups=False, deals=False)
     assert (list(row.followup_days), row.deals) == ([], [])
-    assert row._replace(followup_blob=b"", deal_blob="") == row_of(c)._replace(
-        followup_blob=b"", deal_blob=""
+    assert row._replace(followup_data=b"", deal_data="") == row_of(c)._replace(
+        followup_data=b"", deal_data=""
     )
 
 

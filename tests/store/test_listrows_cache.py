@@ -155,7 +155,7 @@ def test_rows_from_the_cache_equal_rows_of_the_parsed_customers(
 ) -> None:
     customers, rows = team
     assert rows == [row_of(c) for c in customers]
-    assert len(rows) >= 30 and any(r.deal_blob != "[]" for r in rows)
+    assert len(rows) >= 30 and any(r.deal_data != "[]" for r in rows)
 
 
 @pytest.mark.parametrize("as_of", AS_OF)
