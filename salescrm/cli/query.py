@@ -41,12 +41,13 @@ def opportunity_filter(
 ) -> Callable[[Customer, Opportunity], bool]:
     """The predicate of ``expression`` over one opportunity (and its customer's fields)."""
     query, context = compiled_query(s, expression, as_of)
-    last: list[Any] = [None, None]  # the customer tested last, and its row: deals come grouped
+    rows: dict[int, Row] = {}  # by the customer object's id(): one row for all its deals
 
     def matches(customer: Customer, opportunity: Opportunity) -> bool:
-        if last[0] is not customer:
-            last[:] = [customer, query.row_of(customer)]
-        return query.matches_opportunity(customer, opportunity, context, last[1])
+        row = rows.get(id(customer))
+        if row is None:
+            row = rows[id(customer)] = query.row_of(customer)
+        return query.matches_opportunity(customer, opportunity, context, row)
 
     return matches
 
