@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from salescrm.cli.context import out, session, warn_problems
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
+
+if TYPE_CHECKING:
+    from salescrm.core.listrows import Row
 
 customer_app = typer.Typer(help="Customer profiles: add, show, list, edit, set, tag, contact, archive.",
                            no_args_is_help=True)  # fmt: skip
@@ -125,33 +128,34 @@ def list_customers(
     from salescrm.core.customers import CustomerFilter, filter_customers
 
     s = session(ctx)
-    config = s.config
-    loaded = s.datadir.load_all()
-    warn_problems(loaded.problems)
     wanted = CustomerFilter(tier, s.member_option(owner), tag, industry, source, archived)
-    customers = filter_customers(loaded.customers, wanted, config)
+    matches = None
     if where is not None:
         from salescrm.cli.query import where_filter
 
-        customers = list(filter(where_filter(s, where), customers))
-    rows = [list_row(c, s.lang, fmt) for c in customers]
-    out(render(rows, LIST_COLUMNS, fmt, s.lang))
+        matches = where_filter(s, where)
+    found, problems = s.datadir.load_summaries("list")  # rows: no record is decoded
+    warn_problems(problems)
+    rows = filter_customers(found, wanted, s.config)
+    if matches is not None:
+        rows = list(filter(matches, rows))
+    out(render([list_row(r, s.lang, fmt) for r in rows], LIST_COLUMNS, fmt, s.lang))
 
 
-def list_row(c: Any, lang: str, fmt: Format) -> dict[str, Any]:
-    contact = c.primary_contact
+def list_row(r: Row, lang: str, fmt: Format) -> dict[str, Any]:
+    """One line of ``customer list`` and ``query``, from the customer's row."""
     return {
-        "id": c.id,
-        "name": c.name,
-        "tier": c.tier,
-        "industry": c.industry,
-        "owner": c.owner,
-        "contact": contact.name if contact else None,
-        "phone": (contact.phone or contact.email) if contact else None,
-        "source": c.source,
-        "tags": c.tags if fmt != Format.table else " ".join(c.tags),
-        "created": c.created,
-        "archived": c.archived,
+        "id": r.id,
+        "name": r.name,
+        "tier": r.tier,
+        "industry": r.industry,
+        "owner": r.owner,
+        "contact": r.contact,
+        "phone": r.phone,
+        "source": r.source,
+        "tags": r.tags if fmt != Format.table else " ".join(r.tags),
+        "created": r.created_day,
+        "archived": r.archived,
     }
 
 

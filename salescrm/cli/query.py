@@ -13,6 +13,7 @@ from salescrm.core.errors import ConflictError, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
 
 if TYPE_CHECKING:
+    from salescrm.core.listrows import Row
     from salescrm.core.query import Query, QueryContext
 
 filter_app = typer.Typer(
@@ -29,10 +30,10 @@ def compiled_query(s: Session, expression: str, as_of: str | None = None) -> tup
     return query, query_context(s.today(as_of), s.member if query.uses_me else None, s.config)
 
 
-def where_filter(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:
-    """The predicate of ``expression``, run as of ``as_of`` for the acting member."""
+def where_filter(s: Session, expression: str, as_of: str | None = None) -> Callable[[Row], bool]:
+    """The predicate of ``expression`` over a customer's row, run as of ``as_of`` for the acting member."""
     query, context = compiled_query(s, expression, as_of)
-    return lambda customer: query.matches(customer, context)
+    return lambda row: query.matches_row(row, context)
 
 
 def opportunity_filter(
@@ -40,7 +41,15 @@ def opportunity_filter(
 ) -> Callable[[Customer, Opportunity], bool]:
     """The predicate of ``expression`` over one opportunity (and its customer's fields)."""
     query, context = compiled_query(s, expression, as_of)
-    return lambda customer, opportunity: query.matches_opportunity(customer, opportunity, context)
+    rows: dict[int, Row] = {}  # by the customer object's id(): one row for all its deals
+
+    def matches(customer: Customer, opportunity: Opportunity) -> bool:
+        row = rows.get(id(customer))
+        if row is None:
+            row = rows[id(customer)] = query.row_of(customer)
+        return query.matches_opportunity(customer, opportunity, context, row)
+
+    return matches
 
 
 def selection(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:
@@ -75,11 +84,11 @@ def query(
         raise UsageError("give a query EXPR or --saved NAME (one of them)",
                          hint="e.g. salescrm query 'owner = me and not archived'")  # fmt: skip
     text = _saved(s, saved) if saved else expression
-    selects = selection(s, text, as_of)
-    loaded = s.datadir.load_all()
-    warn_problems(loaded.problems)
-    rows = [list_row(c, s.lang, fmt) for c in sorted(loaded.customers, key=lambda c: c.id) if selects(c)]
-    out(render(rows, LIST_COLUMNS, fmt, s.lang))
+    chosen, context = compiled_query(s, text, as_of)
+    found, problems = s.datadir.load_summaries("list")
+    warn_problems(problems)
+    picked = sorted((r for r in found if chosen.selects_row(r, context)), key=lambda r: r.id)
+    out(render([list_row(r, s.lang, fmt) for r in picked], LIST_COLUMNS, fmt, s.lang))
 
 
 @filter_app.command("save")

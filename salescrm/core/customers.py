@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol, TypeVar
 
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, NotFoundError, UsageError
@@ -267,7 +268,29 @@ class CustomerFilter:
     archived: bool = False  # include archived customers
 
 
-def filter_customers(customers: Iterable[Customer], wanted: CustomerFilter, config: Config) -> list[Customer]:
+class Listed(Protocol):
+    """What ``filter_customers`` reads: a Customer, or its ``listrows.Row``."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def industry(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def archived(self) -> bool: ...
+
+
+L = TypeVar("L", bound=Listed)
+
+
+def filter_customers(customers: Iterable[L], wanted: CustomerFilter, config: Config) -> list[L]:
     tier = TIERS.parse(wanted.tier) if wanted.tier else None
     industry = parse_industry(wanted.industry, config) if wanted.industry else None
     chosen = []

@@ -1,12 +1,15 @@
 """The filter language: ``tier = B and followups(3m) > 5 and tag = 需求明确``.
 
 Text → tokens → a tree (recursive descent, grammar in docs/query.md) → a
-predicate over a customer, or over one of its opportunities. Every mistake is a
+predicate over a customer's ``listrows.Row`` (what the cache keeps for lists), or over
+one of its deals; a whole Customer is tested through its row. Every mistake is a
 ``QueryError`` that knows its column, so the command line can point at it.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,11 +18,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from salescrm.core.deals import opened_on, probability, stage_on, won_between
 from salescrm.core.errors import UsageError
 from salescrm.core.labels import SIZES, STAGES, TIERS, Vocabulary
+from salescrm.core.listrows import AnyDeal, LiveDeal, Row, row_of
 from salescrm.core.model import Customer, Opportunity
-from salescrm.core.parse import day_of, parse_amount, parse_date
+from salescrm.core.parse import parse_amount, parse_date
 from salescrm.core.periods import window_start
 
 FIELD_HINT = "see docs/query.md for the fields and the grammar"
@@ -88,13 +91,19 @@ def tokenize(text: str) -> list[Token]:
 class QueryContext:
     as_of: date
     me: str | None = None  # the acting member, for ``owner = me``
-    stage_probability: Callable[[Opportunity], Decimal] | None = None
+    stage_probability: Callable[[str], Decimal] | None = None  # a stage's default probability
+
+    @property
+    def day(self) -> int:
+        return self.as_of.toordinal()
 
 
 @dataclass(frozen=True)
 class Subject:
-    customer: Customer
-    opportunity: Opportunity | None = None
+    """A customer's row, and one of its deals when the query asks about deals."""
+
+    row: Row
+    deal: AnyDeal | None = None
 
 
 Getter = Callable[[Subject, QueryContext, date | None], Any]
@@ -111,68 +120,61 @@ class Field:
     many: bool = False  # a list of values (tags): = means "has one equal to"
 
 
+def _after(start: date | None) -> int:
+    """The ordinal of a window's start (the day before it): 0, before every day, for none."""
+    return start.toordinal() if start is not None else 0
+
+
 def _followups(s: Subject, ctx: QueryContext, start: date | None) -> int:
-    return sum(
-        1
-        for f in s.customer.followups
-        if (start is None or day_of(f.at) > start) and day_of(f.at) <= ctx.as_of
-    )
+    return s.row.followups_between(_after(start), ctx.day)
 
 
 def _won(s: Subject, ctx: QueryContext, start: date | None) -> Decimal:
-    return won_between(s.customer, start or date.min, ctx.as_of)
+    return s.row.won_between(_after(start), ctx.day)
 
 
 def _days_since_contact(s: Subject, ctx: QueryContext, _: date | None) -> int:
-    days = [day_of(f.at) for f in s.customer.followups if day_of(f.at) <= ctx.as_of]
-    last = max(days, default=s.customer.first_contact or s.customer.created)
-    return (ctx.as_of - last).days
+    return ctx.day - s.row.last_contact(ctx.day)
 
 
-def _opp(get: Callable[[Opportunity, Subject, QueryContext], Any]) -> Getter:
-    return lambda s, ctx, _: None if s.opportunity is None else get(s.opportunity, s, ctx)
+def _opp(get: Callable[[AnyDeal, QueryContext], Any]) -> Getter:
+    return lambda s, ctx, _: None if s.deal is None else get(s.deal, ctx)
 
 
-def _probability(o: Opportunity, s: Subject, ctx: QueryContext) -> Decimal | None:
-    if ctx.stage_probability is not None:
-        return ctx.stage_probability(o)
-    return o.probability
+def _probability(d: AnyDeal, ctx: QueryContext) -> Decimal | None:
+    if d.probability is not None:
+        return Decimal(d.probability)
+    return ctx.stage_probability(d.stage) if ctx.stage_probability is not None else None
 
 
-def _customer(attribute: str) -> Getter:
-    return lambda s, ctx, _: getattr(s.customer, attribute)
+def _row(attribute: str) -> Getter:
+    return lambda s, ctx, _: getattr(s.row, attribute)
 
 
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
-        Field("id", "text", _customer("id")),
-        Field("name", "text", _customer("name")),
-        Field("tier", "text", _customer("tier"), vocabulary=TIERS),
-        Field("industry", "text", _customer("industry")),
-        Field("owner", "text", _customer("owner")),
-        Field("source", "text", _customer("source")),
-        Field("needs", "text", _customer("needs")),
-        Field("size", "text", _customer("size"), vocabulary=SIZES),
-        Field("tag", "text", _customer("tags"), many=True),
-        Field("archived", "bool", _customer("archived")),
-        Field("pinned", "bool", _customer("tier_pinned")),
-        Field("created", "date", _customer("created")),
+        Field("id", "text", _row("id")),
+        Field("name", "text", _row("name")),
+        Field("tier", "text", _row("tier"), vocabulary=TIERS),
+        Field("industry", "text", _row("industry")),
+        Field("owner", "text", _row("owner")),
+        Field("source", "text", _row("source")),
+        Field("needs", "text", _row("needs")),
+        Field("size", "text", _row("size"), vocabulary=SIZES),
+        Field("tag", "text", _row("tags"), many=True),
+        Field("archived", "bool", _row("archived")),
+        Field("pinned", "bool", _row("tier_pinned")),
+        Field("created", "date", _row("created_day")),
         Field("days_since_contact", "number", _days_since_contact),
         Field("followups", "number", _followups, window=True),
         Field("won", "number", _won, window=True),
-        Field(
-            "stage",
-            "text",
-            _opp(lambda o, s, ctx: stage_on(o, s.customer, ctx.as_of)),
-            "opportunity",
-            vocabulary=STAGES,
-        ),  # fmt: skip
-        Field("amount", "number", _opp(lambda o, s, ctx: o.amount), "opportunity"),
-        Field("close", "date", _opp(lambda o, s, ctx: o.close), "opportunity"),
+        Field("stage", "text", _opp(lambda d, ctx: d.stage_on(ctx.day)), "opportunity", vocabulary=STAGES),
+        Field("amount", "number", _opp(lambda d, ctx: Decimal(d.amount)), "opportunity"),
+        Field("close", "date", _opp(lambda d, ctx: date.fromordinal(d.close)), "opportunity"),
         Field("probability", "number", _opp(_probability), "opportunity"),
-        Field("opp_owner", "text", _opp(lambda o, s, ctx: o.owner), "opportunity"),
-        Field("opened", "date", _opp(lambda o, s, ctx: opened_on(o, s.customer)), "opportunity"),
+        Field("opp_owner", "text", _opp(lambda d, ctx: d.owner), "opportunity"),
+        Field("opened", "date", _opp(lambda d, ctx: date.fromordinal(d.opened)), "opportunity"),
     )
 }
 FIELD_ALIASES = {"tags": "tag", "follow-ups": "followups", "跟进": "followups", "等级": "tier",
@@ -226,9 +228,9 @@ class Compare(Node):
     window: tuple[int, str] | None = None
 
     def test(self, subject: Subject, ctx: QueryContext) -> bool:
-        start = window_start(ctx.as_of, *self.window) if self.window else None
+        start = _window_start(ctx.as_of, *self.window) if self.window else None
         actual = self.field.get(subject, ctx, start)
-        values = [ctx.me if v is ME else v for v in self.values]
+        values = _folded(self.values, ctx.me)
         if self.field.many:
             found = any(_matches(item, self.op, values) for item in actual)
             return not found if self.op in ("!=", "notin") else found
@@ -239,18 +241,33 @@ class Compare(Node):
         return _matches(actual, self.op, values)
 
 
+@functools.lru_cache(maxsize=64)
+def _window_start(as_of: date, amount: int, unit: str) -> date:
+    return window_start(as_of, amount, unit)  # the same for every customer of a run
+
+
 def _fold(value: Any) -> Any:
     return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
 
 
-def _matches(actual: Any, op: str, values: list[Any]) -> bool:
+@functools.lru_cache(maxsize=256)
+def _folded(values: tuple[Any, ...], me: str | None) -> tuple[Any, ...]:
+    """A comparison's values, folded once a run (``me`` stands for the acting member)."""
+    return tuple(_fold(me if v is ME else v) for v in values)
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {">": operator.gt, ">=": operator.ge, "<": operator.lt,
+                                                 "<=": operator.le}  # fmt: skip
+
+
+def _matches(actual: Any, op: str, values: tuple[Any, ...]) -> bool:
+    """``actual op values``, with ``values`` already folded."""
     actual = _fold(actual)
     if op in ("=", "in", "!=", "notin"):
-        return any(actual == _fold(v) for v in values)
+        return actual in values
     if op == "~":
-        return any(_fold(v) in actual for v in values)
-    value = values[0]
-    return bool({">": actual > value, ">=": actual >= value, "<": actual < value, "<=": actual <= value}[op])
+        return any(v in actual for v in values)
+    return _ORDER[op](actual, values[0])
 
 
 # -- the parser ----------------------------------------------------------------------------
@@ -404,22 +421,37 @@ class Query:
     fields: frozenset[str] = field(default_factory=frozenset)
     uses_me: bool = False
 
-    @property
+    @functools.cached_property
     def uses_opportunity(self) -> bool:
         return any(FIELDS[name].level == "opportunity" for name in self.fields)
 
-    def matches(self, customer: Customer, ctx: QueryContext) -> bool:
+    def matches_row(self, row: Row, ctx: QueryContext) -> bool:
         """Does the customer match? Opportunity fields must hold for one and the same deal."""
         if self.uses_opportunity:
-            return any(self.root.test(Subject(customer, o), ctx) for o in customer.opportunities)
-        return self.root.test(Subject(customer), ctx)
+            return any(self.root.test(Subject(row, deal), ctx) for deal in row.deals)
+        return self.root.test(Subject(row), ctx)
 
-    def matches_opportunity(self, customer: Customer, opportunity: Opportunity, ctx: QueryContext) -> bool:
-        return self.root.test(Subject(customer, opportunity), ctx)
+    def selects_row(self, row: Row, ctx: QueryContext) -> bool:
+        """What ``query`` and ``export --where`` pick: archived customers only when it names ``archived``."""
+        return (not row.archived or "archived" in self.fields) and self.matches_row(row, ctx)
+
+    def row_of(self, customer: Customer) -> Row:
+        """The row of ``customer``, decoding only the lists this query reads."""
+        followups = not self.fields.isdisjoint(("followups", "days_since_contact"))
+        return row_of(customer, followups, self.uses_opportunity or "won" in self.fields, packed=False)
+
+    def matches(self, customer: Customer, ctx: QueryContext) -> bool:
+        return self.matches_row(self.row_of(customer), ctx)
+
+    def matches_opportunity(
+        self, customer: Customer, opportunity: Opportunity, ctx: QueryContext, row: Row | None = None
+    ) -> bool:
+        """Does the deal match (customer fields read from its customer, or from ``row``, the
+        customer's ``row_of``, when the caller tests many deals of one customer)?"""
+        return self.root.test(Subject(row or self.row_of(customer), LiveDeal(opportunity, customer)), ctx)
 
     def selects(self, customer: Customer, ctx: QueryContext) -> bool:
-        """What ``query`` and ``export --where`` pick: archived customers only when it names ``archived``."""
-        return (not customer.archived or "archived" in self.fields) and self.matches(customer, ctx)
+        return self.selects_row(self.row_of(customer), ctx)
 
 
 def parse_query(text: str) -> Query:
@@ -436,4 +468,4 @@ def query_context(as_of: date, me: str | None, config: Any = None) -> QueryConte
     """The context to run a query in; with a config, probability falls back to the stage's default."""
     if config is None:
         return QueryContext(as_of, me)
-    return QueryContext(as_of, me, lambda o: probability(o, config))
+    return QueryContext(as_of, me, config.stage_probability)

@@ -47,6 +47,7 @@ from salescrm.core.config import Config
 from salescrm.core.customers import Identity, identity_of
 from salescrm.core.dealrows import rows_from_data, rows_of, rows_to_data
 from salescrm.core.errors import Problem
+from salescrm.core.listrows import row_from_data, row_of, row_to_data
 from salescrm.core.model import Customer
 from salescrm.core.rebuild import builder, field_builder
 from salescrm.core.records import customer_to_data
@@ -83,6 +84,7 @@ SUMMARIES: dict[str, Summary[Any]] = {
     "remind": Summary(facts_of, facts_to_data, facts_from_data),
     # "deals": what the deal reports read (dealrows.DealRows)
     "deals": Summary(rows_of, rows_to_data, rows_from_data),
+    "list": Summary(row_of, row_to_data, row_from_data),  # listrows.Row: customer list, query
 }
 
 
