@@ -336,7 +336,7 @@ def _customer_of(entry: Entry, reload: Any) -> Customer:
 def _code_fingerprint() -> str:
     """Changes whenever salescrm's parsing or checking code changes (an upgrade)."""
     package = Path(__file__).resolve().parent.parent
-    parts = [__version__, str(CACHE_FORMAT), msgpack.version.__str__()]
+    parts = [__version__, str(CACHE_FORMAT), msgpack.version.__str__(), sys.byteorder]  # rows hold arrays
     for folder in ("core", "store"):
         with contextlib.suppress(OSError):
             for entry in sorted(os.scandir(package / folder), key=lambda e: e.name):
