@@ -164,6 +164,18 @@ def _month_day(birthday: str) -> tuple[int, int] | None:
     return month, day
 
 
+class _Moments(dict[str, When]):
+    def __missing__(self, text: str) -> When:
+        found = self[text] = datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+        return found
+
+
+class _Days(dict[int, date]):
+    def __missing__(self, ordinal: int) -> date:
+        found = self[ordinal] = date.fromordinal(ordinal)
+        return found
+
+
 # -- the rules, one customer at a time ---------------------------------------------
 
 
@@ -176,22 +188,8 @@ class _Rules:
         self.cadence = {name: rule.cadence_days for name, rule in tiers.items()}
         self.care = {name: rule.birthday_care for name, rule in tiers.items()}
         self.stale_days = {name: rule.stale_days for name, rule in config.stages.items()}
-        self.moments: dict[str, When] = {}  # ISO text → moment: many tasks share a due time
-        self.days: dict[int, date] = {}  # ordinal → day
-
-    def moment(self, text: str) -> When:
-        found = self.moments.get(text)
-        if found is None:
-            found = self.moments[text] = (
-                datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
-            )
-        return found
-
-    def day(self, ordinal: int) -> date:
-        found = self.days.get(ordinal)
-        if found is None:
-            found = self.days[ordinal] = date.fromordinal(ordinal)
-        return found
+        self.moment = _Moments()  # ISO text → moment: many tasks share a due time
+        self.day = _Days()  # ordinal → day
 
     def cadence_days(self, tier: str) -> int:
         days = self.cadence.get(tier)
@@ -207,7 +205,7 @@ class _Rules:
         ident, name, tier = f.id, f.name, f.tier
         moment = self.moment
         found = [
-            Reminder("task", f"{ident}-{task_id}", ident, name, tier, owner, moment(due), today - day,
+            Reminder("task", f"{ident}-{task_id}", ident, name, tier, owner, moment[due], today - day,
                      focus, goal, via)
             for task_id, due, day, via, focus, goal, owner in f.tasks
             if least_days is None or today - day >= least_days
@@ -215,8 +213,8 @@ class _Rules:
         cadence = self.cadence_due(f)
         if (least_days is None or today - cadence >= least_days) and all(cadence < t[2] for t in f.tasks):
             found.append(
-                Reminder("cadence", ident, ident, name, tier, f.owner, self.day(cadence), today - cadence,
-                         tier, "", None, self.day(f.last_contact), self.cadence_days(tier))
+                Reminder("cadence", ident, ident, name, tier, f.owner, self.day[cadence], today - cadence,
+                         tier, "", None, self.day[f.last_contact], self.cadence_days(tier))
             )  # fmt: skip
         return found
 
@@ -226,7 +224,7 @@ class _Rules:
         if not f.birthdays or not (self.fallback.birthday_care if care is None else care):
             return []
         found = []
-        start = self.day(today)
+        start = self.day[today]
         for contact, month, day, detail in f.birthdays:
             when = _next_day(month, day, start)
             if when is None or (lead_days is not None and when.toordinal() - today > lead_days):
@@ -247,15 +245,15 @@ class _Rules:
             idle = today - touched
             if idle > limit:
                 found.append(
-                    Reminder("stale", f"{f.id}-{deal_id}", f.id, f.name, f.tier, owner, day(touched + limit),
-                             idle, name, stage, None, day(touched), limit)
+                    Reminder("stale", f"{f.id}-{deal_id}", f.id, f.name, f.tier, owner, day[touched + limit],
+                             idle, name, stage, None, day[touched], limit)
                 )  # fmt: skip
         return found
 
     def feedback(self, f: Facts, today: int) -> list[Reminder]:
         """Feedback from other departments since the owner's latest record, up to today."""
         return [
-            Reminder("feedback", f"{f.id}-{note_id}", f.id, f.name, f.tier, f.owner, self.moment(at),
+            Reminder("feedback", f"{f.id}-{note_id}", f.id, f.name, f.tier, f.owner, self.moment[at],
                      today - day, content, f"{by} {dept}".strip())
             for note_id, at, day, by, dept, content in f.feedback
             if day <= today
@@ -321,6 +319,12 @@ def build_digests(
     return team.digests()
 
 
+class _Digests(dict[str, Digest]):
+    def __missing__(self, owner: str) -> Digest:
+        found = self[owner] = Digest(owner)
+        return found
+
+
 class _Team:
     """The digests of a whole team, filled one customer at a time."""
 
@@ -332,29 +336,26 @@ class _Team:
         self.escalate_after = config.escalate_after_days
         # A follow-up reminder less overdue than this is neither filed nor escalated.
         self.least_days = min(-within, self.escalate_after + 1)
-        self.found: dict[str, Digest] = {}
-
-    def of(self, owner: str) -> Digest:
-        digest = self.found.get(owner)
-        if digest is None:
-            digest = self.found[owner] = Digest(owner)
-        return digest
+        self.found = _Digests()
 
     def add(self, f: Facts) -> None:
-        rules, today = self.rules, self.today
+        rules, today, found = self.rules, self.today, self.found
         for reminder in rules.follow_ups(f, today, self.least_days):
             self.file(reminder)
         if f.birthdays:
-            self.of_each(rules.birthdays(f, today, self.config.birthday_days), "birthdays")
+            for reminder in rules.birthdays(f, today, self.config.birthday_days):
+                found[reminder.owner].birthdays.append(reminder)
         if f.deals:
-            self.of_each(rules.stale(f, today), "stale")
+            for reminder in rules.stale(f, today):
+                found[reminder.owner].stale.append(reminder)
         if f.feedback:
-            self.of_each(rules.feedback(f, today), "feedback")
+            for reminder in rules.feedback(f, today):
+                found[reminder.owner].feedback.append(reminder)
 
     def file(self, reminder: Reminder) -> None:
         """A follow-up by how overdue it is; a task long overdue to the owner's manager too."""
         days = reminder.days
-        digest = self.of(reminder.owner)
+        digest = self.found[reminder.owner]
         if days > 0:
             digest.overdue.append(reminder)
         elif days == 0:
@@ -364,11 +365,7 @@ class _Team:
         if days > self.escalate_after and reminder.kind == "task":
             manager = self.managers.get(reminder.owner)
             if manager:
-                self.of(manager).escalated.append(reminder)
-
-    def of_each(self, reminders: list[Reminder], section: str) -> None:
-        for reminder in reminders:
-            getattr(self.of(reminder.owner), section).append(reminder)
+                self.found[manager].escalated.append(reminder)
 
     def add_review(self, due: date) -> None:
         for member in self.config.members:
@@ -376,7 +373,7 @@ class _Team:
                 days = (self.day - due).days
                 reminder = Reminder("review", "tier review", "", "", "", member.id, due, days,
                                     "salescrm tier review --apply")  # fmt: skip
-                self.of(member.id).review.append(reminder)
+                self.found[member.id].review.append(reminder)
 
     def digests(self) -> dict[str, Digest]:
         for digest in self.found.values():
