@@ -8,11 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from itertools import repeat
+from operator import add, sub
 from typing import Any
 
 import typer
@@ -90,8 +92,41 @@ def render(
 
 
 def table(body: list[list[str]], headers: Sequence[str], fmt: Format = Format.table) -> str:
-    if fmt == Format.table and not any("\n" in c for row in body for c in row):
-        return _simple_table(body, headers)
+    if fmt == Format.table and (not body or set(map(len, body)) == {len(headers)}):
+        return columns_table([list(column) for column in zip(*body, strict=True)], headers)
+    return _tabulate(body, headers, fmt)
+
+
+def columns_table(columns: list[list[str]], headers: Sequence[str]) -> str:
+    """``table`` of a body given column by column (as long a listing builds it fastest).
+
+    tabulate's "simple" layout, exactly, ~20x faster on long listings (reminders of a whole
+    team run to 25,000 rows): columns as wide as their widest cell in display width (a
+    Chinese character counts two), headings two wider, lines right-trimmed. Each column is
+    handled by C loops (map, join, ljust) rather than a Python call per cell.
+    """
+    heads = list(headers)
+    if not columns:
+        columns = [[] for _ in heads]
+    if any("\n" in "".join(column) for column in columns):  # multi-line cells: tabulate's layout
+        return _tabulate([list(row) for row in zip(*columns, strict=True)], heads, Format.table)
+    padded = []
+    rule = []
+    for head, column in zip(heads, columns, strict=True):
+        cells = list(map(str.strip, column))
+        measure = len if "".join(cells).isascii() else _WIDTHS.__getitem__
+        widths = list(map(measure, cells))
+        width = max(_width(head) + 2, max(widths, default=0))
+        rule.append("-" * width)
+        # ljust counts characters: a cell W columns wide of L characters is padded to width - W + L
+        lengths = map(add, map(sub, repeat(width), widths), map(len, cells))
+        padded.append([head + " " * (width - _width(head)), *map(str.ljust, cells, lengths)])
+    lines = list(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))
+    lines.insert(1, "  ".join(rule))
+    return "\n".join(lines) + "\n"
+
+
+def _tabulate(body: list[list[str]], headers: Sequence[str], fmt: Format) -> str:
     from tabulate import tabulate  # imported here: most commands never need it
 
     style = "pipe" if fmt == Format.md else "simple"
@@ -100,32 +135,33 @@ def table(body: list[list[str]], headers: Sequence[str], fmt: Format = Format.ta
     return tabulate(body, headers=list(headers), tablefmt=style, disable_numparse=True) + "\n"
 
 
-def _simple_table(body: list[list[str]], headers: Sequence[str]) -> str:
-    """tabulate's "simple" layout, exactly, ~20x faster on long listings (reminders of a
-    whole team run to thousands of rows): columns as wide as their widest cell in display
-    width (a Chinese character counts two), headings two wider, lines right-trimmed."""
-    rows = [[c.strip() for c in row] for row in body]
-    heads = list(headers)
-    widths = [_width(h) + 2 for h in heads]
-    for row in rows:
-        for i, c in enumerate(row):
-            w = _width(c)
-            if w > widths[i]:
-                widths[i] = w
-    lines = [_line(heads, widths), "  ".join("-" * w for w in widths)]
-    lines += [_line(row, widths) for row in rows]
-    return "\n".join(lines) + "\n"
+# Printable ASCII and East Asian wide characters of the Basic Multilingual Plane
+# (CJK ideographs, CJK punctuation, full-width forms, Hangul), each 3 bytes in UTF-8 and
+# 2 columns in wcwidth (a test checks every one): a text of only these is as wide as its
+# length plus its wide characters, i.e. plus half its extra UTF-8 bytes.
+_PLAIN_OR_WIDE = re.compile(
+    "[\x20-\x7e\u3000-\u3029\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff60\uffe0-\uffe6]*"
+)
 
 
-def _line(cells: Sequence[str], widths: list[int]) -> str:
-    return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=False)).rstrip()
-
-
-@lru_cache(maxsize=65536)
 def _width(text: str) -> int:
+    """Display width as wcwidth counts it (tabulate's measure), or the length when it has none."""
     if text.isascii():
         return len(text)
+    if _PLAIN_OR_WIDE.fullmatch(text):
+        return len(text) + (len(text.encode()) - len(text)) // 2
     from wcwidth import wcswidth
 
     width = wcswidth(text)
     return width if width >= 0 else len(text)
+
+
+class _Widths(dict[str, int]):
+    """Display widths already measured: names, labels and dates repeat down a listing."""
+
+    def __missing__(self, text: str) -> int:
+        width = self[text] = _width(text)
+        return width
+
+
+_WIDTHS = _Widths()
