@@ -77,6 +77,7 @@ class _Texts(dict[Any, str]):
 
 _REFERENCE, _CUSTOMER = attrgetter("reference"), attrgetter("customer_name")
 _DUE, _DAYS = attrgetter("due"), attrgetter("days")
+_DUE_TEXT = _Texts(lambda due: str(plain(due)))  # a due day or moment as the table shows it
 
 
 def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: bool = False) -> str:
@@ -86,7 +87,6 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
     parts = [_style(heading, colour)]
     titles = _TITLES.get(lang, _TITLES["en"])
     channels = _Texts(partial(CHANNELS.label, lang=lang))
-    days = _Texts(lambda due: str(plain(due)))
     for section, items in digest.sections():
         if not items:
             continue
@@ -98,7 +98,7 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
             list(map(_REFERENCE, items)),
             list(map(_CUSTOMER, items)),
             whats,
-            list(map(days.__getitem__, map(_DUE, items))),
+            list(map(_DUE_TEXT.__getitem__, map(_DUE, items))),
             list(map(whens.__getitem__, map(_DAYS, items))),
         ]
         title = _style(f"{titles[section]} ({len(items)})", colour)

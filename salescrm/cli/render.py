@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from itertools import repeat
-from operator import add, sub
+from operator import add, floordiv, sub
 from typing import Any
 
 import typer
@@ -114,8 +114,7 @@ def columns_table(columns: list[list[str]], headers: Sequence[str]) -> str:
     rule = []
     for head, column in zip(heads, columns, strict=True):
         cells = list(map(str.strip, column))
-        measure = len if "".join(cells).isascii() else _WIDTHS.__getitem__
-        widths = list(map(measure, cells))
+        widths = _widths(cells)
         width = max(_width(head) + 2, max(widths, default=0))
         rule.append("-" * width)
         # ljust counts characters: a cell W columns wide of L characters is padded to width - W + L
@@ -142,6 +141,16 @@ def _tabulate(body: list[list[str]], headers: Sequence[str], fmt: Format) -> str
 _PLAIN_OR_WIDE = re.compile(
     "[\x20-\x7e\u3000-\u3029\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff60\uffe0-\uffe6]*"
 )
+
+
+def _widths(cells: list[str]) -> list[int]:
+    """The display width of each cell, measuring a whole column at once where it can."""
+    text = "".join(cells)
+    if text.isascii():
+        return list(map(len, cells))
+    if _PLAIN_OR_WIDE.fullmatch(text):  # (characters + UTF-8 bytes) / 2, cell by cell
+        return list(map(floordiv, map(add, map(len, cells), map(len, map(str.encode, cells))), repeat(2)))
+    return list(map(_WIDTHS.__getitem__, cells))
 
 
 def _width(text: str) -> int:
