@@ -7,16 +7,19 @@ same computation can run off a cache of parsed records.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from salescrm.core.config import Config
 from salescrm.core.labels import CLOSED_STAGES
 from salescrm.core.model import Customer
 from salescrm.core.parse import When, as_datetime, day_of, format_when
+
+_DUE_DAY = itemgetter(2)  # of a task in Facts
 
 SECTIONS = ("review", "overdue", "today", "upcoming", "birthdays", "stale", "feedback", "escalated")
 
@@ -184,44 +187,48 @@ class _Rules:
 
     def __init__(self, config: Config) -> None:
         tiers = config.tiers
-        self.fallback = tiers[min(tiers, key=lambda t: tiers[t].threshold)]  # as Config.tier_rule
-        self.cadence = {name: rule.cadence_days for name, rule in tiers.items()}
-        self.care = {name: rule.birthday_care for name, rule in tiers.items()}
+        fallback = tiers[min(tiers, key=lambda t: tiers[t].threshold)]  # a tier not configured: as tier_rule
+        self.cadence = defaultdict(
+            lambda: fallback.cadence_days, {n: r.cadence_days for n, r in tiers.items()}
+        )
+        self.care = defaultdict(
+            lambda: fallback.birthday_care, {n: r.birthday_care for n, r in tiers.items()}
+        )
         self.stale_days = {name: rule.stale_days for name, rule in config.stages.items()}
         self.moment = _Moments()  # ISO text → moment: many tasks share a due time
         self.day = _Days()  # ordinal → day
 
-    def cadence_days(self, tier: str) -> int:
-        days = self.cadence.get(tier)
-        return self.fallback.cadence_days if days is None else days
-
     def cadence_due(self, f: Facts) -> int:
-        due = f.last_contact + self.cadence_days(f.tier)
-        return min(due, f.latest_next) if f.latest_next is not None else due
+        due = (f.last_followup or f.first_contact) + self.cadence[f.tier]
+        latest = f.latest_next
+        return latest if latest is not None and latest < due else due
 
     def follow_ups(self, f: Facts, today: int, least_days: int | None = None) -> list[Reminder]:
         """Each open task, and the cadence when it comes before every open task; only those
         at least ``least_days`` overdue when given (the rest would be thrown away)."""
-        ident, name, tier = f.id, f.name, f.tier
-        moment = self.moment
-        found = [
-            Reminder("task", f"{ident}-{task_id}", ident, name, tier, owner, moment[due], today - day,
-                     focus, goal, via)
-            for task_id, due, day, via, focus, goal, owner in f.tasks
-            if least_days is None or today - day >= least_days
-        ]  # fmt: skip
+        ident, name, tier, tasks = f.id, f.name, f.tier, f.tasks
+        found = []
+        if tasks:
+            moment = self.moment
+            found = [
+                Reminder("task", f"{ident}-{task_id}", ident, name, tier, owner, moment[due], today - day,
+                         focus, goal, via)
+                for task_id, due, day, via, focus, goal, owner in tasks
+                if least_days is None or today - day >= least_days
+            ]  # fmt: skip
         cadence = self.cadence_due(f)
-        if (least_days is None or today - cadence >= least_days) and all(cadence < t[2] for t in f.tasks):
+        if (least_days is None or today - cadence >= least_days) and (
+            not tasks or cadence < min(map(_DUE_DAY, tasks))
+        ):
             found.append(
                 Reminder("cadence", ident, ident, name, tier, f.owner, self.day[cadence], today - cadence,
-                         tier, "", None, self.day[f.last_contact], self.cadence_days(tier))
+                         tier, "", None, self.day[f.last_contact], self.cadence[tier])
             )  # fmt: skip
         return found
 
     def birthdays(self, f: Facts, today: int, lead_days: int | None) -> list[Reminder]:
         """Contacts' birthdays for tiers with birthday care, ``lead_days`` ahead (None: any day)."""
-        care = self.care.get(f.tier)
-        if not f.birthdays or not (self.fallback.birthday_care if care is None else care):
+        if not f.birthdays or not self.care[f.tier]:
             return []
         found = []
         start = self.day[today]
@@ -268,7 +275,7 @@ def cadence_due(customer: Customer | Facts, config: Config) -> date:
 def next_due(customer: Customer | Facts, config: Config) -> date:
     """When the customer's next follow-up is due: the earliest of its open tasks and its cadence."""
     f = _facts(customer)
-    return date.fromordinal(min([t[2] for t in f.tasks] + [_Rules(config).cadence_due(f)]))
+    return date.fromordinal(min([*map(_DUE_DAY, f.tasks), _Rules(config).cadence_due(f)]))
 
 
 def next_birthday(birthday: str, today: date) -> date | None:
@@ -340,8 +347,7 @@ class _Team:
 
     def add(self, f: Facts) -> None:
         rules, today, found = self.rules, self.today, self.found
-        for reminder in rules.follow_ups(f, today, self.least_days):
-            self.file(reminder)
+        self.file(rules.follow_ups(f, today, self.least_days))
         if f.birthdays:
             for reminder in rules.birthdays(f, today, self.config.birthday_days):
                 found[reminder.owner].birthdays.append(reminder)
@@ -352,20 +358,22 @@ class _Team:
             for reminder in rules.feedback(f, today):
                 found[reminder.owner].feedback.append(reminder)
 
-    def file(self, reminder: Reminder) -> None:
-        """A follow-up by how overdue it is; a task long overdue to the owner's manager too."""
-        days = reminder.days
-        digest = self.found[reminder.owner]
-        if days > 0:
-            digest.overdue.append(reminder)
-        elif days == 0:
-            digest.today.append(reminder)
-        elif -days <= self.within:
-            digest.upcoming.append(reminder)
-        if days > self.escalate_after and reminder.kind == "task":
-            manager = self.managers.get(reminder.owner)
-            if manager:
-                self.found[manager].escalated.append(reminder)
+    def file(self, reminders: list[Reminder]) -> None:
+        """Follow-ups by how overdue they are; a task long overdue to the owner's manager too."""
+        found, within, escalate_after = self.found, self.within, self.escalate_after
+        for reminder in reminders:
+            days = reminder.days
+            digest = found[reminder.owner]
+            if days > 0:
+                digest.overdue.append(reminder)
+            elif days == 0:
+                digest.today.append(reminder)
+            elif -days <= within:
+                digest.upcoming.append(reminder)
+            if days > escalate_after and reminder.kind == "task":
+                manager = self.managers.get(reminder.owner)
+                if manager:
+                    found[manager].escalated.append(reminder)
 
     def add_review(self, due: date) -> None:
         for member in self.config.members:
