@@ -5,9 +5,6 @@ Core report functions return rows (dicts); every listing goes through ``render``
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -63,6 +60,8 @@ def cell(value: Any) -> str:
 
 
 def to_json(data: Any) -> str:
+    import json  # imported here, as csv below: a table needs neither
+
     return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -78,6 +77,9 @@ def render(
     if fmt == Format.json:
         return to_json(list(rows))
     if fmt == Format.csv:
+        import csv
+        import io
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -134,13 +136,15 @@ def _tabulate(body: list[list[str]], headers: Sequence[str], fmt: Format) -> str
     return tabulate(body, headers=list(headers), tablefmt=style, disable_numparse=True) + "\n"
 
 
-# Printable ASCII and East Asian wide characters of the Basic Multilingual Plane
-# (CJK ideographs, CJK punctuation, full-width forms, Hangul), each 3 bytes in UTF-8 and
-# 2 columns in wcwidth (a test checks every one): a text of only these is as wide as its
-# length plus its wide characters, i.e. plus half its extra UTF-8 bytes.
-_PLAIN_OR_WIDE = re.compile(
-    "[\x20-\x7e\u3000-\u3029\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff01-\uff60\uffe0-\uffe6]*"
-)
+# Printable ASCII and the East Asian wide characters Chinese text uses (CJK ideographs and
+# punctuation, full-width forms), each 3 bytes in UTF-8 and 2 columns in wcwidth (a test
+# checks every one): a text of only these is as wide as (characters + UTF-8 bytes) / 2.
+# Compiled on first use (~1 ms: its ranges are big), so English listings never pay for it.
+_PLAIN_OR_WIDE = "[\x20-\x7e\u3000-\u3029\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]*"
+
+
+def _plain_or_wide(text: str) -> bool:
+    return re.fullmatch(_PLAIN_OR_WIDE, text) is not None  # re keeps the compiled pattern
 
 
 def _widths(cells: list[str]) -> list[int]:
@@ -148,7 +152,7 @@ def _widths(cells: list[str]) -> list[int]:
     text = "".join(cells)
     if text.isascii():
         return list(map(len, cells))
-    if _PLAIN_OR_WIDE.fullmatch(text):  # (characters + UTF-8 bytes) / 2, cell by cell
+    if _plain_or_wide(text):  # (characters + UTF-8 bytes) / 2, cell by cell
         return list(map(floordiv, map(add, map(len, cells), map(len, map(str.encode, cells))), repeat(2)))
     return list(map(_WIDTHS.__getitem__, cells))
 
@@ -157,8 +161,8 @@ def _width(text: str) -> int:
     """Display width as wcwidth counts it (tabulate's measure), or the length when it has none."""
     if text.isascii():
         return len(text)
-    if _PLAIN_OR_WIDE.fullmatch(text):
-        return len(text) + (len(text.encode()) - len(text)) // 2
+    if _plain_or_wide(text):
+        return (len(text) + len(text.encode())) // 2
     from wcwidth import wcswidth
 
     width = wcswidth(text)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from tabulate import tabulate
 from wcwidth import wcswidth
 
-from salescrm.cli.render import _PLAIN_OR_WIDE, Format, _width, columns_table, table
+from salescrm.cli.render import Format, _plain_or_wide, _width, columns_table, table
 
 CELL = st.text(alphabet=st.sampled_from(list("ab 1,.-张伟某科技有限公司采购😀，（“\u302a")), max_size=12)
 
@@ -27,8 +27,8 @@ def test_chinese_columns_line_up() -> None:
 
 
 def test_the_fast_width_agrees_with_wcwidth_on_every_character_it_takes() -> None:
-    taken = [chr(c) for c in range(0x10000) if _PLAIN_OR_WIDE.fullmatch(chr(c))]
-    assert len(taken) > 38_000
+    taken = [chr(c) for c in range(0x10000) if _plain_or_wide(chr(c))]
+    assert len(taken) > 20_000
     assert [c for c in taken if wcswidth(c) != (1 if c.isascii() else 2)] == []
     for text in ("张伟 -> 确认配置", "逾期20天", "（VIP）客户", "ab\tc", "a😀b", "é", "e\u0301", "“引号”"):
         expected = wcswidth(text)
