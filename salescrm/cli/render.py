@@ -6,7 +6,7 @@ Core report functions return rows (dicts); every listing goes through ``render``
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -112,19 +112,25 @@ def columns_table(columns: list[list[str]], headers: Sequence[str]) -> str:
         columns = [[] for _ in heads]
     if any("\n" in "".join(column) for column in columns):  # multi-line cells: tabulate's layout
         return _tabulate([list(row) for row in zip(*columns, strict=True)], heads, Format.table)
-    padded = []
-    rule = []
-    for head, column in zip(heads, columns, strict=True):
+    # Each line is one join of: cell, its padding, "  ", cell, its padding, …, last cell; the
+    # paddings are shared strings and the last column is never padded (lines are right-trimmed).
+    pieces: list[Iterable[str]] = []
+    heading_line, rule = [], []
+    for i, (head, column) in enumerate(zip(heads, columns, strict=True)):
         cells = list(map(str.strip, column))
         widths = _widths(cells)
-        width = max(_width(head) + 2, max(widths, default=0))
+        head_width = _width(head)
+        width = max(head_width + 2, max(widths, default=0))
+        heading_line.append(head + " " * (width - head_width))
         rule.append("-" * width)
-        # ljust counts characters: a cell W columns wide of L characters is padded to width - W + L
-        lengths = map(add, map(sub, repeat(width), widths), map(len, cells))
-        padded.append([head + " " * (width - _width(head)), *map(str.ljust, cells, lengths)])
-    lines = list(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))
-    lines.insert(1, "  ".join(rule))
-    return "\n".join(lines) + "\n"
+        if i:
+            pieces.append(repeat("  "))
+        pieces.append(cells)
+        if i < len(heads) - 1:
+            pads = [" " * n for n in range(width + 1)]
+            pieces.append(map(pads.__getitem__, map(sub, repeat(width), widths)))
+    rows = map(str.rstrip, map("".join, zip(*pieces, strict=False)))  # repeat() never ends
+    return "\n".join(["  ".join(heading_line).rstrip(), "  ".join(rule), *rows]) + "\n"
 
 
 def _tabulate(body: list[list[str]], headers: Sequence[str], fmt: Format) -> str:
