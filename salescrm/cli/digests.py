@@ -43,21 +43,22 @@ def _when(section: str, days: int, lang: str) -> str:
     return f"{-days}天后" if zh else f"in {-days} day{'s' if days != -1 else ''}"
 
 
-def _what(r: Reminder, lang: str, channels: dict[str, str]) -> str:
+def _what(r: Reminder, lang: str, labels: _Labels) -> str:
     kind = r.kind
     if kind == "task":
-        text = f"{channels[r.via or 'other']} {r.what}"
+        text = f"{labels.channel[r.via or 'other']} {r.what}"
         return f"{text} -> {r.detail}" if r.detail else text
     zh = lang == "zh"
     if kind == "cadence":
+        since = _WHEN_TEXT[r.since]
         if zh:
-            return f"{r.what} 每{r.limit_days}天跟进, 最近联系 {r.since}"
-        return f"{r.what} every {r.limit_days} days, last contact {r.since}"
+            return f"{r.what} 每{r.limit_days}天跟进, 最近联系 {since}"
+        return f"{r.what} every {r.limit_days} days, last contact {since}"
     if kind == "stale":
-        stage = STAGES.label(r.detail, lang)
+        stage, since = labels.stage[r.detail], _WHEN_TEXT[r.since]
         if zh:
-            return f"{r.what} ({stage}, {r.since}起无进展, 上限{r.limit_days}天)"
-        return f"{r.what} ({stage}, untouched since {r.since}, limit {r.limit_days} days)"
+            return f"{r.what} ({stage}, {since}起无进展, 上限{r.limit_days}天)"
+        return f"{r.what} ({stage}, untouched since {since}, limit {r.limit_days} days)"
     if kind == "review":
         return f"本季度末前完成: {r.what}" if zh else f"before the quarter ends: {r.what}"
     return f"{r.what} ({r.detail})" if r.detail else r.what
@@ -77,7 +78,15 @@ class _Texts(dict[Any, str]):
 
 _REFERENCE, _CUSTOMER = attrgetter("reference"), attrgetter("customer_name")
 _DUE, _DAYS = attrgetter("due"), attrgetter("days")
-_DUE_TEXT = _Texts(lambda due: str(plain(due)))  # a due day or moment as the table shows it
+_WHEN_TEXT = _Texts(lambda when: str(plain(when)))  # a day or moment as the table shows it
+
+
+class _Labels:
+    """Channel and stage labels in one language, each looked up once."""
+
+    def __init__(self, lang: str) -> None:
+        self.channel = _Texts(partial(CHANNELS.label, lang=lang))
+        self.stage = _Texts(partial(STAGES.label, lang=lang))
 
 
 def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: bool = False) -> str:
@@ -86,11 +95,11 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
     heading = f"{name} ({digest.owner}) — {'提醒' if lang == 'zh' else 'reminders for'} {as_of.isoformat()}"
     parts = [_style(heading, colour)]
     titles = _TITLES.get(lang, _TITLES["en"])
-    channels = _Texts(partial(CHANNELS.label, lang=lang))
+    labels = _Labels(lang)
     for section, items in digest.sections():
         if not items:
             continue
-        whats = [_what(r, lang, channels) for r in items]
+        whats = [_what(r, lang, labels) for r in items]
         if section == "escalated":
             whats = [f"[{r.owner}] {text}" for r, text in zip(items, whats, strict=True)]
         whens = _Texts(partial(_when, section, lang=lang))
@@ -98,7 +107,7 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
             list(map(_REFERENCE, items)),
             list(map(_CUSTOMER, items)),
             whats,
-            list(map(_DUE_TEXT.__getitem__, map(_DUE, items))),
+            list(map(_WHEN_TEXT.__getitem__, map(_DUE, items))),
             list(map(whens.__getitem__, map(_DAYS, items))),
         ]
         title = _style(f"{titles[section]} ({len(items)})", colour)
