@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from salescrm.cli.render import columns_table, plain, to_json
+from salescrm.cli.render import plain, table_lines, to_json
 from salescrm.core.config import Config
 from salescrm.core.labels import CHANNELS, STAGES
 from salescrm.core.reminders import Digest, Reminder
@@ -93,7 +93,7 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
     """One member's digest: a heading, then one aligned table per section that has items."""
     name = next((m.name for m in config.members if m.id == digest.owner), digest.owner)
     heading = f"{name} ({digest.owner}) — {'提醒' if lang == 'zh' else 'reminders for'} {as_of.isoformat()}"
-    parts = [_style(heading, colour)]
+    lines = [_style(heading, colour)]
     titles = _TITLES.get(lang, _TITLES["en"])
     labels = _Labels(lang)
     for section, items in digest.sections():
@@ -110,9 +110,11 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
             list(map(_WHEN_TEXT.__getitem__, map(_DUE, items))),
             list(map(whens.__getitem__, map(_DAYS, items))),
         ]
-        title = _style(f"{titles[section]} ({len(items)})", colour)
-        parts.append(f"{title}\n{columns_table(columns, _HEADERS.get(lang, _HEADERS['en']))}".rstrip("\n"))
-    return "\n\n".join(parts) + "\n"
+        table = table_lines(columns, _HEADERS.get(lang, _HEADERS["en"]))
+        while not table[-1]:  # a last row of empty cells: trimmed away, as from any text's end
+            table.pop()
+        lines += ["", _style(f"{titles[section]} ({len(items)})", colour), *table]
+    return "\n".join(lines) + "\n"
 
 
 def _style(text: str, colour: bool) -> str:

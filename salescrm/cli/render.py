@@ -100,7 +100,12 @@ def table(body: list[list[str]], headers: Sequence[str], fmt: Format = Format.ta
 
 
 def columns_table(columns: list[list[str]], headers: Sequence[str]) -> str:
-    """``table`` of a body given column by column (as long a listing builds it fastest).
+    """``table`` of a body given column by column (as long a listing builds it fastest)."""
+    return "\n".join(table_lines(columns, headers)) + "\n"
+
+
+def table_lines(columns: list[list[str]], headers: Sequence[str]) -> list[str]:
+    """The lines of ``columns_table``, for a caller that joins more text around them.
 
     tabulate's "simple" layout, exactly, ~20x faster on long listings (reminders of a whole
     team run to 25,000 rows): columns as wide as their widest cell in display width (a
@@ -111,7 +116,9 @@ def columns_table(columns: list[list[str]], headers: Sequence[str]) -> str:
     if not columns:
         columns = [[] for _ in heads]
     if any("\n" in "".join(column) for column in columns):  # multi-line cells: tabulate's layout
-        return _tabulate([list(row) for row in zip(*columns, strict=True)], heads, Format.table)
+        return _tabulate([list(row) for row in zip(*columns, strict=True)], heads, Format.table)[:-1].split(
+            "\n"
+        )
     # Each line is one join of: cell, its padding, "  ", cell, its padding, …, last cell; the
     # paddings are shared strings and the last column is never padded (lines are right-trimmed).
     pieces: list[Iterable[str]] = []
@@ -130,7 +137,7 @@ def columns_table(columns: list[list[str]], headers: Sequence[str]) -> str:
             pads = [" " * n for n in range(width + 1)]
             pieces.append(map(pads.__getitem__, map(sub, repeat(width), widths)))
     rows = map(str.rstrip, map("".join, zip(*pieces, strict=False)))  # repeat() never ends
-    return "\n".join(["  ".join(heading_line).rstrip(), "  ".join(rule), *rows]) + "\n"
+    return ["  ".join(heading_line).rstrip(), "  ".join(rule), *rows]
 
 
 def _tabulate(body: list[list[str]], headers: Sequence[str], fmt: Format) -> str:
