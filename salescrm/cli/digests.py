@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from functools import partial
 from operator import attrgetter
@@ -121,6 +121,11 @@ def _style(text: str, colour: bool) -> str:
     return typer.style(text, bold=True) if colour else text
 
 
+# A reminder as a dict: its fields are plain values, so asdict's deep copy is not needed.
+_FIELDS = [f.name for f in fields(Reminder)]
+_VALUES = attrgetter(*_FIELDS)
+
+
 def digests_json(digests: list[Digest], config: Config, as_of: date) -> str:
     names = {m.id: m.name for m in config.members}
     data: dict[str, Any] = {
@@ -129,7 +134,10 @@ def digests_json(digests: list[Digest], config: Config, as_of: date) -> str:
             {
                 "owner": d.owner,
                 "name": names.get(d.owner),
-                **{section: [asdict(r) for r in items] for section, items in d.sections()},
+                **{
+                    section: [dict(zip(_FIELDS, _VALUES(r), strict=True)) for r in items]
+                    for section, items in d.sections()
+                },
             }
             for d in digests
         ],
