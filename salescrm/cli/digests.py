@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 import typer
 
-from salescrm.cli.render import plain, table, to_json
+from salescrm.cli.render import plain, table_lines, to_json
 from salescrm.core.config import Config
 from salescrm.core.labels import CHANNELS, STAGES
 from salescrm.core.reminders import Digest, Reminder
@@ -27,67 +30,100 @@ _HEADERS = {
 }
 
 
-def _when(section: str, r: Reminder, lang: str) -> str:
+def _when(section: str, days: int, lang: str) -> str:
     zh = lang == "zh"
     if section == "stale":
-        return f"停滞{r.days}天" if zh else f"idle {r.days} days"
+        return f"停滞{days}天" if zh else f"idle {days} days"
     if section == "feedback":
-        return f"{r.days}天前" if zh else f"{r.days} days ago"
-    if r.days > 0:
-        return f"逾期{r.days}天" if zh else f"{r.days} day{'s' if r.days != 1 else ''} overdue"
-    if r.days == 0:
+        return f"{days}天前" if zh else f"{days} days ago"
+    if days > 0:
+        return f"逾期{days}天" if zh else f"{days} day{'s' if days != 1 else ''} overdue"
+    if days == 0:
         return "今天" if zh else "today"
-    return f"{-r.days}天后" if zh else f"in {-r.days} day{'s' if r.days != -1 else ''}"
+    return f"{-days}天后" if zh else f"in {-days} day{'s' if days != -1 else ''}"
 
 
-def _what(section: str, r: Reminder, lang: str) -> str:
+def _what(r: Reminder, lang: str, labels: _Labels) -> str:
+    kind = r.kind
+    if kind == "task":
+        text = f"{labels.channel[r.via or 'other']} {r.what}"
+        return f"{text} -> {r.detail}" if r.detail else text
     zh = lang == "zh"
-    if r.kind == "task":
-        text = f"{CHANNELS.label(r.via or 'other', lang)} {r.what}" + (f" -> {r.detail}" if r.detail else "")
-    elif r.kind == "cadence":
-        text = (
-            f"{r.what} 每{r.limit_days}天跟进, 最近联系 {r.since}"
-            if zh
-            else f"{r.what} every {r.limit_days} days, last contact {r.since}"
-        )
-    elif r.kind == "stale":
-        stage = STAGES.label(r.detail, lang)
-        text = (
-            f"{r.what} ({stage}, {r.since}起无进展, 上限{r.limit_days}天)"
-            if zh
-            else f"{r.what} ({stage}, untouched since {r.since}, limit {r.limit_days} days)"
-        )
-    elif r.kind == "review":
-        text = f"本季度末前完成: {r.what}" if zh else f"before the quarter ends: {r.what}"
-    else:
-        text = f"{r.what} ({r.detail})" if r.detail else r.what
-    return f"[{r.owner}] {text}" if section == "escalated" else text
+    if kind == "cadence":
+        since = _WHEN_TEXT[r.since]
+        if zh:
+            return f"{r.what} 每{r.limit_days}天跟进, 最近联系 {since}"
+        return f"{r.what} every {r.limit_days} days, last contact {since}"
+    if kind == "stale":
+        stage, since = labels.stage[r.detail], _WHEN_TEXT[r.since]
+        if zh:
+            return f"{r.what} ({stage}, {since}起无进展, 上限{r.limit_days}天)"
+        return f"{r.what} ({stage}, untouched since {since}, limit {r.limit_days} days)"
+    if kind == "review":
+        return f"本季度末前完成: {r.what}" if zh else f"before the quarter ends: {r.what}"
+    return f"{r.what} ({r.detail})" if r.detail else r.what
+
+
+class _Texts(dict[Any, str]):
+    """A value's text, made once: 25,000 rows share a few hundred days and labels."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = self.make(value)
+        return text
+
+
+_REFERENCE, _CUSTOMER = attrgetter("reference"), attrgetter("customer_name")
+_DUE, _DAYS = attrgetter("due"), attrgetter("days")
+_WHEN_TEXT = _Texts(lambda when: str(plain(when)))  # a day or moment as the table shows it
+
+
+class _Labels:
+    """Channel and stage labels in one language, each looked up once."""
+
+    def __init__(self, lang: str) -> None:
+        self.channel = _Texts(partial(CHANNELS.label, lang=lang))
+        self.stage = _Texts(partial(STAGES.label, lang=lang))
 
 
 def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: bool = False) -> str:
     """One member's digest: a heading, then one aligned table per section that has items."""
     name = next((m.name for m in config.members if m.id == digest.owner), digest.owner)
     heading = f"{name} ({digest.owner}) — {'提醒' if lang == 'zh' else 'reminders for'} {as_of.isoformat()}"
-    parts = [_style(heading, colour)]
+    lines = [_style(heading, colour)]
     titles = _TITLES.get(lang, _TITLES["en"])
+    labels = _Labels(lang)
     for section, items in digest.sections():
         if not items:
             continue
-        rows = [
-            [r.reference, r.customer_name, _what(section, r, lang), _day(r), _when(section, r, lang)]
-            for r in items
+        whats = [_what(r, lang, labels) for r in items]
+        if section == "escalated":
+            whats = [f"[{r.owner}] {text}" for r, text in zip(items, whats, strict=True)]
+        whens = _Texts(partial(_when, section, lang=lang))
+        columns = [
+            list(map(_REFERENCE, items)),
+            list(map(_CUSTOMER, items)),
+            whats,
+            list(map(_WHEN_TEXT.__getitem__, map(_DUE, items))),
+            list(map(whens.__getitem__, map(_DAYS, items))),
         ]
-        title = _style(f"{titles[section]} ({len(items)})", colour)
-        parts.append(f"{title}\n{table(rows, _HEADERS.get(lang, _HEADERS['en']))}".rstrip("\n"))
-    return "\n\n".join(parts) + "\n"
-
-
-def _day(r: Reminder) -> str:
-    return str(plain(r.due))
+        table = table_lines(columns, _HEADERS.get(lang, _HEADERS["en"]))
+        while not table[-1]:  # a last row of empty cells: trimmed away, as from any text's end
+            table.pop()
+        lines += ["", _style(f"{titles[section]} ({len(items)})", colour), *table]
+    return "\n".join(lines) + "\n"
 
 
 def _style(text: str, colour: bool) -> str:
     return typer.style(text, bold=True) if colour else text
+
+
+# A reminder as a dict: its fields are plain values, so asdict's deep copy is not needed.
+_FIELDS = [f.name for f in fields(Reminder)]
+_VALUES = attrgetter(*_FIELDS)
 
 
 def digests_json(digests: list[Digest], config: Config, as_of: date) -> str:
@@ -98,7 +134,10 @@ def digests_json(digests: list[Digest], config: Config, as_of: date) -> str:
             {
                 "owner": d.owner,
                 "name": names.get(d.owner),
-                **{section: [asdict(r) for r in items] for section, items in d.sections()},
+                **{
+                    section: [dict(zip(_FIELDS, _VALUES(r), strict=True)) for r in items]
+                    for section, items in d.sections()
+                },
             }
             for d in digests
         ],

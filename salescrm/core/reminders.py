@@ -7,15 +7,19 @@ same computation can run off a cache of parsed records.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
 
 from salescrm.core.config import Config
 from salescrm.core.labels import CLOSED_STAGES
-from salescrm.core.model import Customer, Task
+from salescrm.core.model import Customer
 from salescrm.core.parse import When, as_datetime, day_of, format_when
+
+_DUE_DAY = itemgetter(2)  # of a task in Facts
 
 SECTIONS = ("review", "overdue", "today", "upcoming", "birthdays", "stale", "feedback", "escalated")
 
@@ -69,8 +73,9 @@ class Digest:
         return bool(self.overdue or self.escalated)
 
     def sort(self) -> None:
-        for _, items in self.sections():
-            items.sort(key=lambda r: (-r.days, r.reference))
+        for _, items in self.sections():  # by (-days, reference): two sorts in C, the second stable
+            items.sort(key=attrgetter("reference"))
+            items.sort(key=attrgetter("days"), reverse=True)
         self.upcoming.sort(key=lambda r: (day_of(r.due), r.reference))
         self.birthdays.sort(key=lambda r: (day_of(r.due), r.reference))
 
@@ -78,51 +83,30 @@ class Digest:
 # -- what the rules read of a customer -------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BirthdayContact:
-    name: str
-    birthday: str  # MM-DD or YYYY-MM-DD
-    detail: str  # title and phone or e-mail
-
-
-@dataclass(frozen=True, slots=True)
-class OpenDeal:
-    id: str
-    name: str
-    owner: str
-    stage: str
-    moved: date  # the latest stage move, else the day the deal (or its customer) was created
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackNote:
-    id: str
-    at: When
-    by: str
-    dept: str
-    content: str
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """All the reminder rules read of one customer: a few values instead of its whole
-    history, so that ``remind`` over 10,000 customers reads a small part of the cache."""
+    history, so that ``remind`` over 10,000 customers reads a small part of the cache.
+
+    Plain values only (days as ordinals, moments as ISO text, rows as lists), the same
+    whether computed from a customer or read back from the cache: reading 10,000 of them
+    builds no objects but the tuple itself.
+    """
 
     id: str
     name: str
     tier: str
     owner: str
     archived: bool
-    first_contact: date  # the first contact, else the day the customer was created
-    last_followup: date | None  # the day of the latest record
-    latest_next: date | None  # ``next`` of the latest record (by moment, then number)
-    tasks: tuple[Task, ...]  # open tasks
-    birthdays: tuple[BirthdayContact, ...]
-    deals: tuple[OpenDeal, ...]  # open deals
-    feedback: tuple[FeedbackNote, ...] = ()  # feedback newer than the owner's latest record
+    first_contact: int  # the first contact, else the day the customer was created (ordinal)
+    last_followup: int | None  # the day of the latest record (ordinal)
+    latest_next: int | None  # ``next`` of the latest record, by moment then number (ordinal)
+    tasks: list[list[Any]]  # open tasks: [id, due (ISO), due day (ordinal), via, focus, goal, owner]
+    birthdays: list[list[Any]]  # contacts with a valid birthday: [name, month, day, detail]
+    deals: list[list[Any]]  # open deals: [id, name, owner, stage, latest move (ordinal)]
+    feedback: list[list[Any]]  # news since the owner's latest record: [id, at (ISO), day, by, dept, content]
 
     @property
-    def last_contact(self) -> date:
+    def last_contact(self) -> int:
         """The latest record, else the first contact, else the day the customer was created."""
         return self.last_followup or self.first_contact
 
@@ -132,33 +116,38 @@ def facts_of(customer: Customer) -> Facts:
     latest_next = None
     last_followup = None
     if c.followups:
-        last_followup = max(day_of(f.at) for f in c.followups)
-        latest_next = max(c.followups, key=lambda f: (as_datetime(f.at), _number(f.id))).next
-    birthdays = tuple(
-        BirthdayContact(x.name, x.birthday, " ".join(v for v in (x.title, x.phone or x.email) if v))
+        last_followup = max(day_of(f.at) for f in c.followups).toordinal()
+        latest = max(c.followups, key=lambda f: (as_datetime(f.at), _number(f.id))).next
+        latest_next = latest.toordinal() if latest is not None else None
+    birthdays = [
+        [x.name, *day, " ".join(v for v in (x.title, x.phone or x.email) if v)]
         for x in c.contacts
-        if x.birthday
-    )
-    deals = tuple(
-        OpenDeal(o.id, o.name, o.owner, o.stage,
-                 max(m.at for m in o.stage_history) if o.stage_history else (o.created or c.created))
+        if x.birthday and (day := _month_day(x.birthday)) is not None
+    ]
+    deals = [
+        [o.id, o.name, o.owner, o.stage,
+         (max(m.at for m in o.stage_history) if o.stage_history else (o.created or c.created)).toordinal()]
         for o in c.opportunities
         if o.stage not in CLOSED_STAGES
-    )  # fmt: skip
-    tasks = tuple(Task(t.id, t.due, t.via, t.focus, t.goal, t.owner) for t in c.tasks if t.status == "open")
-    return Facts(c.id, c.name, c.tier, c.owner, c.archived, c.first_contact or c.created,
+    ]  # fmt: skip
+    tasks = [
+        [t.id, format_when(t.due), day_of(t.due).toordinal(), t.via, t.focus, t.goal, t.owner]
+        for t in c.tasks
+        if t.status == "open"
+    ]
+    return Facts(c.id, c.name, c.tier, c.owner, c.archived, (c.first_contact or c.created).toordinal(),
                  last_followup, latest_next, tasks, birthdays, deals, _news(c))  # fmt: skip
 
 
-def _news(c: Customer) -> tuple[FeedbackNote, ...]:
+def _news(c: Customer) -> list[list[Any]]:
     """Feedback from others newer than the owner's own latest record of the customer."""
     visits = [as_datetime(f.at) for f in c.followups if f.by == c.owner]
     seen = max(visits) if visits else None
-    return tuple(
-        FeedbackNote(b.id, b.at, b.by, b.dept, b.content)
+    return [
+        [b.id, format_when(b.at), day_of(b.at).toordinal(), b.by, b.dept, b.content]
         for b in c.feedback
         if b.by != c.owner and (seen is None or as_datetime(b.at) > seen)
-    )
+    ]
 
 
 def _facts(item: Customer | Facts) -> Facts:
@@ -169,63 +158,133 @@ def _number(item_id: str) -> int:
     return int(item_id[1:]) if item_id[1:].isdigit() else 0
 
 
+def _month_day(birthday: str) -> tuple[int, int] | None:
+    """Month and day of a ``MM-DD`` / ``YYYY-MM-DD`` birthday."""
+    try:
+        month, day = (int(part) for part in birthday.split("-")[-2:])
+    except ValueError:
+        return None
+    return month, day
+
+
+class _Moments(dict[str, When]):
+    def __missing__(self, text: str) -> When:
+        found = self[text] = datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+        return found
+
+
+class _Days(dict[int, date]):
+    def __missing__(self, ordinal: int) -> date:
+        found = self[ordinal] = date.fromordinal(ordinal)
+        return found
+
+
 # -- the rules, one customer at a time ---------------------------------------------
+
+
+class _Rules:
+    """The rules of a config, looked up once: 10,000 customers ask the same few questions."""
+
+    def __init__(self, config: Config) -> None:
+        tiers = config.tiers
+        fallback = tiers[min(tiers, key=lambda t: tiers[t].threshold)]  # a tier not configured: as tier_rule
+        self.cadence = defaultdict(
+            lambda: fallback.cadence_days, {n: r.cadence_days for n, r in tiers.items()}
+        )
+        self.care = defaultdict(
+            lambda: fallback.birthday_care, {n: r.birthday_care for n, r in tiers.items()}
+        )
+        self.stale_days = {name: rule.stale_days for name, rule in config.stages.items()}
+        self.moment = _Moments()  # ISO text → moment: many tasks share a due time
+        self.day = _Days()  # ordinal → day
+
+    def cadence_due(self, f: Facts) -> int:
+        due = (f.last_followup or f.first_contact) + self.cadence[f.tier]
+        latest = f.latest_next
+        return latest if latest is not None and latest < due else due
+
+    def follow_ups(self, f: Facts, today: int, least_days: int | None = None) -> list[Reminder]:
+        """Each open task, and the cadence when it comes before every open task; only those
+        at least ``least_days`` overdue when given (the rest would be thrown away)."""
+        ident, name, tier, tasks = f.id, f.name, f.tier, f.tasks
+        found = []
+        if tasks:
+            moment = self.moment
+            found = [
+                Reminder("task", f"{ident}-{task_id}", ident, name, tier, owner, moment[due], today - day,
+                         focus, goal, via)
+                for task_id, due, day, via, focus, goal, owner in tasks
+                if least_days is None or today - day >= least_days
+            ]  # fmt: skip
+        cadence = self.cadence_due(f)
+        if (least_days is None or today - cadence >= least_days) and (
+            not tasks or cadence < min(map(_DUE_DAY, tasks))
+        ):
+            found.append(
+                Reminder("cadence", ident, ident, name, tier, f.owner, self.day[cadence], today - cadence,
+                         tier, "", None, self.day[f.last_contact], self.cadence[tier])
+            )  # fmt: skip
+        return found
+
+    def birthdays(self, f: Facts, today: int, lead_days: int | None) -> list[Reminder]:
+        """Contacts' birthdays for tiers with birthday care, ``lead_days`` ahead (None: any day)."""
+        if not f.birthdays or not self.care[f.tier]:
+            return []
+        found = []
+        start = self.day[today]
+        for contact, month, day, detail in f.birthdays:
+            when = _next_day(month, day, start)
+            if when is None or (lead_days is not None and when.toordinal() - today > lead_days):
+                continue
+            found.append(Reminder("birthday", f.id, f.id, f.name, f.tier, f.owner, when,
+                                  today - when.toordinal(), contact, detail))  # fmt: skip
+        return found
+
+    def stale(self, f: Facts, today: int) -> list[Reminder]:
+        """Open deals untouched (no stage move, no follow-up) for longer than their stage allows."""
+        found = []
+        last, stale_days, day = f.last_followup, self.stale_days, self.day
+        for deal_id, name, owner, stage, moved in f.deals:
+            limit = stale_days.get(stage)
+            if limit is None:
+                continue
+            touched = moved if last is None or moved > last else last
+            idle = today - touched
+            if idle > limit:
+                found.append(
+                    Reminder("stale", f"{f.id}-{deal_id}", f.id, f.name, f.tier, owner, day[touched + limit],
+                             idle, name, stage, None, day[touched], limit)
+                )  # fmt: skip
+        return found
+
+    def feedback(self, f: Facts, today: int) -> list[Reminder]:
+        """Feedback from other departments since the owner's latest record, up to today."""
+        return [
+            Reminder("feedback", f"{f.id}-{note_id}", f.id, f.name, f.tier, f.owner, self.moment[at],
+                     today - day, content, f"{by} {dept}".strip())
+            for note_id, at, day, by, dept, content in f.feedback
+            if day <= today
+        ]  # fmt: skip
 
 
 def cadence_due(customer: Customer | Facts, config: Config) -> date:
     """The day the tier's cadence, or the latest record's ``next``, asks for a follow-up."""
-    f = _facts(customer)
-    due = f.last_contact + timedelta(days=config.tier_rule(f.tier).cadence_days)
-    return min(due, f.latest_next) if f.latest_next is not None else due
+    return date.fromordinal(_Rules(config).cadence_due(_facts(customer)))
 
 
 def next_due(customer: Customer | Facts, config: Config) -> date:
     """When the customer's next follow-up is due: the earliest of its open tasks and its cadence."""
     f = _facts(customer)
-    return min([day_of(t.due) for t in f.tasks] + [cadence_due(f, config)])
-
-
-def follow_up_reminders(f: Facts, config: Config, today: date) -> list[Reminder]:
-    """Each open task, and the cadence when it comes before every open task."""
-    reminders = [_task_reminder(f, task, today) for task in f.tasks]
-    cadence = cadence_due(f, config)
-    if all(cadence < day_of(t.due) for t in f.tasks):
-        rule = config.tier_rule(f.tier)
-        reminders.append(
-            _reminder(
-                "cadence",
-                f,
-                f.id,
-                f.owner,
-                cadence,
-                today,
-                f.tier,
-                since=f.last_contact,
-                limit_days=rule.cadence_days,
-            )  # fmt: skip
-        )
-    return reminders
-
-
-def _reminder(
-    kind: str, f: Facts, reference: str, owner: str, due: When, today: date, what: str, **rest: Any
-) -> Reminder:
-    """A reminder about customer ``f``; ``days`` counts from ``due`` unless given."""
-    rest.setdefault("days", (today - day_of(due)).days)
-    return Reminder(kind, reference, f.id, f.name, f.tier, owner, due, what=what, **rest)
-
-
-def _task_reminder(f: Facts, task: Task, today: date) -> Reminder:
-    return _reminder("task", f, f"{f.id}-{task.id}", task.owner, task.due, today, task.focus,
-                     detail=task.goal, via=task.via)  # fmt: skip
+    return date.fromordinal(min([*map(_DUE_DAY, f.tasks), _Rules(config).cadence_due(f)]))
 
 
 def next_birthday(birthday: str, today: date) -> date | None:
     """The next day (``today`` included) on which a ``MM-DD`` / ``YYYY-MM-DD`` birthday falls."""
-    try:
-        month, day = (int(part) for part in birthday.split("-")[-2:])
-    except ValueError:
-        return None
+    day = _month_day(birthday)
+    return None if day is None else _next_day(*day, today)
+
+
+def _next_day(month: int, day: int, today: date) -> date | None:
     for year in (today.year, today.year + 1):
         try:
             candidate = date(year, month, day)
@@ -237,49 +296,6 @@ def next_birthday(birthday: str, today: date) -> date | None:
         if candidate >= today:
             return candidate
     return None
-
-
-def birthday_reminders(f: Facts, config: Config, today: date, lead_days: int | None) -> list[Reminder]:
-    """Contacts' birthdays for tiers with birthday care, ``lead_days`` ahead (None: any day)."""
-    if not f.birthdays or not config.tier_rule(f.tier).birthday_care:
-        return []
-    reminders = []
-    for contact in f.birthdays:
-        day = next_birthday(contact.birthday, today)
-        if day is None or (lead_days is not None and (day - today).days > lead_days):
-            continue
-        reminders.append(
-            _reminder("birthday", f, f.id, f.owner, day, today, contact.name, detail=contact.detail)
-        )
-    return reminders
-
-
-def stale_reminders(f: Facts, config: Config, today: date) -> list[Reminder]:
-    """Open deals untouched (no stage move, no follow-up) for longer than their stage allows."""
-    reminders = []
-    for deal in f.deals:
-        rule = config.stages.get(deal.stage)
-        if rule is None or rule.stale_days is None:
-            continue
-        touched = max(deal.moved, f.last_followup) if f.last_followup else deal.moved
-        idle = (today - touched).days
-        if idle > rule.stale_days:
-            reminders.append(
-                _reminder(
-                    "stale",
-                    f,
-                    f"{f.id}-{deal.id}",
-                    deal.owner,
-                    touched + timedelta(days=rule.stale_days),
-                    today,
-                    deal.name,
-                    days=idle,
-                    detail=deal.stage,
-                    since=touched,
-                    limit_days=rule.stale_days,
-                )  # fmt: skip
-            )
-    return reminders
 
 
 # -- the whole team ------------------------------------------------------------------
@@ -300,51 +316,72 @@ def build_digests(
     every manager is reminded of it.
     """
     team = _Team(config, day_of(as_of), within)
+    add = team.add
     for item in customers:
         f = _facts(item)
         if not f.archived:
-            team.add(f)
+            add(f)
     if review_due is not None:
         team.add_review(review_due)
     return team.digests()
+
+
+class _Digests(dict[str, Digest]):
+    def __missing__(self, owner: str) -> Digest:
+        found = self[owner] = Digest(owner)
+        return found
 
 
 class _Team:
     """The digests of a whole team, filled one customer at a time."""
 
     def __init__(self, config: Config, today: date, within: int) -> None:
-        self.config, self.today, self.within = config, today, within
-        self.managers = {m.id: m.manager for m in config.members}
-        self.found: dict[str, Digest] = {}
-
-    def of(self, owner: str) -> Digest:
-        digest = self.found.get(owner)
-        if digest is None:
-            digest = self.found[owner] = Digest(owner)
-        return digest
+        self.config, self.within = config, within
+        self.day, self.today = today, today.toordinal()
+        self.rules = _Rules(config)
+        self.managers = {m.id: m.manager for m in config.members if m.manager}
+        self.escalate_after = config.escalate_after_days
+        # A follow-up reminder less overdue than this is neither filed nor escalated.
+        self.least_days = min(-within, self.escalate_after + 1)
+        self.found = _Digests()
 
     def add(self, f: Facts) -> None:
-        config, today = self.config, self.today
-        for reminder in follow_up_reminders(f, config, today):
-            _file(self.of(reminder.owner), reminder, self.within)
-            manager = self.managers.get(reminder.owner)
-            if reminder.kind == "task" and reminder.days > config.escalate_after_days and manager:
-                self.of(manager).escalated.append(reminder)
-        self.of_each(birthday_reminders(f, config, today, config.birthday_days), "birthdays")
-        self.of_each(stale_reminders(f, config, today), "stale")
-        self.of_each(feedback_reminders(f, today), "feedback")
+        rules, today, found = self.rules, self.today, self.found
+        self.file(rules.follow_ups(f, today, self.least_days))
+        if f.birthdays:
+            for reminder in rules.birthdays(f, today, self.config.birthday_days):
+                found[reminder.owner].birthdays.append(reminder)
+        if f.deals:
+            for reminder in rules.stale(f, today):
+                found[reminder.owner].stale.append(reminder)
+        if f.feedback:
+            for reminder in rules.feedback(f, today):
+                found[reminder.owner].feedback.append(reminder)
 
-    def of_each(self, reminders: list[Reminder], section: str) -> None:
+    def file(self, reminders: list[Reminder]) -> None:
+        """Follow-ups by how overdue they are; a task long overdue to the owner's manager too."""
+        found, within, escalate_after = self.found, self.within, self.escalate_after
         for reminder in reminders:
-            getattr(self.of(reminder.owner), section).append(reminder)
+            days = reminder.days
+            digest = found[reminder.owner]
+            if days > 0:
+                digest.overdue.append(reminder)
+            elif days == 0:
+                digest.today.append(reminder)
+            elif -days <= within:
+                digest.upcoming.append(reminder)
+            if days > escalate_after and reminder.kind == "task":
+                manager = self.managers.get(reminder.owner)
+                if manager:
+                    found[manager].escalated.append(reminder)
 
     def add_review(self, due: date) -> None:
         for member in self.config.members:
             if member.role == "manager":
-                days = (self.today - due).days
+                days = (self.day - due).days
                 reminder = Reminder("review", "tier review", "", "", "", member.id, due, days,
                                     "salescrm tier review --apply")  # fmt: skip
-                self.of(member.id).review.append(reminder)
+                self.found[member.id].review.append(reminder)
 
     def digests(self) -> dict[str, Digest]:
         for digest in self.found.values():
@@ -352,34 +389,16 @@ class _Team:
         return {owner: d for owner, d in sorted(self.found.items()) if not d.is_empty()}
 
 
-def feedback_reminders(f: Facts, today: date) -> list[Reminder]:
-    """Feedback from other departments since the owner's latest record, up to today."""
-    return [
-        _reminder("feedback", f, f"{f.id}-{note.id}", f.owner, note.at, today, note.content,
-                  detail=f"{note.by} {note.dept}".strip())
-        for note in f.feedback
-        if day_of(note.at) <= today
-    ]  # fmt: skip
-
-
-def _file(digest: Digest, reminder: Reminder, within: int) -> None:
-    if reminder.days > 0:
-        digest.overdue.append(reminder)
-    elif reminder.days == 0:
-        digest.today.append(reminder)
-    elif -reminder.days <= within:
-        digest.upcoming.append(reminder)
-
-
 def calendar_reminders(customers: Iterable[Customer | Facts], config: Config, as_of: When) -> list[Reminder]:
     """What a calendar shows: every open task, each customer's cadence day, cared-for birthdays."""
-    today = day_of(as_of)
+    today = day_of(as_of).toordinal()
+    rules = _Rules(config)
     reminders: list[Reminder] = []
     for item in customers:
         f = _facts(item)
         if not f.archived:
-            reminders += follow_up_reminders(f, config, today)
-            reminders += birthday_reminders(f, config, today, None)
+            reminders += rules.follow_ups(f, today)
+            reminders += rules.birthdays(f, today, None)
     return reminders
 
 
@@ -387,32 +406,10 @@ def calendar_reminders(customers: Iterable[Customer | Facts], config: Config, as
 
 
 def facts_to_data(f: Facts) -> list[Any]:
-    """``f`` as plain lists, strings and numbers (days as ordinals): compact and fast to read."""
-    return [
-        f.id, f.name, f.tier, f.owner, f.archived, f.first_contact.toordinal(),
-        f.last_followup.toordinal() if f.last_followup else None,
-        f.latest_next.toordinal() if f.latest_next else None,
-        [[t.id, format_when(t.due), t.via, t.focus, t.goal, t.owner] for t in f.tasks],
-        [[b.name, b.birthday, b.detail] for b in f.birthdays],
-        [[d.id, d.name, d.owner, d.stage, d.moved.toordinal()] for d in f.deals],
-        [[b.id, format_when(b.at), b.by, b.dept, b.content] for b in f.feedback],
-    ]  # fmt: skip
+    """``f`` as plain lists, strings and numbers: compact and fast to read."""
+    return list(f)
 
 
 def facts_from_data(data: list[Any]) -> Facts:
     """The inverse of ``facts_to_data`` (for data it wrote; the cache checks the rest)."""
-    ident, name, tier, owner, archived, first, last, latest, tasks, birthdays, deals, news = data
-    day = date.fromordinal
-    return Facts(
-        ident, name, tier, owner, archived, day(first),
-        day(last) if last is not None else None,
-        day(latest) if latest is not None else None,
-        tuple(Task(t[0], _when_of(t[1]), t[2], t[3], t[4], t[5]) for t in tasks),
-        tuple(BirthdayContact(*b) for b in birthdays),
-        tuple(OpenDeal(d[0], d[1], d[2], d[3], day(d[4])) for d in deals),
-        tuple(FeedbackNote(b[0], _when_of(b[1]), b[2], b[3], b[4]) for b in news),
-    )  # fmt: skip
-
-
-def _when_of(text: str) -> When:
-    return datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+    return Facts._make(data)

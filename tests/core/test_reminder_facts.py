@@ -3,12 +3,14 @@ cache hands out Facts that equal those of the files."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from salescrm.core.parse import day_of
 from salescrm.core.reminders import (
     build_digests,
     calendar_reminders,
@@ -16,6 +18,7 @@ from salescrm.core.reminders import (
     facts_of,
     facts_to_data,
 )
+from salescrm.store.cache import pack, unpack
 from salescrm.store.datadir import DataDir
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -35,7 +38,7 @@ def _full(datadir: DataDir) -> list:  # type: ignore[type-arg]
 @pytest.mark.parametrize("days", [-400, -60, -7, 0, 3, 30, 200])
 def test_facts_give_the_same_digests(sample: DataDir, days: int) -> None:
     customers = _full(sample)
-    facts = [facts_from_data(facts_to_data(facts_of(c))) for c in customers]
+    facts = [facts_from_data(unpack(pack(facts_to_data(facts_of(c))))) for c in customers]
     as_of = datetime(2026, 11, 27, 9, 0) + timedelta(days=days)
     for within in (0, 7, 60):
         assert build_digests(facts, sample.config, as_of, within) == build_digests(
@@ -49,7 +52,7 @@ def test_facts_give_the_same_digests(sample: DataDir, days: int) -> None:
 def test_facts_round_trip_through_plain_data(sample: DataDir) -> None:
     for customer in _full(sample):
         facts = facts_of(customer)
-        assert facts_from_data(facts_to_data(facts)) == facts
+        assert facts_from_data(unpack(pack(facts_to_data(facts)))) == facts  # as the cache keeps them
     big = sample.read_customer("CRM202405001")
     assert len(big.followups) > 20 and len(facts_to_data(facts_of(big))) == 12
 
@@ -61,3 +64,42 @@ def test_the_cache_hands_out_facts(sample: DataDir) -> None:
     assert cold == expected and warm == expected and problems == []
     as_of = date(2026, 11, 27)
     assert build_digests(warm, sample.config, as_of) == build_digests(_full(sample), sample.config, as_of)
+
+
+@pytest.mark.parametrize("escalate_after", [-5, 0, 3])
+@pytest.mark.parametrize("days", [-60, 0, 30])
+def test_digests_file_every_follow_up_the_rules_make(sample: DataDir, escalate_after: int, days: int) -> None:
+    """The digests build only the follow-ups they keep: the same as filing every one."""
+    config = dataclasses.replace(sample.config, escalate_after_days=escalate_after)
+    managers = {m.id: m.manager for m in config.members}
+    customers = _full(sample)
+    as_of = date(2026, 11, 27) + timedelta(days=days)
+    for within in (0, 7, 60):
+        expected: dict[tuple[str, str], list[str]] = {}
+        for r in calendar_reminders(customers, config, as_of):
+            if r.kind not in ("task", "cadence"):
+                continue
+            section = "overdue" if r.days > 0 else "today" if r.days == 0 else "upcoming"
+            if section != "upcoming" or -r.days <= within:
+                expected.setdefault((r.owner, section), []).append(r.reference)
+            if r.kind == "task" and r.days > escalate_after and managers.get(r.owner):
+                expected.setdefault((managers[r.owner], "escalated"), []).append(r.reference)
+        found = {
+            (owner, section): [r.reference for r in items]
+            for owner, digest in build_digests(customers, config, as_of, within).items()
+            for section, items in digest.sections()
+            if items and section in ("overdue", "today", "upcoming", "escalated")
+        }
+        assert {key: sorted(refs) for key, refs in found.items()} == {
+            key: sorted(refs) for key, refs in expected.items()
+        }
+        assert any(section == "escalated" for _, section in found) == (days >= 0)
+
+
+def test_upcoming_follow_ups_sort_by_day_then_reference(sample: DataDir) -> None:
+    digests = build_digests(_full(sample), sample.config, date(2026, 11, 27), within=60)
+    upcoming = [r for d in digests.values() for r in d.upcoming]
+    assert len(upcoming) > 5
+    for d in digests.values():
+        assert d.upcoming == sorted(d.upcoming, key=lambda r: (day_of(r.due), r.reference))
+        assert d.overdue == sorted(d.overdue, key=lambda r: (-r.days, r.reference))
