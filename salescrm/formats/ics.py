@@ -18,6 +18,9 @@ from salescrm.core.parse import as_datetime
 from salescrm.core.reminders import Reminder
 
 UID_DOMAIN = "salescrm"
+# What has a day in a calendar; stale deals, feedback notes and the tier-review notice are
+# things to read, not appointments.
+CALENDAR_KINDS = frozenset({"task", "cadence", "birthday"})
 _SUMMARY = {
     "en": {"cadence": "Follow up {name} ({tier})", "birthday": "Birthday: {what} ({name})"},
     "zh": {"cadence": "跟进 {name} ({tier})", "birthday": "{what} 生日 ({name})"},
@@ -25,7 +28,7 @@ _SUMMARY = {
 
 
 def reminders_calendar(reminders: Iterable[Reminder], team: str, stamp: date, lang: str = "en") -> bytes:
-    """One VCALENDAR holding an event per reminder (stale deals are not calendar items)."""
+    """One VCALENDAR holding an event per reminder that is a calendar item (CALENDAR_KINDS)."""
     calendar = Calendar()
     calendar.add("prodid", "-//salescrm//salescrm reminders//EN")
     calendar.add("version", "2.0")
@@ -33,7 +36,7 @@ def reminders_calendar(reminders: Iterable[Reminder], team: str, stamp: date, la
     seen: set[str] = set()
     for reminder in reminders:
         uid = _uid(reminder)
-        if reminder.kind == "stale" or uid in seen:
+        if reminder.kind not in CALENDAR_KINDS or uid in seen:
             continue
         seen.add(uid)
         calendar.add_component(_event(reminder, uid, as_datetime(stamp), lang))

@@ -75,3 +75,15 @@ def test_export_ics_of_an_unknown_owner_is_exit_3(crm: Crm, digest: Digest) -> N
     result = crm("export ics --owner nobody")
     assert (result.exit_code, result.stderr.splitlines()[0]) == (3, "error: no such member 'nobody'")
     assert digest(crm.root) == before
+
+
+def test_remind_format_ics_leaves_out_what_is_not_an_appointment(crm: Crm) -> None:
+    """Feedback notes and the manager's tier-review notice are read, not put in a calendar
+    (they once made ``remind -f ics`` fail)."""
+    vip, _ = team(crm)
+    crm.ok(["--as", "zhao.svc", "feedback", "add", vip, "--content", "客户反馈安装进度慢,需要加派工程师"])
+    digest = crm.ok(["remind", "--all", "--within", "3", "--as-of", "2026-12-31"])
+    assert "客户反馈安装进度慢" in digest
+    out = crm.ok(["remind", "--all", "--within", "3", "--as-of", "2026-12-31", "-f", "ics"])
+    kinds = {uid.split("@")[0].rsplit("-", 1)[1] for uid in events(out)}
+    assert kinds <= {"task", "cadence", "birthday"} and "cadence" in kinds
