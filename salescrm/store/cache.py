@@ -35,8 +35,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -54,15 +52,15 @@ from salescrm.core.records import customer_to_data
 from salescrm.core.reminders import facts_from_data, facts_of, facts_to_data
 from salescrm.core.validate import validate_customer
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
+from salescrm.store.index_file import IndexFile, index_bytes, map_file, pack, unpack
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 CACHE_NAME = "index.msgpack"
 IDENTITY_NAME = "identities.msgpack"
 CONFIG_CACHE_NAME = "config.msgpack"
 RACY_NS = 2_000_000_000  # a file this close to the cache's write time is checked again
 PARALLEL_FROM = 200  # files to parse before the work is spread over the cores
 LAZY = ("tier_history", "tasks", "followups", "opportunities", "feedback")
-_DATE, _DATETIME, _DECIMAL = 1, 2, 3
 
 StatKey = list[int]  # size, mtime_ns, inode, ctime_ns
 T = TypeVar("T")
@@ -94,38 +92,6 @@ def cache_dir(root: Path) -> Path:
 
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return Path(user_cache_dir("salescrm")) / digest
-
-
-# -- msgpack with dates and amounts -----------------------------------------------
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return msgpack.ExtType(_DATETIME, value.isoformat().encode())
-    if isinstance(value, date):
-        return msgpack.ExtType(_DATE, value.isoformat().encode())
-    if isinstance(value, Decimal):
-        return msgpack.ExtType(_DECIMAL, str(value).encode())
-    raise TypeError(f"cannot cache a {type(value).__name__}")
-
-
-def _decode(code: int, data: bytes) -> Any:
-    text = data.decode()
-    if code == _DATE:
-        return date.fromisoformat(text)
-    if code == _DATETIME:
-        return datetime.fromisoformat(text)
-    if code == _DECIMAL:
-        return Decimal(text)
-    raise ValueError(f"unknown extension type {code}")
-
-
-def pack(value: Any) -> bytes:
-    return msgpack.packb(value, default=_encode, use_bin_type=True)
-
-
-def unpack(data: bytes) -> Any:
-    return msgpack.unpackb(data, ext_hook=_decode, raw=False, strict_map_key=False)
 
 
 # -- entries ---------------------------------------------------------------------------
@@ -399,13 +365,14 @@ class RecordCache:
         return found, problems
 
     def _summaries_of_columns(
-        self, index: dict[str, Any], kind: Summary[Any], name: str
+        self, index: IndexFile, kind: Summary[Any], name: str
     ) -> tuple[list[Any], list[Problem]]:
         """summaries() when nothing changed: straight from the index's columns."""
         found: list[Any] = []
         problems: list[Problem] = []
-        names, found_problems = index["names"], index["problems"]
-        column = index["summaries"].get(name) or [None] * len(names)
+        names = index.column("names")
+        found_problems = index.column("problems", len(names))
+        column = self._summary_column(index, name, len(names))
         for i, packed in enumerate(column):
             if found_problems[i] is not None:
                 these = [_problem(p) for part in unpack(found_problems[i]) for p in part]
@@ -462,7 +429,7 @@ class RecordCache:
 
     # -- refreshing --------------------------------------------------------------------
     def refresh(
-        self, save: bool = True, read: tuple[dict[str, Any] | None, dict[str, StatKey]] | None = None
+        self, save: bool = True, read: tuple[IndexFile | None, dict[str, StatKey]] | None = None
     ) -> tuple[dict[str, Entry], dict[str, Customer]]:
         """Entries for every customer file now, parsing only what changed; saves the cache.
         ``read``: the index and the files' stat keys, when the caller has them already."""
@@ -493,7 +460,7 @@ class RecordCache:
             self._write(config_digest, entries)
         return entries, parsed
 
-    def _read_and_scan(self) -> tuple[dict[str, Any] | None, dict[str, StatKey]]:
+    def _read_and_scan(self) -> tuple[IndexFile | None, dict[str, StatKey]]:
         """The index and every customer file's stat key. The files are statted in a thread
         while the index is decoded: stat waits in the kernel, without the GIL."""
         scanned: dict[str, dict[str, StatKey]] = {}
@@ -507,19 +474,19 @@ class RecordCache:
             scanned["files"] = self._scan()
         return index, scanned["files"]
 
-    def _unchanged(self, index: dict[str, Any] | None, current: dict[str, StatKey]) -> bool:
+    def _unchanged(self, index: IndexFile | None, current: dict[str, StatKey]) -> bool:
         """Whether no customer file (nor salescrm.yaml) changed since ``index`` was written:
         the same names and stat keys, all settled — what refresh would find file by file,
         found with a few whole-list comparisons."""
-        if index is None or list(current) != index["names"]:
+        if index is None or list(current) != index.column("names"):
             return False
-        header = index["header"]
+        header = index.header
         written = header.get("written_ns")
         config_digest = _file_digest(self.datadir.root / CONFIG_NAME)
         if not isinstance(written, int) or header.get("config") != config_digest:
             return False
         flat = [value for key in current.values() for value in key]
-        if flat != index["stats"]:
+        if flat != index.column("stats"):
             return False
         settled = written - RACY_NS
         return max(flat[1::4], default=0) < settled and max(flat[3::4], default=0) < settled
@@ -592,12 +559,12 @@ class RecordCache:
             entry.rule_problems = [_problem_data(p) for p in rules]
 
     # -- the file --------------------------------------------------------------------------
-    def _read_index(self) -> dict[str, Any] | None:
-        """The index's header and columns, checked, with its mapped records file under
-        "records_file"; None when it is missing, foreign or damaged."""
+    def _read_index(self) -> IndexFile | None:
+        """The index, mapped, with its names and stat keys checked and its records file
+        mapped; None when it is missing, foreign or damaged."""
         try:
-            raw = unpack(self.path.read_bytes())
-            header = raw["header"]
+            index = IndexFile(self.path)
+            header = index.header
             if (
                 header.get("format") != CACHE_FORMAT
                 or header.get("root") != str(self.datadir.root.resolve())
@@ -605,24 +572,22 @@ class RecordCache:
             ):
                 return None
             records_path = self.path.parent / _records_name(header.get("records"))
-            names, stats, kinds = raw["names"], raw["stats"], raw["summaries"]
-            columns = [raw[column] for column in _LAZY_COLUMNS]
-            if len(stats) != 4 * len(names) or any(len(c) != len(names) for c in [*columns, *kinds.values()]):
-                raise ValueError("columns of different lengths")
-            raw["records_file"] = (records_path, _map(records_path))
-            return raw
+            index.records = (records_path, map_file(records_path))
+            index.column("stats", 4 * len(index.column("names")))
+            return index
         except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
             return None
 
-    def _entries(self, index: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Entry]]:
+    def _entries(self, index: IndexFile | None) -> tuple[dict[str, Any], dict[str, Entry]]:
         """The header and entries of the index; nothing when there is none or it is damaged."""
         if index is None:
             return {}, {}
         try:
-            records = index["records_file"][1]
-            names, stats, kinds = index["names"], index["stats"], index["summaries"]
-            problems, identities, parts = (index[column] for column in _LAZY_COLUMNS)
-            kind_columns = list(kinds.items())
+            assert index.records is not None
+            records = index.records[1]
+            names, stats = index.column("names"), index.column("stats")
+            problems, identities, parts = (index.column(column, len(names)) for column in _LAZY_COLUMNS)
+            kind_columns = [(kind, self._summary_column(index, kind, len(names))) for kind in SUMMARIES]
             found = {}
             for i, name in enumerate(names):
                 packed = {"problems": problems[i], "identity": identities[i], "parts": parts[i]}
@@ -633,10 +598,17 @@ class RecordCache:
                 else:
                     entry.problems, entry.rule_problems = [], []
                 found[name] = entry
-            self._records = index["records_file"]
-            return index["header"], found
+            self._records = index.records
+            return index.header, found
         except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
             return {}, {}
+
+    @staticmethod
+    def _summary_column(index: IndexFile, kind: str, length: int) -> list[Any]:
+        try:
+            return index.column(f"summary:{kind}", length)
+        except KeyError:  # a summary this index does not hold: read from the files
+            return [None] * length
 
     def _write(self, config_digest: str, entries: dict[str, Entry]) -> None:
         """The long lists go to a new ``records-*.bin`` (read later through mmap, only the
@@ -653,12 +625,12 @@ class RecordCache:
     def _write_columns(self, config_digest: str, entries: dict[str, Entry]) -> None:
         stats: list[int] = []
         columns: dict[str, list[bytes | None]] = {column: [] for column in _LAZY_COLUMNS}
-        kinds: dict[str, list[bytes | None]] = {kind: [] for kind in SUMMARIES}
+        kinds: dict[str, list[bytes | None]] = {f"summary:{kind}": [] for kind in SUMMARIES}
         for entry in entries.values():
             stats += entry.stat
             columns["problems"].append(entry.column("problems"))
             columns["identity"].append(entry.column("identity"))
-            for kind, values in kinds.items():
+            for kind, values in zip(SUMMARIES, kinds.values(), strict=True):
                 values.append(entry.summaries.get(kind))
         with contextlib.suppress(OSError):  # a cache that cannot be saved only costs time
             folder = self.path.parent
@@ -673,8 +645,8 @@ class RecordCache:
                 "written_ns": self.started_ns,
                 "records": records.name,
             }
-            index = {"header": header, "names": list(entries), "stats": stats, **columns, "summaries": kinds}
-            index_file = _write_new(folder, ".index-", ".tmp", pack(index))
+            index = index_bytes(header, {"names": list(entries), "stats": stats, **columns, **kinds})
+            index_file = _write_new(folder, ".index-", ".tmp", index)
             # What a write's duplicate check needs, on its own: a fraction of the index.
             who = {name: [e.stat, e.identity if e.sound() else None] for name, e in entries.items()}
             identity_file = _write_new(folder, ".index-", ".tmp", pack({"header": header, "entries": who}))
@@ -765,16 +737,6 @@ def _records_name(name: Any) -> str:
     if not (isinstance(name, str) and name.startswith("records-") and name.endswith(".bin")) or "/" in name:
         raise ValueError("not a records file name")
     return name
-
-
-def _map(path: Path) -> memoryview:
-    """The records file, mapped read-only: parts are decoded where they lie, when used."""
-    import mmap
-
-    with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size == 0:
-            return memoryview(b"")
-        return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
 
 
 def _write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray) -> Path:

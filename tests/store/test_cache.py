@@ -13,6 +13,7 @@ from salescrm.store import cache
 from salescrm.store.cache import CachedCustomer, RecordCache
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
+from salescrm.store.index_file import IndexFile, index_bytes
 
 FIRST = "customers/CRM202201001.yaml"
 
@@ -142,7 +143,7 @@ def test_a_corrupt_cache_is_rebuilt_silently(team: DataDir, later: None, damage:
     for records in path.parent.glob("records-*.bin"):
         records.write_bytes(damage)
     assert fresh(team).load_all().customers == expected
-    assert msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=lambda c, d: d)["header"]
+    assert IndexFile(path).header["format"] == cache.CACHE_FORMAT
     assert fresh(team).load_all().customers == expected
 
 
@@ -152,9 +153,8 @@ def test_a_truncated_or_foreign_cache_is_not_used(team: DataDir, later: None, pa
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     assert fresh(team).load_all().customers == expected
-    raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
-    raw["header"]["root"] = "/somewhere/else"
-    path.write_bytes(msgpack.packb(raw))
+    index = IndexFile(path)
+    path.write_bytes(index_bytes({**index.header, "root": "/somewhere/else"}, index.all_columns()))
     parses.clear()
     assert fresh(team).load_all().customers == expected
     assert len(parses) == 6
@@ -163,10 +163,10 @@ def test_a_truncated_or_foreign_cache_is_not_used(team: DataDir, later: None, pa
 def test_a_damaged_part_in_the_cache_falls_back_to_the_file(team: DataDir, later: None) -> None:
     expected = team.load_all().customers
     path = RecordCache(team).path
-    raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
-    parts = raw["parts"][raw["names"].index(FIRST)]
-    offset, length = msgpack.unpackb(parts, ext_hook=msgpack.ExtType)["followups"]
-    records = path.parent / raw["header"]["records"]
+    index = IndexFile(path)
+    parts = index.column("parts")[index.column("names").index(FIRST)]
+    offset, length = msgpack.unpackb(parts)["followups"]
+    records = path.parent / index.header["records"]
     data = bytearray(records.read_bytes())
     data[offset : offset + length] = b"\xc1" * length  # 0xc1: never valid msgpack
     records.write_bytes(bytes(data))
@@ -180,10 +180,11 @@ def test_a_damaged_column_of_one_entry_costs_only_time(team: DataDir, later: Non
     expected = team.load_all().customers
     facts, _ = team.load_facts()
     path = RecordCache(team).path
-    raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
+    index = IndexFile(path)
+    raw = index.all_columns()
     raw[column][raw["names"].index(FIRST)] = b"\xc1"  # 0xc1: never valid msgpack
-    raw["summaries"]["remind"][raw["names"].index(FIRST)] = b"\xc1"
-    path.write_bytes(msgpack.packb(raw, use_bin_type=True))
+    raw["summary:remind"][raw["names"].index(FIRST)] = b"\xc1"
+    path.write_bytes(index_bytes(index.header, raw))
     assert fresh(team).load_all().customers == expected
     assert fresh(team).load_facts()[0] == facts
     assert sorted(i.customer_id for i in RecordCache(fresh(team)).identities()) == sorted(
@@ -294,8 +295,7 @@ def test_salescrm_yaml_is_read_without_yaml_until_it_changes(
 
 def _records_file(datadir: DataDir) -> Path:
     path = RecordCache(datadir).path
-    raw = msgpack.unpackb(path.read_bytes(), strict_map_key=False, ext_hook=msgpack.ExtType)
-    return path.parent / raw["header"]["records"]
+    return path.parent / IndexFile(path).header["records"]
 
 
 def test_a_change_appends_its_parts_until_half_the_records_file_is_garbage(
