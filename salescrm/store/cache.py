@@ -52,9 +52,9 @@ from salescrm.core.records import customer_to_data
 from salescrm.core.reminders import facts_from_data, facts_of, facts_to_data
 from salescrm.core.validate import validate_customer
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
-from salescrm.store.index_file import IndexFile, index_bytes, map_file, pack, unpack
+from salescrm.store.index_file import IndexFile, PackedItems, index_bytes, map_file, pack, unpack
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 CACHE_NAME = "index.msgpack"
 IDENTITY_NAME = "identities.msgpack"
 CONFIG_CACHE_NAME = "config.msgpack"
@@ -373,14 +373,14 @@ class RecordCache:
         names = index.column("names")
         found_problems = index.column("problems", len(names))
         column = self._summary_column(index, name, len(names))
-        for i, packed in enumerate(column):
+        for i, data in enumerate(column):
             if found_problems[i] is not None:
                 these = [_problem(p) for part in unpack(found_problems[i]) for p in part]
                 problems += these
                 if any(p.severity == "error" for p in these):
                     continue
             try:
-                found.append(kind.from_data(unpack(packed)))
+                found.append(kind.from_data(data))
             except Exception:  # a damaged value: read the file itself
                 found.append(kind.of(self.datadir.read_customer(Path(names[i]).stem)))
         return found, problems
@@ -506,16 +506,26 @@ class RecordCache:
         return self._settled(now.stat, self.started_ns) and not self._settled(before.stat, written)
 
     def _scan(self) -> dict[str, StatKey]:
+        """Every customer file's stat key, by name, in name order."""
         folder = self.datadir.customers_dir
-        found: dict[str, StatKey] = {}
         if not folder.is_dir():
-            return found
+            return {}
         with os.scandir(folder) as items:
-            for item in items:
-                name = item.name
-                if name.endswith(".yaml") and name[0] != ".":
-                    found["customers/" + name] = _key(item.stat(follow_symlinks=False))
-        return dict(sorted(found.items()))
+            names = sorted(item.name for item in items if item.name.endswith(".yaml") and item.name[0] != ".")
+        # stat by name relative to the open folder: a third less time than DirEntry.stat
+        fd = os.open(folder, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
+        found: dict[str, StatKey] = {}
+        try:
+            for name in names:
+                try:
+                    st = os.stat(name, dir_fd=fd, follow_symlinks=False) if fd is not None else None
+                    found["customers/" + name] = _key(st or (folder / name).lstat())
+                except FileNotFoundError:  # removed since the listing: gone
+                    continue
+        finally:
+            if fd is not None:
+                os.close(fd)
+        return found
 
     def _parse(self, names: list[str], config: Config, entries: dict[str, Entry]) -> dict[str, Customer]:
         """Parse ``names`` into ``entries``: on every core when there are many."""
@@ -587,7 +597,7 @@ class RecordCache:
             records = index.records[1]
             names, stats = index.column("names"), index.column("stats")
             problems, identities, parts = (index.column(column, len(names)) for column in _LAZY_COLUMNS)
-            kind_columns = [(kind, self._summary_column(index, kind, len(names))) for kind in SUMMARIES]
+            kind_columns = [(kind, self._packed_summaries(index, kind, len(names))) for kind in SUMMARIES]
             found = {}
             for i, name in enumerate(names):
                 packed = {"problems": problems[i], "identity": identities[i], "parts": parts[i]}
@@ -610,6 +620,13 @@ class RecordCache:
         except KeyError:  # a summary this index does not hold: read from the files
             return [None] * length
 
+    @staticmethod
+    def _packed_summaries(index: IndexFile, kind: str, length: int) -> list[bytes | None]:
+        try:
+            return list(index.packed_items(f"summary:{kind}", length))
+        except KeyError:  # a summary this index does not hold: read from the files
+            return [None] * length
+
     def _write(self, config_digest: str, entries: dict[str, Entry]) -> None:
         """The long lists go to a new ``records-*.bin`` (read later through mmap, only the
         parts a command uses), the rest to the index, which names that file. The index is
@@ -625,7 +642,7 @@ class RecordCache:
     def _write_columns(self, config_digest: str, entries: dict[str, Entry]) -> None:
         stats: list[int] = []
         columns: dict[str, list[bytes | None]] = {column: [] for column in _LAZY_COLUMNS}
-        kinds: dict[str, list[bytes | None]] = {f"summary:{kind}": [] for kind in SUMMARIES}
+        kinds = {f"summary:{kind}": PackedItems() for kind in SUMMARIES}
         for entry in entries.values():
             stats += entry.stat
             columns["problems"].append(entry.column("problems"))

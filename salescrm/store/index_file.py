@@ -65,10 +65,19 @@ def map_file(path: Path) -> memoryview:
         return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
 
 
+class PackedItems(list[bytes | None]):
+    """A column given as its values each packed already: written without packing them
+    again (a msgpack array is its header followed by its items)."""
+
+    def blob(self) -> bytes:
+        items = [b"\xc0" if item is None else item for item in self]  # None: msgpack nil
+        return b"".join([b"\xdd", len(items).to_bytes(4, "big"), *items])
+
+
 def index_bytes(header: dict[str, Any], columns: dict[str, Any]) -> bytes:
     """The index file's content: ``header`` and each column packed on its own (offsets in
     the table count from the end of the table)."""
-    blobs = [pack(value) for value in columns.values()]
+    blobs = [value.blob() if isinstance(value, PackedItems) else pack(value) for value in columns.values()]
     where, offset = {}, 0
     for name, blob in zip(columns, blobs, strict=True):
         where[name] = [offset, len(blob)]
@@ -100,15 +109,32 @@ class IndexFile:
     def column(self, name: str, length: int | None = None) -> Any:
         """One column, unpacked once; ``length``: how many values it must hold."""
         if name not in self._columns:
-            offset, size = self._where[name]
-            start = self._base + offset
-            if not (offset >= 0 and size >= 0 and start + size <= len(self.view)):
-                raise ValueError(f"column {name} lies outside the index")
-            value = unpack(self.view[start : start + size])
+            value = unpack(self._blob(name))
             if length is not None and (not isinstance(value, list) or len(value) != length):
                 raise ValueError(f"column {name} holds the wrong number of values")
             self._columns[name] = value
         return self._columns[name]
+
+    def packed_items(self, name: str, length: int) -> list[bytes]:
+        """A list column's values each still packed, cut apart without decoding them."""
+        data = self._blob(name)
+        unpacker = msgpack.Unpacker(raw=False, max_buffer_size=len(data) + 1)
+        unpacker.feed(data)
+        if unpacker.read_array_header() != length:
+            raise ValueError(f"column {name} holds the wrong number of values")
+        items = []
+        for _ in range(length):
+            start = unpacker.tell()
+            unpacker.skip()
+            items.append(bytes(data[start : unpacker.tell()]))
+        return items
+
+    def _blob(self, name: str) -> memoryview:
+        offset, size = self._where[name]
+        start = self._base + offset
+        if not (offset >= 0 and size >= 0 and start + size <= len(self.view)):
+            raise ValueError(f"column {name} lies outside the index")
+        return self.view[start : start + size]
 
     def all_columns(self) -> dict[str, Any]:
         return {name: self.column(name) for name in self._where}
