@@ -46,7 +46,7 @@ class Deal(NamedTuple):
     close: int  # the expected close day
     opened: int  # deals.opened_on
     stage: str  # where it stands today
-    moves: list[Any]  # its stage history, flat: stage, day, stage, day … in the file's order
+    moves: list[Any]  # its stage history, flat: stage, day, stage, day … by day (ties: file order)
     won: int | None  # deals.won_on: the day its contract was signed
     won_amount: str  # deals.won_value: the contract amount, else the amount
     contract: str  # the contract number ("" without a contract)
@@ -54,18 +54,27 @@ class Deal(NamedTuple):
     lost_stage: str  # deals.stage_at_loss ("" unless lost)
     lost_reason: str | None
     competitors: list[str]
+    # From ``settled`` on (its opening or last move, whichever is later) nothing changes:
+    # its stage and furthest funnel stage then, worked out once when the file is parsed.
+    settled: int
+    settled_stage: str | None
+    settled_furthest: int
 
     def pairs(self) -> Iterator[tuple[str, int]]:
-        """The stage moves as (stage, day)."""
+        """The stage moves as (stage, day), by day."""
         moves = iter(self.moves)
         return zip(moves, moves, strict=False)
 
     def stage_on(self, day: int) -> str | None:
         """deals.stage_on: the stage on ``day`` (None: not yet opened)."""
+        if day >= self.settled:
+            return self.settled_stage
         return stage_from(self.opened, self.stage, self.pairs(), day)
 
     def furthest_on(self, day: int) -> int:
         """The index in deals.FUNNEL of the furthest stage reached by ``day`` (-1: none)."""
+        if day >= self.settled:
+            return self.settled_furthest
         return furthest_from(self.pairs(), self.stage_on(day), day)
 
     def weighted(self, config: Config, stage: str) -> Decimal:
@@ -97,16 +106,19 @@ def rows_of(customer: Customer) -> DealRows:
 
 
 def _deal(o: Opportunity, customer: Customer) -> Deal:
-    moves: list[Any] = []
-    for move in o.stage_history:
-        moves += [move.stage, move.at.toordinal()]
+    # By day, stable: the latest move and the first of a tie are those of the file's order.
+    pairs = sorted(((move.stage, move.at.toordinal()) for move in o.stage_history), key=lambda m: m[1])
+    moves: list[Any] = [value for pair in pairs for value in pair]
     won, lost = won_on(o), lost_on(o)
+    opened = opened_on(o, customer).toordinal()
+    settled = max([opened, *(at for _, at in pairs)])
+    settled_stage = stage_from(opened, o.stage, pairs, settled)
     return Deal(
         o.id, o.name, o.owner, str(o.amount), None if o.probability is None else str(o.probability),
-        o.close.toordinal(), opened_on(o, customer).toordinal(), o.stage, moves,
+        o.close.toordinal(), opened, o.stage, moves,
         won.toordinal() if won else None, str(won_value(o)), o.contract.number if o.contract else "",
         lost.toordinal() if lost else None, stage_at_loss(o) if lost else "", o.lost_reason,
-        list(o.negotiation.competitors),
+        list(o.negotiation.competitors), settled, settled_stage, furthest_from(pairs, settled_stage, settled),
     )  # fmt: skip
 
 

@@ -63,7 +63,7 @@ def _days_in_stages(deals: list[Deal], today: int) -> dict[str, list[int]]:
     """Days each deal spent in each stage it has left by ``today``."""
     spent: dict[str, list[int]] = defaultdict(list)
     for deal in deals:
-        moves = sorted((m for m in deal.pairs() if m[1] <= today), key=lambda m: m[1])
+        moves = [m for m in deal.pairs() if m[1] <= today]  # rows keep them by day
         for (stage, at), (_, following) in zip(moves, moves[1:], strict=False):
             spent[stage].append(following - at)
     return spent
