@@ -387,49 +387,61 @@ class RecordCache:
 
     def identities(self) -> list[Identity]:
         """Name, phones and e-mails of every usable customer, for a write's duplicate check:
-        read from the small identity file beside the index, parsing only files changed since
-        (the index itself, ~50 times larger, is left alone); nothing is saved."""
-        found = self._read_identities()
-        if found is None:
-            entries, _ = self.refresh(save=False)
+        read from the small identity file beside the index (not the index, ~10 times
+        larger), parsing only the files changed since; it is then saved again, so the next
+        write does not parse them either. Without a sound identity file (a first run, an
+        upgrade) the whole cache is refreshed and saved, once."""
+        current = self._scan()
+        rows: list[Any] | None = None
+        with contextlib.suppress(Exception):  # a missing or damaged file: the index answers
+            rows = self._identity_rows(current)
+        if rows is None:
+            entries, _ = self.refresh(read=(self._read_index(), current))  # saved: once, not each write
             rows = [e.identity if e.sound() else None for e in entries.values()]
-        else:
-            written, known = found
-            config = self.datadir.config
-            rows = []
-            for name, key in self._scan().items():
-                row = known.get(name)
-                if row is not None and row[0] == key and self._settled(key, written):
-                    rows.append(row[1])
-                else:
-                    entry = parse_entry(self.datadir.root, name, config)[0]
-                    rows.append(entry.identity if entry.sound() else None)
         return [Identity(r[0], r[1], frozenset(r[2]), frozenset(r[3])) for r in rows if r is not None]
 
-    def _read_identities(self) -> tuple[int, dict[str, list[Any]]] | None:
-        """(written_ns, name → [stat, identity]) when the identity file is sound and current."""
-        try:
-            raw = unpack(self.path.with_name(IDENTITY_NAME).read_bytes())
-            header, rows = raw["header"], raw["entries"]
-            if (
-                header.get("format") != CACHE_FORMAT
-                or header.get("root") != str(self.datadir.root.resolve())
-                or header.get("code") != _code_fingerprint()
-                or header.get("config") != _file_digest(self.datadir.root / CONFIG_NAME)
-                or not isinstance(header.get("written_ns"), int)
-                or not isinstance(rows, dict)
-            ):
-                return None
-            for row in rows.values():
-                if not (isinstance(row, list) and len(row) == 2 and (row[1] is None or len(row[1]) == 4)):
-                    return None
-            return header["written_ns"], rows
-        except Exception:  # a missing or damaged file: the index answers instead
+    def _identity_rows(self, current: dict[str, StatKey]) -> list[Any] | None:
+        """Each file's identity row (None: unusable) from the identity file, brought up to date."""
+        kept = IndexFile(self.path.with_name(IDENTITY_NAME))
+        header = kept.header
+        if (
+            header.get("format") != CACHE_FORMAT
+            or header.get("root") != str(self.datadir.root.resolve())
+            or header.get("code") != _code_fingerprint()
+            or header.get("config") != _file_digest(self.datadir.root / CONFIG_NAME)
+            or not isinstance(header.get("written_ns"), int)
+        ):
             return None
+        names = kept.column("names")
+        stats, rows = kept.column("stats", 4 * len(names)), kept.column("rows", len(names))
+        if not all(row is None or (isinstance(row, list) and len(row) == 4) for row in rows):
+            return None
+        written = header["written_ns"]
+        if _same_files(names, stats, written, current):
+            return rows
+        known = {name: (stats[4 * i : 4 * i + 4], rows[i]) for i, name in enumerate(names)}
+        config = self.datadir.config
+        fresh = []
+        for name, key in current.items():
+            stat, row = known.get(name, (None, None))
+            if stat != key or not self._settled(key, written):
+                entry = parse_entry(self.datadir.root, name, config)[0]
+                row = entry.identity if entry.sound() else None
+            fresh.append(row)
+        columns = {
+            "names": list(current),
+            "stats": [v for key in current.values() for v in key],
+            "rows": fresh,
+        }
+        with contextlib.suppress(OSError):  # saved for the next write; not saving only costs time
+            folder = self.path.parent
+            data = index_bytes({**header, "written_ns": self.started_ns}, columns)
+            os.replace(_write_new(folder, ".index-", ".tmp", data), self.path.with_name(IDENTITY_NAME))
+        return fresh
 
     # -- refreshing --------------------------------------------------------------------
     def refresh(
-        self, save: bool = True, read: tuple[IndexFile | None, dict[str, StatKey]] | None = None
+        self, read: tuple[IndexFile | None, dict[str, StatKey]] | None = None
     ) -> tuple[dict[str, Entry], dict[str, Customer]]:
         """Entries for every customer file now, parsing only what changed; saves the cache.
         ``read``: the index and the files' stat keys, when the caller has them already."""
@@ -456,7 +468,7 @@ class RecordCache:
             changed = True
         if stale:  # re-parsed entries were added last; the scan gave the names in order
             entries = {name: entries[name] for name in current}
-        if changed and save:
+        if changed:
             self._write(config_digest, entries)
         return entries, parsed
 
@@ -478,18 +490,14 @@ class RecordCache:
         """Whether no customer file (nor salescrm.yaml) changed since ``index`` was written:
         the same names and stat keys, all settled — what refresh would find file by file,
         found with a few whole-list comparisons."""
-        if index is None or list(current) != index.column("names"):
+        if index is None:
             return False
         header = index.header
         written = header.get("written_ns")
         config_digest = _file_digest(self.datadir.root / CONFIG_NAME)
         if not isinstance(written, int) or header.get("config") != config_digest:
             return False
-        flat = [value for key in current.values() for value in key]
-        if flat != index.column("stats"):
-            return False
-        settled = written - RACY_NS
-        return max(flat[1::4], default=0) < settled and max(flat[3::4], default=0) < settled
+        return _same_files(index.column("names"), index.column("stats"), written, current)
 
     def _settled(self, key: StatKey, written_ns: int) -> bool:
         # git's racy rule: a file touched within RACY_NS of the cache write may have
@@ -665,8 +673,12 @@ class RecordCache:
             index = index_bytes(header, {"names": list(entries), "stats": stats, **columns, **kinds})
             index_file = _write_new(folder, ".index-", ".tmp", index)
             # What a write's duplicate check needs, on its own: a fraction of the index.
-            who = {name: [e.stat, e.identity if e.sound() else None] for name, e in entries.items()}
-            identity_file = _write_new(folder, ".index-", ".tmp", pack({"header": header, "entries": who}))
+            who = {
+                "names": list(entries),
+                "stats": stats,
+                "rows": [e.identity if e.sound() else None for e in entries.values()],
+            }
+            identity_file = _write_new(folder, ".index-", ".tmp", index_bytes(header, who))
             os.replace(index_file, self.path)
             os.replace(identity_file, self.path.with_name(IDENTITY_NAME))
             _remove_old_records(folder, keep=records)
@@ -728,6 +740,18 @@ class RecordCache:
             return os.lseek(fd, 0, os.SEEK_CUR) - len(fresh)
         finally:
             os.close(fd)
+
+
+def _same_files(names: list[str], stats: list[int], written_ns: int, current: dict[str, StatKey]) -> bool:
+    """Whether ``current`` holds the files ``names`` with the flat stat keys ``stats``, all
+    settled before ``written_ns`` (see RecordCache._settled): a few whole-list comparisons."""
+    if list(current) != names:
+        return False
+    flat = [value for key in current.values() for value in key]
+    if flat != stats:
+        return False
+    settled = written_ns - RACY_NS
+    return max(flat[1::4], default=0) < settled and max(flat[3::4], default=0) < settled
 
 
 def config_data(root: Path, text: str) -> Any:

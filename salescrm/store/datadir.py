@@ -184,7 +184,8 @@ class DataDir:
         if not self.customers_dir.is_dir():
             return []
         with os.scandir(self.customers_dir) as listing:
-            return sorted(e.name for e in listing if e.name.endswith(".yaml") and not e.name.startswith("."))
+            names = [e.name for e in listing]
+        return sorted(name for name in names if name.endswith(".yaml") and name[0] != ".")
 
     def load_file(self, path: Path) -> tuple[Customer | None, list[Problem]]:
         """The customer in ``path`` (None when damaged) and its problems, with lines."""

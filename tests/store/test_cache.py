@@ -263,6 +263,8 @@ def test_identities_see_a_changed_file_and_ignore_a_damaged_one(
     parses.clear()
     assert ("CRM202201001", "改了名字的公司") in _identities(team)
     assert parses == [FIRST]
+    assert ("CRM202201001", "改了名字的公司") in _identities(team)
+    assert parses == [FIRST]  # the identity file was brought up to date: the next write parses nothing
     path.write_text("<<<<<<< HEAD\n", "utf-8")
     assert "CRM202201001" not in [number for number, _ in _identities(team)]
 
