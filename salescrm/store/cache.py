@@ -30,7 +30,6 @@ import gc
 import hashlib
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -40,7 +39,6 @@ from typing import Any, Generic, TypeVar
 
 import msgpack
 
-from salescrm import __version__
 from salescrm.core.config import Config
 from salescrm.core.customers import Identity, identity_of
 from salescrm.core.dealrows import rows_from_data, rows_of, rows_to_data
@@ -51,13 +49,12 @@ from salescrm.core.rebuild import builder, field_builder
 from salescrm.core.records import customer_to_data
 from salescrm.core.reminders import facts_from_data, facts_of, facts_to_data
 from salescrm.core.validate import validate_customer
+from salescrm.store.cache_files import CACHE_FORMAT, cache_dir, code_fingerprint, write_new
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 from salescrm.store.index_file import IndexFile, PackedItems, index_bytes, map_file, pack, unpack
 
-CACHE_FORMAT = 7
 CACHE_NAME = "index.msgpack"
 IDENTITY_NAME = "identities.msgpack"
-CONFIG_CACHE_NAME = "config.msgpack"
 RACY_NS = 2_000_000_000  # a file this close to the cache's write time is checked again
 PARALLEL_FROM = 200  # files to parse before the work is spread over the cores
 LAZY = ("tier_history", "tasks", "followups", "opportunities", "feedback")
@@ -84,14 +81,6 @@ SUMMARIES: dict[str, Summary[Any]] = {
     "deals": Summary(rows_of, rows_to_data, rows_from_data),
     "list": Summary(row_of, row_to_data, row_from_data),  # listrows.Row: customer list, query
 }
-
-
-def cache_dir(root: Path) -> Path:
-    """The folder holding the cache of the data directory at ``root``."""
-    from platformdirs import user_cache_dir
-
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(user_cache_dir("salescrm")) / digest
 
 
 # -- entries ---------------------------------------------------------------------------
@@ -298,20 +287,6 @@ def _customer_of(entry: Entry, reload: Any) -> Customer:
 # -- the cache -------------------------------------------------------------------------
 
 
-@functools.cache
-def _code_fingerprint() -> str:
-    """Changes whenever salescrm's parsing or checking code changes (an upgrade)."""
-    package = Path(__file__).resolve().parent.parent
-    parts = [__version__, str(CACHE_FORMAT), msgpack.version.__str__(), sys.byteorder]  # rows hold arrays
-    for folder in ("core", "store"):
-        with contextlib.suppress(OSError):
-            for entry in sorted(os.scandir(package / folder), key=lambda e: e.name):
-                if entry.name.endswith(".py"):
-                    st = entry.stat()
-                    parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
 class RecordCache:
     """The cache of one data directory: refreshed from the files, then answered from."""
 
@@ -407,7 +382,7 @@ class RecordCache:
         if (
             header.get("format") != CACHE_FORMAT
             or header.get("root") != str(self.datadir.root.resolve())
-            or header.get("code") != _code_fingerprint()
+            or header.get("code") != code_fingerprint()
             or header.get("config") != _file_digest(self.datadir.root / CONFIG_NAME)
             or not isinstance(header.get("written_ns"), int)
         ):
@@ -436,7 +411,7 @@ class RecordCache:
         with contextlib.suppress(OSError):  # saved for the next write; not saving only costs time
             folder = self.path.parent
             data = index_bytes({**header, "written_ns": self.started_ns}, columns)
-            os.replace(_write_new(folder, ".index-", ".tmp", data), self.path.with_name(IDENTITY_NAME))
+            os.replace(write_new(folder, ".index-", ".tmp", data), self.path.with_name(IDENTITY_NAME))
         return fresh
 
     # -- refreshing --------------------------------------------------------------------
@@ -586,7 +561,7 @@ class RecordCache:
             if (
                 header.get("format") != CACHE_FORMAT
                 or header.get("root") != str(self.datadir.root.resolve())
-                or header.get("code") != _code_fingerprint()
+                or header.get("code") != code_fingerprint()
             ):
                 return None
             records_path = self.path.parent / _records_name(header.get("records"))
@@ -665,20 +640,20 @@ class RecordCache:
             header = {
                 "format": CACHE_FORMAT,
                 "root": str(self.datadir.root.resolve()),
-                "code": _code_fingerprint(),
+                "code": code_fingerprint(),
                 "config": config_digest,
                 "written_ns": self.started_ns,
                 "records": records.name,
             }
             index = index_bytes(header, {"names": list(entries), "stats": stats, **columns, **kinds})
-            index_file = _write_new(folder, ".index-", ".tmp", index)
+            index_file = write_new(folder, ".index-", ".tmp", index)
             # What a write's duplicate check needs, on its own: a fraction of the index.
             who = {
                 "names": list(entries),
                 "stats": stats,
                 "rows": [e.identity if e.sound() else None for e in entries.values()],
             }
-            identity_file = _write_new(folder, ".index-", ".tmp", index_bytes(header, who))
+            identity_file = write_new(folder, ".index-", ".tmp", index_bytes(header, who))
             os.replace(index_file, self.path)
             os.replace(identity_file, self.path.with_name(IDENTITY_NAME))
             _remove_old_records(folder, keep=records)
@@ -713,7 +688,7 @@ class RecordCache:
                     packed = entry.part(key)
                     where[key] = [len(blob), len(packed)]
                     blob += packed
-            return _write_new(folder, "records-", ".bin", blob), wheres
+            return write_new(folder, "records-", ".bin", blob), wheres
         for where in wheres:
             for key, (offset, length) in where.items():
                 where[key] = [base + offset, length] if isinstance(where[key], tuple) else [offset, length]
@@ -754,42 +729,10 @@ def _same_files(names: list[str], stats: list[int], written_ns: int, current: di
     return max(flat[1::4], default=0) < settled and max(flat[3::4], default=0) < settled
 
 
-def config_data(root: Path, text: str) -> Any:
-    """The data of salescrm.yaml's ``text``: kept in the cache folder by the digest of the
-    text, so a command whose team file has not changed neither imports nor runs YAML."""
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    path = cache_dir(root) / CONFIG_CACHE_NAME
-    with contextlib.suppress(Exception):  # a missing or damaged copy: read the YAML
-        kept = unpack(path.read_bytes())
-        if kept["digest"] == digest and kept["code"] == _code_fingerprint():
-            return kept["data"]
-    from salescrm.store.yamlio import load_text
-
-    data = load_text(text, CONFIG_NAME)
-    with contextlib.suppress(OSError, TypeError, ValueError, OverflowError):
-        packed = pack({"digest": digest, "code": _code_fingerprint(), "data": data})
-        if unpack(packed)["data"] == data:  # only what msgpack carries exactly
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.replace(_write_new(path.parent, ".index-config-", ".tmp", packed), path)
-    return data
-
-
 def _records_name(name: Any) -> str:
     if not (isinstance(name, str) and name.startswith("records-") and name.endswith(".bin")) or "/" in name:
         raise ValueError("not a records file name")
     return name
-
-
-def _write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray) -> Path:
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return Path(name)
 
 
 def _remove_old_records(folder: Path, keep: Path) -> None:

@@ -146,7 +146,7 @@ class DataDir:
     def _config_and_problems(self) -> tuple[Config, list[Problem]]:
         path = self.root / CONFIG_NAME
         text = _read_text(path, CONFIG_NAME)
-        from salescrm.store.cache import config_data  # its data, without YAML when unchanged
+        from salescrm.store.cache_files import config_data  # its data, without YAML when unchanged
 
         config, problems = config_from_data(config_data(self.root, text), CONFIG_NAME)
         return config, _with_lines(problems, text)

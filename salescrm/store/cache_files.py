@@ -1,0 +1,79 @@
+"""Where the cache lives, what makes it stale, and salescrm.yaml's data kept beside it.
+
+Small on purpose: a write command reads salescrm.yaml through here without importing the
+record cache (store/cache.py) and everything it reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import msgpack
+
+from salescrm import __version__
+from salescrm.store.datadir import CONFIG_NAME
+from salescrm.store.index_file import pack, unpack
+
+CACHE_FORMAT = 7
+CONFIG_CACHE_NAME = "config.msgpack"
+
+
+def cache_dir(root: Path) -> Path:
+    """The folder holding the cache of the data directory at ``root``."""
+    from platformdirs import user_cache_dir
+
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(user_cache_dir("salescrm")) / digest
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Changes whenever salescrm's parsing or checking code changes (an upgrade)."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__, str(CACHE_FORMAT), msgpack.version.__str__(), sys.byteorder]  # rows hold arrays
+    for folder in ("core", "store"):
+        with contextlib.suppress(OSError):
+            for entry in sorted(os.scandir(package / folder), key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray) -> Path:
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+def config_data(root: Path, text: str) -> Any:
+    """The data of salescrm.yaml's ``text``: kept in the cache folder by the digest of the
+    text, so a command whose team file has not changed neither imports nor runs YAML."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    path = cache_dir(root) / CONFIG_CACHE_NAME
+    with contextlib.suppress(Exception):  # a missing or damaged copy: read the YAML
+        kept = unpack(path.read_bytes())
+        if kept["digest"] == digest and kept["code"] == code_fingerprint():
+            return kept["data"]
+    from salescrm.store.yamlio import load_text
+
+    data = load_text(text, CONFIG_NAME)
+    with contextlib.suppress(OSError, TypeError, ValueError, OverflowError):
+        packed = pack({"digest": digest, "code": code_fingerprint(), "data": data})
+        if unpack(packed)["data"] == data:  # only what msgpack carries exactly
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.replace(write_new(path.parent, ".index-config-", ".tmp", packed), path)
+    return data
