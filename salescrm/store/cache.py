@@ -516,8 +516,8 @@ class RecordCache:
         many = len(names) >= PARALLEL_FROM
         if many:
             self._notice_slow(len(names))
-        if many and _cores() > 1:
-            for name, raw in _parse_parallel(self.datadir, names, config, _cores()):
+        if many and cores() > 1:
+            for name, raw in on_every_core(_parse_chunk, self.datadir, names, config):
                 entries[name] = Entry.from_list(raw)
             # The rare record the cache cannot hold is parsed here again.
             names = [n for n in names if not entries[n].has_record and entries[n].identity is not None]
@@ -756,26 +756,28 @@ def _file_digest(path: Path) -> str:
         return ""
 
 
-def _cores() -> int:
+def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
 
 
-def _parse_parallel(
-    datadir: DataDir, names: list[str], config: Config, workers: int
-) -> Iterable[tuple[str, list[Any]]]:
-    """Parse in worker processes (libyaml releases nothing: threads would not help)."""
+def on_every_core(
+    work: Callable[[str, list[str], Config], list[T]], datadir: DataDir, names: list[str], config: Config
+) -> Iterable[T]:
+    """``work(root, some names, config)`` in worker processes over every core, chunk by chunk
+    as they finish (libyaml holds the GIL: threads would not help); reports progress."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    workers = cores()
     size = max(20, min(250, len(names) // (workers * 8)))
     chunks = [names[i : i + size] for i in range(0, len(names), size)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     done = 0
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(_parse_chunk, str(datadir.root), chunk, config) for chunk in chunks]
+        futures = [pool.submit(work, str(datadir.root), chunk, config) for chunk in chunks]
         for future in as_completed(futures):
             results = future.result()
             done += len(results)

@@ -3,67 +3,105 @@
 from __future__ import annotations
 
 import contextlib
+import gc
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from salescrm.core.config import Config
 from salescrm.core.errors import Problem
-from salescrm.core.model import Customer
 from salescrm.core.stages import contract_key
 from salescrm.core.validate import validate_unique_ids
-from salescrm.store.datadir import DataDir
+from salescrm.store.datadir import DataDir, parse_customer_file
 from salescrm.store.yamlio import duplicate_keys
+
+
+@dataclass
+class Findings:
+    """What check learns from one customer file, for the checks across files."""
+
+    name: str  # customers/….yaml
+    problems: list[Problem]
+    customer_id: str | None = None  # None: the file is not a usable customer
+    contracts: list[tuple[str, str]] = field(default_factory=list)  # (number, CRM…-O1)
+    attachments: list[str] = field(default_factory=list)  # every file its records name
 
 
 def check_all(datadir: DataDir) -> list[Problem]:
     problems = list(datadir.config_problems())
     if any(p.severity == "error" for p in problems):
         return problems  # without valid rules the customers cannot be judged
-    ids_by_file: dict[str, str] = {}
-    customers = []
-    for path in datadir.customer_files():
-        customer, found = datadir.load_file(path)
-        problems += found
-        name = datadir.relative(path)
-        if not path.is_symlink() and path.stat().st_size < 5_000_000:
-            with contextlib.suppress(UnicodeDecodeError):  # already reported by load_file
-                problems += duplicate_keys(path.read_text("utf-8"), name)
-        if customer is not None:
-            ids_by_file[name] = customer.id
-            customers.append(customer)
-    problems += validate_unique_ids(ids_by_file)
-    problems += _contracts(customers)
+    names = [datadir.relative(path) for path in datadir.customer_files()]
+    findings = _findings(datadir, names)
+    for found in findings:
+        problems += found.problems
+    problems += validate_unique_ids({f.name: f.customer_id for f in findings if f.customer_id})
+    problems += _contracts(findings)
     problems += _stray_files(datadir)
-    problems += _missing_attachments(datadir, customers)
+    problems += _missing_attachments(datadir, findings)
     return problems
 
 
-def _missing_attachments(datadir: DataDir, customers: list[Customer]) -> list[Problem]:
+def _findings(datadir: DataDir, names: list[str]) -> list[Findings]:
+    """Each file's findings, in the order of ``names``: on every core when there are many."""
+    from salescrm.store.cache import PARALLEL_FROM, cores, on_every_core
+
+    if len(names) < PARALLEL_FROM or cores() < 2:
+        return check_files(str(datadir.root), names, datadir.config)
+    found = {f.name: f for f in on_every_core(check_files, datadir, names, datadir.config)}
+    return [found[name] for name in names]
+
+
+def check_files(root: str, names: list[str], config: Config) -> list[Findings]:
+    """Read and judge some customer files (in a worker process when there are many)."""
+    gc.disable()  # many small acyclic objects: see cli/main.py
+    return [_check_file(Path(root), name, config) for name in names]
+
+
+def _check_file(root: Path, name: str, config: Config) -> Findings:
+    path = root / name
+    parsed = parse_customer_file(path, name, config)
+    found = Findings(name, parsed.problems + parsed.rule_problems)
+    if not path.is_symlink() and path.stat().st_size < 5_000_000:
+        with contextlib.suppress(UnicodeDecodeError):  # already reported by the parse
+            found.problems += duplicate_keys(path.read_text("utf-8"), name)
+    customer = parsed.usable
+    if customer is not None:
+        found.customer_id = customer.id
+        found.contracts = [
+            (o.contract.number, f"{customer.id}-{o.id}") for o in customer.opportunities if o.contract
+        ]
+        found.attachments = [*(p for f in customer.followups for p in f.attachments),
+                             *(p for b in customer.feedback for p in b.attachments),
+                             *(p for o in customer.opportunities for p in o.artefacts.values())]  # fmt: skip
+    return found
+
+
+def _missing_attachments(datadir: DataDir, findings: list[Findings]) -> list[Problem]:
     """Files a record names that are not in attachments/ (a teammate forgot to commit one)."""
     problems = []
-    for customer in customers:
-        named = [*(p for f in customer.followups for p in f.attachments),
-                 *(p for b in customer.feedback for p in b.attachments),
-                 *(p for o in customer.opportunities for p in o.artefacts.values())]  # fmt: skip
-        for path in named:
+    for found in findings:
+        for path in found.attachments:
             target = datadir.root / path
             if not target.is_file() or target.is_symlink():
                 message = f"attachment {path} is missing"
-                problems.append(Problem(f"customers/{customer.id}.yaml", message, severity="warning"))
+                problems.append(Problem(f"customers/{found.customer_id}.yaml", message, severity="warning"))
     return problems
 
 
-def _contracts(customers: list[Customer]) -> list[Problem]:
+def _contracts(findings: list[Findings]) -> list[Problem]:
     seen: dict[str, str] = {}
     problems = []
-    for customer in customers:
-        for o in customer.opportunities:
-            if o.contract:
-                ref = f"{customer.id}-{o.id}"
-                key = contract_key(o.contract.number)  # HT-1 and ht-1 are one number
-                if key in seen:
-                    problems.append(
-                        Problem(f"customers/{customer.id}.yaml",
-                                f"contract {o.contract.number} of {ref} is also on {seen[key]}")
-                    )  # fmt: skip
-                seen.setdefault(key, ref)
+    for found in findings:
+        for number, ref in found.contracts:
+            key = contract_key(number)  # HT-1 and ht-1 are one number
+            if key in seen:
+                problems.append(
+                    Problem(
+                        f"customers/{found.customer_id}.yaml",
+                        f"contract {number} of {ref} is also on {seen[key]}",
+                    )
+                )
+            seen.setdefault(key, ref)
     return problems
 
 

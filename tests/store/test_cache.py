@@ -230,7 +230,7 @@ def test_many_files_are_parsed_on_every_core(
     team: DataDir, monkeypatch: pytest.MonkeyPatch, later: None
 ) -> None:
     monkeypatch.setattr(cache, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    monkeypatch.setattr(cache, "cores", lambda: 2)
     seen: list[tuple[int, int]] = []
     team.progress = lambda done, total: seen.append((done, total))
     parallel = team.load_all()
@@ -336,3 +336,20 @@ def test_an_unchanged_team_is_summarised_from_the_index_columns_alone(
     changed = fresh(team).load_facts()[0]
     assert built == [1] and changed != facts
     assert next(f for f in changed if f.id == "CRM202201001").name.startswith("新")
+
+
+def test_check_reads_many_files_on_every_core_and_finds_the_same(
+    team: DataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salescrm.store.checking import check_all
+
+    target = team.root / FIRST
+    target.write_text(target.read_text("utf-8").replace("name: ", "name: 1\nname: ", 1), "utf-8")
+    serial = check_all(team)
+    assert any("given twice" in p.message for p in serial)
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(cache, "cores", lambda: 2)
+    seen: list[tuple[int, int]] = []
+    team.progress = lambda done, total: seen.append((done, total))
+    assert check_all(team) == serial
+    assert seen[-1] == (6, 6)
