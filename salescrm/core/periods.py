@@ -12,8 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from salescrm.core.errors import UsageError
 
 PERIOD_HINT = "write a year 2026, a quarter 2026Q3, a month 2026-09 or an ISO week 2026-W48"
@@ -113,10 +111,10 @@ def week_of(day: date) -> Period:
 def months_in(period: Period) -> list[Period]:
     """The months that overlap ``period`` (one or two for a week)."""
     months = []
-    day = period.start.replace(day=1)
-    while day <= period.end:
-        months.append(month_period(day.year, day.month))
-        day += relativedelta(months=1)
+    year, month = period.start.year, period.start.month
+    while date(year, month, 1) <= period.end:
+        months.append(month_period(year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
 
 
@@ -138,6 +136,8 @@ def window_start(as_of: date, amount: int, unit: str) -> date:
     A day counts as inside when ``window_start < day <= as_of``: 12 months up to
     2026-11-27 are the days after 2025-11-27.
     """
+    from dateutil.relativedelta import relativedelta  # imported by the few commands with windows
+
     steps: dict[str, timedelta | relativedelta] = {"d": timedelta(days=amount), "w": timedelta(weeks=amount),
              "m": relativedelta(months=amount), "y": relativedelta(years=amount)}  # fmt: skip
     if unit not in steps:
