@@ -34,21 +34,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from importlib import import_module
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgpack
 
 from salescrm.core.config import Config
-from salescrm.core.customers import Identity, identity_of
-from salescrm.core.dealrows import rows_from_data, rows_of, rows_to_data
 from salescrm.core.errors import Problem
-from salescrm.core.listrows import row_from_data, row_of, row_to_data
 from salescrm.core.model import Customer
-from salescrm.core.rebuild import builder, field_builder
-from salescrm.core.records import customer_to_data
-from salescrm.core.reminders import facts_from_data, facts_of, facts_to_data
-from salescrm.core.validate import validate_customer
+
+if TYPE_CHECKING:
+    from salescrm.core.customers import Identity
 from salescrm.store.cache_files import CACHE_FORMAT, cache_dir, code_fingerprint, write_new
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 from salescrm.store.index_file import IndexFile, PackedItems, index_bytes, map_file, pack, unpack
@@ -64,22 +61,35 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Summary(Generic[T]):
+class Summary:
     """A few values of a customer that a command reads instead of the whole record,
     computed when the file is parsed and kept in the index (pure functions of the customer,
-    so a summary from the cache equals one computed from the parsed file)."""
+    so a summary from the cache equals one computed from the parsed file). Named by module
+    and function, imported when used: a command imports only the summary it reads."""
 
-    of: Callable[[Customer], T]
-    to_data: Callable[[T], Any]
-    from_data: Callable[[Any], T]
+    module: str
+    functions: tuple[str, str, str]  # of(customer), to_data(summary), from_data(data)
+
+    def _function(self, index: int) -> Callable[[Any], Any]:
+        return getattr(import_module(self.module), self.functions[index])
+
+    @property
+    def of(self) -> Callable[[Customer], Any]:
+        return self._function(0)
+
+    @property
+    def to_data(self) -> Callable[[Any], Any]:
+        return self._function(1)
+
+    @property
+    def from_data(self) -> Callable[[Any], Any]:
+        return self._function(2)
 
 
-# name → summary: "remind" is what the reminder rules read (reminders.Facts).
-SUMMARIES: dict[str, Summary[Any]] = {
-    "remind": Summary(facts_of, facts_to_data, facts_from_data),
-    # "deals": what the deal reports read (dealrows.DealRows)
-    "deals": Summary(rows_of, rows_to_data, rows_from_data),
-    "list": Summary(row_of, row_to_data, row_from_data),  # listrows.Row: customer list, query
+SUMMARIES: dict[str, Summary] = {
+    "remind": Summary("salescrm.core.reminders", ("facts_of", "facts_to_data", "facts_from_data")),
+    "deals": Summary("salescrm.core.dealrows", ("rows_of", "rows_to_data", "rows_from_data")),  # reports
+    "list": Summary("salescrm.core.listrows", ("row_of", "row_to_data", "row_from_data")),  # list, query
 }
 
 
@@ -200,6 +210,9 @@ def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
     customer = parsed.customer
     if customer is None:
         return entry
+    from salescrm.core.customers import identity_of
+    from salescrm.core.records import customer_to_data
+
     identity = identity_of(customer)
     entry.identity = [customer.id, identity.name, sorted(identity.phones), sorted(identity.emails)]
     try:
@@ -247,8 +260,13 @@ def _parse_chunk(root: str, names: list[str], config: Config) -> list[tuple[str,
 
 # -- customers decoded on first use ---------------------------------------------------
 
-_HEAD = builder(Customer, frozenset(LAZY))
-_PART_BUILDERS = {key: field_builder(Customer, key) for key in LAZY}
+
+@functools.cache
+def _builders() -> tuple[Callable[[Any], Customer], dict[str, Callable[[Any], Any]]]:
+    """What rebuilds a customer's head and each long list from the cache's data."""
+    from salescrm.core.rebuild import builder, field_builder
+
+    return builder(Customer, frozenset(LAZY)), {key: field_builder(Customer, key) for key in LAZY}
 
 
 class CachedCustomer(Customer):
@@ -256,10 +274,10 @@ class CachedCustomer(Customer):
 
     def __getattr__(self, name: str) -> Any:
         parts = self.__dict__.get("_parts")
-        if parts is None or name not in _PART_BUILDERS:
+        if parts is None or name not in LAZY:
             raise AttributeError(name)
         try:
-            value = _PART_BUILDERS[name](unpack(parts.part(name))) if name in parts.parts else []
+            value = _builders()[1][name](unpack(parts.part(name))) if name in parts.parts else []
         except Exception:  # a damaged cache: read the file itself instead
             value = getattr(self.__dict__["_reload"](), name)
         setattr(self, name, value)
@@ -274,7 +292,7 @@ class CachedCustomer(Customer):
 
 
 def _customer_of(entry: Entry, reload: Any) -> Customer:
-    customer: Customer = _HEAD(entry.head())
+    customer: Customer = _builders()[0](entry.head())
     customer.__class__ = CachedCustomer
     customer.__dict__["_parts"] = entry
     customer.__dict__["_reload"] = reload
@@ -326,21 +344,22 @@ class RecordCache:
         entries, parsed = self.refresh(read=(index, current))
         found: list[Any] = []
         problems: list[Problem] = []
+        of, from_data = kind.of, kind.from_data
         for file, entry in entries.items():
             if entry.problems or entry.rule_problems:
                 problems += entry.all_problems()
             customer = parsed.get(file)
             if customer is not None:
-                found.append(kind.of(customer))
+                found.append(of(customer))
             elif entry.sound():  # a summary is kept with every record the cache holds
                 try:
-                    found.append(kind.from_data(unpack(entry.summaries[name])))
+                    found.append(from_data(unpack(entry.summaries[name])))
                 except Exception:  # a damaged cache entry: read the file itself
-                    found.append(kind.of(self.datadir.read_customer(Path(file).stem)))
+                    found.append(of(self.datadir.read_customer(Path(file).stem)))
         return found, problems
 
     def _summaries_of_columns(
-        self, index: IndexFile, kind: Summary[Any], name: str
+        self, index: IndexFile, kind: Summary, name: str
     ) -> tuple[list[Any], list[Problem]]:
         """summaries() when nothing changed: straight from the index's columns."""
         found: list[Any] = []
@@ -348,6 +367,7 @@ class RecordCache:
         names = index.column("names")
         found_problems = index.column("problems", len(names))
         column = self._summary_column(index, name, len(names))
+        from_data = kind.from_data
         for i, data in enumerate(column):
             if found_problems[i] is not None:
                 these = [_problem(p) for part in unpack(found_problems[i]) for p in part]
@@ -355,7 +375,7 @@ class RecordCache:
                 if any(p.severity == "error" for p in these):
                     continue
             try:
-                found.append(kind.from_data(data))
+                found.append(from_data(data))
             except Exception:  # a damaged value: read the file itself
                 found.append(kind.of(self.datadir.read_customer(Path(names[i]).stem)))
         return found, problems
@@ -373,6 +393,8 @@ class RecordCache:
         if rows is None:
             entries, _ = self.refresh(read=(self._read_index(), current))  # saved: once, not each write
             rows = [e.identity if e.sound() else None for e in entries.values()]
+        from salescrm.core.customers import Identity
+
         return [Identity(r[0], r[1], frozenset(r[2]), frozenset(r[3])) for r in rows if r is not None]
 
     def _identity_rows(self, current: dict[str, StatKey]) -> list[Any] | None:
@@ -545,6 +567,8 @@ class RecordCache:
             if not entry.has_record:
                 continue
             customer = _customer_of(entry, lambda name=name: self.datadir.read_customer(Path(name).stem))
+            from salescrm.core.validate import validate_customer
+
             rules = validate_customer(customer, config, name)
             if any(p.line is None and p.keys for p in rules):
                 with contextlib.suppress(OSError, UnicodeDecodeError):
