@@ -30,7 +30,6 @@ import gc
 import hashlib
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -470,18 +469,10 @@ class RecordCache:
         return entries, parsed
 
     def _read_and_scan(self) -> tuple[IndexFile | None, dict[str, StatKey]]:
-        """The index and every customer file's stat key. The files are statted in a thread
-        while the index is decoded: stat waits in the kernel, without the GIL."""
-        scanned: dict[str, dict[str, StatKey]] = {}
-        scanner = threading.Thread(target=lambda: scanned.update(files=self._scan()))
-        scanner.start()
-        try:
-            index = self._read_index()
-        finally:
-            scanner.join()
-        if "files" not in scanned:  # the scan failed in its thread: fail here, as before
-            scanned["files"] = self._scan()
-        return index, scanned["files"]
+        """The index (mapped: its columns are unpacked when used) and every customer file's
+        stat key. (Statting in a thread beside the decoding was tried: the GIL handoffs
+        made it slower.)"""
+        return self._read_index(), self._scan()
 
     def _unchanged(self, index: IndexFile | None, current: dict[str, StatKey]) -> bool:
         """Whether no customer file (nor salescrm.yaml) changed since ``index`` was written:
