@@ -1,14 +1,16 @@
 """The parsed-record cache: each customer file is parsed once, until it changes.
 
 Where: ``user_cache_dir("salescrm")/<hash of the data directory's path>/``, outside
-anything git tracks: ``index.msgpack`` and the ``records-*.bin`` file it names.
+anything git tracks (``store/cache_files.py``): ``index.msgpack``, the ``records-*.bin``
+file it names and ``identities.msgpack``.
 What: msgpack (plain maps, lists, strings, numbers; dates and amounts as extension
-types) — nothing in it can run code, whoever
-wrote it. Per file it keeps the stat key, the problems found (so read commands
-still warn about a damaged file), the identity used by the duplicate check, and
-the record as ``records.customer_to_data`` wrote it: the profile decoded on
-load, the long lists (tasks, follow-ups, opportunities, …) each decoded on
-first use.
+types) — nothing in it can run code, whoever wrote it. The index is kept in columns
+(``store/index_file.py``): per file the stat key, the problems found (so read commands
+still warn about a damaged file), the identity used by the duplicate check, where the
+record's parts lie in the records file (the profile, and each long list — tasks,
+follow-ups, opportunities, … — decoded on first use), and one column per summary
+(``SUMMARIES``: the few values a command family reads instead of whole customers).
+A change appends its parts to the records file; it is rewritten only when half unused.
 
 When an entry is trusted (DESIGN §5, git's racy-index rule): its key
 ``(size, mtime_ns, inode, ctime_ns)`` equals the file's, and the file's mtime
@@ -42,12 +44,12 @@ import msgpack
 from salescrm.core.config import Config
 from salescrm.core.errors import Problem
 from salescrm.core.model import Customer
-
-if TYPE_CHECKING:
-    from salescrm.core.customers import Identity
 from salescrm.store.cache_files import CACHE_FORMAT, cache_dir, code_fingerprint, write_new
 from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 from salescrm.store.index_file import IndexFile, PackedItems, index_bytes, map_file, pack, unpack
+
+if TYPE_CHECKING:
+    from salescrm.core.customers import Identity
 
 CACHE_NAME = "index.msgpack"
 IDENTITY_NAME = "identities.msgpack"
