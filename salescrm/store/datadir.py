@@ -15,19 +15,21 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salescrm.core.config import Config, config_from_data
-from salescrm.core.customers import Identity
 from salescrm.core.errors import ConflictError, DamagedError, NotFoundError, Problem, UsageError
 from salescrm.core.ids import check_customer_id
 from salescrm.core.model import Customer
 from salescrm.core.records import customer_from_data, customer_to_data
-from salescrm.core.reminders import Facts
 from salescrm.core.validate import validate_customer, validate_file_name
 from salescrm.store import git
 from salescrm.store.atomic import remove_leftovers, write_atomic
 from salescrm.store.lock import locked
+
+if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
+    from salescrm.core.customers import Identity
+    from salescrm.core.reminders import Facts
 
 CONFIG_NAME = "salescrm.yaml"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
