@@ -211,11 +211,9 @@ def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
     customer = parsed.customer
     if customer is None:
         return entry
-    from salescrm.core.customers import identity_of
     from salescrm.core.records import customer_to_data
 
-    identity = identity_of(customer)
-    entry.identity = [customer.id, identity.name, sorted(identity.phones), sorted(identity.emails)]
+    entry.identity = _identity_row(customer)
     try:
         data = customer_to_data(customer)
         parts = {key: pack(data.pop(key)) for key in LAZY if data.get(key)}
@@ -228,6 +226,16 @@ def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
         entry.stat = [-1, -1, -1, -1]  # a record the cache cannot hold: parsed every time
         entry.parts = {}
     return entry
+
+
+def _identity_row(customer: Customer | None) -> list[Any] | None:
+    """What the duplicate check keeps of a usable customer: number, normal name, phones, e-mails."""
+    if customer is None:
+        return None
+    from salescrm.core.customers import identity_of
+
+    identity = identity_of(customer)
+    return [customer.id, identity.name, sorted(identity.phones), sorted(identity.emails)]
 
 
 def _key(st: os.stat_result) -> StatKey:
@@ -423,8 +431,7 @@ class RecordCache:
         for name, key in current.items():
             stat, row = known.get(name, (None, None))
             if stat != key or not self._settled(key, written):
-                entry = parse_entry(self.datadir.root, name, config)[0]
-                row = entry.identity if entry.sound() else None
+                row = _identity_row(parse_customer_file(self.datadir.root / name, name, config).usable)
             fresh.append(row)
         columns = {
             "names": list(current),

@@ -253,8 +253,15 @@ def test_identities_come_from_their_own_small_file(
 
 
 def test_identities_see_a_changed_file_and_ignore_a_damaged_one(
-    team: DataDir, later: None, parses: list[str]
+    team: DataDir, later: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    parses: list[str] = []
+    real = cache.parse_customer_file
+    monkeypatch.setattr(
+        cache,
+        "parse_customer_file",
+        lambda path, name, config: parses.append(name) or real(path, name, config),
+    )
     team.load_all()
     path = team.root / FIRST
     text = path.read_text("utf-8")
