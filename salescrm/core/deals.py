@@ -133,6 +133,3 @@ def won_between(customer: Customer, after: date, upto: date) -> Decimal:
     """Contract amounts signed in ``after < signed <= upto``."""
     return sum((won_value(o) for _, o, signed in won_deals([customer]) if after < signed <= upto), Decimal(0))
 
-
-def ever_won(customer: Customer, upto: date) -> bool:
-    return any(signed <= upto for _, _, signed in won_deals([customer]))
