@@ -132,4 +132,3 @@ def won_deals(customers: Iterable[Customer]) -> Iterator[tuple[Customer, Opportu
 def won_between(customer: Customer, after: date, upto: date) -> Decimal:
     """Contract amounts signed in ``after < signed <= upto``."""
     return sum((won_value(o) for _, o, signed in won_deals([customer]) if after < signed <= upto), Decimal(0))
-
