@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
 from importlib import import_module
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 import typer.main
@@ -144,15 +145,35 @@ def main() -> None:
         return
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as done:
+        _leave(done.code)
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(1)
+        _leave(1, quiet=True)
     except Exception as error:  # the last guard: never a traceback for the user
         print(f"error: unexpected {type(error).__name__}: {error}", file=sys.stderr)
         print(
             "hint: this is a bug in salescrm; rerun with SALESCRM_DEBUG=1 and report it",
             file=sys.stderr,
         )
-        sys.exit(70)
+        _leave(70)
+
+
+def _leave(code: object, quiet: bool = False) -> NoReturn:
+    """Exit without tearing the interpreter down: a command ends holding up to a million
+    small objects that Python would free one by one (20-30 ms at 10,000 customers) for a
+    process that is ending anyway. Output is flushed first; nothing else is pending then
+    (files are closed by their ``with``, the lock is released by the kernel)."""
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (``salescrm … | head``): not an error to show
+        quiet, status = True, status or 1
+    if quiet:
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if "coverage" in sys.modules:  # coverage writes its data at exit
+        sys.exit(status)
+    os._exit(status)
