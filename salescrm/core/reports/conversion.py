@@ -63,8 +63,11 @@ def _days_in_stages(deals: list[Deal], today: int) -> dict[str, list[int]]:
     """Days each deal spent in each stage it has left by ``today``."""
     spent: dict[str, list[int]] = defaultdict(list)
     for deal in deals:
-        moves = [m for m in deal.pairs() if m[1] <= today]  # rows keep them by day
-        for (stage, at), (_, following) in zip(moves, moves[1:], strict=False):
+        flat = deal.moves  # stage, day, stage, day … by day
+        if deal.settled > today:  # it moves after today: only the moves up to today count
+            flat = [value for move in deal.pairs() if move[1] <= today for value in move]
+        days = flat[1::2]
+        for stage, at, following in zip(flat[0::2], days, days[1:], strict=False):
             spent[stage].append(following - at)
     return spent
 
