@@ -162,7 +162,8 @@ def _leave(code: object, quiet: bool = False) -> NoReturn:
     """Exit without tearing the interpreter down: a command ends holding up to a million
     small objects that Python would free one by one (20-30 ms at 10,000 customers) for a
     process that is ending anyway. Output is flushed first; nothing else is pending then
-    (files are closed by their ``with``, the lock is released by the kernel)."""
+    (files are closed by their ``with``, the lock is released by the kernel). Under
+    coverage, a profiler or a debugger, which save their data at exit, it exits normally."""
     if isinstance(code, str):
         print(code, file=sys.stderr)
     status = code if isinstance(code, int) else (0 if code is None else 1)
@@ -174,6 +175,6 @@ def _leave(code: object, quiet: bool = False) -> NoReturn:
     if quiet:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    if "coverage" in sys.modules:  # coverage writes its data at exit
+    if "coverage" in sys.modules or sys.getprofile() or sys.gettrace():  # they save their data at exit
         sys.exit(status)
     os._exit(status)
