@@ -175,13 +175,13 @@ class DataDir:
         return str(path.relative_to(self.root))
 
     def customer_files(self) -> list[Path]:
-        return [self.customers_dir / name for name in self._customer_file_names()]
+        return [self.customers_dir / name for name in self.customer_file_names()]
 
     def customer_ids(self) -> list[str]:
         """Numbers taken, from file names alone (nothing is parsed)."""
-        return [name.removesuffix(".yaml") for name in self._customer_file_names()]
+        return [name.removesuffix(".yaml") for name in self.customer_file_names()]
 
-    def _customer_file_names(self) -> list[str]:
+    def customer_file_names(self) -> list[str]:
         # Plain names, sorted as strings: 10,000 Path objects cost more than the listing.
         if not self.customers_dir.is_dir():
             return []
