@@ -6,6 +6,7 @@ input, so the command line can show it as it is.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -15,6 +16,7 @@ from salescrm.core.errors import UsageError
 
 When = date | datetime  # a moment: a whole day, or a day and a time
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 _DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 _RELATIVE = re.compile(r"^([+-]\d{1,4})d$")
@@ -39,6 +41,9 @@ def parse_date(text: str, today: date | None = None, what: str = "date") -> date
         relative = _RELATIVE.match(value)
         if relative:
             return today + timedelta(days=int(relative.group(1)))
+    if _ISO_DAY.fullmatch(value):  # the common case, without importing _strptime (~1.5 ms)
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(value)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()

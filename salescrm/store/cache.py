@@ -33,7 +33,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from importlib import import_module
 from pathlib import Path
@@ -244,6 +244,23 @@ def _identity_row(customer: Customer | None) -> list[Any] | None:
     return [customer.id, identity.name, sorted(identity.phones), sorted(identity.emails)]
 
 
+@dataclass(frozen=True)
+class Scan:
+    """Every customer file's name (``customers/…``) and stat key, the keys one flat list
+    (four numbers a file): compared with the index's columns as two whole lists."""
+
+    names: list[str]
+    stats: list[int]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def items(self) -> Iterator[tuple[str, StatKey]]:
+        stats = self.stats
+        for i, name in enumerate(self.names):
+            yield name, stats[4 * i : 4 * i + 4]
+
+
 def _key(st: os.stat_result) -> StatKey:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
@@ -412,7 +429,7 @@ class RecordCache:
 
         return [Identity(r[0], r[1], frozenset(r[2]), frozenset(r[3])) for r in rows if r is not None]
 
-    def _identity_rows(self, current: dict[str, StatKey]) -> list[Any] | None:
+    def _identity_rows(self, current: Scan) -> list[Any] | None:
         """Each file's identity row (None: unusable) from the identity file, brought up to date."""
         kept = IndexFile(self.path.with_name(IDENTITY_NAME))
         header = kept.header
@@ -438,8 +455,8 @@ class RecordCache:
                 row = _identity_row(parse_customer_file(self.datadir.root / name, name, config).usable)
             fresh.append(row)
         columns = {
-            "names": list(current),
-            "stats": [v for key in current.values() for v in key],
+            "names": current.names,
+            "stats": current.stats,
             "rows": fresh,
         }
         with contextlib.suppress(OSError):  # saved for the next write; not saving only costs time
@@ -450,7 +467,7 @@ class RecordCache:
 
     # -- refreshing --------------------------------------------------------------------
     def refresh(
-        self, read: tuple[IndexFile | None, dict[str, StatKey]] | None = None
+        self, read: tuple[IndexFile | None, Scan] | None = None
     ) -> tuple[dict[str, Entry], dict[str, Customer]]:
         """Entries for every customer file now, parsing only what changed; saves the cache.
         ``read``: the index and the files' stat keys, when the caller has them already."""
@@ -476,18 +493,18 @@ class RecordCache:
             self._recheck(reused, config)
             changed = True
         if stale:  # re-parsed entries were added last; the scan gave the names in order
-            entries = {name: entries[name] for name in current}
+            entries = {name: entries[name] for name in current.names}
         if changed:
             self._write(config_digest, entries)
         return entries, parsed
 
-    def _read_and_scan(self) -> tuple[IndexFile | None, dict[str, StatKey]]:
+    def _read_and_scan(self) -> tuple[IndexFile | None, Scan]:
         """The index (mapped: its columns are unpacked when used) and every customer file's
         stat key. (Statting in a thread beside the decoding was tried: the GIL handoffs
         made it slower.)"""
         return self._read_index(), self._scan()
 
-    def _unchanged(self, index: IndexFile | None, current: dict[str, StatKey]) -> bool:
+    def _unchanged(self, index: IndexFile | None, current: Scan) -> bool:
         """Whether no customer file (nor salescrm.yaml) changed since ``index`` was written:
         the same names and stat keys, all settled — what refresh would find file by file,
         found with a few whole-list comparisons."""
@@ -514,26 +531,33 @@ class RecordCache:
             return True
         return self._settled(now.stat, self.started_ns) and not self._settled(before.stat, written)
 
-    def _scan(self) -> dict[str, StatKey]:
-        """Every customer file's stat key, by name, in name order."""
+    def _scan(self) -> Scan:
+        """Every customer file's stat key, in name order."""
         folder = self.datadir.customers_dir
         names = self.datadir.customer_file_names()
         if not names:
-            return {}
+            return Scan([], [])
         # stat by name relative to the open folder: a third less time than DirEntry.stat
         fd = os.open(folder, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
-        found: dict[str, StatKey] = {}
+        flat: list[int] = []
+        add = flat.extend
+        gone = []
         try:
             for name in names:
                 try:
                     st = os.stat(name, dir_fd=fd, follow_symlinks=False) if fd is not None else None
-                    found["customers/" + name] = _key(st or (folder / name).lstat())
+                    st = st or (folder / name).lstat()
                 except FileNotFoundError:  # removed since the listing: gone
+                    gone.append(name)
                     continue
+                add(_key(st))
         finally:
             if fd is not None:
                 os.close(fd)
-        return found
+        if gone:
+            missing = set(gone)
+            names = [name for name in names if name not in missing]
+        return Scan(["customers/" + name for name in names], flat)
 
     def _parse(self, names: list[str], config: Config, entries: dict[str, Entry]) -> dict[str, Customer]:
         """Parse ``names`` into ``entries``: on every core when there are many."""
@@ -744,14 +768,12 @@ class RecordCache:
             os.close(fd)
 
 
-def _same_files(names: list[str], stats: list[int], written_ns: int, current: dict[str, StatKey]) -> bool:
+def _same_files(names: list[str], stats: list[int], written_ns: int, current: Scan) -> bool:
     """Whether ``current`` holds the files ``names`` with the flat stat keys ``stats``, all
     settled before ``written_ns`` (see RecordCache._settled): a few whole-list comparisons."""
-    if list(current) != names:
+    if current.names != names or current.stats != stats:
         return False
-    flat = [value for key in current.values() for value in key]
-    if flat != stats:
-        return False
+    flat = stats
     settled = written_ns - RACY_NS
     return max(flat[1::4], default=0) < settled and max(flat[3::4], default=0) < settled
 
