@@ -135,7 +135,9 @@ def table_lines(columns: list[list[str]], headers: Sequence[str]) -> list[str]:
         if i < len(heads) - 1:
             pads = [" " * n for n in range(width + 1)]
             pieces.append(map(pads.__getitem__, map(sub, repeat(width), widths)))
-    rows = map(str.rstrip, map("".join, zip(*pieces, strict=False)))  # repeat() never ends
+    rows = map("".join, zip(*pieces, strict=False))  # repeat() never ends
+    if "" in cells:  # an empty last cell leaves the separator (and more) at the line's end
+        rows = map(str.rstrip, rows)
     return ["  ".join(heading_line).rstrip(), "  ".join(rule), *rows]
 
 

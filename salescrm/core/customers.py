@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple, Protocol, TypeVar
@@ -97,12 +97,12 @@ def parse_tag(text: str) -> str:
 
 class Identity(NamedTuple):
     """What makes two customers the same: normalised name, phones and e-mails (a tuple:
-    a write's duplicate check builds 10,000 of them)."""
+    a write's duplicate check builds 10,000 of them, straight from the cache's rows)."""
 
     customer_id: str
     name: str
-    phones: frozenset[str]
-    emails: frozenset[str]
+    phones: Collection[str]  # a frozenset when computed here, a list when read from the cache
+    emails: Collection[str]
 
 
 def identity_of(customer: Customer) -> Identity:
@@ -117,14 +117,15 @@ def identity_of(customer: Customer) -> Identity:
 def find_duplicate(candidate: Customer, existing: Iterable[Identity]) -> tuple[str, str] | None:
     """(number, what matched) of an existing customer that ``candidate`` repeats."""
     mine = identity_of(candidate)
+    phones, emails = frozenset(mine.phones), frozenset(mine.emails)  # the same sets: no copy
     for other in existing:
         if other.customer_id == candidate.id:
             continue
         if mine.name and mine.name == other.name:
             return other.customer_id, "name"
-        if mine.phones & other.phones:
+        if other.phones and not phones.isdisjoint(other.phones):
             return other.customer_id, "phone"
-        if mine.emails & other.emails:
+        if other.emails and not emails.isdisjoint(other.emails):
             return other.customer_id, "e-mail"
     return None
 

@@ -44,9 +44,10 @@ def next_customer_id(created: date, taken: Iterable[str]) -> str:
     prefix = f"CRM{created:%Y%m}"
     highest = 0
     for number in taken:
-        match = CUSTOMER_ID.match(number)
-        if match and number.startswith(prefix):
-            highest = max(highest, int(match.group(3)))
+        if number.startswith(prefix):  # first: the pattern need not run on 10,000 numbers
+            match = CUSTOMER_ID.match(number)
+            if match:
+                highest = max(highest, int(match.group(3)))
     return customer_id(created, highest + 1)
 
 

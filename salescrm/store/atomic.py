@@ -35,14 +35,15 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_leftovers(folder: Path) -> int:
-    """Delete temporary files a killed writer left behind; call it holding the lock."""
+def remove_leftovers(folder: Path, names: list[str] | None = None) -> int:
+    """Delete temporary files a killed writer left behind; call it holding the lock.
+    ``names``: the folder's listing, when the caller has it (a glob costs ~8 ms at 10,000 files)."""
     removed = 0
-    if folder.is_dir():
-        with os.scandir(folder) as items:  # a plain listing: a glob costs ~8 ms at 10,000 files
-            leftovers = [item.path for item in items if item.name.startswith(TEMP_PREFIX)]
-        for leftover in leftovers:
+    if names is None:
+        names = os.listdir(folder) if folder.is_dir() else []
+    for name in names:
+        if name.startswith(TEMP_PREFIX):
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(leftover)
+                os.unlink(folder / name)
                 removed += 1
     return removed

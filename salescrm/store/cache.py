@@ -261,6 +261,14 @@ class Scan:
             yield name, stats[4 * i : 4 * i + 4]
 
 
+def _keys(flat: list[int]) -> Iterator[tuple[int, ...]]:
+    """Stat keys, four numbers each, of a flat list of them."""
+    return zip(*[iter(flat)] * 4, strict=True)
+
+
+_UNKNOWN: Any = object()
+
+
 def _key(st: os.stat_result) -> StatKey:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
@@ -418,16 +426,15 @@ class RecordCache:
         larger), parsing only the files changed since; it is then saved again, so the next
         write does not parse them either. Without a sound identity file (a first run, an
         upgrade) the whole cache is refreshed and saved, once."""
-        current = self._scan()
-        rows: list[Any] | None = None
-        with contextlib.suppress(Exception):  # a missing or damaged file: the index answers
-            rows = self._identity_rows(current)
-        if rows is None:
-            entries, _ = self.refresh(read=(self._read_index(), current))  # saved: once, not each write
-            rows = [e.identity if e.sound() else None for e in entries.values()]
         from salescrm.core.customers import Identity
 
-        return [Identity(r[0], r[1], frozenset(r[2]), frozenset(r[3])) for r in rows if r is not None]
+        current = self._scan()
+        with contextlib.suppress(Exception):  # a missing or damaged file: the index answers
+            rows = self._identity_rows(current)
+            if rows is not None:  # a row not of four values fails here
+                return [Identity._make(row) for row in rows if row is not None]
+        entries, _ = self.refresh(read=(self._read_index(), current))  # saved: once, not each write
+        return [Identity._make(e.identity) for e in entries.values() if e.sound() and e.identity]
 
     def _identity_rows(self, current: Scan) -> list[Any] | None:
         """Each file's identity row (None: unusable) from the identity file, brought up to date."""
@@ -441,17 +448,17 @@ class RecordCache:
             return None
         names = kept.column("names")
         stats, rows = kept.column("stats", 4 * len(names)), kept.column("rows", len(names))
-        if not all(row is None or (isinstance(row, list) and len(row) == 4) for row in rows):
-            return None
         written = header["written_ns"]
         if _same_files(names, stats, written, current):
             return rows
-        known = {name: (stats[4 * i : 4 * i + 4], rows[i]) for i, name in enumerate(names)}
+        # Rows kept by (name, stat key): a file is re-read when new, changed or still racy.
+        known = dict(zip(zip(names, _keys(stats), strict=True), rows, strict=True))
+        settled = written - RACY_NS
         config = self.datadir.config
         fresh = []
-        for name, key in current.items():
-            stat, row = known.get(name, (None, None))
-            if stat != key or not self._settled(key, written):
+        for name, key in zip(current.names, _keys(current.stats), strict=True):
+            row = known.get((name, key), _UNKNOWN)
+            if row is _UNKNOWN or key[1] >= settled or key[3] >= settled:  # see _settled
                 row = _identity_row(parse_customer_file(self.datadir.root / name, name, config).usable)
             fresh.append(row)
         columns = {

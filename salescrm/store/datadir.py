@@ -60,6 +60,11 @@ def find_data_dir(explicit: str | None, environ: Mapping[str, str], cwd: Path) -
     )
 
 
+def _customer_names(listing: list[str]) -> list[str]:
+    """The customer files of a listing of customers/, sorted (temporary files start with a dot)."""
+    return sorted(name for name in listing if name.endswith(".yaml") and name[0] != ".")
+
+
 def default_config_text(team: str) -> str:
     import json
     from importlib import resources  # here: only init needs it (~2.5 ms to import)
@@ -142,6 +147,9 @@ class DataDir:
         # Set by the command line: (done, total) while many files are parsed, and notices.
         self.progress: Callable[[int, int], None] | None = None
         self.notice: Callable[[str], None] | None = None
+        # The customer files' names while a transaction holds the lock: listed once, not by
+        # each of the leftovers, the duplicate check and the numbering (~8 ms each at 10,000).
+        self._names: list[str] | None = None
 
     # -- configuration -----------------------------------------------------------
     @cached_property
@@ -183,10 +191,12 @@ class DataDir:
 
     def customer_file_names(self) -> list[str]:
         # Plain names, sorted as strings: 10,000 Path objects cost more than the listing.
-        if not self.customers_dir.is_dir():
-            return []
-        names = os.listdir(self.customers_dir)  # plain strings: a third faster than scandir
-        return sorted(name for name in names if name.endswith(".yaml") and name[0] != ".")
+        if self._names is not None:
+            return self._names
+        return _customer_names(self._listing())
+
+    def _listing(self) -> list[str]:
+        return os.listdir(self.customers_dir) if self.customers_dir.is_dir() else []
 
     def load_file(self, path: Path) -> tuple[Customer | None, list[Problem]]:
         """The customer in ``path`` (None when damaged) and its problems, with lines."""
@@ -237,10 +247,15 @@ class DataDir:
     def transaction(self, command: str, member: str) -> Iterator[Transaction]:
         """Lock, collect changes, and on success write and commit them all."""
         with locked(self.local_dir / "lock", self.config.lock_timeout):
-            remove_leftovers(self.customers_dir)
+            listing = self._listing()
+            remove_leftovers(self.customers_dir, listing)
             remove_leftovers(self.root)
-            tx = Transaction(self, command, member)
-            yield tx
+            self._names = _customer_names(listing)  # nothing else writes while we hold the lock
+            try:
+                tx = Transaction(self, command, member)
+                yield tx
+            finally:
+                self._names = None  # the transaction's own writes come next
             tx.apply()
 
 
