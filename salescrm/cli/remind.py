@@ -35,7 +35,7 @@ def remind(
 
     Example: salescrm remind --all --within 3 --as-of 2026-11-27
     """
-    from salescrm.core.reminders import build_digests
+    from salescrm.core.reminders import build_digests, concerning
 
     s = session(ctx)
     if within < 0:
@@ -46,8 +46,17 @@ def remind(
     config = s.config
     facts, problems = s.datadir.load_facts()  # reminders read a few values of each customer
     warn_problems(problems)
+    everyone = all_owners or (mail and not owner)
+    member = None if everyone else _member(s, owner)
+    if member is not None:  # one digest: the rules run only where it can get something
+        facts = concerning(facts, member, config)
     digests = build_digests(facts, config, today, within, _review_due(today, config))
-    chosen = _chosen(s, digests, owner, all_owners or (mail and not owner))
+    if member is None:
+        chosen = list(digests.values())
+    elif member in digests:
+        chosen = [digests[member]]
+    else:
+        chosen = []  # nothing due: nothing printed
     if mail:
         _mail(s, chosen, today)
     elif chosen:
@@ -65,11 +74,8 @@ def _review_due(today: date, config: Config) -> date | None:
     return quarter_of(today).end if tier_review_due(today, [], config) else None
 
 
-def _chosen(s: Session, digests: dict[str, Digest], owner: str | None, everyone: bool) -> list[Digest]:
-    if everyone:
-        return list(digests.values())
-    member = s.config.member(owner.strip()).id if owner else s.member
-    return [digests[member]] if member in digests else []
+def _member(s: Session, owner: str | None) -> str:
+    return s.config.member(owner.strip()).id if owner else s.member
 
 
 def _render(s: Session, chosen: list[Digest], today: date, fmt: RemindFormat) -> str:

@@ -326,6 +326,20 @@ def build_digests(
     return team.digests()
 
 
+def concerning(customers: Iterable[Facts], member: str, config: Config) -> list[Facts]:
+    """The customers that can put something in ``member``'s digest: those they or their team
+    own, or where they or their team own a task or a deal (a manager's digest escalates the
+    team's tasks). One member's reminders computed over these equal those over everyone."""
+    people = {member} | {m.id for m in config.members if m.manager == member}
+    return [
+        f
+        for f in customers
+        if f.owner in people
+        or (f.tasks and not people.isdisjoint([task[6] for task in f.tasks]))
+        or (f.deals and not people.isdisjoint([deal[2] for deal in f.deals]))
+    ]
+
+
 class _Digests(dict[str, Digest]):
     def __missing__(self, owner: str) -> Digest:
         found = self[owner] = Digest(owner)

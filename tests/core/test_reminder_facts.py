@@ -14,12 +14,14 @@ from salescrm.core.parse import day_of
 from salescrm.core.reminders import (
     build_digests,
     calendar_reminders,
+    concerning,
     facts_from_data,
     facts_of,
     facts_to_data,
 )
 from salescrm.store.cache import pack, unpack
 from salescrm.store.datadir import DataDir
+from salescrm.store.generate import Plan, generate
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -47,6 +49,47 @@ def test_facts_give_the_same_digests(sample: DataDir, days: int) -> None:
     assert calendar_reminders(facts, sample.config, as_of) == calendar_reminders(
         customers, sample.config, as_of
     )
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> DataDir:
+    target = tmp_path_factory.mktemp("generated") / "data"
+    generate(target, Plan(80, seed=11), workers=1)
+    return DataDir(target)
+
+
+@pytest.mark.parametrize("team", ["sample", "generated"])
+def test_one_members_digest_from_the_customers_concerning_them(
+    team: str, request: pytest.FixtureRequest
+) -> None:
+    datadir: DataDir = request.getfixturevalue(team)
+    config = datadir.config
+    facts = [facts_of(c) for c in _full(datadir)]
+    found = 0
+    for days in (-30, 0, 45):
+        as_of = datetime(2026, 11, 27, 9, 0) + timedelta(days=days)
+        for within in (0, 7):
+            everyone = build_digests(facts, config, as_of, within)
+            for member in config.members:
+                mine = build_digests(concerning(facts, member.id, config), config, as_of, within)
+                assert mine.get(member.id) == everyone.get(member.id), (member.id, as_of, within)
+                found += member.id in everyone
+    assert found > 10  # the comparison saw real digests (managers' escalations among them)
+
+
+def test_tasks_and_deals_on_someone_elses_customers_concern_their_owners(sample: DataDir) -> None:
+    # Customers owned by someone outside the team: only the tasks' and deals' own owners
+    # (and the task owners' managers) make them concern a member.
+    config = sample.config
+    facts = [facts_of(c)._replace(owner="outsider") for c in _full(sample)]
+    as_of = datetime(2027, 3, 1, 9, 0)  # long after: tasks escalated, deals stale
+    everyone = build_digests(facts, config, as_of)
+    members = [m.id for m in config.members if m.id in everyone]
+    assert {"escalated", "stale", "overdue"} <= {
+        name for m in members for name, items in everyone[m].sections() if items
+    }
+    for member in members:
+        assert build_digests(concerning(facts, member, config), config, as_of).get(member) == everyone[member]
 
 
 def test_facts_round_trip_through_plain_data(sample: DataDir) -> None:
