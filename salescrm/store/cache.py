@@ -780,9 +780,8 @@ def _same_files(names: list[str], stats: list[int], written_ns: int, current: Sc
     settled before ``written_ns`` (see RecordCache._settled): a few whole-list comparisons."""
     if current.names != names or current.stats != stats:
         return False
-    flat = stats
     settled = written_ns - RACY_NS
-    return max(flat[1::4], default=0) < settled and max(flat[3::4], default=0) < settled
+    return max(stats[1::4], default=0) < settled and max(stats[3::4], default=0) < settled
 
 
 def _records_name(name: Any) -> str:

@@ -165,3 +165,25 @@ def test_check_warns_of_a_named_attachment_that_is_missing(crm: Crm, tmp_path: P
     assert result.exit_code == 0  # a warning: the records themselves are sound
     assert f"customers/{number}.yaml: warning: attachment attachments/{number}/" in result.stdout
     assert "is missing" in result.stdout
+
+
+def test_a_write_lists_customers_once_and_still_removes_leftovers(
+    crm: Crm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = crm.add_customer("某某科技有限公司")
+    customers = crm.root / "customers"
+    (customers / f"{TEMP_PREFIX}torn").write_bytes(b"half a fi")
+    listed: list[str] = []
+    real = os.listdir
+
+    def counting(path: str | os.PathLike[str] = ".") -> list[str]:
+        if Path(path) == customers:
+            listed.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "listdir", counting)
+    second = crm.add_customer("另一家科技有限公司")
+    assert int(second[-3:]) == int(first[-3:]) + 1  # numbered from the same listing
+    assert len(listed) == 1  # leftovers, the duplicate check and the numbering shared it
+    assert not list(customers.glob(f"{TEMP_PREFIX}*"))  # the torn file is gone
+    assert {f"{first}.yaml", f"{second}.yaml"} <= {p.name for p in customers.iterdir()}
