@@ -20,6 +20,8 @@ from salescrm.core.model import Customer
 from salescrm.core.parse import When, as_datetime, day_of, format_when
 
 _DUE_DAY = itemgetter(2)  # of a task in Facts
+_TASK_OWNER = itemgetter(6)
+_DEAL_OWNER = itemgetter(2)  # of an open deal in Facts
 
 SECTIONS = ("review", "overdue", "today", "upcoming", "birthdays", "stale", "feedback", "escalated")
 
@@ -335,8 +337,8 @@ def concerning(customers: Iterable[Facts], member: str, config: Config) -> list[
         f
         for f in customers
         if f.owner in people
-        or (f.tasks and not people.isdisjoint([task[6] for task in f.tasks]))
-        or (f.deals and not people.isdisjoint([deal[2] for deal in f.deals]))
+        or (f.tasks and not people.isdisjoint(map(_TASK_OWNER, f.tasks)))
+        or (f.deals and not people.isdisjoint(map(_DEAL_OWNER, f.deals)))
     ]
 
 
