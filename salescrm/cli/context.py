@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from salescrm.core.errors import NotFoundError, Problem, UsageError
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML no
     import typer
 
     from salescrm.core.config import Config
+    from salescrm.core.model import Customer
     from salescrm.store.datadir import DataDir
 
 
@@ -27,6 +28,9 @@ class Session:
     data_option: str | None = None
     as_option: str | None = None
     lang_option: str | None = None
+
+    def __post_init__(self) -> None:
+        _held.clear()  # a new command (tests run many in one process): the last one's data go
 
     @cached_property
     def datadir(self) -> DataDir:
@@ -88,6 +92,22 @@ class Session:
     def now(self) -> datetime:
         return datetime.now().replace(second=0, microsecond=0)
 
+    # -- reading every customer: damaged files are skipped with a warning --------------
+    def customers(self) -> list[Customer]:
+        """Every usable customer (through the parsed-record cache)."""
+        loaded = self.datadir.load_all()
+        warn_problems(loaded.problems)
+        hold(loaded)
+        return loaded.customers
+
+    def summaries(self, name: str) -> list[Any]:
+        """One summary of every usable customer (``store/cache.SUMMARIES[name]``), from the
+        cache's index alone: no customer record is decoded."""
+        found, problems = self.datadir.load_summaries(name)
+        warn_problems(problems)
+        hold(found)
+        return found
+
 
 def session(ctx: typer.Context) -> Session:
     refuse_blank(ctx)
@@ -96,6 +116,16 @@ def session(ctx: typer.Context) -> Session:
         obj = Session()
         ctx.find_root().obj = obj
     return obj
+
+
+def hold(*values: object) -> None:
+    """Keep what a command loaded and built until the process ends. Python would free it
+    object by object as the command returns (10-30 ms at 10,000 customers: remind's facts and
+    digests, a report's 30,000 deal rows), just before main._leave ends it with os._exit."""
+    _held.extend(values)
+
+
+_held: list[object] = []
 
 
 def refuse_blank(ctx: typer.Context) -> None:

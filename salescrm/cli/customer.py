@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from salescrm.cli.context import out, session, warn_problems
+from salescrm.cli.context import out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 
 if TYPE_CHECKING:
@@ -134,8 +134,7 @@ def list_customers(
         from salescrm.cli.query import where_filter
 
         matches = where_filter(s, where)
-    found, problems = s.datadir.load_summaries("list")  # rows: no record is decoded
-    warn_problems(problems)
+    found = s.summaries("list")  # rows: no record is decoded
     rows = filter_customers(found, wanted, s.config)
     if matches is not None:
         rows = list(filter(matches, rows))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.context import Session, out, session
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,9 +64,7 @@ def export(
     if as_of and fmt != ExportFormat.ics and where is None:
         raise UsageError("--as-of applies to export ics and to --where only")
     chosen = _chooser(s, where, as_of)
-    loaded = s.datadir.load_all()
-    warn_problems(loaded.problems)
-    customers = sorted(filter(chosen, loaded.customers), key=lambda c: c.id)
+    customers = sorted(filter(chosen, s.customers()), key=lambda c: c.id)
     if fmt == ExportFormat.ics:
         from salescrm.cli.calendar import export_calendar
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from salescrm.cli.context import Session, out, session, warn, warn_problems
+from salescrm.cli.context import Session, out, session, warn
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 followup_app = typer.Typer(help="Follow-ups: plan, log, done, cancel, list.", no_args_is_help=True)
@@ -158,9 +158,7 @@ def list_followups(
     if customer_id:
         customers = [s.datadir.read_customer(customer_id)]
     else:
-        loaded = s.datadir.load_all()
-        warn_problems(loaded.problems)
-        customers = [c for c in loaded.customers if not c.archived]
+        customers = [c for c in s.customers() if not c.archived]
     rows = followup_rows(customers, wanted)
     if fmt != Format.json:
         for row in rows:

@@ -7,7 +7,7 @@ from datetime import date
 
 import typer
 
-from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import UsageError
 from salescrm.core.model import Customer, Opportunity
@@ -195,9 +195,7 @@ def won(
             payment_terms=parse_text(payment_terms, "--payment-terms", 500),
             signed=_day(s, signed, "--signed date"),
         )
-        loaded = s.datadir.load_all()
-        warn_problems(loaded.problems)
-        win(o, ref, deal, s.member, s.today(), taken_contracts(loaded.customers), s.config)
+        win(o, ref, deal, s.member, s.today(), taken_contracts(s.customers()), s.config)
         return f"{ref} won {deal.number}\n"
 
     _change(ctx, reference, "won", change)
@@ -327,9 +325,7 @@ def list_opportunities(
         customers = [s.datadir.read_customer(customer_id)]
         wanted = OpportunityFilter(**{**vars(wanted), "customer": customers[0].id})
     else:
-        loaded = s.datadir.load_all()
-        warn_problems(loaded.problems)
-        customers = loaded.customers
+        customers = s.customers()
     pairs = filter_opportunities(customers, wanted, s.config, today)
     if matches is not None:
         pairs = [(c, o) for c, o in pairs if matches(c, o)]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import ConflictError, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
@@ -85,8 +85,7 @@ def query(
                          hint="e.g. salescrm query 'owner = me and not archived'")  # fmt: skip
     text = _saved(s, saved) if saved else expression
     chosen, context = compiled_query(s, text, as_of)
-    found, problems = s.datadir.load_summaries("list")
-    warn_problems(problems)
+    found = s.summaries("list")
     picked = sorted((r for r in found if chosen.selects_row(r, context)), key=lambda r: r.id)
     out(render([list_row(r, s.lang, fmt) for r in picked], LIST_COLUMNS, fmt, s.lang))
 

@@ -9,10 +9,10 @@ from enum import StrEnum
 
 import typer
 
-from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.context import Session, hold, out, session
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, UsageError
-from salescrm.core.reminders import Digest
+from salescrm.core.reminders import Digest, Facts
 
 
 class RemindFormat(StrEnum):
@@ -44,13 +44,13 @@ def remind(
         raise UsageError("--owner and --all cannot be used together")
     today = s.today(as_of)
     config = s.config
-    facts, problems = s.datadir.load_facts()  # reminders read a few values of each customer
-    warn_problems(problems)
+    facts: list[Facts] = s.summaries("remind")  # reminders read a few values of each customer
     everyone = all_owners or (mail and not owner)
     member = None if everyone else _member(s, owner)
     if member is not None:  # one digest: the rules run only where it can get something
         facts = concerning(facts, member, config)
     digests = build_digests(facts, config, today, within, _review_due(today, config))
+    hold(digests)
     if member is None:
         chosen = list(digests.values())
     elif member in digests:

@@ -6,11 +6,10 @@ from datetime import date
 
 import typer
 
-from salescrm.cli.context import Session, out, session, warn_problems
+from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.dealrows import DealRows
 from salescrm.core.labels import CHANNELS, figure, heading
-from salescrm.core.model import Customer
 from salescrm.core.periods import Period
 from salescrm.core.reports import Report
 
@@ -23,16 +22,9 @@ AS_OF_OPTION = typer.Option(None, "--as-of", help="Report as on this day (defaul
 OWNER_OPTION = typer.Option(None, "--owner", help="Only this member's deals ('me' for you).")
 
 
-def _load(s: Session) -> list[Customer]:
-    loaded = s.datadir.load_all()
-    warn_problems(loaded.problems)
-    return loaded.customers
-
-
 def _deal_rows(s: Session) -> list[DealRows]:
     """What the deal reports read of every customer, from the cache's index (core/dealrows.py)."""
-    rows, problems = s.datadir.load_summaries("deals")
-    warn_problems(problems)
+    rows: list[DealRows] = s.summaries("deals")
     return rows
 
 
@@ -218,7 +210,7 @@ def activity(
 
     s = session(ctx)
     day = s.today(as_of)
-    report = build(_load(s), _period(period, day, "month"), day, by, s.member_option(owner), s.config)
+    report = build(s.customers(), _period(period, day, "month"), day, by, s.member_option(owner), s.config)
     show(s, report, fmt, day)
 
 

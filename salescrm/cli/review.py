@@ -39,7 +39,6 @@ def review(
 
     Example: salescrm report review --period 2026-11 --as-of 2026-11-27 -f html --out review-2026-11.html
     """
-    from salescrm.cli.context import warn_problems
     from salescrm.cli.report import _period
     from salescrm.core.query import parse_query
     from salescrm.core.review import review_pack
@@ -54,8 +53,7 @@ def review(
     day = s.today(as_of)
     chosen = _period(period, day, "month")
     member = s.member_option(owner)
-    loaded = s.datadir.load_all()
-    warn_problems(loaded.problems)
+    customers = s.customers()
     expression = s.config.filters.get(filter_name)
     if expression is None and filter_name != DEFAULT_FILTER:
         # The default filter may be missing (the pack says so); a filter asked for by name may not.
@@ -64,7 +62,7 @@ def review(
         known = ", ".join(s.config.filters) or "none"
         raise NotFoundError(f"no saved filter {filter_name!r}", hint=f"saved filters: {known}")
     me = s.member if expression and parse_query(expression).uses_me else None  # only then must we know who
-    pack = review_pack(loaded.customers, s.config, targets_from_data(s.config.targets), chosen, day, member,
+    pack = review_pack(customers, s.config, targets_from_data(s.config.targets), chosen, day, member,
                        filter_name, me)  # fmt: skip
     if fmt == ReviewFormat.html:
         from salescrm.formats.review_html import review_html

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from salescrm.cli.context import out, session, warn_problems
+from salescrm.cli.context import out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 tier_app = typer.Typer(help="Customer tiers: the quarterly review.", no_args_is_help=True)
@@ -31,8 +31,7 @@ def review(
 
     s = session(ctx)
     day = s.today(as_of)
-    rows, problems = s.datadir.load_summaries("deals")  # what the review reads: core/dealrows.py
-    warn_problems(problems)
+    rows = s.summaries("deals")  # what the review reads: core/dealrows.py
     changes = review_tiers(rows, day, s.config)
     if apply:
         with s.datadir.transaction("tier review --apply", s.member) as tx:

@@ -155,3 +155,23 @@ def test_bad_input_is_a_clear_error(crm: Crm, digest: Digest, args: str, code: i
     result = crm(f"remind {args}")
     assert (result.exit_code, result.stderr.splitlines()[0], result.stdout) == (code, message, "")
     assert digest(crm.root) == before
+
+
+def test_a_command_holds_what_it_loaded_until_the_next_command_starts(crm: Crm) -> None:
+    """Freeing remind's facts and digests as it returns would only slow the exit (cli/context.hold);
+    a process running many commands (these tests) lets one command's data go when the next starts."""
+    from salescrm.cli import context
+    from salescrm.core import reminders
+
+    crm.add_customer("某某科技有限公司", "--tier", "VIP", "--at", "2026-11-01")
+    crm.ok(["remind", "--all", "--as-of", AS_OF])
+    facts = [v for v in context._held if isinstance(v, list) and v and isinstance(v[0], reminders.Facts)]
+    digests = [
+        v
+        for v in context._held
+        if isinstance(v, dict) and all(isinstance(d, reminders.Digest) for d in v.values())
+    ]
+    assert [len(f) for f in facts] == [1]
+    assert [list(d) for d in digests] == [["zhang.wei"]]
+    crm.ok(["customer", "list"])
+    assert not any(isinstance(v, dict) or (v and isinstance(v[0], reminders.Facts)) for v in context._held)
