@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 TEMP_PREFIX = ".salescrm-tmp-"
@@ -12,6 +11,8 @@ TEMP_PREFIX = ".salescrm-tmp-"
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync, rename."""
+    import tempfile  # imported by the commands that write (a read command never does)
+
     fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -1,6 +1,6 @@
 """The parsed-record cache: each customer file is parsed once, until it changes.
 
-Where: ``user_cache_dir("salescrm")/<hash of the data directory's path>/``, outside
+Where: ``user_cache_dir("salescrm")/<checksum of the data directory's path>/``, outside
 anything git tracks (``store/cache_files.py``): ``index.msgpack``, the ``records-*.bin``
 file it names and ``identities.msgpack``.
 What: msgpack (plain maps, lists, strings, numbers; dates and amounts as extension
@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import os
 import sys
 import time
@@ -45,7 +44,7 @@ from salescrm.core.config import Config
 from salescrm.core.errors import Problem
 from salescrm.core.model import Customer
 from salescrm.store.cache_files import CACHE_FORMAT, cache_dir, code_fingerprint, write_new
-from salescrm.store.datadir import CONFIG_NAME, DataDir, Loaded, Parsed, _with_lines, parse_customer_file
+from salescrm.store.datadir import DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 from salescrm.store.index_file import IndexFile, PackedItems, index_bytes, map_file, pack, unpack
 
 if TYPE_CHECKING:
@@ -442,7 +441,7 @@ class RecordCache:
         header = kept.header
         if (
             not self._ours(header)
-            or header.get("config") != _file_digest(self.datadir.root / CONFIG_NAME)
+            or header.get("config") != self.datadir.config_text
             or not isinstance(header.get("written_ns"), int)
         ):
             return None
@@ -478,12 +477,11 @@ class RecordCache:
     ) -> tuple[dict[str, Entry], dict[str, Customer]]:
         """Entries for every customer file now, parsing only what changed; saves the cache.
         ``read``: the index and the files' stat keys, when the caller has them already."""
-        root = self.datadir.root
         config = self.datadir.config
-        config_digest = _file_digest(root / CONFIG_NAME)
+        config_text = self.datadir.config_text
         index, current = read if read is not None else self._read_and_scan()
         header, old = self._entries(index)
-        same_rules = header.get("config") == config_digest
+        same_rules = header.get("config") == config_text
         written = header.get("written_ns", 0) if isinstance(header.get("written_ns"), int) else 0
         entries: dict[str, Entry] = {}
         stale: list[str] = []
@@ -502,7 +500,7 @@ class RecordCache:
         if stale:  # re-parsed entries were added last; the scan gave the names in order
             entries = {name: entries[name] for name in current.names}
         if changed:
-            self._write(config_digest, entries)
+            self._write(config_text, entries)
         return entries, parsed
 
     def _read_and_scan(self) -> tuple[IndexFile | None, Scan]:
@@ -519,8 +517,7 @@ class RecordCache:
             return False
         header = index.header
         written = header.get("written_ns")
-        config_digest = _file_digest(self.datadir.root / CONFIG_NAME)
-        if not isinstance(written, int) or header.get("config") != config_digest:
+        if not isinstance(written, int) or header.get("config") != self.datadir.config_text:
             return False
         return _same_files(index.column("names"), index.column("stats"), written, current)
 
@@ -668,19 +665,19 @@ class RecordCache:
         except KeyError:  # a summary this index does not hold: read from the files
             return [None] * length
 
-    def _write(self, config_digest: str, entries: dict[str, Entry]) -> None:
+    def _write(self, config_text: str, entries: dict[str, Entry]) -> None:
         """The long lists go to a new ``records-*.bin`` (read later through mmap, only the
         parts a command uses), the rest to the index, which names that file. The index is
         kept in columns, one list per field, each entry's value packed on its own: a command
         decodes only the columns, and the entries, it reads."""
         try:
-            self._write_columns(config_digest, entries)
+            self._write_columns(config_text, entries)
         except (ValueError, TypeError, KeyError, msgpack.UnpackException):
             # A damaged value of the old index surfaced while copying it: start afresh.
             with contextlib.suppress(OSError):
                 self.path.unlink()
 
-    def _write_columns(self, config_digest: str, entries: dict[str, Entry]) -> None:
+    def _write_columns(self, config_text: str, entries: dict[str, Entry]) -> None:
         stats: list[int] = []
         columns: dict[str, list[bytes | None]] = {column: [] for column in _LAZY_COLUMNS}
         kinds = {f"summary:{kind}": PackedItems() for kind in SUMMARIES}
@@ -699,7 +696,7 @@ class RecordCache:
                 "format": CACHE_FORMAT,
                 "root": str(self.datadir.root.resolve()),
                 "code": code_fingerprint(),
-                "config": config_digest,
+                "config": config_text,  # the rules every entry was checked by
                 "written_ns": self.started_ns,
                 "records": records.name,
             }
@@ -802,13 +799,6 @@ def _remove_old_records(folder: Path, keep: Path) -> None:
         with contextlib.suppress(OSError):
             if old.stat().st_mtime < cutoff:
                 old.unlink()
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def cores() -> int:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import sys
-import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,15 @@ def cache_dir(root: Path) -> Path:
     """The folder holding the cache of the data directory at ``root``."""
     from platformdirs import user_cache_dir
 
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return Path(user_cache_dir("salescrm")) / digest
+    # A checksum names the folder (hashlib would cost every command ~3 ms to import); two
+    # paths that share one find each other's cache foreign by its header and rebuild it.
+    return Path(user_cache_dir("salescrm")) / f"{zlib.crc32(str(root.resolve()).encode()):08x}"
 
 
 @functools.cache
 def code_fingerprint() -> str:
-    """Changes whenever salescrm's parsing or checking code changes (an upgrade)."""
+    """Changes whenever salescrm's parsing or checking code changes (an upgrade): the
+    version and the size and time of each module, as text (compared, never trusted)."""
     package = Path(__file__).resolve().parent.parent
     parts = [__version__, str(CACHE_FORMAT), msgpack.version.__str__(), sys.byteorder]  # rows hold arrays
     for folder in ("core", "store"):
@@ -44,10 +45,12 @@ def code_fingerprint() -> str:
                 if entry.name.endswith(".py"):
                     st = entry.stat()
                     parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return "\n".join(parts)
 
 
 def write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray) -> Path:
+    import tempfile  # a read command with a warm cache writes nothing
+
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -60,19 +63,18 @@ def write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray) -
 
 
 def config_data(root: Path, text: str) -> Any:
-    """The data of salescrm.yaml's ``text``: kept in the cache folder by the digest of the
-    text, so a command whose team file has not changed neither imports nor runs YAML."""
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    """The data of salescrm.yaml's ``text``: kept in the cache folder with the text itself,
+    so a command whose team file has not changed neither imports nor runs YAML."""
     path = cache_dir(root) / CONFIG_CACHE_NAME
     with contextlib.suppress(Exception):  # a missing or damaged copy: read the YAML
         kept = unpack(path.read_bytes())
-        if kept["digest"] == digest and kept["code"] == code_fingerprint():
+        if kept["text"] == text and kept["code"] == code_fingerprint():
             return kept["data"]
     from salescrm.store.yamlio import load_text
 
     data = load_text(text, CONFIG_NAME)
     with contextlib.suppress(OSError, TypeError, ValueError, OverflowError):
-        packed = pack({"digest": digest, "code": code_fingerprint(), "data": data})
+        packed = pack({"text": text, "code": code_fingerprint(), "data": data})
         if unpack(packed)["data"] == data:  # only what msgpack carries exactly
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.replace(write_new(path.parent, ".index-config-", ".tmp", packed), path)

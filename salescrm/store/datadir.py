@@ -153,9 +153,13 @@ class DataDir:
 
     # -- configuration -----------------------------------------------------------
     @cached_property
+    def config_text(self) -> str:
+        """salescrm.yaml as read once: the config and the cache's rules both come from it."""
+        return _read_text(self.root / CONFIG_NAME, CONFIG_NAME)
+
+    @cached_property
     def _config_and_problems(self) -> tuple[Config, list[Problem]]:
-        path = self.root / CONFIG_NAME
-        text = _read_text(path, CONFIG_NAME)
+        text = self.config_text
         from salescrm.store.cache_files import config_data  # its data, without YAML when unchanged
 
         config, problems = config_from_data(config_data(self.root, text), CONFIG_NAME)
