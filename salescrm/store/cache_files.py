@@ -26,11 +26,24 @@ CONFIG_CACHE_NAME = "config.msgpack"
 
 def cache_dir(root: Path) -> Path:
     """The folder holding the cache of the data directory at ``root``."""
-    from platformdirs import user_cache_dir
-
     # A checksum names the folder (hashlib would cost every command ~3 ms to import); two
     # paths that share one find each other's cache foreign by its header and rebuild it.
-    return Path(user_cache_dir("salescrm")) / f"{zlib.crc32(str(root.resolve()).encode()):08x}"
+    return user_cache_root() / f"{zlib.crc32(str(root.resolve()).encode()):08x}"
+
+
+def user_cache_root() -> Path:
+    """platformdirs' ``user_cache_dir("salescrm")``. On Linux its common cases are answered
+    here, as the XDG rule has it (importing platformdirs costs every command ~3 ms): an
+    absolute ``$XDG_CACHE_HOME``, else ``$HOME/.cache`` for an absolute ``$HOME``."""
+    if sys.platform.startswith("linux"):
+        xdg, home = os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("HOME", "")
+        if os.path.isabs(xdg):
+            return Path(xdg, "salescrm")
+        if os.path.isabs(home):
+            return Path(home, ".cache", "salescrm")
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("salescrm"))
 
 
 @functools.cache

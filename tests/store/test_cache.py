@@ -203,6 +203,26 @@ def test_the_cache_lives_in_the_user_cache_dir(team: DataDir) -> None:
     assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
 
 
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [("/srv/cache", "/home/li"), ("", "/home/li"), ("relative/cache", "/home/li"), ("/srv/cache/", None),
+     (None, "/home/li/"), ("", "relative-home"), (None, None)],
+)  # fmt: skip
+def test_the_cache_root_is_where_platformdirs_puts_it(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str | None
+) -> None:
+    from platformdirs import user_cache_dir
+
+    from salescrm.store.cache_files import user_cache_root
+
+    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert user_cache_root() == Path(user_cache_dir("salescrm"))
+
+
 def test_damaged_file_problems_are_cached_too(team: DataDir, later: None, parses: list[str]) -> None:
     (team.root / FIRST).write_text("id: CRM202201001\nname: [unclosed\n", "utf-8")
     cold = team.load_all()
