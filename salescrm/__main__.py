@@ -1,3 +1,3 @@
-from salescrm.cli.main import main
+from salescrm.cli.launch import main
 
 main()

@@ -25,12 +25,12 @@ from salescrm.core.validate import validate_customer, validate_file_name
 from salescrm.store import git
 from salescrm.store.atomic import remove_leftovers, write_atomic
 from salescrm.store.lock import locked
+from salescrm.store.scan import CONFIG_NAME, customer_names, data_root
 
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
     from salescrm.core.customers import Identity
     from salescrm.core.reminders import Facts
 
-CONFIG_NAME = "salescrm.yaml"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
 LOCAL_DIR = ".salescrm"  # git-ignored: the lock and other per-clone state
 GITIGNORE = f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
@@ -40,29 +40,20 @@ GITATTRIBUTES = "customers/*.yaml merge=salescrm\n"
 def find_data_dir(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Path:
     """``--data``, else ``$SALESCRM_DATA``, else the nearest ancestor holding
     salescrm.yaml, else ``./data`` when it holds one (DESIGN §2)."""
+    found = data_root(explicit, environ, str(cwd))
+    if found is not None:
+        return Path(found)
     chosen = explicit or environ.get("SALESCRM_DATA")
     if chosen:
         root = Path(chosen).expanduser()
-        if not (root / CONFIG_NAME).is_file():
-            raise NotFoundError(
-                f"no salescrm data directory at {root} (it has no {CONFIG_NAME})",
-                hint=f"create one with: salescrm init {root}",
-            )
-        return root
-    for folder in (cwd, *cwd.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    if (cwd / "data" / CONFIG_NAME).is_file():
-        return cwd / "data"
+        raise NotFoundError(
+            f"no salescrm data directory at {root} (it has no {CONFIG_NAME})",
+            hint=f"create one with: salescrm init {root}",
+        )
     raise NotFoundError(
         "no salescrm data directory here or above",
         hint="create one with: salescrm init DIR, or point at one with --data DIR or $SALESCRM_DATA",
     )
-
-
-def _customer_names(listing: list[str]) -> list[str]:
-    """The customer files of a listing of customers/, sorted (temporary files start with a dot)."""
-    return sorted(name for name in listing if name.endswith(".yaml") and name[0] != ".")
 
 
 def default_config_text(team: str) -> str:
@@ -149,7 +140,7 @@ class DataDir:
         self.notice: Callable[[str], None] | None = None
         # The customer files' names while a transaction holds the lock: listed once, not by
         # each of the leftovers, the duplicate check and the numbering (~8 ms each at 10,000).
-        self._names: list[str] | None = None
+        self.listed: list[str] | None = None
 
     # -- configuration -----------------------------------------------------------
     @cached_property
@@ -195,9 +186,9 @@ class DataDir:
 
     def customer_file_names(self) -> list[str]:
         # Plain names, sorted as strings: 10,000 Path objects cost more than the listing.
-        if self._names is not None:
-            return self._names
-        return _customer_names(self._listing())
+        if self.listed is not None:
+            return self.listed
+        return customer_names(self._listing())
 
     def _listing(self) -> list[str]:
         return os.listdir(self.customers_dir) if self.customers_dir.is_dir() else []
@@ -254,12 +245,12 @@ class DataDir:
             listing = self._listing()
             remove_leftovers(self.customers_dir, listing)
             remove_leftovers(self.root)
-            self._names = _customer_names(listing)  # nothing else writes while we hold the lock
+            self.listed = customer_names(listing)  # nothing else writes while we hold the lock
             try:
                 tx = Transaction(self, command, member)
                 yield tx
             finally:
-                self._names = None  # the transaction's own writes come next
+                self.listed = None  # the transaction's own writes come next
             tx.apply()
 
 

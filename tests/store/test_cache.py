@@ -9,7 +9,7 @@ import msgpack
 import pytest
 
 from salescrm.core.customers import identity_of
-from salescrm.store import cache
+from salescrm.store import cache, scan
 from salescrm.store.cache import CachedCustomer, RecordCache
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
@@ -94,7 +94,7 @@ def test_same_tick_edit_is_seen_even_when_the_stat_cannot_tell(
     team: DataDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A filesystem whose timestamps and inodes say nothing: only the racy rule can help.
-    monkeypatch.setattr(cache, "_key", lambda st: [st.st_size, 5_000_000_000, 7, 5_000_000_000])
+    monkeypatch.setattr(scan, "key_of", lambda st: [st.st_size, 5_000_000_000, 7, 5_000_000_000])
     monkeypatch.setattr(cache, "_now_ns", lambda: 5_500_000_000)  # the same tick as the files
     team.load_all()
     edit_same_size(team.root / FIRST, "有限公司00000", "有限集团00000")
@@ -105,7 +105,7 @@ def test_same_tick_edit_is_seen_even_when_the_stat_cannot_tell(
 def test_a_racy_entry_is_trusted_once_it_has_settled(
     team: DataDir, monkeypatch: pytest.MonkeyPatch, parses: list[str]
 ) -> None:
-    monkeypatch.setattr(cache, "_key", lambda st: [st.st_size, 5_000_000_000, 7, 5_000_000_000])
+    monkeypatch.setattr(scan, "key_of", lambda st: [st.st_size, 5_000_000_000, 7, 5_000_000_000])
     monkeypatch.setattr(cache, "_now_ns", lambda: 5_500_000_000)
     team.load_all()
     fresh(team).load_all()

@@ -1,0 +1,81 @@
+"""The start-up's scan of customers/ on the other core: a head start, never trusted more than a scan."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from salescrm.store import prescan
+from salescrm.store.cache import RecordCache
+from salescrm.store.datadir import DataDir
+from salescrm.store.generate import Plan, generate
+from salescrm.store.scan import customer_names, stat_keys
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> DataDir:
+    generate(tmp_path / "team", Plan(6, seed=5), workers=1)
+    return DataDir(tmp_path / "team")
+
+
+@pytest.fixture(autouse=True)
+def no_child_left() -> Iterator[None]:
+    yield
+    prescan.take(Path("/"))  # reaps a child a test did not take
+
+
+def scanned(folder: Path) -> tuple[list[str], list[int]]:
+    return stat_keys(str(folder), customer_names(os.listdir(folder)))
+
+
+def test_the_prescan_answers_what_a_scan_of_its_own_finds(team: DataDir) -> None:
+    (team.customers_dir / ".salescrm-tmp-x").write_text("a torn write")  # not a customer file
+    before = time.time_ns()
+    prescan.start(str(team.customers_dir))
+    names, flat, started_ns = prescan.take(team.customers_dir) or ([], [], 0)
+    assert (names, flat) == scanned(team.customers_dir)
+    assert len(names) == 6 and before <= started_ns <= time.time_ns()
+    assert prescan.take(team.customers_dir) is None  # one answer, once
+
+
+def test_an_answer_about_another_folder_or_a_failed_child_is_none(
+    team: DataDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    prescan.start(str(team.customers_dir))
+    assert prescan.take(other) is None
+    prescan.start(str(tmp_path / "nowhere"))  # nothing to fork for
+    assert prescan.take(team.customers_dir) is None
+
+    def fails(folder: str, names: list[str]) -> tuple[list[str], list[int]]:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(prescan, "stat_keys", fails)  # the child runs this copy of the module
+    prescan.start(str(team.customers_dir))
+    assert prescan.take(team.customers_dir) is None
+
+
+def test_the_cache_takes_the_prescan_and_counts_its_racy_window_from_it(team: DataDir) -> None:
+    prescan.start(str(team.customers_dir))
+    started = time.time_ns()
+    assert prescan._pending is not None
+    os.waitpid(prescan._pending.pid, 0)  # its answer is written: it fits in the pipe
+    new = team.customers_dir / "CRM209901001.yaml"  # written after the prescan: a scan of its own sees it
+    new.write_text((team.customers_dir / "CRM202201001.yaml").read_text("utf-8"), "utf-8")
+    cache = RecordCache(team)
+    scan = cache._scan()
+    assert "customers/CRM209901001.yaml" not in scan.names  # the head start: as if the command began then
+    assert cache.started_ns <= started and prescan.take(team.customers_dir) is None
+    assert "customers/CRM209901001.yaml" in RecordCache(team)._scan().names
+
+
+def test_a_write_under_the_lock_never_takes_the_prescan(team: DataDir) -> None:
+    prescan.start(str(team.customers_dir))
+    team.listed = customer_names(os.listdir(team.customers_dir))  # what a transaction lists under its lock
+    RecordCache(team)._scan()
+    assert prescan._pending is not None
