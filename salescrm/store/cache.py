@@ -47,6 +47,7 @@ from salescrm.store import prescan, scan
 from salescrm.store.cache_files import CACHE_FORMAT, cache_dir, code_fingerprint, write_new
 from salescrm.store.datadir import DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 from salescrm.store.index_file import IndexFile, PackedItems, index_bytes, map_file, pack, unpack
+from salescrm.store.scan import Scan
 
 if TYPE_CHECKING:
     from salescrm.core.customers import Identity
@@ -244,23 +245,6 @@ def _identity_row(customer: Customer | None) -> list[Any] | None:
     return [customer.id, identity.name, sorted(identity.phones), sorted(identity.emails)]
 
 
-@dataclass(frozen=True)
-class Scan:
-    """Every customer file's name (``customers/…``) and stat key, the keys one flat list
-    (four numbers a file): compared with the index's columns as two whole lists."""
-
-    names: list[str]
-    stats: list[int]
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    def items(self) -> Iterator[tuple[str, StatKey]]:
-        stats = self.stats
-        for i, name in enumerate(self.names):
-            yield name, stats[4 * i : 4 * i + 4]
-
-
 def _keys(flat: list[int]) -> Iterator[tuple[int, ...]]:
     """Stat keys, four numbers each, of a flat list of them."""
     return zip(*[iter(flat)] * 4, strict=True)
@@ -448,7 +432,7 @@ class RecordCache:
         names = kept.column("names")
         stats, rows = kept.column("stats", 4 * len(names)), kept.column("rows", len(names))
         written = header["written_ns"]
-        if _same_files(names, stats, written, current):
+        if _same_files(kept, written, current):
             return rows
         # Rows kept by (name, stat key): a file is re-read when new, changed or still racy.
         known = dict(zip(zip(names, _keys(stats), strict=True), rows, strict=True))
@@ -519,7 +503,7 @@ class RecordCache:
         written = header.get("written_ns")
         if not isinstance(written, int) or header.get("config") != self.datadir.config_text:
             return False
-        return _same_files(index.column("names"), index.column("stats"), written, current)
+        return _same_files(index, written, current)
 
     def _settled(self, key: StatKey, written_ns: int) -> bool:
         # git's racy rule: a file touched within RACY_NS of the cache write may have
@@ -541,14 +525,10 @@ class RecordCache:
         if self.datadir.listed is None:  # not under a write's lock: the start-up's scan may answer
             early = prescan.take(folder)
             if early is not None:
-                names, flat, started_ns = early
+                found, started_ns = early
                 self.started_ns = min(self.started_ns, started_ns)  # as if the command began then
-                return Scan(["customers/" + name for name in names], flat)
-        names = self.datadir.customer_file_names()
-        if not names:
-            return Scan([], [])
-        names, flat = scan.stat_keys(str(folder), names)
-        return Scan(["customers/" + name for name in names], flat)
+                return found
+        return Scan.of_folder(str(folder), self.datadir.customer_file_names())
 
     def _parse(self, names: list[str], config: Config, entries: dict[str, Entry]) -> dict[str, Customer]:
         """Parse ``names`` into ``entries``: on every core when there are many."""
@@ -759,13 +739,16 @@ class RecordCache:
             os.close(fd)
 
 
-def _same_files(names: list[str], stats: list[int], written_ns: int, current: Scan) -> bool:
-    """Whether ``current`` holds the files ``names`` with the flat stat keys ``stats``, all
-    settled before ``written_ns`` (see RecordCache._settled): a few whole-list comparisons."""
-    if current.names != names or current.stats != stats:
+def _same_files(kept: IndexFile, written_ns: int, current: Scan) -> bool:
+    """Whether ``current`` holds the files of ``kept`` (an index or the identity file) with
+    the same stat keys, all settled before ``written_ns`` (see RecordCache._settled): two
+    whole-list comparisons, or two byte comparisons when the scan came packed."""
+    if current.packed is not None:
+        if current.packed != (kept.blob("names"), kept.blob("stats")):
+            return False
+    elif current.names != kept.column("names") or current.stats != kept.column("stats"):
         return False
-    settled = written_ns - RACY_NS
-    return max(stats[1::4], default=0) < settled and max(stats[3::4], default=0) < settled
+    return current.newest() < written_ns - RACY_NS
 
 
 def _records_name(name: Any) -> str:

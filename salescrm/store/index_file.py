@@ -109,7 +109,7 @@ class IndexFile:
     def column(self, name: str, length: int | None = None) -> Any:
         """One column, unpacked once; ``length``: how many values it must hold."""
         if name not in self._columns:
-            value = unpack(self._blob(name))
+            value = unpack(self.blob(name))
             if length is not None and (not isinstance(value, list) or len(value) != length):
                 raise ValueError(f"column {name} holds the wrong number of values")
             self._columns[name] = value
@@ -117,7 +117,7 @@ class IndexFile:
 
     def packed_items(self, name: str, length: int) -> list[bytes]:
         """A list column's values each still packed, cut apart without decoding them."""
-        data = self._blob(name)
+        data = self.blob(name)
         unpacker = msgpack.Unpacker(raw=False, max_buffer_size=len(data) + 1)
         unpacker.feed(data)
         if unpacker.read_array_header() != length:
@@ -129,7 +129,8 @@ class IndexFile:
             items.append(bytes(data[start : unpacker.tell()]))
         return items
 
-    def _blob(self, name: str) -> memoryview:
+    def blob(self, name: str) -> memoryview:
+        """One column as it lies in the file, packed."""
         offset, size = self._where[name]
         start = self._base + offset
         if not (offset >= 0 and size >= 0 and start + size <= len(self.view)):

@@ -21,7 +21,7 @@ import os
 import time
 from typing import TYPE_CHECKING, NamedTuple
 
-from salescrm.store.scan import customer_names, stat_keys
+from salescrm.store.scan import Scan, customer_names
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -52,8 +52,8 @@ def start(folder: str) -> None:
     if pid == 0:  # the child: scan, answer, and leave without running anything else
         try:
             os.close(answer)
-            names, flat = stat_keys(folder, customer_names(os.listdir(folder)))
-            data = memoryview(marshal.dumps((names, flat)))
+            packed, newest = Scan.of_folder(folder, customer_names(os.listdir(folder))).pack()
+            data = memoryview(marshal.dumps((packed, newest)))
             while data:
                 data = data[os.write(out, data) :]
         finally:
@@ -62,9 +62,9 @@ def start(folder: str) -> None:
     _pending = _Pending((st.st_dev, st.st_ino), pid, answer, started_ns)
 
 
-def take(folder: Path) -> tuple[list[str], list[int], int] | None:
-    """The child's names and stat keys for ``folder`` and when it began, once; None when no
-    child was started, it failed, or it scanned another folder."""
+def take(folder: Path) -> tuple[Scan, int] | None:
+    """The child's scan of ``folder`` (packed) and when it began, once; None when no child
+    was started, it failed, or it scanned another folder."""
     global _pending
     pending, _pending = _pending, None
     if pending is None:
@@ -81,9 +81,11 @@ def take(folder: Path) -> tuple[list[str], list[int], int] | None:
             os.waitpid(pending.pid, 0)
     try:
         st = os.stat(folder)
-        names, flat = marshal.loads(b"".join(chunks))
+        (names, stats), newest = marshal.loads(b"".join(chunks))
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if (st.st_dev, st.st_ino) != pending.folder or len(flat) != 4 * len(names):
+    if (st.st_dev, st.st_ino) != pending.folder or not (
+        isinstance(names, bytes) and isinstance(stats, bytes) and isinstance(newest, int)
+    ):
         return None
-    return names, flat, pending.started_ns
+    return Scan(None, None, (names, stats), newest), pending.started_ns

@@ -8,7 +8,8 @@ is imported, and the cache runs it itself otherwise (``store/cache.py``).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 CONFIG_NAME = "salescrm.yaml"
 
@@ -68,3 +69,68 @@ def stat_keys(folder: str, names: list[str]) -> tuple[list[str], list[int]]:
         missing = set(gone)
         names = [name for name in names if name not in missing]
     return names, flat
+
+
+class Scan:
+    """Every customer file's name (``customers/…``) and stat key, the keys one flat list
+    (four numbers a file): what the cache compares with its index. The start-up's scan
+    (``store/prescan.py``) hands both lists over packed, as the index packs its columns:
+    when nothing changed, two byte comparisons answer and neither list is ever unpacked."""
+
+    def __init__(
+        self,
+        names: list[str] | None,
+        stats: list[int] | None,
+        packed: tuple[bytes, bytes] | None = None,  # names and stats as the index packs them
+        newest: int | None = None,
+    ) -> None:
+        self._names, self._stats, self.packed, self._newest = names, stats, packed, newest
+
+    @classmethod
+    def of_folder(cls, folder: str, names: list[str]) -> Scan:
+        """The scan of the customer files ``names`` (a listing of ``folder``)."""
+        names, flat = stat_keys(folder, names)
+        return cls(["customers/" + name for name in names], flat)
+
+    def pack(self) -> tuple[tuple[bytes, bytes], int]:
+        """The two lists packed as the index packs them (``index_file.pack``), and ``newest``."""
+        from salescrm.store.index_file import pack
+
+        return (pack(self.names), pack(self.stats)), self.newest()
+
+    @property
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = _unpacked(self.packed, 0)
+        return self._names
+
+    @property
+    def stats(self) -> list[int]:
+        if self._stats is None:
+            self._stats = _unpacked(self.packed, 1)
+        return self._stats
+
+    def newest(self) -> int:
+        """The latest mtime or ctime of any file (nanoseconds): the cache's racy rule."""
+        if self._newest is None:
+            stats = self.stats
+            self._newest = max(max(stats[1::4], default=0), max(stats[3::4], default=0))
+        return self._newest
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def items(self) -> Iterator[tuple[str, list[int]]]:
+        stats = self.stats
+        for i, name in enumerate(self.names):
+            yield name, stats[4 * i : 4 * i + 4]
+
+
+def _unpacked(packed: tuple[bytes, bytes] | None, which: int) -> Any:
+    from salescrm.store.index_file import unpack
+
+    assert packed is not None
+    value = unpack(packed[which])
+    if not isinstance(value, list):
+        raise ValueError("a scan packed wrongly")
+    return value

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from salescrm.store import cache as cache_module
 from salescrm.store import prescan
 from salescrm.store.cache import RecordCache
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
-from salescrm.store.scan import customer_names, stat_keys
+from salescrm.store.scan import Scan, customer_names
 
 
 @pytest.fixture
@@ -28,17 +29,19 @@ def no_child_left() -> Iterator[None]:
     prescan.take(Path("/"))  # reaps a child a test did not take
 
 
-def scanned(folder: Path) -> tuple[list[str], list[int]]:
-    return stat_keys(str(folder), customer_names(os.listdir(folder)))
+def scanned(folder: Path) -> Scan:
+    return Scan.of_folder(str(folder), customer_names(os.listdir(folder)))
 
 
 def test_the_prescan_answers_what_a_scan_of_its_own_finds(team: DataDir) -> None:
     (team.customers_dir / ".salescrm-tmp-x").write_text("a torn write")  # not a customer file
     before = time.time_ns()
     prescan.start(str(team.customers_dir))
-    names, flat, started_ns = prescan.take(team.customers_dir) or ([], [], 0)
-    assert (names, flat) == scanned(team.customers_dir)
-    assert len(names) == 6 and before <= started_ns <= time.time_ns()
+    early, started_ns = prescan.take(team.customers_dir) or (Scan([], []), 0)
+    own = scanned(team.customers_dir)
+    assert early.packed is not None and (early.names, early.stats) == (own.names, own.stats)
+    assert early.newest() == own.newest() and early.packed == own.pack()[0]
+    assert len(own) == 6 and before <= started_ns <= time.time_ns()
     assert prescan.take(team.customers_dir) is None  # one answer, once
 
 
@@ -52,10 +55,10 @@ def test_an_answer_about_another_folder_or_a_failed_child_is_none(
     prescan.start(str(tmp_path / "nowhere"))  # nothing to fork for
     assert prescan.take(team.customers_dir) is None
 
-    def fails(folder: str, names: list[str]) -> tuple[list[str], list[int]]:
+    def fails(folder: str, names: list[str]) -> Scan:
         raise OSError("the disk went away")
 
-    monkeypatch.setattr(prescan, "stat_keys", fails)  # the child runs this copy of the module
+    monkeypatch.setattr(Scan, "of_folder", fails)  # the child runs this copy of the class
     prescan.start(str(team.customers_dir))
     assert prescan.take(team.customers_dir) is None
 
@@ -79,3 +82,23 @@ def test_a_write_under_the_lock_never_takes_the_prescan(team: DataDir) -> None:
     team.listed = customer_names(os.listdir(team.customers_dir))  # what a transaction lists under its lock
     RecordCache(team)._scan()
     assert prescan._pending is not None
+
+
+def test_an_unchanged_team_is_known_from_the_packed_scan_and_a_change_is_not_missed(
+    team: DataDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "_now_ns", lambda: 2**62)  # the cache is written long after the files
+    team.load_all()
+    prescan.start(str(team.customers_dir))
+    cache = RecordCache(team)
+    index, current = cache._read_and_scan()
+    assert current.packed is not None and cache._unchanged(index, current)
+    assert current._names is None and current._stats is None  # two byte comparisons, nothing unpacked
+    first = team.customers_dir / "CRM202201001.yaml"
+    first.write_text(first.read_text("utf-8").replace("有限公司", "有限集团", 1), "utf-8")
+    prescan.start(str(team.customers_dir))
+    cache = RecordCache(team)
+    index, current = cache._read_and_scan()
+    assert current.packed is not None and not cache._unchanged(index, current)
+    names = {c.id: c.name for c in cache.load().customers}
+    assert "有限集团" in names["CRM202201001"]
