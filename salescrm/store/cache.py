@@ -583,8 +583,7 @@ class RecordCache:
                 return None
             records_path = self.path.parent / _records_name(index.header.get("records"))
             index.records = (records_path, map_file(records_path))
-            index.column("stats", 4 * len(index.column("names")))
-            return index
+            return index  # its names and stat keys are checked where they are read
         except Exception:  # whatever is wrong with a cache, the cure is to rebuild it
             return None
 
@@ -603,7 +602,8 @@ class RecordCache:
         try:
             assert index.records is not None
             records = index.records[1]
-            names, stats = index.column("names"), index.column("stats")
+            names = index.column("names")
+            stats = index.column("stats", 4 * len(names))
             problems, identities, parts = (index.column(column, len(names)) for column in _LAZY_COLUMNS)
             kind_columns = [
                 (kind, self._summary_column(index, kind, len(names), packed=True)) for kind in SUMMARIES
