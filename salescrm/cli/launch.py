@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from salescrm.store import prescan
 from salescrm.store.scan import data_root
 
-# The commands whose first step is the cache's scan of every customer file.
+# The commands whose first step is the cache's scan of every customer file (customer add:
+# its duplicate check, which takes the scan only if no writer has held the lock since).
 SCANNING = {
     ("remind",), ("report",), ("query",), ("export",),
-    ("customer", "list"), ("tier", "review"), ("opp", "list"), ("followup", "list"),
+    ("customer", "list"), ("customer", "add"), ("tier", "review"), ("opp", "list"), ("followup", "list"),
 }  # fmt: skip
 _GLOBAL_OPTIONS = {"--data", "--as", "--lang"}  # each takes a value (cli/main.py)
 

@@ -522,10 +522,13 @@ class RecordCache:
     def _scan(self) -> Scan:
         """Every customer file's stat key, in name order."""
         folder = self.datadir.customers_dir
-        if self.datadir.listed is None:  # not under a write's lock: the start-up's scan may answer
-            early = prescan.take(folder)
-            if early is not None:
-                found, started_ns = early
+        listed = self.datadir.listed  # set while a write holds the lock
+        # The start-up's scan, if it is current: for a write, taken at the lock's generation
+        # that the write found (no writer since) and of the files the write lists.
+        early = prescan.take(folder, self.datadir.generation if listed is not None else None)
+        if early is not None:
+            found, started_ns = early
+            if listed is None or found.names == ["customers/" + name for name in listed]:
                 self.started_ns = min(self.started_ns, started_ns)  # as if the command began then
                 return found
         return Scan.of_folder(str(folder), self.datadir.customer_file_names())

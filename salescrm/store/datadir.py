@@ -25,14 +25,13 @@ from salescrm.core.validate import validate_customer, validate_file_name
 from salescrm.store import git
 from salescrm.store.atomic import remove_leftovers, write_atomic
 from salescrm.store.lock import locked
-from salescrm.store.scan import CONFIG_NAME, customer_names, data_root
+from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, customer_names, data_root
 
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
     from salescrm.core.customers import Identity
     from salescrm.core.reminders import Facts
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
-LOCAL_DIR = ".salescrm"  # git-ignored: the lock and other per-clone state
 GITIGNORE = f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
 GITATTRIBUTES = "customers/*.yaml merge=salescrm\n"
 
@@ -141,6 +140,7 @@ class DataDir:
         # The customer files' names while a transaction holds the lock: listed once, not by
         # each of the leftovers, the duplicate check and the numbering (~8 ms each at 10,000).
         self.listed: list[str] | None = None
+        self.generation: int | None = None  # the lock's generation while a transaction holds it
 
     # -- configuration -----------------------------------------------------------
     @cached_property
@@ -241,16 +241,17 @@ class DataDir:
     @contextmanager
     def transaction(self, command: str, member: str) -> Iterator[Transaction]:
         """Lock, collect changes, and on success write and commit them all."""
-        with locked(self.local_dir / "lock", self.config.lock_timeout):
+        with locked(self.local_dir / LOCK_NAME, self.config.lock_timeout) as generation:
             listing = self._listing()
             remove_leftovers(self.customers_dir, listing)
             remove_leftovers(self.root)
             self.listed = customer_names(listing)  # nothing else writes while we hold the lock
+            self.generation = generation
             try:
                 tx = Transaction(self, command, member)
                 yield tx
             finally:
-                self.listed = None  # the transaction's own writes come next
+                self.listed = self.generation = None  # the transaction's own writes come next
             tx.apply()
 
 

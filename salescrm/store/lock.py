@@ -3,6 +3,11 @@
 The lock is an ``flock`` on a file that is created once and never replaced or
 deleted, so two writers always lock the same inode. It lives under ``.git/`` or
 the git-ignored ``.salescrm/`` folder, never in a tracked path.
+
+The file holds a generation: every holder adds one as it takes the lock, before it
+writes anything. A scan of customers/ taken under a shared lock at generation G is
+therefore still current for a writer that takes the lock and finds G there: no
+writer has held it since (``store/prescan.py``).
 """
 
 from __future__ import annotations
@@ -18,13 +23,16 @@ from salescrm.core.errors import ConflictError
 
 
 @contextmanager
-def locked(lock_file: Path, timeout: float) -> Iterator[None]:
+def locked(lock_file: Path, timeout: float) -> Iterator[int]:
+    """Hold the lock; gives the generation found in it (the holders before this one)."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         _acquire(fd, lock_file, timeout)
         try:
-            yield
+            found = generation(fd)
+            os.pwrite(fd, (found + 1).to_bytes(8, "big"), 0)
+            yield found
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
@@ -46,3 +54,9 @@ def _acquire(fd: int, lock_file: Path, timeout: float) -> None:
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
+
+
+def generation(fd: int) -> int:
+    """The generation in an open lock file (a new, empty one: 0)."""
+    data = os.pread(fd, 8, 0)
+    return int.from_bytes(data, "big") if len(data) == 8 else 0

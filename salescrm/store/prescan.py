@@ -7,10 +7,15 @@ the cache takes its answer when it needs the scan (``RecordCache._scan``). The c
 from a process that has imported next to nothing, so it copies next to nothing.
 
 The answer is only a head start, never trusted more than a scan of its own: it names the folder
-it scanned (by device and inode, so no spelling of a path can mistake it), it is used once,
-never under a write's lock (a write lists and stats the folder itself while it holds the lock),
-and its start time becomes the command's (the cache's racy rule counts from it). A child that
-fails or scanned another folder gives no answer, and the cache scans as it always did.
+it scanned (by device and inode, so no spelling of a path can mistake it), it is used once, and
+its start time becomes the command's (the cache's racy rule counts from it). A child that fails
+or scanned another folder gives no answer, and the cache scans as it always did.
+
+A write (``customer add``'s duplicate check) must see every file as it is while it holds the
+lock. The child scans holding the lock shared, and notes the lock's generation (each writer
+adds one as it takes the lock, before it writes: ``store/lock.py``); the write takes the scan
+only if it finds the same generation when it holds the lock, and the same files listed. A
+writer that held the lock in between, even one killed half-way, makes the write scan again.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import gc
 import marshal
 import os
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from salescrm.store.scan import Scan, customer_names
+from salescrm.store.scan import LOCAL_DIR, LOCK_NAME, Scan, customer_names
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,8 +60,9 @@ def start(folder: str) -> None:
         try:
             gc.disable()  # 50,000 small acyclic objects, as in cli/main.py
             os.close(answer)
-            packed, newest = Scan.of_folder(folder, customer_names(os.listdir(folder))).pack()
-            data = memoryview(marshal.dumps((packed, newest)))
+            with _idle_writers(folder) as generation:
+                packed, newest = Scan.of_folder(folder, customer_names(os.listdir(folder))).pack()
+            data = memoryview(marshal.dumps((packed, newest, generation)))
             while data:
                 data = data[os.write(out, data) :]
         finally:
@@ -64,9 +71,35 @@ def start(folder: str) -> None:
     _pending = _Pending((st.st_dev, st.st_ino), pid, answer, started_ns)
 
 
-def take(folder: Path) -> tuple[Scan, int] | None:
+@contextlib.contextmanager
+def _idle_writers(folder: str) -> Iterator[int | None]:
+    """While no writer holds the data directory's lock, hold it shared and give its
+    generation (store/lock.py); None when a writer holds it, or none ever took it."""
+    import fcntl
+
+    from salescrm.store.lock import generation
+
+    try:
+        fd = os.open(os.path.join(os.path.dirname(folder), LOCAL_DIR, LOCK_NAME), os.O_RDONLY)
+    except OSError:
+        yield None
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            yield None
+            return
+        yield generation(fd)
+    finally:
+        os.close(fd)  # and with it the shared lock
+
+
+def take(folder: Path, generation: int | None = None) -> tuple[Scan, int] | None:
     """The child's scan of ``folder`` (packed) and when it began, once; None when no child
-    was started, it failed, or it scanned another folder."""
+    was started, it failed, or it scanned another folder. ``generation``: a writer's, who
+    holds the lock and found that generation in it — the scan must have been taken under
+    the shared lock at the same one (no writer has held the lock since)."""
     global _pending
     pending, _pending = _pending, None
     if pending is None:
@@ -83,11 +116,13 @@ def take(folder: Path) -> tuple[Scan, int] | None:
             os.waitpid(pending.pid, 0)
     try:
         st = os.stat(folder)
-        (names, stats), newest = marshal.loads(b"".join(chunks))
+        (names, stats), newest, scanned_at = marshal.loads(b"".join(chunks))
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if (st.st_dev, st.st_ino) != pending.folder or not (
         isinstance(names, bytes) and isinstance(stats, bytes) and isinstance(newest, int)
     ):
+        return None
+    if generation is not None and scanned_at != generation:
         return None
     return Scan(None, None, (names, stats), newest), pending.started_ns

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 CONFIG_NAME = "salescrm.yaml"
+LOCAL_DIR = ".salescrm"  # git-ignored: the lock and other per-clone state
+LOCK_NAME = "lock"
 
 
 def data_root(explicit: str | None, environ: Mapping[str, str], cwd: str) -> str | None:

@@ -18,6 +18,7 @@ from salescrm.store import git, merge_driver
 from salescrm.store.atomic import write_atomic
 from salescrm.store.datadir import DataDir
 from salescrm.store.lock import locked
+from salescrm.store.scan import LOCK_NAME
 from salescrm.store.yamlio import dump_text, load_text
 
 PUSH_ATTEMPTS = 3  # a teammate may push between our fetch and our push
@@ -39,7 +40,7 @@ def sync(datadir: DataDir, member: str) -> list[str]:
     """Run one sync; the lines say what it did."""
     root = datadir.root
     _require_repository(root)
-    with locked(datadir.local_dir / "lock", datadir.config.lock_timeout):
+    with locked(datadir.local_dir / LOCK_NAME, datadir.config.lock_timeout):
         merge_driver.register(root)
         lines = _finish_merge(root, member)
         remote, branch = _remote_and_branch(root)

@@ -14,7 +14,7 @@ from salescrm.store import prescan
 from salescrm.store.cache import RecordCache
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
-from salescrm.store.scan import Scan, customer_names
+from salescrm.store.scan import Scan, customer_names, key_of
 
 
 @pytest.fixture
@@ -77,11 +77,63 @@ def test_the_cache_takes_the_prescan_and_counts_its_racy_window_from_it(team: Da
     assert "customers/CRM209901001.yaml" in RecordCache(team)._scan().names
 
 
-def test_a_write_under_the_lock_never_takes_the_prescan(team: DataDir) -> None:
+FIRST = "customers/CRM202201001.yaml"
+
+
+def _edit_first(team: DataDir, phone: str) -> list[int]:
+    """Another writer changes the first customer's file in place (the names stay the same);
+    gives its new stat key."""
+    path = team.root / FIRST
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("phone: ", f"phone: {phone}", 1), "utf-8")
+    return key_of(path.lstat())
+
+
+def _key_in(scan: Scan, name: str) -> list[int]:
+    i = scan.names.index(name)
+    return scan.stats[4 * i : 4 * i + 4]
+
+
+def test_a_write_takes_the_prescan_only_if_no_writer_held_the_lock_since(team: DataDir) -> None:
+    with team.transaction("first", "li.na"):
+        pass  # the lock file now holds generation 1
     prescan.start(str(team.customers_dir))
-    team.listed = customer_names(os.listdir(team.customers_dir))  # what a transaction lists under its lock
-    RecordCache(team)._scan()
     assert prescan._pending is not None
+    os.waitpid(prescan._pending.pid, 0)  # it scanned at generation 1
+    with team.transaction("add", "li.na"):
+        scan = RecordCache(team)._scan()
+    assert scan.packed is not None and prescan._pending is None  # taken: nothing happened between
+
+    prescan.start(str(team.customers_dir))
+    assert prescan._pending is not None
+    os.waitpid(prescan._pending.pid, 0)  # it scanned at generation 2
+    with team.transaction("another writer", "zhang.wei"):
+        now = _edit_first(team, "139")  # a writer between the scan and ours
+    with team.transaction("add", "li.na"):
+        scan = RecordCache(team)._scan()
+    assert scan.packed is None and _key_in(scan, FIRST) == now  # scanned again
+
+
+def test_a_scan_taken_while_a_writer_held_the_lock_is_not_used_by_a_write(team: DataDir) -> None:
+    with team.transaction("a slow writer", "zhang.wei"):
+        prescan.start(str(team.customers_dir))
+        assert prescan._pending is not None
+        os.waitpid(prescan._pending.pid, 0)  # it scanned while the writer held the lock
+        now = _edit_first(team, "138")
+    with team.transaction("add", "li.na"):
+        scan = RecordCache(team)._scan()
+    assert scan.packed is None and _key_in(scan, FIRST) == now
+
+
+def test_the_lock_counts_its_holders(tmp_path: Path) -> None:
+    from salescrm.store.lock import locked
+
+    lock = tmp_path / "lock"
+    seen = []
+    for _ in range(3):
+        with locked(lock, timeout=1) as generation:
+            seen.append(generation)
+    assert seen == [0, 1, 2] and lock.read_bytes() == (3).to_bytes(8, "big")
 
 
 def test_an_unchanged_team_is_known_from_the_packed_scan_and_a_change_is_not_missed(
