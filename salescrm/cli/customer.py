@@ -42,7 +42,7 @@ def add(
     Example: salescrm customer add 某某科技有限公司 --source 2024年春季行业展会 --contact 王经理
     --phone 021-5555-5678 --needs 需要采购50台办公电脑 --industry IT服务 --tag 急需采购
     """
-    from salescrm.core.customers import NewCustomer, build_customer, refuse_duplicate
+    from salescrm.core.customers import NewCustomer, build_customer, identity_of, refuse
     from salescrm.core.ids import next_customer_id
     from salescrm.core.parse import parse_date
 
@@ -68,7 +68,7 @@ def add(
     candidate = build_customer(new, "CRM000001001", created, owner or acting, config)
     with s.datadir.transaction("customer add", acting) as tx:
         if not allow_duplicate:
-            refuse_duplicate(candidate, s.datadir.identities())
+            refuse(s.datadir.duplicate_of(identity_of(candidate)))
         candidate.id = next_customer_id(created, s.datadir.customer_ids())
         tx.save(candidate)
     out(f"{candidate.id}\n")

@@ -114,12 +114,12 @@ def identity_of(customer: Customer) -> Identity:
     )
 
 
-def find_duplicate(candidate: Customer, existing: Iterable[Identity]) -> tuple[str, str] | None:
+def find_duplicate(candidate: Customer | Identity, existing: Iterable[Identity]) -> tuple[str, str] | None:
     """(number, what matched) of an existing customer that ``candidate`` repeats."""
-    mine = identity_of(candidate)
+    mine = candidate if isinstance(candidate, Identity) else identity_of(candidate)
     phones, emails = frozenset(mine.phones), frozenset(mine.emails)  # the same sets: no copy
     for other in existing:
-        if other.customer_id == candidate.id:
+        if other.customer_id == mine.customer_id:
             continue
         if mine.name and mine.name == other.name:
             return other.customer_id, "name"
@@ -131,7 +131,11 @@ def find_duplicate(candidate: Customer, existing: Iterable[Identity]) -> tuple[s
 
 
 def refuse_duplicate(candidate: Customer, existing: Iterable[Identity]) -> None:
-    duplicate = find_duplicate(candidate, existing)
+    refuse(find_duplicate(candidate, existing))
+
+
+def refuse(duplicate: tuple[str, str] | None) -> None:
+    """Stop a write that would add ``duplicate`` (number, what matched) again."""
     if duplicate:
         number, what = duplicate
         raise ConflictError(

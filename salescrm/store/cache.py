@@ -26,6 +26,7 @@ record against the new rules without parsing the YAML again.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import gc
@@ -43,7 +44,7 @@ import msgpack
 from salescrm.core.config import Config
 from salescrm.core.errors import Problem
 from salescrm.core.model import Customer
-from salescrm.store import prescan, scan
+from salescrm.store import identity_text, prescan, scan
 from salescrm.store.cache_files import CACHE_FORMAT, cache_dir, code_fingerprint, write_new
 from salescrm.store.datadir import DataDir, Loaded, Parsed, _with_lines, parse_customer_file
 from salescrm.store.index_file import IndexFile, PackedItems, index_bytes, map_file, pack, unpack
@@ -404,23 +405,52 @@ class RecordCache:
         return found, problems
 
     def identities(self) -> list[Identity]:
-        """Name, phones and e-mails of every usable customer, for a write's duplicate check:
-        read from the small identity file beside the index (not the index, ~10 times
-        larger), parsing only the files changed since; it is then saved again, so the next
-        write does not parse them either. Without a sound identity file (a first run, an
+        """Name, phones and e-mails of every usable customer, in file order (what the
+        duplicate check compares): from the identity file, brought up to date."""
+        text, fresh = self._identities_now()
+        kept = [(file, found) for file, found in identity_text.identities_of(text)]
+        return [found for _, found in sorted(kept + list(fresh.items()))]
+
+    def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
+        """(number, what matched) of the first customer that ``mine`` repeats, as
+        ``core.customers.find_duplicate`` finds it: a search of the identity file's text
+        for ``mine``'s keys, and a look at the files changed since it was saved."""
+        from salescrm.core.customers import find_duplicate
+
+        text, fresh = self._identities_now()
+        matches = []
+        kept = identity_text.first_match(text, mine)
+        if kept is not None:
+            matches.append(kept)
+        for file, found in sorted(fresh.items()):
+            match = find_duplicate(mine, [found])
+            if match is not None:
+                matches.append((file, *match))
+                break
+        if not matches:
+            return None
+        _, number, what = min(matches, key=lambda m: (m[0], ("name", "phone", "e-mail").index(m[2])))
+        return number, what
+
+    def _identities_now(self) -> tuple[bytes, dict[str, Identity]]:
+        """The identity file's text without the lines of files changed since it was saved,
+        and those files' identities, parsed; the file is saved again when any changed (so
+        the next write parses none of them). Without a sound identity file (a first run, an
         upgrade) the whole cache is refreshed and saved, once."""
         from salescrm.core.customers import Identity
 
         current = self._scan()
         with contextlib.suppress(Exception):  # a missing or damaged file: the index answers
-            rows = self._identity_rows(current)
-            if rows is not None:  # a row not of four values fails here
-                return [Identity._make(row) for row in rows if row is not None]
+            found = self._identity_text(current)
+            if found is not None:
+                return found
         entries, _ = self.refresh(read=(self._read_index(), current))  # saved: once, not each write
-        return [Identity._make(e.identity) for e in entries.values() if e.sound() and e.identity]
+        rows = [(name, e.identity) for name, e in entries.items() if e.sound() and e.identity]
+        return identity_text.EMPTY, {name: Identity._make(row) for name, row in rows}
 
-    def _identity_rows(self, current: Scan) -> list[Any] | None:
-        """Each file's identity row (None: unusable) from the identity file, brought up to date."""
+    def _identity_text(self, current: Scan) -> tuple[bytes, dict[str, Identity]] | None:
+        from salescrm.core.customers import Identity
+
         kept = IndexFile(self.path.with_name(IDENTITY_NAME))
         header = kept.header
         if (
@@ -429,31 +459,69 @@ class RecordCache:
             or not isinstance(header.get("written_ns"), int)
         ):
             return None
-        names = kept.column("names")
-        stats, rows = kept.column("stats", 4 * len(names)), kept.column("rows", len(names))
         written = header["written_ns"]
-        if _same_files(kept, written, current):
-            return rows
-        # Rows kept by (name, stat key): a file is re-read when new, changed or still racy.
-        known = dict(zip(zip(names, _keys(stats), strict=True), rows, strict=True))
-        settled = written - RACY_NS
+        text = kept.column("keys")
+        if not isinstance(text, bytes) or not text.startswith(identity_text.EMPTY):
+            raise ValueError("not an identity text")
+        stale, gone = self._changed_since(kept, written, current)
         config = self.datadir.config
-        fresh = []
-        for name, key in zip(current.names, _keys(current.stats), strict=True):
-            row = known.get((name, key), _UNKNOWN)
-            if row is _UNKNOWN or key[1] >= settled or key[3] >= settled:  # see _settled
-                row = _identity_row(parse_customer_file(self.datadir.root / name, name, config).usable)
-            fresh.append(row)
-        columns = {
-            "names": current.names,
-            "stats": current.stats,
-            "rows": fresh,
+        rows = {
+            name: _identity_row(parse_customer_file(self.datadir.root / name, name, config).usable)
+            for name in stale
         }
-        with contextlib.suppress(OSError):  # saved for the next write; not saving only costs time
-            folder = self.path.parent
-            data = index_bytes({**header, "written_ns": self.started_ns}, columns)
-            os.replace(write_new(folder, ".index-", ".tmp", data), self.path.with_name(IDENTITY_NAME))
-        return fresh
+        text = identity_text.without(text, [*stale, *gone])
+        lines = [identity_text.lines_of(name, row) for name, row in rows.items()]
+        pending = ({**header, "written_ns": self.started_ns}, current, [text, *lines])
+        if self.datadir.listed is not None:  # a write: saved once, after it (add_identities)
+            self.datadir.identities_pending = pending
+        elif stale or gone:  # saved for the next write; not saving only costs time
+            with contextlib.suppress(OSError):
+                self._save_identities(*pending)
+        return text, {name: Identity._make(row) for name, row in rows.items() if row is not None}
+
+    def _changed_since(self, kept: IndexFile, written: int, current: Scan) -> tuple[list[str], set[str]]:
+        """The files to read again since the identity file ``kept`` was saved at ``written``
+        (new, changed or still racy), and those gone."""
+        settled = written - RACY_NS
+        if _same_keys(kept, current):  # the same files: only those still racy are read again
+            if current.newest() < settled:
+                return [], set()
+            stats = current.stats
+            racy = zip(current.names, stats[1::4], stats[3::4], strict=True)
+            return [name for name, mtime, ctime in racy if mtime >= settled or ctime >= settled], set()
+        names = kept.column("names")
+        known = set(zip(names, _keys(kept.column("stats", 4 * len(names))), strict=True))
+        stale = [
+            name
+            for name, key in zip(current.names, _keys(current.stats), strict=True)
+            if (name, key) not in known or key[1] >= settled or key[3] >= settled  # see _settled
+        ]
+        return stale, set(names).difference(current.names)
+
+    def _save_identities(self, header: dict[str, Any], current: Scan, text: list[bytes]) -> None:
+        columns = {"names": current.names, "stats": current.stats, "keys": b"".join(text)}
+        data = index_bytes(header, columns)
+        os.replace(write_new(self.path.parent, ".index-", ".tmp", data), self.path.with_name(IDENTITY_NAME))
+
+    def add_identities(self, added: dict[str, Customer]) -> None:
+        """After a write that added ``added`` (file → customer), holding the lock: save the
+        identity file its duplicate check brought up to date, with them in it. Its time stays
+        that of the check: a new file is racy to it, and the next write reads it once more,
+        as it would any file this young."""
+        pending, self.datadir.identities_pending = self.datadir.identities_pending, None
+        if pending is None:
+            return
+        header, current, text = pending
+        names, stats = list(current.names), list(current.stats)
+        for file, customer in added.items():
+            at = bisect.bisect_left(names, file)
+            if at < len(names) and names[at] == file:
+                return  # not new after all: the next write reads it
+            names.insert(at, file)
+            stats[4 * at : 4 * at] = stat_key(self.datadir.root / file)
+            text.append(identity_text.lines_of(file, _identity_row(customer)))
+        with contextlib.suppress(OSError):  # not saving them only costs the next write time
+            self._save_identities(header, Scan(names, stats), text)
 
     # -- refreshing --------------------------------------------------------------------
     def refresh(
@@ -676,7 +744,9 @@ class RecordCache:
             who = {
                 "names": list(entries),
                 "stats": stats,
-                "rows": [e.identity if e.sound() else None for e in entries.values()],
+                "keys": identity_text.text_of(
+                    (name, e.identity if e.sound() else None) for name, e in entries.items()
+                ),
             }
             identity_file = write_new(folder, ".index-", ".tmp", index_bytes(header, who))
             os.replace(index_file, self.path)
@@ -744,14 +814,16 @@ class RecordCache:
 
 def _same_files(kept: IndexFile, written_ns: int, current: Scan) -> bool:
     """Whether ``current`` holds the files of ``kept`` (an index or the identity file) with
-    the same stat keys, all settled before ``written_ns`` (see RecordCache._settled): two
-    whole-list comparisons, or two byte comparisons when the scan came packed."""
+    the same stat keys, all settled before ``written_ns`` (see RecordCache._settled)."""
+    return _same_keys(kept, current) and current.newest() < written_ns - RACY_NS
+
+
+def _same_keys(kept: IndexFile, current: Scan) -> bool:
+    """Whether ``current`` holds the files of ``kept`` with the same stat keys: two whole-list
+    comparisons, or two byte comparisons when the scan came packed."""
     if current.packed is not None:
-        if current.packed != (kept.blob("names"), kept.blob("stats")):
-            return False
-    elif current.names != kept.column("names") or current.stats != kept.column("stats"):
-        return False
-    return current.newest() < written_ns - RACY_NS
+        return current.packed == (kept.blob("names"), kept.blob("stats"))
+    return current.names == kept.column("names") and current.stats == kept.column("stats")
 
 
 def _records_name(name: Any) -> str:

@@ -141,6 +141,9 @@ class DataDir:
         # each of the leftovers, the duplicate check and the numbering (~8 ms each at 10,000).
         self.listed: list[str] | None = None
         self.generation: int | None = None  # the lock's generation while a transaction holds it
+        # The identity file brought up to date by a write's duplicate check, to save after
+        # the write with the customers it adds (cache.py: add_identities).
+        self.identities_pending: tuple[dict[str, Any], Any, list[bytes]] | None = None
 
     # -- configuration -----------------------------------------------------------
     @cached_property
@@ -231,11 +234,18 @@ class DataDir:
         return RecordCache(self).summaries(name)
 
     def identities(self) -> list[Identity]:
-        """Name, phones and e-mails of every usable customer (for the duplicate check),
-        from the cache's index: no customer record is decoded."""
+        """Name, phones and e-mails of every usable customer, from the cache's identity file:
+        no customer record is decoded."""
         from salescrm.store.cache import RecordCache
 
         return RecordCache(self).identities()
+
+    def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
+        """(number, what matched) of the first customer ``mine`` repeats: a search of the
+        cache's identity file (store/identity_text.py), no customer decoded."""
+        from salescrm.store.cache import RecordCache
+
+        return RecordCache(self).duplicate_of(mine)
 
     # -- writing ---------------------------------------------------------------------
     @contextmanager
@@ -246,13 +256,20 @@ class DataDir:
             remove_leftovers(self.customers_dir, listing)
             remove_leftovers(self.root)
             self.listed = customer_names(listing)  # nothing else writes while we hold the lock
-            self.generation = generation
+            self.generation, self.identities_pending = generation, None
             try:
                 tx = Transaction(self, command, member)
                 yield tx
             finally:
                 self.listed = self.generation = None  # the transaction's own writes come next
             tx.apply()
+            if self.identities_pending is not None:  # the next write's check finds what this one added
+                from salescrm.store.cache import RecordCache
+
+                added = {
+                    f"customers/{path.name}": c for path, c in tx.saved.items() if path.name not in listing
+                }
+                RecordCache(self).add_identities(added)
 
 
 class Transaction:
@@ -263,6 +280,7 @@ class Transaction:
         self.records: list[str] = []
         self._files: dict[Path, bytes] = {}
         self._copies: list[tuple[Path, Path]] = []
+        self.saved: dict[Path, Customer] = {}  # the customers queued, by file
 
     def save(self, customer: Customer, record: str | None = None) -> None:
         """Queue ``customer`` for writing, after checking it breaks no rule."""
@@ -273,7 +291,9 @@ class Transaction:
         from salescrm.store.yamlio import dump_text
 
         text = dump_text(customer_to_data(customer))
-        self._files[self.datadir.path_of(customer.id)] = text.encode("utf-8")
+        path = self.datadir.path_of(customer.id)
+        self._files[path] = text.encode("utf-8")
+        self.saved[path] = customer
         self.records.append(record or customer.id)
 
     def exists(self, customer_id: str) -> bool:
