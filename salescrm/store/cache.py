@@ -47,7 +47,15 @@ from salescrm.core.model import Customer
 from salescrm.store import identity_text, prescan, scan
 from salescrm.store.cache_files import CACHE_FORMAT, cache_dir, code_fingerprint, write_new
 from salescrm.store.datadir import DataDir, Loaded, Parsed, _with_lines, parse_customer_file
-from salescrm.store.index_file import IndexFile, PackedItems, index_bytes, map_file, pack, unpack
+from salescrm.store.index_file import (
+    BytesInPieces,
+    IndexFile,
+    PackedItems,
+    index_pieces,
+    map_file,
+    pack,
+    unpack,
+)
 from salescrm.store.scan import Scan
 
 if TYPE_CHECKING:
@@ -499,8 +507,8 @@ class RecordCache:
         return stale, set(names).difference(current.names)
 
     def _save_identities(self, header: dict[str, Any], current: Scan, text: list[bytes]) -> None:
-        columns = {"names": current.names, "stats": current.stats, "keys": b"".join(text)}
-        data = index_bytes(header, columns)
+        columns = {"names": current.names, "stats": current.stats, "keys": BytesInPieces(text)}
+        data = index_pieces(header, columns)  # the 1.5 MB text is written, never copied
         os.replace(write_new(self.path.parent, ".index-", ".tmp", data), self.path.with_name(IDENTITY_NAME))
 
     def add_identities(self, added: dict[str, Customer]) -> None:
@@ -738,17 +746,18 @@ class RecordCache:
                 "written_ns": self.started_ns,
                 "records": records.name,
             }
-            index = index_bytes(header, {"names": list(entries), "stats": stats, **columns, **kinds})
-            index_file = write_new(folder, ".index-", ".tmp", index)
+            index = index_pieces(header, {"names": list(entries), "stats": stats, **columns, **kinds})
+            index_file = write_new(folder, ".index-", ".tmp", index)  # ~17 MB, written, never joined
             # What a write's duplicate check needs, on its own: a fraction of the index.
+            keys = [
+                identity_text.lines_of(name, e.identity if e.sound() else None) for name, e in entries.items()
+            ]
             who = {
                 "names": list(entries),
                 "stats": stats,
-                "keys": identity_text.text_of(
-                    (name, e.identity if e.sound() else None) for name, e in entries.items()
-                ),
+                "keys": BytesInPieces([identity_text.EMPTY, *keys]),
             }
-            identity_file = write_new(folder, ".index-", ".tmp", index_bytes(header, who))
+            identity_file = write_new(folder, ".index-", ".tmp", index_pieces(header, who))
             os.replace(index_file, self.path)
             os.replace(identity_file, self.path.with_name(IDENTITY_NAME))
             _remove_old_records(folder, keep=records)

@@ -61,13 +61,15 @@ def code_fingerprint() -> str:
     return "\n".join(parts)
 
 
-def write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray) -> Path:
+def write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray | list[bytes]) -> Path:
+    """A new file in ``folder`` holding ``data`` (or its pieces, written without joining them)."""
     import tempfile  # a read command with a warm cache writes nothing
 
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in data if isinstance(data, list) else [data]:
+                handle.write(piece)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(name)

@@ -74,16 +74,34 @@ class PackedItems(list[bytes | None]):
         return b"".join([b"\xdd", len(items).to_bytes(4, "big"), *items])
 
 
+class BytesInPieces(list[bytes]):
+    """A bytes column given in pieces: packed as one msgpack bin without joining them."""
+
+    def pieces(self) -> list[bytes]:
+        return [b"\xc6" + sum(map(len, self)).to_bytes(4, "big"), *self]  # bin 32: any length
+
+
 def index_bytes(header: dict[str, Any], columns: dict[str, Any]) -> bytes:
     """The index file's content: ``header`` and each column packed on its own (offsets in
     the table count from the end of the table)."""
-    blobs = [value.blob() if isinstance(value, PackedItems) else pack(value) for value in columns.values()]
+    return b"".join(index_pieces(header, columns))
+
+
+def index_pieces(header: dict[str, Any], columns: dict[str, Any]) -> list[bytes]:
+    """``index_bytes`` as pieces, for a writer that writes them without joining them."""
+    blobs = [
+        value.pieces()
+        if isinstance(value, BytesInPieces)
+        else [value.blob() if isinstance(value, PackedItems) else pack(value)]
+        for value in columns.values()
+    ]
     where, offset = {}, 0
-    for name, blob in zip(columns, blobs, strict=True):
-        where[name] = [offset, len(blob)]
-        offset += len(blob)
+    for name, pieces in zip(columns, blobs, strict=True):
+        size = sum(map(len, pieces))
+        where[name] = [offset, size]
+        offset += size
     table = pack({"header": header, "columns": where})
-    return b"".join([MAGIC, len(table).to_bytes(4, "big"), table, *blobs])
+    return [MAGIC, len(table).to_bytes(4, "big"), table, *(piece for pieces in blobs for piece in pieces)]
 
 
 class IndexFile:
