@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 
@@ -60,7 +61,8 @@ def remind(
     if mail:
         _mail(s, chosen, today)
     elif chosen:
-        out(_render(s, chosen, today, fmt))
+        for text in _render(s, chosen, today, fmt):
+            out(text)
     if fail_on_overdue and any(d.has_overdue() for d in chosen):
         raise typer.Exit(1)
 
@@ -78,18 +80,22 @@ def _member(s: Session, owner: str | None) -> str:
     return s.config.member(owner.strip()).id if owner else s.member
 
 
-def _render(s: Session, chosen: list[Digest], today: date, fmt: RemindFormat) -> str:
+def _render(s: Session, chosen: list[Digest], today: date, fmt: RemindFormat) -> Iterator[str]:
+    """The output, in parts: text digests are written one by one as they are made (a team's
+    run to 4 MB; joining them first would only build that much again)."""
     from salescrm.cli.digests import digest_text, digests_json
 
     if fmt == RemindFormat.json:
-        return digests_json(chosen, s.config, today)
-    if fmt == RemindFormat.ics:
+        yield digests_json(chosen, s.config, today)
+    elif fmt == RemindFormat.ics:
         from salescrm.formats.ics import reminders_calendar
 
         items = [r for d in chosen for _, section in d.sections() for r in section]
-        return reminders_calendar(items, s.config.team, today, s.lang).decode("utf-8")
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    return "\n".join(digest_text(d, s.config, today, s.lang, colour) for d in chosen)
+        yield reminders_calendar(items, s.config.team, today, s.lang).decode("utf-8")
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        for i, digest in enumerate(chosen):
+            yield ("\n" if i else "") + digest_text(digest, s.config, today, s.lang, colour)
 
 
 def _mail(s: Session, chosen: list[Digest], today: date) -> None:
