@@ -85,13 +85,16 @@ class Digest:
 # -- what the rules read of a customer -------------------------------------------------
 
 
+Rows = tuple[tuple[Any, ...], ...]  # read-only rows: a tuple is one allocation, a list two
+
+
 class Facts(NamedTuple):
     """All the reminder rules read of one customer: a few values instead of its whole
     history, so that ``remind`` over 10,000 customers reads a small part of the cache.
 
-    Plain values only (days as ordinals, moments as ISO text, rows as lists), the same
-    whether computed from a customer or read back from the cache: reading 10,000 of them
-    builds no objects but the tuple itself.
+    Plain values only (days as ordinals, moments as ISO text, rows as tuples), the same
+    whether computed from a customer or read back from the cache (which decodes them as
+    tuples): reading 10,000 of them builds no objects but the tuple itself.
     """
 
     id: str
@@ -102,10 +105,10 @@ class Facts(NamedTuple):
     first_contact: int  # the first contact, else the day the customer was created (ordinal)
     last_followup: int | None  # the day of the latest record (ordinal)
     latest_next: int | None  # ``next`` of the latest record, by moment then number (ordinal)
-    tasks: list[list[Any]]  # open tasks: [id, due (ISO), due day (ordinal), via, focus, goal, owner]
-    birthdays: list[list[Any]]  # contacts with a valid birthday: [name, month, day, detail]
-    deals: list[list[Any]]  # open deals: [id, name, owner, stage, latest move (ordinal)]
-    feedback: list[list[Any]]  # news since the owner's latest record: [id, at (ISO), day, by, dept, content]
+    tasks: Rows  # open tasks: (id, due (ISO), due day (ordinal), via, focus, goal, owner)
+    birthdays: Rows  # contacts with a valid birthday: (name, month, day, detail)
+    deals: Rows  # open deals: (id, name, owner, stage, latest move (ordinal))
+    feedback: Rows  # news since the owner's latest record: (id, at (ISO), day, by, dept, content)
 
     @property
     def last_contact(self) -> int:
@@ -121,35 +124,35 @@ def facts_of(customer: Customer) -> Facts:
         last_followup = max(day_of(f.at) for f in c.followups).toordinal()
         latest = max(c.followups, key=lambda f: (as_datetime(f.at), _number(f.id))).next
         latest_next = latest.toordinal() if latest is not None else None
-    birthdays = [
-        [x.name, *day, " ".join(v for v in (x.title, x.phone or x.email) if v)]
+    birthdays = tuple(
+        (x.name, *day, " ".join(v for v in (x.title, x.phone or x.email) if v))
         for x in c.contacts
         if x.birthday and (day := _month_day(x.birthday)) is not None
-    ]
-    deals = [
-        [o.id, o.name, o.owner, o.stage,
-         (max(m.at for m in o.stage_history) if o.stage_history else (o.created or c.created)).toordinal()]
+    )
+    deals = tuple(
+        (o.id, o.name, o.owner, o.stage,
+         (max(m.at for m in o.stage_history) if o.stage_history else (o.created or c.created)).toordinal())
         for o in c.opportunities
         if o.stage not in CLOSED_STAGES
-    ]  # fmt: skip
-    tasks = [
-        [t.id, format_when(t.due), day_of(t.due).toordinal(), t.via, t.focus, t.goal, t.owner]
+    )  # fmt: skip
+    tasks = tuple(
+        (t.id, format_when(t.due), day_of(t.due).toordinal(), t.via, t.focus, t.goal, t.owner)
         for t in c.tasks
         if t.status == "open"
-    ]
+    )
     return Facts(c.id, c.name, c.tier, c.owner, c.archived, (c.first_contact or c.created).toordinal(),
                  last_followup, latest_next, tasks, birthdays, deals, _news(c))  # fmt: skip
 
 
-def _news(c: Customer) -> list[list[Any]]:
+def _news(c: Customer) -> Rows:
     """Feedback from others newer than the owner's own latest record of the customer."""
     visits = [as_datetime(f.at) for f in c.followups if f.by == c.owner]
     seen = max(visits) if visits else None
-    return [
-        [b.id, format_when(b.at), day_of(b.at).toordinal(), b.by, b.dept, b.content]
+    return tuple(
+        (b.id, format_when(b.at), day_of(b.at).toordinal(), b.by, b.dept, b.content)
         for b in c.feedback
         if b.by != c.owner and (seen is None or as_datetime(b.at) > seen)
-    ]
+    )
 
 
 def _facts(item: Customer | Facts) -> Facts:

@@ -80,6 +80,7 @@ class Summary:
 
     module: str
     functions: tuple[str, str, str]  # of(customer), to_data(summary), from_data(data)
+    tuples: bool = False  # its data's arrays decoded as tuples (read-only rows: one allocation each)
 
     def _function(self, index: int) -> Callable[[Any], Any]:
         return _resolve(self.module, self.functions[index])
@@ -104,7 +105,9 @@ def _resolve(module: str, name: str) -> Callable[[Any], Any]:
 
 
 SUMMARIES: dict[str, Summary] = {
-    "remind": Summary("salescrm.core.reminders", ("facts_of", "facts_to_data", "facts_from_data")),
+    "remind": Summary(
+        "salescrm.core.reminders", ("facts_of", "facts_to_data", "facts_from_data"), tuples=True
+    ),
     "deals": Summary("salescrm.core.dealrows", ("rows_of", "rows_to_data", "rows_from_data")),  # reports
     "list": Summary("salescrm.core.listrows", ("row_of", "row_to_data", "row_from_data")),  # list, query
 }
@@ -382,7 +385,7 @@ class RecordCache:
                 found.append(of(customer))
             elif entry.sound():  # a summary is kept with every record the cache holds
                 try:
-                    found.append(from_data(unpack(entry.summaries[name])))
+                    found.append(from_data(unpack(entry.summaries[name], kind.tuples)))
                 except Exception:  # a damaged cache entry: read the file itself
                     found.append(of(self.datadir.read_customer(Path(file).stem)))
         return found, problems
@@ -395,7 +398,7 @@ class RecordCache:
         problems: list[Problem] = []
         names = index.column("names")
         found_problems = index.column("problems", len(names))
-        column = self._summary_column(index, name, len(names))
+        column = self._summary_column(index, name, len(names), tuples=kind.tuples)
         from_data = kind.from_data
         if found_problems.count(None) == len(names):  # no file with a problem: one C loop
             with contextlib.suppress(Exception):  # a damaged value: item by item below
@@ -703,11 +706,13 @@ class RecordCache:
             return {}, {}
 
     @staticmethod
-    def _summary_column(index: IndexFile, kind: str, length: int, packed: bool = False) -> list[Any]:
+    def _summary_column(
+        index: IndexFile, kind: str, length: int, packed: bool = False, tuples: bool = False
+    ) -> list[Any]:
         """One summary's column: decoded, or (``packed``) each value still packed."""
         name = f"summary:{kind}"
         try:
-            return index.packed_items(name, length) if packed else index.column(name, length)
+            return index.packed_items(name, length) if packed else index.column(name, length, tuples)
         except KeyError:  # a summary this index does not hold: read from the files
             return [None] * length
 

@@ -53,8 +53,9 @@ def pack(value: Any) -> bytes:
     return msgpack.packb(value, default=_encode, use_bin_type=True)
 
 
-def unpack(data: bytes | memoryview) -> Any:
-    return msgpack.unpackb(data, ext_hook=_decode, raw=False, strict_map_key=False)
+def unpack(data: bytes | memoryview, tuples: bool = False) -> Any:
+    """``data`` decoded (``tuples``: arrays as tuples, for read-only rows)."""
+    return msgpack.unpackb(data, ext_hook=_decode, raw=False, strict_map_key=False, use_list=not tuples)
 
 
 def map_file(path: Path) -> memoryview:
@@ -124,10 +125,13 @@ class IndexFile:
         if not isinstance(self.header, dict) or not isinstance(self._where, dict):
             raise ValueError("not a salescrm index")
 
-    def column(self, name: str, length: int | None = None) -> Any:
-        """One column, unpacked once; ``length``: how many values it must hold."""
+    def column(self, name: str, length: int | None = None, tuples: bool = False) -> Any:
+        """One column, unpacked once; ``length``: how many values it must hold; ``tuples``:
+        its rows' arrays as tuples (the column itself stays a list)."""
         if name not in self._columns:
-            value = unpack(self.blob(name))
+            value = unpack(self.blob(name), tuples)
+            if tuples and isinstance(value, tuple):
+                value = list(value)
             if length is not None and (not isinstance(value, list) or len(value) != length):
                 raise ValueError(f"column {name} holds the wrong number of values")
             self._columns[name] = value

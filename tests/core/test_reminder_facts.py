@@ -40,7 +40,7 @@ def _full(datadir: DataDir) -> list:  # type: ignore[type-arg]
 @pytest.mark.parametrize("days", [-400, -60, -7, 0, 3, 30, 200])
 def test_facts_give_the_same_digests(sample: DataDir, days: int) -> None:
     customers = _full(sample)
-    facts = [facts_from_data(unpack(pack(facts_to_data(facts_of(c))))) for c in customers]
+    facts = [facts_from_data(unpack(pack(facts_to_data(facts_of(c))), tuples=True)) for c in customers]
     as_of = datetime(2026, 11, 27, 9, 0) + timedelta(days=days)
     for within in (0, 7, 60):
         assert build_digests(facts, sample.config, as_of, within) == build_digests(
@@ -95,7 +95,7 @@ def test_tasks_and_deals_on_someone_elses_customers_concern_their_owners(sample:
 def test_facts_round_trip_through_plain_data(sample: DataDir) -> None:
     for customer in _full(sample):
         facts = facts_of(customer)
-        assert facts_from_data(unpack(pack(facts_to_data(facts)))) == facts  # as the cache keeps them
+        assert facts_from_data(unpack(pack(facts_to_data(facts)), tuples=True)) == facts  # as the cache keeps them
     big = sample.read_customer("CRM202405001")
     assert len(big.followups) > 20 and len(facts_to_data(facts_of(big))) == 12
 
