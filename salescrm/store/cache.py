@@ -601,15 +601,12 @@ class RecordCache:
     def _scan(self) -> Scan:
         """Every customer file's stat key, in name order."""
         folder = self.datadir.customers_dir
-        listed = self.datadir.listed  # set while a write holds the lock
-        # The start-up's scan, if it is current: for a write, taken at the lock's generation
-        # that the write found (no writer since) and of the files the write lists.
-        early = prescan.take(folder, self.datadir.generation if listed is not None else None)
+        # The start-up's scan: a read takes it here; a write took it as it took the lock, if it
+        # was taken at the lock's generation the write found there (DataDir.transaction).
+        early = prescan.take(folder) if self.datadir.listed is None else self.datadir.scanned
         if early is not None:
-            found, started_ns = early
-            if listed is None or found.names == ["customers/" + name for name in listed]:
-                self.started_ns = min(self.started_ns, started_ns)  # as if the command began then
-                return found
+            self.started_ns = min(self.started_ns, early.started_ns)  # as if the command began then
+            return early.scan
         return Scan.of_folder(str(folder), self.datadir.customer_file_names())
 
     def _parse(self, names: list[str], config: Config, entries: dict[str, Entry]) -> dict[str, Customer]:

@@ -22,7 +22,7 @@ from salescrm.core.ids import check_customer_id
 from salescrm.core.model import Customer
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.core.validate import validate_customer, validate_file_name
-from salescrm.store import git
+from salescrm.store import git, prescan
 from salescrm.store.atomic import remove_leftovers, write_atomic
 from salescrm.store.lock import locked
 from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, customer_names, data_root
@@ -140,7 +140,7 @@ class DataDir:
         # The customer files' names while a transaction holds the lock: listed once, not by
         # each of the leftovers, the duplicate check and the numbering (~8 ms each at 10,000).
         self.listed: list[str] | None = None
-        self.generation: int | None = None  # the lock's generation while a transaction holds it
+        self.scanned: prescan.Early | None = None  # the start-up's scan, current under a write's lock
         # The identity file brought up to date by a write's duplicate check, to save after
         # the write with the customers it adds (cache.py: add_identities).
         self.identities_pending: tuple[dict[str, Any], Any, list[bytes]] | None = None
@@ -252,22 +252,30 @@ class DataDir:
     def transaction(self, command: str, member: str) -> Iterator[Transaction]:
         """Lock, collect changes, and on success write and commit them all."""
         with locked(self.local_dir / LOCK_NAME, self.config.lock_timeout) as generation:
-            listing = self._listing()
-            remove_leftovers(self.customers_dir, listing)
+            # The start-up's listing and stat of customers/, if no writer held the lock since.
+            self.scanned = prescan.take(self.customers_dir, generation)
+            if self.scanned is not None:
+                names = [name.removeprefix("customers/") for name in self.scanned.scan.names]
+                remove_leftovers(self.customers_dir, self.scanned.leftovers)
+            else:
+                listing = self._listing()
+                remove_leftovers(self.customers_dir, listing)
+                names = customer_names(listing)
             remove_leftovers(self.root)
-            self.listed = customer_names(listing)  # nothing else writes while we hold the lock
-            self.generation, self.identities_pending = generation, None
+            self.listed = names  # nothing else writes while we hold the lock
+            self.identities_pending = None
             try:
                 tx = Transaction(self, command, member)
                 yield tx
             finally:
-                self.listed = self.generation = None  # the transaction's own writes come next
+                self.listed = self.scanned = None  # the transaction's own writes come next
             tx.apply()
             if self.identities_pending is not None:  # the next write's check finds what this one added
                 from salescrm.store.cache import RecordCache
 
+                known = set(names)
                 added = {
-                    f"customers/{path.name}": c for path, c in tx.saved.items() if path.name not in listing
+                    f"customers/{path.name}": c for path, c in tx.saved.items() if path.name not in known
                 }
                 RecordCache(self).add_identities(added)
 

@@ -60,9 +60,13 @@ def start(folder: str) -> None:
         try:
             gc.disable()  # 50,000 small acyclic objects, as in cli/main.py
             os.close(answer)
+            from salescrm.store.atomic import TEMP_PREFIX
+
             with _idle_writers(folder) as generation:
-                packed, newest = Scan.of_folder(folder, customer_names(os.listdir(folder))).pack()
-            data = memoryview(marshal.dumps((packed, newest, generation)))
+                listing = os.listdir(folder)
+                packed, newest = Scan.of_folder(folder, customer_names(listing)).pack()
+            leftovers = [name for name in listing if name.startswith(TEMP_PREFIX)]  # a killed writer's
+            data = memoryview(marshal.dumps((packed, newest, generation, leftovers)))
             while data:
                 data = data[os.write(out, data) :]
         finally:
@@ -95,11 +99,17 @@ def _idle_writers(folder: str) -> Iterator[int | None]:
         os.close(fd)  # and with it the shared lock
 
 
-def take(folder: Path, generation: int | None = None) -> tuple[Scan, int] | None:
-    """The child's scan of ``folder`` (packed) and when it began, once; None when no child
-    was started, it failed, or it scanned another folder. ``generation``: a writer's, who
-    holds the lock and found that generation in it — the scan must have been taken under
-    the shared lock at the same one (no writer has held the lock since)."""
+class Early(NamedTuple):
+    scan: Scan  # packed
+    started_ns: int  # when the child began
+    leftovers: list[str]  # temporary files a killed writer left in the folder
+
+
+def take(folder: Path, generation: int | None = None) -> Early | None:
+    """The child's scan of ``folder``, once; None when no child was started, it failed, or it
+    scanned another folder. ``generation``: a writer's, who holds the lock and found that
+    generation in it — the scan must have been taken under the shared lock at the same one
+    (no writer has held the lock since: the listing is current too)."""
     global _pending
     pending, _pending = _pending, None
     if pending is None:
@@ -116,7 +126,7 @@ def take(folder: Path, generation: int | None = None) -> tuple[Scan, int] | None
             os.waitpid(pending.pid, 0)
     try:
         st = os.stat(folder)
-        (names, stats), newest, scanned_at = marshal.loads(b"".join(chunks))
+        (names, stats), newest, scanned_at, leftovers = marshal.loads(b"".join(chunks))
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if (st.st_dev, st.st_ino) != pending.folder or not (
@@ -125,4 +135,4 @@ def take(folder: Path, generation: int | None = None) -> tuple[Scan, int] | None
         return None
     if generation is not None and scanned_at != generation:
         return None
-    return Scan(None, None, (names, stats), newest), pending.started_ns
+    return Early(Scan(None, None, (names, stats), newest), pending.started_ns, leftovers)

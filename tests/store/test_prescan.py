@@ -34,14 +34,16 @@ def scanned(folder: Path) -> Scan:
 
 
 def test_the_prescan_answers_what_a_scan_of_its_own_finds(team: DataDir) -> None:
-    (team.customers_dir / ".salescrm-tmp-x").write_text("a torn write")  # not a customer file
+    (team.customers_dir / ".salescrm-tmp-x").write_text("a torn write")  # a killed writer's
     before = time.time_ns()
     prescan.start(str(team.customers_dir))
-    early, started_ns = prescan.take(team.customers_dir) or (Scan([], []), 0)
-    own = scanned(team.customers_dir)
+    taken = prescan.take(team.customers_dir)
+    assert taken is not None
+    early, own = taken.scan, scanned(team.customers_dir)
     assert early.packed is not None and (early.names, early.stats) == (own.names, own.stats)
     assert early.newest() == own.newest() and early.packed == own.pack()[0]
-    assert len(own) == 6 and before <= started_ns <= time.time_ns()
+    assert len(own) == 6 and before <= taken.started_ns <= time.time_ns()
+    assert taken.leftovers == [".salescrm-tmp-x"]
     assert prescan.take(team.customers_dir) is None  # one answer, once
 
 
@@ -97,12 +99,14 @@ def _key_in(scan: Scan, name: str) -> list[int]:
 def test_a_write_takes_the_prescan_only_if_no_writer_held_the_lock_since(team: DataDir) -> None:
     with team.transaction("first", "li.na"):
         pass  # the lock file now holds generation 1
+    (team.customers_dir / ".salescrm-tmp-y").write_text("a torn write")  # a killed writer's
     prescan.start(str(team.customers_dir))
     assert prescan._pending is not None
     os.waitpid(prescan._pending.pid, 0)  # it scanned at generation 1
     with team.transaction("add", "li.na"):
         scan = RecordCache(team)._scan()
     assert scan.packed is not None and prescan._pending is None  # taken: nothing happened between
+    assert not (team.customers_dir / ".salescrm-tmp-y").exists()  # and its leftovers removed
 
     prescan.start(str(team.customers_dir))
     assert prescan._pending is not None
