@@ -10,11 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from salescrm.core.config import Config
-from salescrm.core.dealrows import DealRows, as_rows, won_deals
 from salescrm.core.model import Customer, TierChange
 from salescrm.core.periods import quarter_of, window_start
+
+if TYPE_CHECKING:  # remind asks only whether the review is due, which reads no deal
+    from salescrm.core.dealrows import DealRows
 
 REVIEW_MONTHS = 12
 
@@ -30,6 +33,8 @@ def tier_for_amount(amount: Decimal, config: Config) -> str:
 
 def trailing_won(customer: Customer | DealRows, as_of: date) -> Decimal:
     """Won amount over the 12 months up to ``as_of`` (by contract signed date)."""
+    from salescrm.core.dealrows import as_rows, won_deals
+
     rows = as_rows([customer])
     after = window_start(as_of, REVIEW_MONTHS, "m").toordinal()
     return sum(
@@ -59,6 +64,8 @@ def review_tiers(customers: Iterable[Customer | DealRows], as_of: date, config: 
     Customers that never won a deal keep their tier: their potential, not their
     spend, set it. Archived customers are left alone.
     """
+    from salescrm.core.dealrows import as_rows
+
     changes = []
     today = as_of.toordinal()
     for customer in sorted(customers, key=lambda c: c.id):

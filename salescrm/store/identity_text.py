@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from salescrm.core.customers import Identity
+if TYPE_CHECKING:  # read commands import this module with the cache, and never need these
+    from salescrm.core.customers import Identity
 
 NAME, PHONE, EMAIL = "i", "p", "e"
 _WHAT = {NAME: "name", PHONE: "phone", EMAIL: "e-mail"}
@@ -111,6 +112,8 @@ def first_match(text: bytes, mine: Identity) -> tuple[str, str, str] | None:
 
 def identities_of(text: bytes) -> list[tuple[str, Identity]]:
     """Each customer's file and identity, in file order (what the lines say)."""
+    from salescrm.core.customers import Identity
+
     found: dict[tuple[str, str], tuple[list[str], list[str], list[str]]] = {}
     for line in text.decode().split("\n"):
         if not line:
