@@ -13,7 +13,6 @@ from typing import Any
 
 from salescrm.core.errors import NotFoundError, Problem
 from salescrm.core.labels import DEPARTMENTS, ROLES, STAGES, TIERS
-from salescrm.core.model import Member
 from salescrm.core.schema import Reader
 
 DEFAULT_INDUSTRIES = [
@@ -41,6 +40,18 @@ DEFAULT_VAGUE_PHRASES = [
     "interested",
     "will call back",
 ]
+
+
+@dataclass
+class Member:
+    """A team member (salescrm.yaml: members)."""
+
+    id: str
+    name: str
+    email: str | None = None
+    dept: str = "sales"
+    role: str = "rep"
+    manager: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from salescrm.core.config import Member
 from salescrm.core.ids import next_item_id
 from salescrm.core.labels import DEPARTMENTS
-from salescrm.core.model import Customer, Feedback, Member
+from salescrm.core.model import Customer, Feedback
 from salescrm.core.parse import When, parse_text
 
 

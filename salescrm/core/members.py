@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from salescrm.core.config import Config
+from salescrm.core.config import Config, Member
 from salescrm.core.errors import ConflictError, UsageError
 from salescrm.core.labels import DEPARTMENTS, ROLES
-from salescrm.core.model import Member
 from salescrm.core.parse import parse_email, parse_text
 
 MEMBER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")

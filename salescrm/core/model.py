@@ -148,13 +148,3 @@ class Customer:
             if contact.primary:
                 return contact
         return self.contacts[0] if self.contacts else None
-
-
-@dataclass
-class Member:
-    id: str
-    name: str
-    email: str | None = None
-    dept: str = "sales"
-    role: str = "rep"
-    manager: str | None = None

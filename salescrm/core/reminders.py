@@ -12,12 +12,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from salescrm.core.config import Config
 from salescrm.core.labels import CLOSED_STAGES
-from salescrm.core.model import Customer
 from salescrm.core.parse import When, as_datetime, day_of, format_when
+
+if TYPE_CHECKING:  # read from the cache, facts need no model: remind never imports it
+    from salescrm.core.model import Customer
 
 _DUE_DAY = itemgetter(2)  # of a task in Facts
 _TASK_OWNER = itemgetter(6)

@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from salescrm.core.config import Config
-from salescrm.core.model import Customer, TierChange
 from salescrm.core.periods import quarter_of, window_start
 
 if TYPE_CHECKING:  # remind asks only whether the review is due, which reads no deal
     from salescrm.core.dealrows import DealRows
+    from salescrm.core.model import Customer
 
 REVIEW_MONTHS = 12
 
@@ -81,6 +81,8 @@ def review_tiers(customers: Iterable[Customer | DealRows], as_of: date, config: 
 
 def apply_review(customer: Customer, change: TierReview, as_of: date) -> None:
     """Write the new tier and its history entry onto ``customer``."""
+    from salescrm.core.model import TierChange
+
     customer.tier_history.append(TierChange(as_of, change.from_tier, change.to_tier, change.reason))
     customer.tier = change.to_tier
 

@@ -34,7 +34,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -43,7 +43,6 @@ import msgpack
 
 from salescrm.core.config import Config
 from salescrm.core.errors import Problem
-from salescrm.core.model import Customer
 from salescrm.store import identity_text, prescan, scan
 from salescrm.store.cache_files import CACHE_FORMAT, cache_dir, code_fingerprint, write_new
 from salescrm.store.datadir import DataDir, Loaded, Parsed, _with_lines, parse_customer_file
@@ -60,6 +59,7 @@ from salescrm.store.scan import Scan
 
 if TYPE_CHECKING:
     from salescrm.core.customers import Identity
+    from salescrm.core.model import Customer
 
 CACHE_NAME = "index.msgpack"
 IDENTITY_NAME = "identities.msgpack"
@@ -290,50 +290,6 @@ def _parse_chunk(root: str, names: list[str], config: Config) -> list[tuple[str,
     return [(name, parse_entry(Path(root), name, config)[0].to_list()) for name in names]
 
 
-# -- customers decoded on first use ---------------------------------------------------
-
-
-@functools.cache
-def _builders() -> tuple[Callable[[Any], Customer], dict[str, Callable[[Any], Any]]]:
-    """What rebuilds a customer's head and each long list from the cache's data."""
-    from salescrm.core.rebuild import builder, field_builder
-
-    return builder(Customer, frozenset(LAZY)), {key: field_builder(Customer, key) for key in LAZY}
-
-
-class CachedCustomer(Customer):
-    """A Customer from the cache: its long lists are decoded when first used."""
-
-    def __getattr__(self, name: str) -> Any:
-        parts = self.__dict__.get("_parts")
-        if parts is None or name not in LAZY:
-            raise AttributeError(name)
-        try:
-            value = _builders()[1][name](unpack(parts.part(name))) if name in parts.parts else []
-        except Exception:  # a damaged cache: read the file itself instead
-            value = getattr(self.__dict__["_reload"](), name)
-        setattr(self, name, value)
-        return value
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Customer):
-            return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Customer))
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def _customer_of(entry: Entry, reload: Any) -> Customer:
-    customer: Customer = _builders()[0](entry.head())
-    customer.__class__ = CachedCustomer
-    customer.__dict__["_parts"] = entry
-    customer.__dict__["_reload"] = reload
-    for key in LAZY:
-        if key not in entry.parts:
-            setattr(customer, key, [])
-    return customer
-
-
 # -- the cache -------------------------------------------------------------------------
 
 
@@ -349,6 +305,8 @@ class RecordCache:
     # -- answers ---------------------------------------------------------------------
     def load(self) -> Loaded:
         """Every usable customer (decoded lazily) and every problem, file by file."""
+        from salescrm.store import cached_customer
+
         entries, parsed = self.refresh()
         loaded = Loaded()
         for name, entry in entries.items():
@@ -358,7 +316,7 @@ class RecordCache:
                 stem = name.removeprefix("customers/").removesuffix(".yaml")
                 reload = functools.partial(self.datadir.read_customer, stem)
                 try:
-                    customer = _customer_of(entry, reload)
+                    customer = cached_customer.customer_of(entry, reload)
                 except Exception:  # a damaged cache: read the file itself instead
                     customer = reload()
             if customer is not None:
@@ -419,8 +377,7 @@ class RecordCache:
         """Name, phones and e-mails of every usable customer, in file order (what the
         duplicate check compares): from the identity file, brought up to date."""
         text, fresh = self._identities_now()
-        kept = [(file, found) for file, found in identity_text.identities_of(text)]
-        return [found for _, found in sorted(kept + list(fresh.items()))]
+        return [found for _, found in sorted(identity_text.identities_of(text) + list(fresh.items()))]
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer that ``mine`` repeats, as
@@ -440,7 +397,7 @@ class RecordCache:
                 break
         if not matches:
             return None
-        _, number, what = min(matches, key=lambda m: (m[0], ("name", "phone", "e-mail").index(m[2])))
+        _, number, what = min(matches, key=identity_text.precedence)
         return number, what
 
     def _identities_now(self) -> tuple[bytes, dict[str, Identity]]:
@@ -640,10 +597,14 @@ class RecordCache:
 
     def _recheck(self, entries: dict[str, Entry], config: Config) -> None:
         """salescrm.yaml changed: check every record against the new rules (no YAML parsing)."""
+        from salescrm.store import cached_customer
+
         for name, entry in entries.items():
             if not entry.has_record:
                 continue
-            customer = _customer_of(entry, lambda name=name: self.datadir.read_customer(Path(name).stem))
+            customer = cached_customer.customer_of(
+                entry, lambda name=name: self.datadir.read_customer(Path(name).stem)
+            )
             from salescrm.core.validate import validate_customer
 
             rules = validate_customer(customer, config, name)

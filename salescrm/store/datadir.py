@@ -19,9 +19,6 @@ from typing import TYPE_CHECKING, Any
 from salescrm.core.config import Config, config_from_data
 from salescrm.core.errors import ConflictError, DamagedError, NotFoundError, Problem, UsageError
 from salescrm.core.ids import check_customer_id
-from salescrm.core.model import Customer
-from salescrm.core.records import customer_from_data, customer_to_data
-from salescrm.core.validate import validate_customer, validate_file_name
 from salescrm.store import git, prescan
 from salescrm.store.atomic import remove_leftovers, write_atomic
 from salescrm.store.lock import locked
@@ -29,6 +26,7 @@ from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, customer_name
 
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
     from salescrm.core.customers import Identity
+    from salescrm.core.model import Customer
     from salescrm.core.reminders import Facts
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
@@ -112,6 +110,9 @@ def parse_customer_file(path: Path, name: str, config: Config) -> Parsed:
         data = load_text(text, name)
     except DamagedError as error:
         return Parsed(None, [_problem_of(error.message, name)], [])
+    from salescrm.core.records import customer_from_data  # the model, only where a file is read
+    from salescrm.core.validate import validate_customer, validate_file_name
+
     customer, problems = customer_from_data(data, name)
     if customer is None:
         return Parsed(None, _with_lines(problems, text), [])
@@ -233,13 +234,6 @@ class DataDir:
 
         return RecordCache(self).summaries(name)
 
-    def identities(self) -> list[Identity]:
-        """Name, phones and e-mails of every usable customer, from the cache's identity file:
-        no customer record is decoded."""
-        from salescrm.store.cache import RecordCache
-
-        return RecordCache(self).identities()
-
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer ``mine`` repeats: a search of the
         cache's identity file (store/identity_text.py), no customer decoded."""
@@ -293,6 +287,9 @@ class Transaction:
     def save(self, customer: Customer, record: str | None = None) -> None:
         """Queue ``customer`` for writing, after checking it breaks no rule."""
         name = f"customers/{customer.id}.yaml"
+        from salescrm.core.records import customer_to_data
+        from salescrm.core.validate import validate_customer
+
         errors = [p for p in validate_customer(customer, self.datadir.config, name) if p.severity == "error"]
         if errors:
             raise UsageError(errors[0].message)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # read commands import this module with the cache, and never 
 NAME, PHONE, EMAIL = "i", "p", "e"
 _WHAT = {NAME: "name", PHONE: "phone", EMAIL: "e-mail"}
 _RANK = {NAME: 0, PHONE: 1, EMAIL: 2}
+_RANK_OF_WHAT = {what: _RANK[kind] for kind, what in _WHAT.items()}
 EMPTY = b"\n"
 _FOLDER, _SUFFIX = "customers/", ".yaml"  # every file is customers/<stem>.yaml (store/scan.py)
 
@@ -108,6 +109,12 @@ def first_match(text: bytes, mine: Identity) -> tuple[str, str, str] | None:
                 best = (rank, number, _WHAT[key[0]])
             at = text.find(needle, end)
     return None if best is None else (best[0][0], best[1], best[2])
+
+
+def precedence(match: tuple[str, str, str]) -> tuple[str, int]:
+    """Which of two matches (file, number, what matched) ``find_duplicate`` names first."""
+    file, _, what = match
+    return file, _RANK_OF_WHAT[what]
 
 
 def identities_of(text: bytes) -> list[tuple[str, Identity]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,26 @@ def test_the_installed_command_with_its_head_start_prints_what_the_command_line_
     in_process = CliRunner().invoke(app, args, env={"SALESCRM_USER": "li.na"})
     assert in_process.exit_code == 0
     assert run.stdout == in_process.stdout and "CRM2022" in run.stdout
+
+
+def test_a_warm_read_imports_neither_yaml_nor_the_model(team: DataDir, tmp_path: Path) -> None:
+    """What a read command leaves out at start-up (docs/performance.md, Start-up): YAML, the
+    model's dataclasses, hashlib, tempfile and platformdirs."""
+    args = ["--data", str(team.root), "remind", "--all", "--as-of", "2026-11-27"]
+    env = {**os.environ, "SALESCRM_USER": "li.na", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    time.sleep(2.1)  # files younger than 2 s when the cache is written are read again (racy)
+    subprocess.run(
+        [sys.executable, "-m", "salescrm", *args], capture_output=True, env=env, timeout=60, check=True
+    )
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['salescrm', *{args!r}]\n"
+        "try:\n    runpy.run_module('salescrm', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "found = [m for m in ('yaml', 'salescrm.core.model', 'hashlib', 'tempfile', 'platformdirs') if m in sys.modules]\n"
+        "print(found, file=sys.stderr)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env={**env, "SALESCRM_DEBUG": "1"}, timeout=60, check=False)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "CRM2022" in run.stdout and run.stderr.strip().endswith("[]")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from salescrm.core.config import Config
+from salescrm.core.config import Config, Member
 from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.followups import (
     NewRecord,
@@ -16,7 +16,7 @@ from salescrm.core.followups import (
     plan_task,
     vague_note,
 )
-from salescrm.core.model import Contact, Customer, Member
+from salescrm.core.model import Contact, Customer
 
 CONFIG = Config(members=[Member("zhang.wei", "张伟"), Member("wang.fang", "王芳")])
 AT = datetime(2024, 5, 3, 10, 0)

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from salescrm.core.config import Config
-from salescrm.core.model import Contact, Customer, FollowUp, Member, Opportunity, StageMove, Task
+from salescrm.core.config import Config, Member
+from salescrm.core.model import Contact, Customer, FollowUp, Opportunity, StageMove, Task
 from salescrm.core.reminders import build_digests, cadence_due, next_birthday, next_due
 
 AS_OF = date(2026, 11, 27)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from salescrm.core.config import Config
-from salescrm.core.model import Member, Task
+from salescrm.core.config import Config, Member
+from salescrm.core.model import Task
 from salescrm.core.periods import parse_period
 from salescrm.core.reports.activity import activity
 from salescrm.core.reports.attainment import attainment

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from salescrm.core.config import Config
-from salescrm.core.model import Customer, Member, TierChange
+from salescrm.core.config import Config, Member
+from salescrm.core.model import Customer, TierChange
 from salescrm.core.periods import parse_period
 from salescrm.core.review import ClosedDeal, review_pack
 from salescrm.core.targets import targets_from_data

@@ -10,7 +10,8 @@ import pytest
 
 from salescrm.core.customers import identity_of
 from salescrm.store import cache, scan
-from salescrm.store.cache import CachedCustomer, RecordCache
+from salescrm.store.cache import RecordCache
+from salescrm.store.cached_customer import CachedCustomer
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
 from salescrm.store.index_file import IndexFile, index_bytes
