@@ -12,10 +12,11 @@ its start time becomes the command's (the cache's racy rule counts from it). A c
 or scanned another folder gives no answer, and the cache scans as it always did.
 
 A write (``customer add``'s duplicate check) must see every file as it is while it holds the
-lock. The child scans holding the lock shared, and notes the lock's generation (each writer
-adds one as it takes the lock, before it writes: ``store/lock.py``); the write takes the scan
-only if it finds the same generation when it holds the lock, and the same files listed. A
-writer that held the lock in between, even one killed half-way, makes the write scan again.
+lock. The child lists and scans holding the lock shared, and notes the lock's generation (each
+writer adds one as it takes the lock, before it writes: ``store/lock.py``); the write takes the
+listing and the scan as it takes the lock (``DataDir.transaction``), only if it finds the same
+generation there. A writer that held the lock in between, even one killed half-way, makes the
+write list and scan again. The child also names the temporary files a killed writer left.
 """
 
 from __future__ import annotations
