@@ -130,10 +130,6 @@ def find_duplicate(candidate: Customer | Identity, existing: Iterable[Identity])
     return None
 
 
-def refuse_duplicate(candidate: Customer, existing: Iterable[Identity]) -> None:
-    refuse(find_duplicate(candidate, existing))
-
-
 def refuse(duplicate: tuple[str, str] | None) -> None:
     """Stop a write that would add ``duplicate`` (number, what matched) again."""
     if duplicate:

@@ -262,9 +262,6 @@ def _keys(flat: list[int]) -> Iterator[tuple[int, ...]]:
     return zip(*[iter(flat)] * 4, strict=True)
 
 
-_UNKNOWN: Any = object()
-
-
 def _now_ns() -> int:
     return time.time_ns()
 
@@ -421,13 +418,9 @@ class RecordCache:
 
         kept = IndexFile(self.path.with_name(IDENTITY_NAME))
         header = kept.header
-        if (
-            not self._ours(header)
-            or header.get("config") != self.datadir.config_text
-            or not isinstance(header.get("written_ns"), int)
-        ):
+        written = self._written_under_these_rules(header) if self._ours(header) else None
+        if written is None:
             return None
-        written = header["written_ns"]
         text = kept.column("keys")
         if not isinstance(text, bytes) or not text.startswith(identity_text.EMPTY):
             raise ValueError("not an identity text")
@@ -533,13 +526,16 @@ class RecordCache:
         """Whether no customer file (nor salescrm.yaml) changed since ``index`` was written:
         the same names and stat keys, all settled — what refresh would find file by file,
         found with a few whole-list comparisons."""
-        if index is None:
-            return False
-        header = index.header
+        written = self._written_under_these_rules(index.header) if index is not None else None
+        return index is not None and written is not None and _same_files(index, written, current)
+
+    def _written_under_these_rules(self, header: dict[str, Any]) -> int | None:
+        """When a cache file (its header checked as ours) was written, if its entries were
+        checked by today's salescrm.yaml; None otherwise."""
         written = header.get("written_ns")
         if not isinstance(written, int) or header.get("config") != self.datadir.config_text:
-            return False
-        return _same_files(index, written, current)
+            return None
+        return written
 
     def _settled(self, key: StatKey, written_ns: int) -> bool:
         # git's racy rule: a file touched within RACY_NS of the cache write may have

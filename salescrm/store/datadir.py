@@ -22,7 +22,7 @@ from salescrm.core.ids import check_customer_id
 from salescrm.store import git, prescan
 from salescrm.store.atomic import remove_leftovers, write_atomic
 from salescrm.store.lock import locked
-from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, customer_names, data_root
+from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, Scan, customer_names, data_root
 
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
     from salescrm.core.customers import Identity
@@ -144,7 +144,7 @@ class DataDir:
         self.scanned: prescan.Early | None = None  # the start-up's scan, current under a write's lock
         # The identity file brought up to date by a write's duplicate check, to save after
         # the write with the customers it adds (cache.py: add_identities).
-        self.identities_pending: tuple[dict[str, Any], Any, list[bytes]] | None = None
+        self.identities_pending: tuple[dict[str, Any], Scan, list[bytes]] | None = None
 
     # -- configuration -----------------------------------------------------------
     @cached_property
