@@ -17,6 +17,7 @@ from salescrm.core.errors import UsageError
 When = date | datetime  # a moment: a whole day, or a day and a time
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?", re.ASCII)  # as _DATETIME_FORMATS
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 _DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 _RELATIVE = re.compile(r"^([+-]\d{1,4})d$")
@@ -55,6 +56,9 @@ def parse_date(text: str, today: date | None = None, what: str = "date") -> date
 def parse_when(text: str, today: date | None = None, what: str = "date") -> When:
     """A day (``2024-05-03``) or a day and time (``2024-05-03T10:00``)."""
     value = _normal(text)
+    if _ISO_MOMENT.fullmatch(value):  # the common case, read in C (strptime: ~10 µs, 20 a file)
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(value)
     for fmt in _DATETIME_FORMATS:
         try:
             return datetime.strptime(value, fmt)

@@ -2,8 +2,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from salescrm.core.errors import UsageError
+from salescrm.core.parse import _DATETIME_FORMATS as MOMENT_FORMATS
 from salescrm.core.parse import (
     normal_name,
     normal_phone,
@@ -52,6 +55,42 @@ def test_when_keeps_a_time_only_when_given() -> None:
     assert parse_when("2024-05-10") == date(2024, 5, 10)
     with pytest.raises(UsageError, match="bad date"):
         parse_when("2024-05-10T25:00")
+
+
+def _strptime_when(text: str) -> datetime | None:
+    for fmt in MOMENT_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+_DIGITS = st.text(alphabet="0123456789", min_size=2, max_size=2)
+
+
+@given(
+    year=st.integers(1000, 9999),
+    month=_DIGITS,
+    day=_DIGITS,
+    hour=_DIGITS,
+    minute=_DIGITS,
+    second=st.none() | _DIGITS,
+    sep=st.sampled_from("T "),
+)
+def test_a_moment_reads_as_strptime_reads_it(
+    year: int, month: str, day: str, hour: str, minute: str, second: str | None, sep: str
+) -> None:
+    """ISO moments are read by datetime.fromisoformat, the rest by the strptime formats: for
+    every text of those shapes (impossible days and hours included) the two agree."""
+    text = f"{year}-{month}-{day}{sep}{hour}:{minute}" + (f":{second}" if second is not None else "")
+    expected = _strptime_when(text)
+    if expected is None:
+        with pytest.raises(UsageError):
+            parse_when(text)
+    else:
+        assert parse_when(text) == expected
+        assert type(parse_when(text)) is datetime
 
 
 @pytest.mark.parametrize(
