@@ -56,6 +56,7 @@ def test_the_same_as_the_safe_loader(text: str) -> None:
         "<<: {a: 1}\n",
         "a: 1\n---\nb: 2\n",
         "? [1, 2]\n: x\n",
+        "a: &x [1]\n", "a: &m {b: 1}\n", "a: !!seq [1]\n", "a: !!map {b: 1}\n", "- *x\n",
     ],  # fmt: skip
 )
 def test_unusual_texts_go_to_the_careful_loader(text: str) -> None:
