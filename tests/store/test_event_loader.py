@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescrm.core.errors import DamagedError
-from salescrm.store.yamlio import _load_events, _Unusual, dump_text, load_text
+from salescrm.store.yamlio import _build, _load_events, _Unusual, dump_text, load_text
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -47,6 +47,17 @@ def test_the_same_as_the_safe_loader(text: str) -> None:
     assert repr(got) == repr(expected)
 
 
+def test_the_pure_python_parser_builds_the_same() -> None:
+    """Without libyaml the same loop reads PyYAML's pure-Python parser (it ends with None too)."""
+    for path in sorted((ROOT / "data" / "customers").glob("*.yaml"))[:5]:
+        text = path.read_text("utf-8")
+        loader = yaml.SafeLoader(text)
+        try:
+            assert _build(loader.get_event) == _load_events(text), path.name
+        finally:
+            loader.dispose()
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -56,7 +67,11 @@ def test_the_same_as_the_safe_loader(text: str) -> None:
         "<<: {a: 1}\n",
         "a: 1\n---\nb: 2\n",
         "? [1, 2]\n: x\n",
-        "a: &x [1]\n", "a: &m {b: 1}\n", "a: !!seq [1]\n", "a: !!map {b: 1}\n", "- *x\n",
+        "a: &x [1]\n",
+        "a: &m {b: 1}\n",
+        "a: !!seq [1]\n",
+        "a: !!map {b: 1}\n",
+        "- *x\n",
     ],  # fmt: skip
 )
 def test_unusual_texts_go_to_the_careful_loader(text: str) -> None:
