@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from salescrm.core.errors import ConflictError
-
 
 @contextmanager
 def locked(lock_file: Path, timeout: float) -> Iterator[int]:
@@ -48,6 +46,10 @@ def _acquire(fd: int, lock_file: Path, timeout: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
+                # Imported here: the start-up's child reads the generation (prescan.py) with next
+                # to nothing imported, and core.errors brings dataclasses and inspect (~8 ms).
+                from salescrm.core.errors import ConflictError
+
                 raise ConflictError(
                     f"the data directory is locked by another salescrm command ({lock_file})",
                     hint=f"wait for it to finish and try again (gave up after {timeout:g}s)",

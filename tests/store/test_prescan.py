@@ -158,3 +158,23 @@ def test_an_unchanged_team_is_known_from_the_packed_scan_and_a_change_is_not_mis
     assert current.packed is not None and not cache._unchanged(index, current)
     names = {c.id: c.name for c in cache.load().customers}
     assert "有限集团" in names["CRM202201001"]
+
+
+def test_the_child_imports_next_to_nothing_before_it_answers() -> None:
+    """What the child imports before its answer is on the way to it: the lock's generation and
+    the leftovers' prefix must not bring dataclasses and inspect (core.errors: ~8 ms)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, salescrm.cli.launch\n"
+        "before = set(sys.modules)\n"
+        "from salescrm.store.lock import generation\n"
+        "from salescrm.store.atomic import TEMP_PREFIX\n"
+        "print(sorted(set(sys.modules) - before))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    added = run.stdout.strip()
+    assert "dataclasses" not in added and "salescrm.core.errors" not in added, added
