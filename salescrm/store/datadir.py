@@ -27,7 +27,6 @@ from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, Scan, custome
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
     from salescrm.core.customers import Identity
     from salescrm.core.model import Customer
-    from salescrm.core.reminders import Facts
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
 GITIGNORE = f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
@@ -221,11 +220,6 @@ class DataDir:
         from salescrm.store.cache import RecordCache
 
         return RecordCache(self).load()
-
-    def load_facts(self) -> tuple[list[Facts], list[Problem]]:
-        """What the reminders read of every usable customer (``reminders.Facts``), and every
-        problem: a few values a customer, read from the cache's index alone."""
-        return self.load_summaries("remind")
 
     def load_summaries(self, name: str) -> tuple[list[Any], list[Problem]]:
         """One summary (``store/cache.SUMMARIES[name]``) of every usable customer, and every

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -163,9 +165,6 @@ def test_an_unchanged_team_is_known_from_the_packed_scan_and_a_change_is_not_mis
 def test_the_child_imports_next_to_nothing_before_it_answers() -> None:
     """What the child imports before its answer is on the way to it: the lock's generation and
     the leftovers' prefix must not bring dataclasses and inspect (core.errors: ~8 ms)."""
-    import subprocess
-    import sys
-
     probe = (
         "import sys, salescrm.cli.launch\n"
         "before = set(sys.modules)\n"
