@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML no
 
 @dataclass
 class Session:
+    """One command's global options (--data, --as, --lang), and what it loads once from them."""
+
     data_option: str | None = None
     as_option: str | None = None
     lang_option: str | None = None

@@ -56,6 +56,8 @@ class Member:
 
 @dataclass(frozen=True)
 class TierRule:
+    """A customer tier: the won amount that reaches it, its follow-up cadence, birthday care."""
+
     name: str
     threshold: Decimal  # trailing-12-month won amount at which a customer reaches this tier
     cadence_days: int  # follow up at least this often
@@ -64,6 +66,8 @@ class TierRule:
 
 @dataclass(frozen=True)
 class StageRule:
+    """An opportunity stage: its win probability, what leaving it requires, when a deal in it is stale."""
+
     name: str
     probability: Decimal  # default win probability, percent
     requires: tuple[str, ...] = ()  # what must be present before the stage can be left
@@ -89,6 +93,8 @@ DEFAULT_ARTEFACTS = {"needs_report": "客户需求调研报告", "proposal": "�
 
 @dataclass(frozen=True)
 class MailSettings:
+    """The SMTP server reminders are mailed through (salescrm.yaml's ``mail:``)."""
+
     host: str | None = None
     port: int = 25
     starttls: bool = False
@@ -99,6 +105,8 @@ class MailSettings:
 
 @dataclass
 class Config:
+    """The team's salescrm.yaml: members, vocabularies, tier and stage rules, mail, reminders."""
+
     team: str = "销售团队"
     currency: str = "CNY"
     locale: str = "zh_CN"

@@ -261,6 +261,8 @@ def update_contact(
 
 @dataclass(frozen=True)
 class CustomerFilter:
+    """``customer list``'s options: each one given narrows the list."""
+
     tier: str | None = None
     owner: str | None = None
     tag: str | None = None

@@ -28,6 +28,8 @@ GOOD_NOTE_EXAMPLE = "客户确认下月采购30台,预算25万,原话:“价格�
 
 @dataclass
 class NewTask:
+    """A follow-up task to plan (``followup plan``)."""
+
     due: When
     via: str
     focus: str
@@ -90,6 +92,8 @@ def close_task(task: Task, customer_id: str, status: str, at: When, note: str | 
 
 @dataclass
 class NewRecord:
+    """A follow-up that happened, to log (``followup log``)."""
+
     at: When
     via: str
     by: str
@@ -154,6 +158,8 @@ def check_note(content: str, config: Config, strict: bool) -> str | None:
 
 @dataclass(frozen=True)
 class ListFilter:
+    """``followup list``'s options: each one given narrows the list."""
+
     owner: str | None = None
     open_only: bool = False  # only open tasks
     since: date | None = None

@@ -14,6 +14,8 @@ _SUBJECT = re.compile(r"^salescrm (?P<command>[^:]+): (?P<records>.*) \(by (?P<m
 
 @dataclass(frozen=True)
 class Change:
+    """One commit that touched a customer's file, as ``customer history`` shows it."""
+
     when: str  # "2024-05-03 10:00", the committer's local time
     who: str
     command: str

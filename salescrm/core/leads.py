@@ -79,6 +79,8 @@ def map_columns(headers: Sequence[str], overrides: Sequence[str]) -> dict[int, s
 
 @dataclass
 class LeadOptions:
+    """How an import turns marketing's rows into customers."""
+
     created: date
     owners: list[str]  # one owner, or the reps to deal rows to in turn
     source: str | None = None  # for rows without one
@@ -91,6 +93,8 @@ REJECTED = ("duplicate", "invalid")
 
 @dataclass
 class Outcome:
+    """What became of one row of a lead import."""
+
     row: int  # the line in the file (the header is line 1)
     cells: list[str]
     status: str  # added | updated | duplicate | invalid (the last two: rejected)
@@ -100,6 +104,8 @@ class Outcome:
 
 @dataclass
 class ImportPlan:
+    """A lead import worked out before anything is written: each row's outcome, the customers."""
+
     outcomes: list[Outcome] = field(default_factory=list)
     added: list[Customer] = field(default_factory=list)
     updated: list[Customer] = field(default_factory=list)

@@ -28,6 +28,8 @@ _MISSING = object()
 
 @dataclass
 class MergeResult:
+    """A three-way merge of one customer file: the merged data, and what could not be merged."""
+
     data: dict[str, Any]
     conflicts: list[str] = field(default_factory=list)  # "name: ours '甲', theirs '乙'"
     renumbered: list[str] = field(default_factory=list)  # "followups F2 → F3"

@@ -16,6 +16,8 @@ from salescrm.core.parse import When
 
 @dataclass
 class Contact:
+    """A person at the customer."""
+
     name: str
     title: str | None = None
     phone: str | None = None
@@ -26,6 +28,8 @@ class Contact:
 
 @dataclass
 class TierChange:
+    """A change of tier, by the quarterly review or by hand."""
+
     at: date
     from_tier: str
     to_tier: str
@@ -64,6 +68,8 @@ class FollowUp:
 
 @dataclass
 class StageMove:
+    """An opportunity's move into a stage."""
+
     stage: str
     at: date
     by: str
@@ -72,6 +78,8 @@ class StageMove:
 
 @dataclass
 class Negotiation:
+    """What the negotiation stage records: decision makers, competitors, obstacles, solutions."""
+
     decision_makers: list[str] = field(default_factory=list)
     competitors: list[str] = field(default_factory=list)
     obstacles: list[str] = field(default_factory=list)
@@ -83,6 +91,8 @@ class Negotiation:
 
 @dataclass
 class Contract:
+    """The contract a won opportunity was signed with."""
+
     number: str
     amount: Decimal
     payment_terms: str
@@ -91,6 +101,8 @@ class Contract:
 
 @dataclass
 class Opportunity:
+    """A deal, from lead to won or lost."""
+
     id: str
     name: str
     amount: Decimal
@@ -110,6 +122,8 @@ class Opportunity:
 
 @dataclass
 class Feedback:
+    """Another department's note on the customer (after-sales, marketing, …)."""
+
     id: str
     at: When
     by: str
@@ -120,6 +134,8 @@ class Feedback:
 
 @dataclass
 class Customer:
+    """One customer: one file in customers/, with its contacts, follow-ups, tasks and deals."""
+
     id: str
     name: str
     source: str

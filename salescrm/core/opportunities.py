@@ -126,6 +126,8 @@ def stale_opportunities(
 
 @dataclass(frozen=True)
 class OpportunityFilter:
+    """``opp list``'s options: each one given narrows the list."""
+
     stage: str | None = None
     owner: str | None = None
     customer: str | None = None

@@ -19,6 +19,8 @@ PERIOD_HINT = "write a year 2026, a quarter 2026Q3, a month 2026-09 or an ISO we
 
 @dataclass(frozen=True)
 class Period:
+    """A year, quarter, month or week, with its first and last day."""
+
     kind: str  # year | quarter | month | week
     label: str
     start: date

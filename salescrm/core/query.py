@@ -47,6 +47,8 @@ def _width(text: str) -> int:
 # -- tokens -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Token:
+    """A piece of a query's text, and the column it starts at (for error messages)."""
+
     kind: str  # ( ) , op word string end
     text: str
     column: int
@@ -89,6 +91,8 @@ def tokenize(text: str) -> list[Token]:
 # -- what a query is evaluated against ----------------------------------------------------
 @dataclass(frozen=True)
 class QueryContext:
+    """What a query is evaluated against besides the data: the day, the acting member."""
+
     as_of: date
     me: str | None = None  # the acting member, for ``owner = me``
     stage_probability: Callable[[str], Decimal] | None = None  # a stage's default probability
@@ -111,6 +115,8 @@ Getter = Callable[[Subject, QueryContext, date | None], Any]
 
 @dataclass(frozen=True)
 class Field:
+    """A name a query can use, and how to read it off a customer or an opportunity."""
+
     name: str
     kind: str  # text | number | bool | date
     get: Getter
@@ -193,6 +199,8 @@ class Node:
 
 @dataclass(frozen=True)
 class And(Node):
+    """Both sides hold."""
+
     left: Node
     right: Node
 
@@ -202,6 +210,8 @@ class And(Node):
 
 @dataclass(frozen=True)
 class Or(Node):
+    """Either side holds."""
+
     left: Node
     right: Node
 
@@ -211,6 +221,8 @@ class Or(Node):
 
 @dataclass(frozen=True)
 class Not(Node):
+    """The inner condition does not hold."""
+
     inner: Node
 
     def test(self, subject: Subject, ctx: QueryContext) -> bool:
@@ -222,6 +234,8 @@ ME = object()  # ``owner = me``: the acting member, known only when the query ru
 
 @dataclass(frozen=True)
 class Compare(Node):
+    """A field compared with values: ``tier = VIP``, ``followups(3m) < 2``."""
+
     field: Field
     op: str  # = != > >= < <= ~ in notin
     values: tuple[Any, ...]
@@ -416,6 +430,8 @@ class _Parser:
 
 @dataclass(frozen=True)
 class Query:
+    """A parsed query: its text, its tree, and the fields it uses."""
+
     text: str
     root: Node
     fields: frozenset[str] = field(default_factory=frozenset)

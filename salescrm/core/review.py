@@ -56,6 +56,8 @@ class TierMove:
 
 @dataclass(frozen=True)
 class SavedFilter:
+    """One of the team's saved filters, and the customers it finds."""
+
     name: str
     expression: str | None  # None: the team has no filter of that name
     customers: list[Customer] = field(default_factory=list)
@@ -63,6 +65,8 @@ class SavedFilter:
 
 @dataclass
 class ReviewPack:
+    """Everything the review pack shows, computed before it is rendered."""
+
     team: str
     members: dict[str, str]  # id → name, for the owner columns
     period: Period

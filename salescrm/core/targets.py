@@ -37,6 +37,8 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class YearTarget:
+    """A year's sales target, by quarter and, where set, by month."""
+
     year: int
     amount: Decimal
     quarters: tuple[Decimal, Decimal, Decimal, Decimal]

@@ -19,6 +19,8 @@ PALETTE = ["#2f6fde", "#1aa179", "#f0a020", "#d9534f", "#7a5cc9", "#3fb1c6", "#8
 
 @dataclass(frozen=True)
 class Bar:
+    """One bar of a chart."""
+
     label: str
     value: Number
     target: Number | None = None  # drawn as a marker line: attainment against target

@@ -21,6 +21,8 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 
 @dataclass
 class Table:
+    """A CSV file read: its header and its rows, as text."""
+
     headers: list[str]
     rows: list[list[str]]
 

@@ -104,6 +104,8 @@ def text(key: str, lang: str, **values: Any) -> str:
 
 @dataclass
 class Section:
+    """One section of the review pack, as both Markdown and HTML render it."""
+
     key: str
     title: str
     headers: list[str]

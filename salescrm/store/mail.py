@@ -21,6 +21,8 @@ SETTINGS_HINT = "set mail.host, mail.port and mail.sender in salescrm.yaml (see 
 
 @dataclass(frozen=True)
 class Mailer:
+    """The mail settings, checked, with the sender and the password resolved (``mailer``)."""
+
     settings: MailSettings
     sender: str
     password: str | None

@@ -19,6 +19,8 @@ NONE = "(none)"  # the label of a group with no value (no industry, no loss reas
 
 @dataclass
 class Report:
+    """A report's rows, its columns in order, and its key figures."""
+
     name: str
     period: str | None
     columns: list[str]
