@@ -253,7 +253,8 @@ def main() -> int:
     rows.append(("followup log", *log, "task add", "ratio ≤ 2.5"))
 
     print()
-    print(f"machine: {os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}, "
+    print(f"machine: {os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()} "
+          f"({os.path.realpath(sys.executable)}), "
           f"{platform.system()} {platform.release()}; load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after")  # fmt: skip
     print(f"data: {args.customers} customers in {data}; each figure is the median of {runs} runs,")
