@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salescrm.core.customers import Identity, find_duplicate, identity_of
+from salescrm.core.model import Customer
 from salescrm.store import cache, identity_text
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
@@ -90,6 +91,66 @@ def test_a_customer_added_is_put_in_the_identity_file_by_the_write(team: DataDir
             emails=[])) in rows  # fmt: skip
     again = identity_of(customer)._replace(customer_id="CRM000001001")
     assert DataDir(team.root).duplicate_of(again) == ("CRM209911001", "name")
+
+
+def _saved_identities(team: DataDir) -> list[tuple[str, str, str, list[str], list[str]]]:
+    text = cache.IndexFile(cache.cache_dir(team.root) / cache.IDENTITY_NAME).column("keys")
+    return sorted((file, *found[:2], sorted(found.phones), sorted(found.emails))
+                  for file, found in identity_text.identities_of(text))  # fmt: skip
+
+
+def _identities_of(customers: list[Customer]) -> list[tuple[str, str, str, list[str], list[str]]]:
+    return sorted((f"customers/{c.id}.yaml", *identity_of(c)[:2], sorted(identity_of(c).phones),
+                   sorted(identity_of(c).emails)) for c in customers)  # fmt: skip
+
+
+def _lines_built(patch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose identity lines are built from here on."""
+    built: list[str] = []
+    real = identity_text.lines_of
+
+    def counting(file: str, row: object) -> bytes:
+        built.append(file)
+        return real(file, row)  # type: ignore[arg-type]
+
+    patch.setattr(identity_text, "lines_of", counting)
+    return built
+
+
+def test_a_read_after_a_change_patches_the_identity_text_it_saved_with_the_index(team: DataDir) -> None:
+    team.load_all()  # the index and the identity file, saved together
+    first = team.root / FIRST
+    text = first.read_text("utf-8")
+    first.write_text(text.replace("phone: ", "phone: 1", 1), "utf-8")
+    (team.root / "customers/CRM209901001.yaml").write_text(text.replace("CRM202201001", "CRM209901001"))
+    (team.root / "customers/CRM202210001.yaml").unlink()
+    with pytest.MonkeyPatch.context() as patch:
+        built = _lines_built(patch)
+        customers = DataDir(team.root).load_all().customers  # a read: refreshes and saves both
+    assert sorted(built) == [FIRST, "customers/CRM209901001.yaml"]  # the other lines were kept
+    assert _saved_identities(team) == _identities_of(customers)
+    for mine in candidates(team):
+        assert DataDir(team.root).duplicate_of(mine) == expected(team, mine)
+
+
+def test_an_identity_file_saved_since_the_index_or_under_other_rules_is_built_again(team: DataDir) -> None:
+    someone = identity_of(team.load_all().customers[1])
+    first = team.root / FIRST
+    first.write_text(first.read_text("utf-8").replace("phone: ", "phone: 1", 1), "utf-8")
+    assert DataDir(team.root).duplicate_of(someone) is not None  # saves the identity file alone
+    with pytest.MonkeyPatch.context() as patch:
+        built = _lines_built(patch)
+        customers = DataDir(team.root).load_all().customers
+    assert len(built) == 12
+    assert _saved_identities(team) == _identities_of(customers)
+    config = team.root / "salescrm.yaml"
+    config.write_text(config.read_text("utf-8") + "\n# the rules changed\n", "utf-8")
+    first.write_text(first.read_text("utf-8").replace("phone: 1", "phone: 12", 1), "utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        built = _lines_built(patch)
+        customers = DataDir(team.root).load_all().customers
+    assert len(built) == 12
+    assert _saved_identities(team) == _identities_of(customers)
 
 
 keys = st.text(st.characters(blacklist_categories=["Cs"]), max_size=8)
