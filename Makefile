@@ -2,7 +2,7 @@
 # The interpreter the venv is made from: the first of these that is 3.11 or newer and can make a
 # venv. The system's comes first: Debian's CPython is built with PGO and LTO and linked statically,
 # a default pyenv build (this machine's python3 on PATH) with neither, and every command runs
-# ~10 % faster on the first (docs/performance.md, "The interpreter"). Another: make PYTHON=...
+# 5-15 % faster on the first (docs/performance.md, "The interpreter"). Another: make PYTHON=...
 PYTHON ?= $(shell for p in /usr/bin/python3 python3; do $$p -c 'import sys, ensurepip, venv; \
 	sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; exit; }; done; echo python3)
 VENV   := .venv
