@@ -423,14 +423,11 @@ class RecordCache:
     def _identity_text(self, current: Scan) -> tuple[bytes, dict[str, Identity]] | None:
         from salescrm.core.customers import Identity
 
-        kept = IndexFile(self.path.with_name(IDENTITY_NAME))
+        kept, text = self._identity_file()
         header = kept.header
         written = self._written_under_these_rules(header) if self._ours(header) else None
         if written is None:
             return None
-        text = kept.column("keys")
-        if not isinstance(text, bytes) or not text.startswith(identity_text.EMPTY):
-            raise ValueError("not an identity text")
         stale, gone = self._changed_since(kept, written, current)
         config = self.datadir.config
         rows = {
@@ -446,6 +443,15 @@ class RecordCache:
             with contextlib.suppress(OSError):
                 self._save_identities(*pending)
         return text, {name: Identity._make(row) for name, row in rows.items() if row is not None}
+
+    def _identity_file(self) -> tuple[IndexFile, bytes]:
+        """The identity file, mapped, and its text; ValueError (or an OSError, a msgpack error)
+        for anything that is not one."""
+        kept = IndexFile(self.path.with_name(IDENTITY_NAME))
+        text = kept.column("keys")
+        if not isinstance(text, bytes) or not text.startswith(identity_text.EMPTY):
+            raise ValueError("not an identity text")
+        return kept, text
 
     def _changed_since(self, kept: IndexFile, written: int, current: Scan) -> tuple[list[str], set[str]]:
         """The files to read again since the identity file ``kept`` was saved at ``written``
@@ -746,17 +752,14 @@ class RecordCache:
         same header, so the same time and rules, and the same files): a write since, or other
         rules now, and it is built again."""
         read = self._read
-        if read is None or read.header.get("config") != self.datadir.config_text:
+        if read is None or self._written_under_these_rules(read.header) is None:
             return None
         with contextlib.suppress(Exception):  # missing or damaged: built again
-            kept = IndexFile(self.path.with_name(IDENTITY_NAME))
-            text = kept.column("keys")
+            kept, text = self._identity_file()
             if (
                 kept.header == read.header
                 and kept.blob("names") == read.blob("names")
                 and kept.blob("stats") == read.blob("stats")
-                and isinstance(text, bytes)
-                and text.startswith(identity_text.EMPTY)
             ):
                 return text, read.column("names")
         return None
