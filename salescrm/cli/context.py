@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML no
 
     from salescrm.core.config import Config
     from salescrm.core.model import Customer
+    from salescrm.core.parse import When
     from salescrm.store.datadir import DataDir
 
 
@@ -77,11 +78,12 @@ class Session:
             return "en"
 
     def today(self, as_of: str | None = None) -> date:
+        """``--as-of`` as given, else today in the team's time zone."""
         if as_of:
             from salescrm.core.parse import parse_date
 
             return parse_date(as_of, what="--as-of date")
-        return date.today()
+        return self.now().date()
 
     def member_option(self, member: str | None) -> str | None:
         """An --owner style option: None, ``me`` (the acting member) or a member id (checked)."""
@@ -92,20 +94,55 @@ class Session:
         return self.config.member(member.strip()).id
 
     def now(self) -> datetime:
-        return datetime.now().replace(second=0, microsecond=0)
+        """Now in the team's time zone (``timezone`` in salescrm.yaml), to the minute, as the
+        files write moments: without a zone."""
+        return datetime.now(self.zone).replace(second=0, microsecond=0, tzinfo=None)
+
+    @cached_property
+    def zone(self) -> tzinfo | None:
+        """The team's time zone (None: this machine's, when there is no data directory yet
+        or the zone is unknown here)."""
+        try:
+            name = self.config.timezone
+        except Exception:  # no data directory (yet)
+            return None
+        from zoneinfo import ZoneInfo
+
+        try:
+            return ZoneInfo(name)
+        except (ValueError, OSError):  # unknown name: `check` reports it
+            return None
+
+    def moment(self, at: str | None, what: str = "--at date") -> When:
+        """When an event happened: ``--at`` as given (never in the future), else now."""
+        if not at:
+            return self.now()
+        from salescrm.core.parse import parse_when
+        from salescrm.core.timeline import refuse_future
+
+        when = parse_when(at, self.today(), what)
+        refuse_future(when, self.now(), what)
+        return when
 
     # -- reading every customer: damaged files are skipped with a warning --------------
-    def customers(self) -> list[Customer]:
-        """Every usable customer (through the parsed-record cache)."""
+    def customers(self, as_of: date | None = None) -> list[Customer]:
+        """Every usable customer (through the parsed-record cache); with ``as_of``, each as
+        it stood at the end of that day, leaving out those created later (core/timeline.py)."""
         loaded = self.datadir.load_all()
         warn_problems(loaded.problems)
         hold(loaded)
-        return loaded.customers
+        if as_of is None:
+            return loaded.customers
+        from salescrm.core.timeline import customer_as_of
 
-    def summaries(self, name: str) -> list[Any]:
-        """One summary of every usable customer (``store/cache.SUMMARIES[name]``), from the
-        cache's index alone: no customer record is decoded."""
-        found, problems = self.datadir.load_summaries(name)
+        rewound = (customer_as_of(c, as_of) for c in loaded.customers)
+        return [c for c in rewound if c is not None]
+
+    def summaries(self, name: str, as_of: date) -> list[Any]:
+        """One summary (``store/cache.SUMMARIES[name]``) of every usable customer as it stood
+        at the end of ``as_of``, from the cache's index: only a customer with events after
+        that day is decoded, rewound, and summarised again."""
+        found, problems = self.datadir.load_summaries(name, as_of)
         warn_problems(problems)
         hold(found)
         return found

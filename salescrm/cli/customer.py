@@ -44,11 +44,11 @@ def add(
     """
     from salescrm.core.customers import NewCustomer, build_customer, identity_of, refuse
     from salescrm.core.ids import next_customer_id
-    from salescrm.core.parse import parse_date
+    from salescrm.core.parse import day_of
 
     s = session(ctx)
     config = s.config
-    created = parse_date(at, what="--at date") if at else s.today()
+    created = day_of(s.moment(at))
     new = NewCustomer(
         name,
         source,
@@ -134,7 +134,7 @@ def list_customers(
         from salescrm.cli.query import where_filter
 
         matches = where_filter(s, where)
-    found = s.summaries("list")  # rows: no record is decoded
+    found = s.summaries("list", s.today())  # rows: no record is decoded
     rows = filter_customers(found, wanted, s.config)
     if matches is not None:
         rows = list(filter(matches, rows))
@@ -175,7 +175,7 @@ def set_fields(
     s = session(ctx)
     with s.datadir.transaction("customer set", s.member) as tx:
         customer = s.datadir.read_customer(customer_id)
-        changed = [set_field(customer, a, s.config, s.member, s.today()) for a in assignments]
+        changed = [set_field(customer, a, s.config, s.member, s.now()) for a in assignments]
         tx.save(customer, f"{customer.id} {' '.join(changed)}")
     out(f"{customer.id}\n")
 
@@ -242,10 +242,12 @@ def archive(
 
     Example: salescrm customer archive CRM202405001
     """
+    from salescrm.core.timeline import record
+
     s = session(ctx)
     with s.datadir.transaction("customer archive" + (" --undo" if undo else ""), s.member) as tx:
         customer = s.datadir.read_customer(customer_id)
-        customer.archived = not undo
+        record(customer.changes, customer, "archived", not undo, s.now(), s.member)
         tx.save(customer)
     out(f"{customer.id}\n")
 

@@ -37,7 +37,7 @@ def export(
         None, "--where", help="Only the customers this query picks (docs/query.md), e.g. 'tier = VIP'."
     ),
     as_of: str = typer.Option(
-        None, "--as-of", help="ics: compute cadence days as of this date; --where: evaluate as of it."
+        None, "--as-of", help="Export the records as they stood on this day (default: today)."
     ),
 ) -> None:
     """Export every customer: CSV (Excel-ready, formulas neutralised), JSON (complete),
@@ -61,10 +61,8 @@ def export(
         raise UsageError("a SQLite export needs a file", hint="add --out customers.sqlite")
     if owner and fmt != ExportFormat.ics:
         raise UsageError("--owner applies to export ics only", hint="use --where 'owner = zhang.wei'")
-    if as_of and fmt != ExportFormat.ics and where is None:
-        raise UsageError("--as-of applies to export ics and to --where only")
     chosen = _chooser(s, where, as_of)
-    customers = sorted(filter(chosen, s.customers()), key=lambda c: c.id)
+    customers = sorted(filter(chosen, s.customers(s.today(as_of))), key=lambda c: c.id)
     if fmt == ExportFormat.ics:
         from salescrm.cli.calendar import export_calendar
 

@@ -26,11 +26,10 @@ def add(
     --attach 换货单.pdf
     """
     from salescrm.core.feedback import add_feedback
-    from salescrm.core.parse import parse_when
     from salescrm.store.attachments import attach as attach_file
 
     s = session(ctx)
-    when = parse_when(at, today=s.today(), what="--at date") if at else s.now()
+    when = s.moment(at)
     member = s.config.member(s.member)
     with s.datadir.transaction("feedback add", member.id) as tx:
         customer = s.datadir.read_customer(customer_id)

@@ -24,6 +24,7 @@ def plan(
     focus: str = typer.Option(..., "--focus", help="What the follow-up is about."),
     goal: str = typer.Option(..., "--goal", help="What it should achieve."),
     owner: str = typer.Option(None, "--owner", help="Who follows up (default: the customer's owner)."),
+    at: str = typer.Option(None, "--at", help="When it was planned, if not now (YYYY-MM-DD[THH:MM])."),
 ) -> None:
     """Plan a follow-up; prints its task reference.
 
@@ -37,10 +38,11 @@ def plan(
     s = session(ctx)
     when = parse_when(due, s.today(), "--due date")
     channel = CHANNELS.parse(via)
+    planned = s.moment(at)
     with s.datadir.transaction("followup plan", s.member) as tx:
         customer = s.datadir.read_customer(customer_id)
         new = NewTask(when, channel, focus, goal, owner or customer.owner)
-        task = plan_task(customer, new, s.config, s.now())
+        task = plan_task(customer, new, s.config, planned)
         tx.save(customer, f"{customer.id}-{task.id}")
     out(f"{customer.id}-{task.id}\n")
 
@@ -63,12 +65,12 @@ def log(
     --content "客户希望下月交付,对价格上浮5%可接受" --next 2024-05-17
     """
     from salescrm.core.followups import NewRecord, check_note, log_followup
-    from salescrm.core.parse import day_of, parse_date, parse_when
+    from salescrm.core.parse import day_of, parse_date
     from salescrm.store.attachments import attach as attach_file
 
     s = session(ctx)
     config = s.config
-    when = parse_when(at, s.today(), "--at date") if at else s.now()
+    when = s.moment(at)
     following = parse_date(next_date, day_of(when), "--next date") if next_date else None
     warning = check_note(content, config, strict)
     acting = s.member
@@ -105,10 +107,10 @@ def done(
 
     Example: salescrm followup done CRM202405001-T1 --note 已演示样机,客户确认配置
     """
-    from salescrm.core.parse import parse_text, parse_when
+    from salescrm.core.parse import parse_text
 
     s = session(ctx)
-    when = parse_when(at, s.today(), "--at date") if at else s.now()
+    when = s.moment(at)
     text = parse_text(note, "--note", 2000) if note is not None else None
     out(_close(s, task, "done", when, text) + "\n")
 
@@ -158,7 +160,7 @@ def list_followups(
     if customer_id:
         customers = [s.datadir.read_customer(customer_id)]
     else:
-        customers = [c for c in s.customers() if not c.archived]
+        customers = [c for c in s.customers(s.today()) if not c.archived]
     rows = followup_rows(customers, wanted)
     if fmt != Format.json:
         for row in rows:

@@ -47,7 +47,7 @@ def leads(
     """
     from salescrm.core.errors import UsageError
     from salescrm.core.leads import LeadOptions, map_columns, plan_import
-    from salescrm.core.parse import parse_date, parse_text
+    from salescrm.core.parse import day_of, parse_text
     from salescrm.formats.csvio import read_table
 
     s = session(ctx)
@@ -59,7 +59,7 @@ def leads(
     table = read_table(file)
     columns = map_columns(table.headers, maps)
     options = LeadOptions(
-        created=parse_date(at, what="--at date") if at else s.today(),
+        created=day_of(s.moment(at)),
         owners=_owners(s, owner, assign),
         source=parse_text(source, "--source", 200) if source is not None else None,
         tags=tags,

@@ -14,7 +14,8 @@ from salescrm.core.model import Customer, Opportunity
 from salescrm.store.datadir import Transaction
 
 opp_app = typer.Typer(
-    help="Opportunities: add, show, list, stage, negotiate, won, lost, reopen.", no_args_is_help=True
+    help="Opportunities: add, show, list, stage, negotiate, won, lost, reopen, set, amend.",
+    no_args_is_help=True,
 )
 OPP_ARGUMENT = typer.Argument(..., metavar="OPP", help="The opportunity, e.g. CRM202405001-O1.")
 AT_OPTION = typer.Option(None, "--at", help="When it happened, if earlier than today (YYYY-MM-DD).")
@@ -40,9 +41,10 @@ def _change(ctx: typer.Context, reference: str, command: str, change: Change) ->
 
 
 def _day(s: Session, text: str | None, what: str) -> date:
-    from salescrm.core.parse import day_of, parse_when
+    """The day an event happened: the option's (never in the future), else today."""
+    from salescrm.core.parse import day_of
 
-    return day_of(parse_when(text, s.today(), what)) if text else s.today()
+    return day_of(s.moment(text, what))
 
 
 def _optional_text(text: str | None, what: str) -> str | None:
@@ -79,7 +81,7 @@ def add(
         customer = s.datadir.read_customer(customer_id)
         chosen = s.config.member(owner.strip()).id if owner else customer.owner
         new = NewOpportunity(name, expected, closing, chosen, _day(s, at, "--at date"), chance)
-        opportunity = add_opportunity(customer, new, s.member, s.today())
+        opportunity = add_opportunity(customer, new, s.member)
         ref = f"{customer.id}-{opportunity.id}"
         tx.save(customer, record=ref)
     out(f"{ref}\n")
@@ -118,7 +120,6 @@ def stage(
             target=wanted,
             by=s.member,
             at=_day(s, at, "--at date"),
-            today=s.today(),
             note=_optional_text(note, "--note"),
             reason=_optional_text(reason, "--reason"),
             force=force,
@@ -195,7 +196,7 @@ def won(
             payment_terms=parse_text(payment_terms, "--payment-terms", 500),
             signed=_day(s, signed, "--signed date"),
         )
-        win(o, ref, deal, s.member, s.today(), taken_contracts(s.customers()), s.config)
+        win(o, ref, deal, s.member, taken_contracts(s.customers()), s.config)
         return f"{ref} won {deal.number}\n"
 
     _change(ctx, reference, "won", change)
@@ -222,7 +223,6 @@ def lost(
             reason=loss_reason(reason, other, s.config),
             by=s.member,
             at=_day(s, at, "--at date"),
-            today=s.today(),
             competitor=_optional_text(competitor, "--competitor"),
             note=_optional_text(note, "--note"),
         )
@@ -248,10 +248,80 @@ def reopen(
 
     def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
         why = parse_text(reason, "--reason", 500)
-        stage = bring_back(o, ref, why, s.member, _day(s, at, "--at date"), s.today())
+        stage = bring_back(o, ref, why, s.member, _day(s, at, "--at date"))
         return f"{ref} {stage}\n"
 
     _change(ctx, reference, "reopen", change)
+
+
+@opp_app.command("set")
+def set_(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    assignments: list[str] = typer.Argument(
+        None, metavar="FIELD=VALUE...", help="amount, close, probability (or 'default'), owner, name."
+    ),
+    at: str = typer.Option(None, "--at", help="When it changed, if not now (YYYY-MM-DD[THH:MM])."),
+) -> None:
+    """Change an open deal's amount, expected close date, probability, owner or name; each
+    change is dated in its history, so reports as of an earlier day still show what was known.
+
+    Example: salescrm opp set CRM202405001-O1 amount=260000 close=2026-12-31 probability=60
+    """
+    from salescrm.core.deal_edits import set_fields
+
+    def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
+        changed = set_fields(o, ref, list(assignments or []), s.member, s.moment(at), s.config)
+        return (
+            f"{ref} "
+            + (" ".join(f"{name}={_shown(getattr(o, name))}" for name in changed) or "unchanged")
+            + "\n"
+        )
+
+    _change(ctx, reference, "set", change)
+
+
+def _shown(value: object) -> str:
+    return "default" if value is None else str(value)
+
+
+@opp_app.command("amend")
+def amend(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    amount: str = typer.Option(None, "--amount", help="The corrected contract amount."),
+    contract: str = typer.Option(None, "--contract", help="The corrected contract number."),
+    payment_terms: str = typer.Option(None, "--payment-terms", help="The corrected payment terms."),
+    signed: str = typer.Option(None, "--signed", help="The corrected signing date."),
+    reason: str = typer.Option(..., "--reason", help="Why the contract is corrected (kept in its history)."),
+    at: str = typer.Option(None, "--at", help="When it was corrected, if not now (YYYY-MM-DD[THH:MM])."),
+) -> None:
+    """Correct a won deal's contract without moving the win in time (owner or manager):
+    the deal stays won on its signed date; the correction is kept with the contract.
+
+    Example: salescrm opp amend CRM202405001-O2 --amount 380000 --reason 客户追加两台服务器
+    """
+    from salescrm.core.deal_edits import Amendment
+    from salescrm.core.deal_edits import amend as correct
+    from salescrm.core.parse import parse_amount
+    from salescrm.core.stages import taken_contracts
+
+    def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
+        wanted = Amendment(
+            reason=reason,
+            amount=parse_amount(amount, "contract amount") if amount is not None else None,
+            number=contract,
+            payment_terms=payment_terms,
+            signed=_day(s, signed, "--signed date") if signed is not None else None,
+        )
+        allowed = s.member == o.owner or s.config.member(s.member).role == "manager"
+        taken = taken_contracts(s.customers()) if contract is not None else {}
+        changed = correct(o, ref, wanted, s.member, s.moment(at), allowed, taken)
+        assert o.contract is not None  # amend refuses a deal without one
+        shown = " ".join(f"{name}={getattr(o.contract, name)}" for name in changed) or "unchanged"
+        return f"{ref} {shown}\n"
+
+    _change(ctx, reference, "amend", change)
 
 
 @opp_app.command("show")
@@ -325,7 +395,7 @@ def list_opportunities(
         customers = [s.datadir.read_customer(customer_id)]
         wanted = OpportunityFilter(**{**vars(wanted), "customer": customers[0].id})
     else:
-        customers = s.customers()
+        customers = s.customers(today)
     pairs = filter_opportunities(customers, wanted, s.config, today)
     if matches is not None:
         pairs = [(c, o) for c, o in pairs if matches(c, o)]

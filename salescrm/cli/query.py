@@ -85,7 +85,7 @@ def query(
                          hint="e.g. salescrm query 'owner = me and not archived'")  # fmt: skip
     text = _saved(s, saved) if saved else expression
     chosen, context = compiled_query(s, text, as_of)
-    found = s.summaries("list")
+    found = s.summaries("list", context.as_of)
     picked = sorted((r for r in found if chosen.selects_row(r, context)), key=lambda r: r.id)
     out(render([list_row(r, s.lang, fmt) for r in picked], LIST_COLUMNS, fmt, s.lang))
 

@@ -45,7 +45,7 @@ def remind(
         raise UsageError("--owner and --all cannot be used together")
     today = s.today(as_of)
     config = s.config
-    facts: list[Facts] = s.summaries("remind")  # reminders read a few values of each customer
+    facts: list[Facts] = s.summaries("remind", today)  # reminders read a few values of each customer
     everyone = all_owners or (mail and not owner)
     member = None if everyone else _member(s, owner)
     if member is not None:  # one digest: the rules run only where it can get something

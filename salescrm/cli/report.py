@@ -22,9 +22,10 @@ AS_OF_OPTION = typer.Option(None, "--as-of", help="Report as on this day (defaul
 OWNER_OPTION = typer.Option(None, "--owner", help="Only this member's deals ('me' for you).")
 
 
-def _deal_rows(s: Session) -> list[DealRows]:
-    """What the deal reports read of every customer, from the cache's index (core/dealrows.py)."""
-    rows: list[DealRows] = s.summaries("deals")
+def _deal_rows(s: Session, day: date) -> list[DealRows]:
+    """What the deal reports read of every customer as of ``day``, from the cache's index
+    (core/dealrows.py)."""
+    rows: list[DealRows] = s.summaries("deals", day)
     return rows
 
 
@@ -100,7 +101,7 @@ def attainment(
     day = s.today(as_of)
     chosen = _period(period, day)
     member = s.member_option(owner)
-    report = build(_deal_rows(s), s.config, targets_from_data(s.config.targets), chosen, day, member)
+    report = build(_deal_rows(s, day), s.config, targets_from_data(s.config.targets), chosen, day, member)
     show(s, report, fmt, day, chart)
 
 
@@ -121,7 +122,7 @@ def conversion(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_deal_rows(s), _period(period, day), day, s.member_option(owner)), fmt, day, chart)
+    show(s, build(_deal_rows(s, day), _period(period, day), day, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("industry")
@@ -141,9 +142,8 @@ def industry(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(
-        s, build(_deal_rows(s), s.config, _period(period, day), day, s.member_option(owner)), fmt, day, chart
-    )
+    report = build(_deal_rows(s, day), s.config, _period(period, day), day, s.member_option(owner))
+    show(s, report, fmt, day, chart)
 
 
 @report_app.command("lost-reasons")
@@ -164,7 +164,7 @@ def lost_reasons(
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(_deal_rows(s), _period(period, day), day, by, s.member_option(owner)), fmt, day, chart)
+    show(s, build(_deal_rows(s, day), _period(period, day), day, by, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("pipeline")
@@ -187,7 +187,7 @@ def pipeline(
     s = session(ctx)
     day = s.today(as_of)
     chosen = parse_period(period) if period else None
-    show(s, build(_deal_rows(s), s.config, day, chosen, by, s.member_option(owner)), fmt, day, chart)
+    show(s, build(_deal_rows(s, day), s.config, day, chosen, by, s.member_option(owner)), fmt, day, chart)
 
 
 @report_app.command("activity")
@@ -210,7 +210,7 @@ def activity(
 
     s = session(ctx)
     day = s.today(as_of)
-    report = build(s.customers(), _period(period, day, "month"), day, by, s.member_option(owner), s.config)
+    report = build(s.customers(day), _period(period, day, "month"), day, by, s.member_option(owner), s.config)
     show(s, report, fmt, day)
 
 

@@ -53,7 +53,7 @@ def review(
     day = s.today(as_of)
     chosen = _period(period, day, "month")
     member = s.member_option(owner)
-    customers = s.customers()
+    customers = s.customers(day)
     expression = s.config.filters.get(filter_name)
     if expression is None and filter_name != DEFAULT_FILTER:
         # The default filter may be missing (the pack says so); a filter asked for by name may not.

@@ -31,9 +31,12 @@ def review(
 
     s = session(ctx)
     day = s.today(as_of)
-    rows = s.summaries("deals")  # what the review reads: core/dealrows.py
+    rows = s.summaries("deals", day)  # what the review reads: core/dealrows.py
     changes = review_tiers(rows, day, s.config)
     if apply:
+        from salescrm.core.timeline import refuse_future
+
+        refuse_future(day, s.now(), "--as-of date")  # a review applied is an event: not ahead of time
         with s.datadir.transaction("tier review --apply", s.member) as tx:
             for change in changes:
                 if change.pinned:

@@ -110,6 +110,7 @@ class Config:
     team: str = "销售团队"
     currency: str = "CNY"
     locale: str = "zh_CN"
+    timezone: str = "Asia/Shanghai"  # where the team's days begin and end (docs/reports.md)
     members: list[Member] = field(default_factory=list)
     industries: list[str] = field(default_factory=lambda: list(DEFAULT_INDUSTRIES))
     sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))
@@ -157,7 +158,7 @@ class Config:
 
 
 _TOP_KEYS = {
-    "format", "team", "currency", "locale", "members", "industries", "sources", "tiers", "stages",
+    "format", "team", "currency", "locale", "timezone", "members", "industries", "sources", "tiers", "stages",
     "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
     "targets", "filters", "last_tier_review",
 }  # fmt: skip
@@ -175,6 +176,7 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
         team=r.text(d, "team") or defaults.team,
         currency=r.text(d, "currency") or defaults.currency,
         locale=r.text(d, "locale") or defaults.locale,
+        timezone=r.text(d, "timezone") or defaults.timezone,
         members=r.items(d, "members", lambda m: _member(r, m)),
         industries=r.texts(d, "industries") or defaults.industries,
         sources=r.texts(d, "sources") or defaults.sources,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple, Protocol, TypeVar
 
 from salescrm.core.config import Config
@@ -20,6 +20,7 @@ from salescrm.core.parse import (
     parse_phone,
     parse_text,
 )
+from salescrm.core.timeline import record, refuse_future
 
 
 @dataclass
@@ -153,8 +154,9 @@ SETTABLE = (
 )
 
 
-def set_field(customer: Customer, assignment: str, config: Config, by: str, today: date) -> str:
-    """Apply ``FIELD=VALUE`` to ``customer``; returns the field name."""
+def set_field(customer: Customer, assignment: str, config: Config, by: str, now: datetime) -> str:
+    """Apply ``FIELD=VALUE`` to ``customer`` at ``now``; returns the field name. A new tier
+    or owner is dated in the record's history (core/timeline.py)."""
     name, sep, value = assignment.partition("=")
     name = name.strip()
     if not sep:
@@ -164,18 +166,20 @@ def set_field(customer: Customer, assignment: str, config: Config, by: str, toda
     if name == "tier":
         new_tier = TIERS.parse(value)
         if new_tier != customer.tier:
-            customer.tier_history.append(TierChange(today, customer.tier, new_tier, f"set by {by}"))
+            customer.tier_history.append(TierChange(now.date(), customer.tier, new_tier, f"set by {by}"))
         customer.tier = new_tier
     elif name == "tier_pinned":
         customer.tier_pinned = _yes_no(value)
     elif name == "owner":
-        customer.owner = config.member(value.strip()).id
+        record(customer.changes, customer, "owner", config.member(value.strip()).id, now, by)
     elif name == "industry":
         customer.industry = parse_industry(value, config) if value.strip() else None
     elif name == "size":
         customer.size = SIZES.parse(value) if value.strip() else None
     elif name == "first_contact":
-        customer.first_contact = parse_date(value, what="first_contact")
+        first = parse_date(value, what="first_contact")
+        refuse_future(first, now, "first_contact")
+        customer.first_contact = first
     else:
         limit = 5000 if name == "needs" else 200
         setattr(customer, name, parse_text(value, name, limit, multiline=name == "needs"))

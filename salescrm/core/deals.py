@@ -16,6 +16,7 @@ from salescrm.core.config import Config
 from salescrm.core.labels import OPEN_STAGES
 from salescrm.core.model import Customer, Opportunity
 from salescrm.core.parse import normal_amount
+from salescrm.core.timeline import opened
 
 FUNNEL = (*OPEN_STAGES, "won")  # the order a deal moves through
 Day = TypeVar("Day", date, int)  # a day: a date, or its ordinal
@@ -23,11 +24,7 @@ Day = TypeVar("Day", date, int)  # a day: a date, or its ordinal
 
 def opened_on(opp: Opportunity, customer: Customer) -> date:
     """The day the opportunity was created (its first stage move, else the customer's)."""
-    if opp.created:
-        return opp.created
-    if opp.stage_history:
-        return min(move.at for move in opp.stage_history)
-    return customer.created
+    return opened(opp, customer)
 
 
 def stage_on(opp: Opportunity, customer: Customer, day: date) -> str | None:
@@ -37,8 +34,9 @@ def stage_on(opp: Opportunity, customer: Customer, day: date) -> str | None:
 
 def stage_from(opened: Day, stage: str, moves: Iterable[tuple[str, Day]], day: Day) -> str | None:
     """The stage on ``day`` of a deal opened on ``opened``, standing in ``stage`` today, with
-    ``moves`` (stage, day) in its history's order: the latest move up to ``day`` (the first
-    of a tie), else "lead" before its first move, else ``stage`` when it never moved.
+    ``moves`` (stage, day) in the order they were made: the latest move up to ``day`` (the
+    last of a tie: moves on one day count in the order made), else "lead" before its first
+    move, else ``stage`` when it never moved.
 
     Days are dates, or ordinals (``dealrows`` keeps those): any one kind that compares."""
     if opened > day:
@@ -48,7 +46,7 @@ def stage_from(opened: Day, stage: str, moves: Iterable[tuple[str, Day]], day: D
     moved = False
     for name, at in moves:
         moved = True
-        if at <= day and (latest_at is None or at > latest_at):
+        if at <= day and (latest_at is None or at >= latest_at):
             latest, latest_at = name, at
     if latest is not None:
         return latest
@@ -75,9 +73,10 @@ def lost_on(opp: Opportunity) -> date | None:
 
 
 def stage_at_loss(opp: Opportunity) -> str:
-    """The last stage a lost deal stood in before it was lost."""
-    before = [move for move in opp.stage_history if move.stage != "lost"]
-    return max(before, key=lambda move: move.at).stage if before else "lead"
+    """The last stage a lost deal stood in before it was lost (the move before its last loss)."""
+    moves = opp.stage_history
+    lost = max((i for i, move in enumerate(moves) if move.stage == "lost"), default=len(moves))
+    return moves[lost - 1].stage if lost > 0 else "lead"
 
 
 def probability(opp: Opportunity, config: Config, stage: str | None = None) -> Decimal:
@@ -114,8 +113,9 @@ def reached(opp: Opportunity, customer: Customer, day: date) -> set[str]:
 
 def furthest_from(moves: Iterable[tuple[str, Day]], current: str | None, day: Day) -> int:
     """The index in FUNNEL of the furthest stage reached by ``day`` (-1: none), from the
-    ``moves`` (stage, day) up to ``day`` and the ``current`` stage on that day."""
-    stages = {name for name, at in moves if at <= day}
+    ``moves`` (stage, day) up to ``day`` and the ``current`` stage on that day. Won counts
+    only while the deal stands won: a win since reopened has not reached it."""
+    stages = {name for name, at in moves if at <= day and name != "won"}
     if current:
         stages.add(current)
     return max((FUNNEL.index(s) for s in stages if s in FUNNEL), default=-1)

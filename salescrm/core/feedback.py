@@ -7,6 +7,7 @@ from salescrm.core.ids import next_item_id
 from salescrm.core.labels import DEPARTMENTS
 from salescrm.core.model import Customer, Feedback
 from salescrm.core.parse import When, parse_text
+from salescrm.core.timeline import refuse_before
 
 
 def add_feedback(
@@ -18,6 +19,7 @@ def add_feedback(
     dept: str | None = None,
 ) -> Feedback:
     """Append feedback by ``member``, tagged with their department (or ``dept``); returns it."""
+    refuse_before(at, customer.created, "--at date", customer.id)
     item = Feedback(
         id=next_item_id("B", [b.id for b in customer.feedback]),
         at=at,

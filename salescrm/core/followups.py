@@ -18,6 +18,7 @@ from salescrm.core.ids import next_item_id, parse_reference
 from salescrm.core.labels import CHANNELS
 from salescrm.core.model import Customer, FollowUp, Task
 from salescrm.core.parse import When, as_datetime, day_of, format_when, parse_text
+from salescrm.core.timeline import refuse_before
 
 GOOD_NOTE = "a good note holds the need, the numbers and the customer's own words"
 GOOD_NOTE_EXAMPLE = "客户确认下月采购30台,预算25万,原话:“价格再降3%就签”"
@@ -39,6 +40,7 @@ class NewTask:
 
 def plan_task(customer: Customer, new: NewTask, config: Config, created: When) -> Task:
     """Add a planned follow-up to ``customer``; returns it (its id is the next ``T``)."""
+    refuse_before(created, customer.created, "--at date", customer.id)
     task = Task(
         id=next_item_id("T", (t.id for t in customer.tasks)),
         due=new.due,
@@ -82,6 +84,8 @@ def close_task(task: Task, customer_id: str, status: str, at: When, note: str | 
             f"task {customer_id}-{task.id} is already {task.status} ({format_when(task.closed or task.due)})",
             hint="a closed task cannot be closed again; plan a new one with: salescrm followup plan",
         )
+    if task.created is not None:
+        refuse_before(at, day_of(task.created), "--at date", f"task {customer_id}-{task.id}")
     task.status = status
     task.closed = at
     task.note = note
@@ -106,6 +110,7 @@ class NewRecord:
 def log_followup(customer: Customer, new: NewRecord) -> FollowUp:
     """Add a follow-up record; ``new.task`` (an open task of this customer) is closed by it."""
     content = parse_text(new.content, "--content", 5000, multiline=True)
+    refuse_before(new.at, customer.created, "--at date", customer.id)
     if new.next is not None and new.next < day_of(new.at):
         raise UsageError(
             f"--next {new.next} is before the follow-up itself ({format_when(new.at)})",

@@ -41,13 +41,13 @@ class Deal(NamedTuple):
     won_value: str | None  # ``deals.won_value``, when won
 
     def stage_on(self, day: int) -> str | None:
-        """``deals.stage_on``: the latest move up to ``day`` (the first of equal days)."""
+        """``deals.stage_on``: the latest move up to ``day`` (the last of equal days)."""
         if self.opened > day:
             return None
         moves = self.moves
         best_day, best = -1, None
         for i in range(0, len(moves), 2):
-            if best_day < moves[i] <= day:
+            if best_day <= moves[i] <= day:
                 best_day, best = moves[i], moves[i + 1]
         if best is not None:
             return best

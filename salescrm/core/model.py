@@ -10,8 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from salescrm.core.parse import When
+
+
+@dataclass
+class Change:
+    """A dated change of one field (``opp set``, ``opp amend``, a new owner): the value before
+    and after, so that "as of" a day before it can undo it (core/timeline.py)."""
+
+    at: When
+    by: str
+    field: str
+    old: Any
+    new: Any
+    reason: str | None = None
 
 
 @dataclass
@@ -74,6 +88,12 @@ class StageMove:
     at: date
     by: str
     note: str | None = None
+    # How a won or lost move closed the deal, kept here once the deal is reopened (while it
+    # stays closed, the deal's own contract and loss fields hold them).
+    contract: Contract | None = None
+    lost_reason: str | None = None
+    lost_to: str | None = None
+    lost_note: str | None = None
 
 
 @dataclass
@@ -97,6 +117,7 @@ class Contract:
     amount: Decimal
     payment_terms: str
     signed: date
+    amendments: list[Change] = field(default_factory=list)  # opp amend: corrections, dated
 
 
 @dataclass
@@ -118,6 +139,7 @@ class Opportunity:
     lost_reason: str | None = None
     lost_note: str | None = None
     lost_to: str | None = None  # the competitor that won the deal
+    changes: list[Change] = field(default_factory=list)  # opp set, and probabilities reset by moves
 
 
 @dataclass
@@ -155,6 +177,7 @@ class Customer:
     followups: list[FollowUp] = field(default_factory=list)
     opportunities: list[Opportunity] = field(default_factory=list)
     feedback: list[Feedback] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # of its owner and archiving, dated
     # Keys this version does not know, kept so that a newer teammate's data survives.
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -15,6 +15,7 @@ from salescrm.core.labels import OPEN_STAGES, STAGES
 from salescrm.core.model import Customer, Negotiation, Opportunity, StageMove
 from salescrm.core.parse import day_of, parse_text
 from salescrm.core.stages import refuse_closed
+from salescrm.core.timeline import refuse_before
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,9 @@ class NewOpportunity:
     probability: Decimal | None = None
 
 
-def add_opportunity(customer: Customer, new: NewOpportunity, by: str, today: date) -> Opportunity:
-    """A new opportunity in stage lead, appended to ``customer``."""
-    if new.created > today:
-        raise UsageError(
-            f"{new.created} is in the future", hint="--at records something that already happened"
-        )
+def add_opportunity(customer: Customer, new: NewOpportunity, by: str) -> Opportunity:
+    """A new opportunity in stage lead, appended to ``customer`` (not before it existed)."""
+    refuse_before(new.created, customer.created, "--at date", customer.id)
     if new.close < new.created:
         raise UsageError(
             f"the expected close date {new.close} is before the opportunity's start {new.created}"

@@ -20,7 +20,10 @@ from salescrm.core.parse import When
 
 Build = Callable[[Any], Any]
 # Keys of the file format that differ from the field they fill.
-_RENAMED: dict[type, dict[str, str]] = {model.TierChange: {"from": "from_tier", "to": "to_tier"}}
+_RENAMED: dict[type, dict[str, str]] = {
+    model.TierChange: {"from": "from_tier", "to": "to_tier"},
+    model.Change: {"from": "old", "to": "new"},
+}
 _CACHE: dict[tuple[type, frozenset[str]], Build] = {}
 
 

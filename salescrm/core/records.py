@@ -6,12 +6,14 @@ order, sorted unique tags, optional values left out, amounts as exact decimals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from salescrm.core.errors import Problem
 from salescrm.core.model import (
+    Change,
     Contact,
     Contract,
     Customer,
@@ -47,7 +49,21 @@ CUSTOMER_KEYS = [
     "followups",
     "opportunities",
     "feedback",
+    "changes",
 ]
+
+# The kind of value each field a Change records holds (of a customer, a deal, a contract).
+CHANGE_KINDS = {
+    "owner": "text",
+    "archived": "flag",
+    "name": "text",
+    "amount": "amount",
+    "close": "day",
+    "probability": "amount",
+    "number": "text",
+    "payment_terms": "text",
+    "signed": "day",
+}
 
 
 # -- reading -------------------------------------------------------------------
@@ -84,7 +100,32 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
         followups=r.items(d, "followups", lambda f: _followup(r, f)),
         opportunities=r.items(d, "opportunities", lambda o: _opportunity(r, o)),
         feedback=r.items(d, "feedback", lambda b: _feedback(r, b)),
+        changes=_changes(r, d),
         extra=r.unknown_keys(d, set(CUSTOMER_KEYS)),
+    )
+
+
+def _changes(r: Reader, d: dict[str, Any]) -> list[Change]:
+    return r.items(d, "changes", lambda c: _change(r, c))
+
+
+def _change(r: Reader, d: dict[str, Any]) -> Change:
+    r.unknown_keys(d, {"at", "by", "field", "from", "to", "reason"})
+    name = r.required_text(d, "field")
+    kind = CHANGE_KINDS.get(name)
+    if kind is None:
+        r.problem(f"unknown field {name!r} in a change", "field")
+    readers: dict[str, Callable[[dict[str, Any], str], Any]] = {
+        "text": r.text, "amount": r.amount, "day": r.day, "flag": r.flag,
+    }  # fmt: skip
+    read = readers[kind or "text"]
+    return Change(
+        at=r.when(d, "at", required=True) or date.min,
+        by=r.required_text(d, "by"),
+        field=name,
+        old=read(d, "from"),
+        new=read(d, "to"),
+        reason=r.text(d, "reason"),
     )
 
 
@@ -153,12 +194,7 @@ def _opportunity(r: Reader, d: dict[str, Any]) -> Opportunity:
     if d.get("contract") is not None:
         with r.at("contract"):
             c = r.mapping(d["contract"])
-            contract = Contract(
-                number=r.required_text(c, "number"),
-                amount=r.amount(c, "amount", required=True) or Decimal(0),
-                payment_terms=r.text(c, "payment_terms") or "",
-                signed=r.day(c, "signed", required=True) or date.min,
-            )
+            contract = _contract(r, c)
     with r.at("artefacts"):
         artefacts = {str(k): str(v) for k, v in r.mapping(d.get("artefacts") or {}).items()}
     return Opportunity(
@@ -177,6 +213,17 @@ def _opportunity(r: Reader, d: dict[str, Any]) -> Opportunity:
         lost_reason=r.text(d, "lost_reason"),
         lost_note=r.text(d, "lost_note"),
         lost_to=r.text(d, "lost_to"),
+        changes=_changes(r, d),
+    )
+
+
+def _contract(r: Reader, c: dict[str, Any]) -> Contract:
+    return Contract(
+        number=r.required_text(c, "number"),
+        amount=r.amount(c, "amount", required=True) or Decimal(0),
+        payment_terms=r.text(c, "payment_terms") or "",
+        signed=r.day(c, "signed", required=True) or date.min,
+        amendments=r.items(c, "amendments", lambda a: _change(r, a)),
     )
 
 
@@ -196,15 +243,24 @@ _OPPORTUNITY_KEYS = [
     "lost_reason",
     "lost_note",
     "lost_to",
+    "changes",
 ]
 
 
 def _stage_move(r: Reader, d: dict[str, Any]) -> StageMove:
+    contract = None
+    if d.get("contract") is not None:
+        with r.at("contract"):
+            contract = _contract(r, r.mapping(d["contract"]))
     return StageMove(
         stage=r.required_text(d, "stage"),
         at=r.day(d, "at", required=True) or date.min,
         by=r.required_text(d, "by"),
         note=r.text(d, "note"),
+        contract=contract,
+        lost_reason=r.text(d, "lost_reason"),
+        lost_to=r.text(d, "lost_to"),
+        lost_note=r.text(d, "lost_note"),
     )
 
 
@@ -247,6 +303,7 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
         "followups": [_followup_data(f) for f in c.followups],
         "opportunities": [_opportunity_data(o) for o in c.opportunities],
         "feedback": [_compact({**vars(b), "at": _when(b.at)}) for b in c.feedback],
+        "changes": _changes_data(c.changes),
     }
     data = {k: v for k, v in data.items() if v is not None}
     data.update(c.extra)
@@ -278,6 +335,27 @@ def _followup_data(f: FollowUp) -> dict[str, Any]:
     return _compact({**vars(f), "at": _when(f.at)})
 
 
+def _changes_data(changes: list[Change]) -> list[dict[str, Any]] | None:
+    return [_change_data(change) for change in changes] or None
+
+
+def _change_data(c: Change) -> dict[str, Any]:
+    # "from" and "to" stay even when empty: a probability set where there was none
+    data = {"at": _when(c.at), "by": c.by, "field": c.field, "from": c.old, "to": c.new}
+    return {**data, "reason": c.reason} if c.reason else data
+
+
+def _contract_data(c: Contract | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    data = {"number": c.number, "amount": c.amount, "payment_terms": c.payment_terms, "signed": c.signed}
+    return {**data, "amendments": _changes_data(c.amendments)} if c.amendments else data
+
+
+def _stage_move_data(m: StageMove) -> dict[str, Any]:
+    return _compact({**vars(m), "contract": _contract_data(m.contract)})
+
+
 def _opportunity_data(o: Opportunity) -> dict[str, Any]:
     talks = _compact(vars(o.negotiation))
     return _compact(
@@ -290,12 +368,13 @@ def _opportunity_data(o: Opportunity) -> dict[str, Any]:
             "stage": o.stage,
             "created": o.created,
             "probability": o.probability,
-            "stage_history": [_compact(vars(m)) for m in o.stage_history],
+            "stage_history": [_stage_move_data(m) for m in o.stage_history],
             "artefacts": dict(sorted(o.artefacts.items())),
             "negotiation": talks,
-            "contract": vars(o.contract) if o.contract else None,
+            "contract": _contract_data(o.contract),
             "lost_reason": o.lost_reason,
             "lost_note": o.lost_note,
             "lost_to": o.lost_to,
+            "changes": _changes_data(o.changes),
         }
     )

@@ -22,6 +22,7 @@ from salescrm.core.errors import ConflictError, UsageError
 from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES, STAGES
 from salescrm.core.model import Contract, Customer, Opportunity, StageMove
 from salescrm.core.parse import parse_text
+from salescrm.core.timeline import check_deal_order, latest_deal_event, record, refuse_before
 
 # Gate names that refer to the negotiation record, with the option that fills them.
 NEGOTIATION_ITEMS = {
@@ -120,13 +121,17 @@ def refuse_closed(o: Opportunity, ref: str) -> None:
         )
 
 
-def check_date(o: Opportunity, ref: str, at: date, today: date) -> None:
-    """A move happens after the last one, and not in the future."""
-    if at > today:
-        raise UsageError(f"{at} is in the future", hint="--at records something that already happened")
-    if o.stage_history and at < o.stage_history[-1].at:
-        last = o.stage_history[-1]
-        raise UsageError(f"{ref} last moved on {last.at} (to {last.stage}); {at} is earlier")
+def check_date(o: Opportunity, ref: str, at: date) -> None:
+    """A move happens on or after the deal's last event and not before the deal was opened
+    (the command line has refused a moment in the future: core/timeline.refuse_future)."""
+    if o.created:
+        refuse_before(at, o.created, "date", ref)
+    check_deal_order(o, ref, at)
+
+
+def _set_probability(o: Opportunity, chance: Decimal | None, at: date, by: str) -> None:
+    """A move resets the deal's own probability: dated, so that "as of" before it undoes it."""
+    record(o.changes, o, "probability", chance, at, by)
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,6 @@ class Move:
     target: str
     by: str
     at: date
-    today: date
     note: str | None = None
     reason: str | None = None
     force: bool = False
@@ -173,9 +177,9 @@ def move_stage(o: Opportunity, ref: str, move: Move, config: Config) -> None:
         notes.insert(0, "skipped " + ", ".join(OPEN_STAGES[here + 1 : there]))
     if there > here:
         check_gate(o, ref, config, f"salescrm opp stage {ref} {move.target}")
-    check_date(o, ref, move.at, move.today)
+    check_date(o, ref, move.at)
     o.stage = move.target
-    o.probability = move.probability  # an override is a judgement about one stage
+    _set_probability(o, move.probability, move.at, move.by)  # an override judges one stage
     o.stage_history.append(StageMove(move.target, move.at, move.by, _joined(notes)))
 
 
@@ -213,9 +217,7 @@ def taken_contracts(customers: Iterable[Customer]) -> dict[str, str]:
     return taken
 
 
-def win(
-    o: Opportunity, ref: str, contract: Contract, by: str, today: date, taken: dict[str, str], config: Config
-) -> None:
+def win(o: Opportunity, ref: str, contract: Contract, by: str, taken: dict[str, str], config: Config) -> None:
     """Close ``o`` as won with ``contract``: only from negotiation, with its gate met,
     and with a contract number no other opportunity holds."""
     refuse_closed(o, ref)
@@ -231,11 +233,26 @@ def win(
             f"contract number {contract.number} is already used by {holder}",
             hint="a contract number is used once in the whole data directory",
         )
-    check_date(o, ref, contract.signed, today)
+    day = _win_day(o, ref, contract.signed)
     o.stage = "won"
     o.contract = contract
-    o.probability = None
-    o.stage_history.append(StageMove("won", contract.signed, by, f"contract {contract.number}"))
+    _set_probability(o, None, day, by)
+    o.stage_history.append(StageMove("won", day, by, f"contract {contract.number}"))
+
+
+def _win_day(o: Opportunity, ref: str, signed: date) -> date:
+    """The day the win counts from. A deal reopened to be won again may carry its true signed
+    date back to the close that was reopened (the reopen's cause); its move is then dated
+    with the reopen, so that what was true before the reopen stays true."""
+    latest = latest_deal_event(o)
+    moves = o.stage_history
+    reopened = len(moves) >= 2 and moves[-2].stage in CLOSED_STAGES and moves[-1].stage in OPEN_STAGES
+    if latest is not None and signed < latest and reopened and signed >= moves[-2].at:
+        if o.created:
+            refuse_before(signed, o.created, "--signed date", ref)
+        return latest
+    check_date(o, ref, signed)
+    return signed
 
 
 # -- lost ------------------------------------------------------------------------------
@@ -267,7 +284,6 @@ class Loss:
     reason: str
     by: str
     at: date
-    today: date
     competitor: str | None = None
     note: str | None = None
 
@@ -275,29 +291,33 @@ class Loss:
 def lose(o: Opportunity, ref: str, loss: Loss) -> None:
     """Close ``o`` as lost, from any open stage."""
     refuse_closed(o, ref)
-    check_date(o, ref, loss.at, loss.today)
+    check_date(o, ref, loss.at)
     o.stage = "lost"
     o.lost_reason = loss.reason
     o.lost_note = loss.note
     o.lost_to = loss.competitor
     if loss.competitor and loss.competitor not in o.negotiation.competitors:
         o.negotiation.competitors.append(loss.competitor)
-    o.probability = None
+    _set_probability(o, None, loss.at, loss.by)
     o.stage_history.append(StageMove("lost", loss.at, loss.by, _joined([loss.reason, loss.note])))
 
 
 # -- reopen ----------------------------------------------------------------------------
 
 
-def reopen(o: Opportunity, ref: str, reason: str, by: str, at: date, today: date) -> str:
+def reopen(o: Opportunity, ref: str, reason: str, by: str, at: date) -> str:
     """Bring a closed deal back to the open stage it was closed from; returns that stage.
 
-    The contract or loss is cleared from the record (a reopened deal has neither)
-    but stays readable in the history note.
+    The contract or loss moves from the deal to the move that closed it: the deal holds
+    neither while open, and "as of" a day it stood closed still finds them there.
     """
     if o.stage not in CLOSED_STAGES:
         raise UsageError(f"{ref} is open ({stage_name(o.stage)}); only a won or lost deal can be reopened")
-    check_date(o, ref, at, today)
+    check_date(o, ref, at)
+    if o.stage_history and o.stage_history[-1].stage == o.stage:
+        closing = o.stage_history[-1]
+        closing.contract = o.contract
+        closing.lost_reason, closing.lost_note, closing.lost_to = o.lost_reason, o.lost_note, o.lost_to
     opened = [m.stage for m in o.stage_history if m.stage in OPEN_STAGES]
     back_to = opened[-1] if opened else ("negotiation" if o.stage == "won" else "lead")
     was = f"was won, contract {o.contract.number}" if o.contract else f"was lost: {o.lost_reason}"

@@ -111,6 +111,8 @@ SUMMARIES: dict[str, Summary] = {
     ),
     "deals": Summary("salescrm.core.dealrows", ("rows_of", "rows_to_data", "rows_from_data")),  # reports
     "list": Summary("salescrm.core.listrows", ("row_of", "row_to_data", "row_from_data")),  # list, query
+    # (number, day of its latest event): which customers "as of" a day must rewind
+    "settled": Summary("salescrm.core.settled", ("settled_of", "settled_to_data", "settled_from_data")),
 }
 
 

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -221,12 +222,31 @@ class DataDir:
 
         return RecordCache(self).load()
 
-    def load_summaries(self, name: str) -> tuple[list[Any], list[Problem]]:
-        """One summary (``store/cache.SUMMARIES[name]``) of every usable customer, and every
-        problem, read from the cache's index alone."""
-        from salescrm.store.cache import RecordCache
+    def load_summaries(self, name: str, as_of: date) -> tuple[list[Any], list[Problem]]:
+        """One summary (``store/cache.SUMMARIES[name]``) of every usable customer as it stood
+        at the end of ``as_of``, and every problem, read from the cache's index. Customers
+        with an event after that day (``core/timeline.last_event_day``) are rewound and
+        summarised again; the others' summaries are already those of that day."""
+        from salescrm.store.cache import SUMMARIES, RecordCache
 
-        return RecordCache(self).summaries(name)
+        cache = RecordCache(self)
+        found, problems = cache.summaries(name)
+        settled, _ = cache.summaries("settled")
+        day = as_of.toordinal()
+        late = {customer_id for customer_id, last in settled if last > day}
+        if not late:
+            return found, problems
+        from salescrm.core.timeline import customer_as_of
+
+        of = SUMMARIES[name].of
+        rewound = {c.id: customer_as_of(c, as_of) for c in cache.load().customers if c.id in late}
+        kept: list[Any] = []
+        for summary in found:
+            if summary[0] not in late:
+                kept.append(summary)
+            elif (customer := rewound.get(summary[0])) is not None:  # None: created later
+                kept.append(of(customer))
+        return kept, problems
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer ``mine`` repeats: a search of the

@@ -102,8 +102,8 @@ def test_facts_round_trip_through_plain_data(sample: DataDir) -> None:
 
 
 def test_the_cache_hands_out_facts(sample: DataDir) -> None:
-    cold, problems = sample.load_summaries("remind")
-    warm, _ = sample.load_summaries("remind")
+    cold, problems = sample.load_summaries("remind", date.max)
+    warm, _ = sample.load_summaries("remind", date.max)
     expected = [facts_of(c) for c in _full(sample)]
     assert cold == expected and warm == expected and problems == []
     as_of = date(2026, 11, 27)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import os
 from pathlib import Path
 
@@ -179,7 +181,7 @@ def test_a_damaged_column_of_one_entry_costs_only_time(team: DataDir, later: Non
     """The index keeps each entry's values packed apart and decodes them on first use:
     garbage in one of them is read from the file (or rebuilds the cache), never shown."""
     expected = team.load_all().customers
-    facts, _ = team.load_summaries("remind")
+    facts, _ = team.load_summaries("remind", date.max)
     path = RecordCache(team).path
     index = IndexFile(path)
     raw = index.all_columns()
@@ -187,7 +189,7 @@ def test_a_damaged_column_of_one_entry_costs_only_time(team: DataDir, later: Non
     raw["summary:remind"][raw["names"].index(FIRST)] = b"\xc1"
     path.write_bytes(index_bytes(index.header, raw))
     assert fresh(team).load_all().customers == expected
-    assert fresh(team).load_summaries("remind")[0] == facts
+    assert fresh(team).load_summaries("remind", date.max)[0] == facts
     assert sorted(i.customer_id for i in RecordCache(fresh(team)).identities()) == sorted(
         c.id for c in expected
     )
@@ -353,15 +355,15 @@ def test_a_change_appends_its_parts_until_half_the_records_file_is_garbage(
 def test_an_unchanged_team_is_summarised_from_the_index_columns_alone(
     team: DataDir, later: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    facts = team.load_summaries("remind")[0]
+    facts = team.load_summaries("remind", date.max)[0]
     built: list[int] = []
     real = RecordCache._entries
     monkeypatch.setattr(RecordCache, "_entries", lambda self, index: built.append(1) or real(self, index))
-    assert fresh(team).load_summaries("remind")[0] == facts
+    assert fresh(team).load_summaries("remind", date.max)[0] == facts
     assert built == []  # no entry object: one comparison of names and stat keys sufficed
     target = team.root / FIRST
     target.write_text(target.read_text("utf-8").replace("name: ", "name: 新", 1), "utf-8")
-    changed = fresh(team).load_summaries("remind")[0]
+    changed = fresh(team).load_summaries("remind", date.max)[0]
     assert built == [1] and changed != facts
     assert next(f for f in changed if f.id == "CRM202201001").name.startswith("新")
 

@@ -141,7 +141,7 @@ def team(
         datadir.load_all()  # parses every file and writes the cache
         parsed = sorted(DataDir(root).load_all().customers, key=lambda c: c.id)
         patch.setattr(cache, "parse_entry", _no_parsing)
-        rows, problems = DataDir(root).load_summaries("list")
+        rows, problems = DataDir(root).load_summaries("list", date.max)
     assert not [p for p in problems if p.severity == "error"]
     return parsed, sorted(rows, key=lambda r: r.id)
 

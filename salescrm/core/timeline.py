@@ -1,0 +1,201 @@
+"""What was true on a day: a customer's record as it stood at the end of that day.
+
+Every reading command answers "as of D" through ``customer_as_of`` (DESIGN §7.1): a record
+rewound to D is what the same data would hold had nothing after D been recorded. Events
+are the dated parts of a record: its creation, follow-ups, feedback, tasks planned and
+closed, tier changes, owner and archive changes, and of each deal its opening, stage
+moves, changes (``opp set``, the probability a move resets) and its contract's
+amendments. Everything else (name, tags, contacts, negotiation notes) is shown as it is
+now. Events on one day count in the order they were made: a record's lists are kept in
+that order, so the state at the end of a day is the **last** of that day's moves.
+
+Undoing a change needs the value it replaced, so changes hold both, and each deal's
+events are recorded in date order (``check_deal_order``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from salescrm.core.errors import UsageError
+from salescrm.core.labels import CLOSED_STAGES
+from salescrm.core.model import Change, Contract, Customer, Opportunity, StageMove, Task
+from salescrm.core.parse import When, as_datetime, day_of, format_when
+
+# How far ahead of the clock a recorded moment may be: two machines' clocks differ a little.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+# -- refusing impossible history ----------------------------------------------------------
+
+
+def refuse_future(at: When, now: datetime, what: str = "date") -> None:
+    """Nothing is recorded as having happened later than now (give or take CLOCK_SKEW)."""
+    if as_datetime(at) > now + CLOCK_SKEW:
+        raise UsageError(
+            f"{what} {format_when(at)} is in the future (now {format_when(now)})",
+            hint="record what has already happened; a date may be at most 5 minutes ahead of the clock",
+        )
+
+
+def refuse_before(at: When, start: date, what: str, whose: str) -> None:
+    """Nothing happens to a record before it existed."""
+    if day_of(at) < start:
+        raise UsageError(
+            f"{what} {format_when(at)} is before {whose} existed ({start})",
+            hint=f"give a date on or after {start}",
+        )
+
+
+def refuse_recorded(at: When, now: datetime, start: date, what: str, whose: str) -> None:
+    """The one rule for a moment an event is recorded at: not in the future, not before
+    the record it belongs to."""
+    refuse_future(at, now, what)
+    refuse_before(at, start, what, whose)
+
+
+def latest_deal_event(o: Opportunity) -> date | None:
+    """The day of the deal's latest recorded event (a move, a change, an amendment)."""
+    days = [m.at for m in o.stage_history] + [day_of(c.at) for c in o.changes]
+    if o.contract:
+        days += [day_of(a.at) for a in o.contract.amendments]
+    return max(days, default=None)
+
+
+def check_deal_order(o: Opportunity, ref: str, at: When) -> None:
+    """A deal's events are recorded in date order: a new one is not dated before the last."""
+    latest = latest_deal_event(o)
+    if latest is not None and day_of(at) < latest:
+        raise UsageError(
+            f"{ref} last changed on {latest}; {format_when(at)} is earlier",
+            hint="a deal's history is recorded in date order: give a date on or after " + str(latest),
+        )
+
+
+# -- recording changes ------------------------------------------------------------------
+
+
+def record(changes: list[Change], target: Any, name: str, value: Any, at: When, by: str,
+           reason: str | None = None) -> bool:  # fmt: skip
+    """Set ``target.name`` to ``value`` and append the dated change; False when it is the same."""
+    old = getattr(target, name)
+    if old == value:
+        return False
+    setattr(target, name, value)
+    changes.append(Change(at, by, name, old, value, reason))
+    return True
+
+
+# -- rewinding ----------------------------------------------------------------------------
+
+
+def customer_as_of(customer: Customer, day: date) -> Customer | None:
+    """``customer`` as it stood at the end of ``day``; None when it did not exist yet.
+
+    The record itself when nothing in it is dated after ``day``."""
+    c = customer
+    if c.created > day:
+        return None
+    if last_event_day(c) <= day:
+        return c
+    rewound = replace(
+        c,
+        first_contact=c.first_contact if c.first_contact and c.first_contact <= day else None,
+        tier_history=[t for t in c.tier_history if t.at <= day],
+        tasks=[_task_as_of(t, day) for t in c.tasks if t.created is None or day_of(t.created) <= day],
+        followups=[f for f in c.followups if day_of(f.at) <= day],
+        feedback=[b for b in c.feedback if day_of(b.at) <= day],
+        opportunities=[o for o in (deal_as_of(o, opened(o, c), day) for o in c.opportunities) if o],
+        changes=_undo(c, c.changes, day),
+    )
+    for change in reversed([t for t in c.tier_history if t.at > day]):
+        rewound.tier = change.from_tier
+    return rewound
+
+
+def deal_as_of(opp: Opportunity, opened_day: date, day: date) -> Opportunity | None:
+    """The deal as it stood at the end of ``day`` (None: not yet opened)."""
+    o = opp
+    if opened_day > day:
+        return None
+    latest = latest_deal_event(o)
+    if latest is None or latest <= day:
+        return o
+    moves = [m for m in o.stage_history if m.at <= day]
+    rewound = replace(o, stage_history=moves, changes=[], contract=None,
+                      lost_reason=None, lost_note=None, lost_to=None)  # fmt: skip
+    rewound.changes = _undo(rewound, o.changes, day)
+    if not o.stage_history:
+        return rewound  # an old record without a history keeps its stage
+    last = moves[-1] if moves else None
+    rewound.stage = last.stage if last else "lead"
+    if last is not None and last.stage in CLOSED_STAGES:
+        _close_as_of(rewound, o, last, day)
+    return rewound
+
+
+def _close_as_of(rewound: Opportunity, o: Opportunity, last: StageMove, day: date) -> None:
+    """The contract or loss the deal stood closed with: the deal's own while this move is
+    its latest, else the one the move kept when the deal was reopened."""
+    current = last is o.stage_history[-1]
+    if last.stage == "won":
+        contract = o.contract if current else last.contract
+        rewound.contract = _contract_as_of(contract, day) if contract else None
+    else:
+        source: Any = o if current else last
+        rewound.lost_reason, rewound.lost_note, rewound.lost_to = (
+            source.lost_reason, source.lost_note, source.lost_to
+        )  # fmt: skip
+    if not current:  # the move no longer keeps what the deal now holds itself
+        rewound.stage_history[-1] = replace(last, contract=None, lost_reason=None, lost_note=None,
+                                            lost_to=None)  # fmt: skip
+
+
+def _contract_as_of(contract: Contract, day: date) -> Contract:
+    if all(day_of(a.at) <= day for a in contract.amendments):
+        return contract
+    rewound = replace(contract, amendments=[])
+    rewound.amendments = _undo(rewound, contract.amendments, day)
+    return rewound
+
+
+def _undo(target: Any, changes: list[Change], day: date) -> list[Change]:
+    """Undo on ``target`` the ``changes`` dated after ``day``, latest first; the rest, kept."""
+    for change in reversed([c for c in changes if day_of(c.at) > day]):
+        setattr(target, change.field, change.old)
+    return [c for c in changes if day_of(c.at) <= day]
+
+
+def _task_as_of(task: Task, day: date) -> Task:
+    if task.closed is None or day_of(task.closed) <= day:
+        return task
+    return replace(task, status="open", closed=None, note=None)
+
+
+def opened(opp: Opportunity, customer: Customer) -> date:
+    """The day a deal was opened: its ``created``, else its first move, else the customer's."""
+    if opp.created:
+        return opp.created
+    if opp.stage_history:
+        return min(move.at for move in opp.stage_history)
+    return customer.created
+
+
+def last_event_day(customer: Customer) -> date:
+    """The day of the latest event in the record: as of that day or later it is unchanged."""
+    c = customer
+    days = [c.created, *(t.at for t in c.tier_history)]
+    if c.first_contact:
+        days.append(c.first_contact)
+    days += [day_of(f.at) for f in c.followups] + [day_of(b.at) for b in c.feedback]
+    days += [day_of(change.at) for change in c.changes]
+    for task in c.tasks:
+        days += [day_of(moment) for moment in (task.created, task.closed) if moment is not None]
+    for o in c.opportunities:
+        days.append(opened(o, c))
+        latest = latest_deal_event(o)
+        if latest:
+            days.append(latest)
+    return max(days)
