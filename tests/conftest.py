@@ -10,7 +10,9 @@ import functools
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import typer.testing
@@ -38,6 +40,11 @@ MEMBERS = [
     ["wang.fang", "--name", "王芳", "--manager", "li.na"],
     ["zhao.svc", "--name", "赵强", "--dept", "after-sales"],
 ]
+
+
+def team_today() -> date:
+    """Today where the test team works (its default zone, Asia/Shanghai): what "today" is to salescrm."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 @pytest.fixture(autouse=True)

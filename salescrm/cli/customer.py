@@ -237,6 +237,7 @@ def archive(
     ctx: typer.Context,
     customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
     undo: bool = typer.Option(False, "--undo", help="Bring an archived customer back."),
+    at: str = typer.Option(None, "--at", help="When, if not now (YYYY-MM-DD[THH:MM])."),
 ) -> None:
     """Archive a customer: kept in the files, left out of lists and reminders.
 
@@ -247,7 +248,7 @@ def archive(
     s = session(ctx)
     with s.datadir.transaction("customer archive" + (" --undo" if undo else ""), s.member) as tx:
         customer = s.datadir.read_customer(customer_id)
-        record(customer.changes, customer, "archived", not undo, s.now(), s.member)
+        record(customer.changes, customer, "archived", not undo, s.moment(at), s.member)
         tx.save(customer)
     out(f"{customer.id}\n")
 

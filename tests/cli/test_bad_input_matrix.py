@@ -24,7 +24,7 @@ import yaml
 from typer.main import get_command
 
 from salescrm.cli.main import app
-from tests.conftest import MEMBERS, Crm, tree_digest
+from tests.conftest import MEMBERS, Crm, team_today, tree_digest
 
 C = "CRM202405001"  # the customer every case works on
 WORK = "team"  # the data directory inside each case's folder; files/ holds files to attach
@@ -441,7 +441,7 @@ for value in ("", "  ", "HT\x00", "a b", LONG, "HT-2026-000"):
          4 if value == "HT-2026-000" else 2, label=repr(value[:12]))  # fmt: skip
 amounts("opp won", "--amount", ["opp", "won", f"{C}-O2"], won_args("--amount"),
         lambda v: opp("O2", "contract", {"number": "HT-2026-001", "amount": v, "payment_terms": "30%预付",
-                                         "signed": date.today()}))  # fmt: skip
+                                         "signed": team_today()}))  # fmt: skip
 texts("opp won", "--payment-terms", ["opp", "won", f"{C}-O2"], won_args("--payment-terms"),
       stored=lambda v: file_has(v))  # fmt: skip
 dates("opp won", "--signed", ["opp", "won", f"{C}-O2"], won_args("--signed"))
@@ -460,6 +460,66 @@ dates("opp lost", "--at", ["opp", "lost", f"{C}-O1", "--reason", "价格过高"]
 references("opp reopen", "reference", "O", ["opp", "reopen"], ["--reason", "重启"])
 texts("opp reopen", "--reason", ["opp", "reopen", f"{C}-O3"], stored=lambda v: file_has(v))
 dates("opp reopen", "--at", ["opp", "reopen", f"{C}-O3", "--reason", "重启"])
+W = "CRM202405002-O1"  # won, contract HT-2026-000
+references("opp set", "reference", "O", ["opp", "set"], ["amount=1"])
+for value in (
+    "amount=-5",
+    "amount=abc",
+    "probability=101",
+    "close=2020-01-01",
+    "stage=won",
+    "amount",
+    "owner=nobody",
+):
+    case("opp set", "assignments", ["opp", "set", f"{C}-O1", value], 3 if value == "owner=nobody" else 2,
+         label=value)  # fmt: skip
+case("opp set", "assignments", ["opp", "set", f"{C}-O3", "amount=5"], 2, label="a closed deal")
+dates("opp set", "--at", ["opp", "set", f"{C}-O1", "amount=5"])
+case("opp set", "--at", ["opp", "set", f"{C}-O1", "amount=5", "--at", "2099-01-01"], 2, label="future")
+references("opp amend", "reference", "O", ["opp", "amend"], ["--amount", "2", "--reason", "改"])
+case(
+    "opp amend", "reference", ["opp", "amend", f"{C}-O1", "--amount", "2", "--reason", "改"], 2, label="open"
+)
+for value in BAD_AMOUNTS:
+    case(
+        "opp amend",
+        "--amount",
+        ["opp", "amend", W, "--reason", "改", "--amount", value],
+        2,
+        label=repr(value),
+    )
+for value in ("", "a b", "HT-2026-000\x00"):
+    case(
+        "opp amend",
+        "--contract",
+        ["opp", "amend", W, "--reason", "改", "--contract", value],
+        2,
+        label=repr(value),
+    )
+texts("opp amend", "--payment-terms", ["opp", "amend", W, "--reason", "改"])
+dates("opp amend", "--signed", ["opp", "amend", W, "--reason", "改"])
+case(
+    "opp amend",
+    "--signed",
+    ["opp", "amend", W, "--reason", "改", "--signed", "2099-01-01"],
+    2,
+    label="future",
+)
+texts("opp amend", "--reason", ["opp", "amend", W, "--amount", "2"])
+case("opp amend", "--reason", ["opp", "amend", W, "--amount", "2"], 2, label="missing")
+case("opp amend", "--reason", ["opp", "amend", W, "--amount", "2", "--reason", "改"], 2, user="wang.fang",
+     label="neither owner nor manager")  # fmt: skip
+dates("opp amend", "--at", ["opp", "amend", W, "--amount", "2", "--reason", "改"])
+dates("customer archive", "--at", ["customer", "archive", C])
+case("customer archive", "--at", ["customer", "archive", C, "--at", "2099-01-01"], 2, label="future")
+dates("followup plan", "--at", ["followup", "plan", C, *PLAN])
+case(
+    "followup plan",
+    "--at",
+    ["followup", "plan", C, *PLAN, "--at", "2024-05-01"],
+    2,
+    label="before the customer",
+)
 references("opp show", "reference", "O", ["opp", "show"], [])
 formats("opp show", ["opp", "show", f"{C}-O1"])
 choices("opp list", "--stage", ["opp", "list"], bad="../won")

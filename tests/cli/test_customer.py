@@ -3,12 +3,11 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Crm, Digest
+from tests.conftest import Crm, Digest, team_today
 
 ADD = ["customer", "add", "某某科技有限公司", "--source", "2024年春季行业展会", "--contact", "王经理",
        "--phone", "021-5555-5678", "--needs", "需要采购50台办公电脑", "--industry", "IT服务",
@@ -16,7 +15,7 @@ ADD = ["customer", "add", "某某科技有限公司", "--source", "2024年春季
 
 
 def test_numbers_follow_the_creation_month(crm: Crm) -> None:
-    month = f"{date.today():%Y%m}"
+    month = f"{team_today():%Y%m}"
     first = crm.ok(ADD)
     second = crm.add_customer("华东制造有限公司")
     assert first == f"CRM{month}001\n"  # alone on stdout: id=$(salescrm customer add …) works

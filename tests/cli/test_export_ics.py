@@ -30,7 +30,9 @@ def team(crm: Crm) -> tuple[str, str]:
     )
     other = crm.add_customer("另一家公司", "--tier", "B", "--at", "2026-11-01", "--owner", "wang.fang",
                              "--birthday", "12-01")  # fmt: skip
-    crm.ok(f"followup plan {vip} --due 2026-11-30T10:00 --via visit --focus 演示样机 --goal 确认配置")
+    crm.ok(
+        f"followup plan {vip} --due 2026-11-30T10:00 --via visit --focus 演示样机 --goal 确认配置 --at 2026-11-25"
+    )
     return vip, other
 
 

@@ -24,7 +24,7 @@ def read(crm: Crm, number: str) -> str:
 
 def test_plan_prints_the_task_reference_and_stores_the_task(crm: Crm, customer: str) -> None:
     out = crm.ok(
-        f"followup plan {customer} --due 2024-05-10T10:00 --via 拜访 --focus 演示样机 --goal 确认配置"
+        f"followup plan {customer} --due 2024-05-10T10:00 --via 拜访 --focus 演示样机 --goal 确认配置 --at 2024-05-03"
     )
     assert out == f"{customer}-T1\n"
     assert (
@@ -67,7 +67,9 @@ def test_plan_for_an_unknown_customer_is_exit_3(crm: Crm) -> None:
 
 
 def test_log_records_attachment_next_and_closes_the_task(crm: Crm, customer: str, tmp_path: Path) -> None:
-    crm.ok(f"followup plan {customer} --due 2024-05-10T10:00 --via visit --focus 演示样机 --goal 确认配置")
+    crm.ok(
+        f"followup plan {customer} --due 2024-05-10T10:00 --via visit --focus 演示样机 --goal 确认配置 --at 2024-05-03"
+    )
     quote = tmp_path / "报价 单.pdf"
     quote.write_bytes(b"%PDF-1.4 quote")
     out = crm.ok(["followup", "log", customer, "--via", "电话", "--content", "客户希望下月交付,对价格上浮5%可接受",
@@ -161,7 +163,9 @@ def test_log_refuses_bad_input_and_changes_nothing(
 
 
 def test_done_closes_a_task_once(crm: Crm, customer: str, digest: Digest) -> None:
-    crm.ok(f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格")
+    crm.ok(
+        f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格 --at 2024-05-03"
+    )
     assert (
         crm.ok(f"followup done {customer}-T1 --note 客户接受报价 --at 2024-05-10T16:00") == f"{customer}-T1\n"
     )
@@ -185,7 +189,9 @@ def test_done_closes_a_task_once(crm: Crm, customer: str, digest: Digest) -> Non
 def test_done_and_cancel_refuse_bad_references(
     crm: Crm, customer: str, digest: Digest, command: str, code: int, message: str
 ) -> None:
-    crm.ok(f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格")
+    crm.ok(
+        f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格 --at 2024-05-03"
+    )
     before = digest(crm.root)
     result = crm(command.format(c=customer))
     assert (result.exit_code, result.stderr.splitlines()[0]) == (code, message.format(c=customer))
@@ -193,7 +199,9 @@ def test_done_and_cancel_refuse_bad_references(
 
 
 def test_cancel_keeps_the_reason(crm: Crm, customer: str) -> None:
-    crm.ok(f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格")
+    crm.ok(
+        f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格 --at 2024-05-03"
+    )
     assert crm.ok(f"followup cancel {customer}-T1 --reason 客户改为线上会议") == f"{customer}-T1\n"
     assert "  status: cancelled\n" in read(crm, customer) and "  note: 客户改为线上会议\n" in read(
         crm, customer
@@ -201,7 +209,9 @@ def test_cancel_keeps_the_reason(crm: Crm, customer: str) -> None:
 
 
 def test_list_shows_plans_and_records_oldest_first(crm: Crm, customer: str) -> None:
-    crm.ok(f"followup plan {customer} --due 2024-05-10T10:00 --via visit --focus 演示样机 --goal 确认配置")
+    crm.ok(
+        f"followup plan {customer} --due 2024-05-10T10:00 --via visit --focus 演示样机 --goal 确认配置 --at 2024-05-03"
+    )
     crm.ok(
         f"followup plan {customer} --due 2024-05-20 --via phone --focus 报价 --goal 确认价格 --owner wang.fang"
     )
@@ -239,7 +249,9 @@ def test_log_commits_the_record_and_its_attachment(git_crm: Crm, tmp_path: Path)
 
 
 def test_log_refuses_a_closed_task(crm: Crm, customer: str, digest: Digest) -> None:
-    crm.ok(f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格")
+    crm.ok(
+        f"followup plan {customer} --due 2024-05-10 --via phone --focus 报价 --goal 确认价格 --at 2024-05-03"
+    )
     crm.ok(f"followup cancel {customer}-T1 --reason 客户改期")
     before = digest(crm.root)
     result = crm(f"followup log {customer} --via phone --content 客户确认采购30台,预算25万 --task T1")

@@ -52,7 +52,9 @@ def test_fail_on_overdue_exits_1(crm: Crm) -> None:
 
 def test_an_overdue_task_escalates_to_the_manager_and_done_removes_it(crm: Crm) -> None:
     number = crm.add_customer("某某科技有限公司", "--tier", "C", "--at", "2026-11-01")
-    crm.ok(f"followup plan {number} --due 2026-11-24T10:00 --via visit --focus 演示样机 --goal 确认配置")
+    crm.ok(
+        f"followup plan {number} --due 2026-11-24T10:00 --via visit --focus 演示样机 --goal 确认配置 --at 2026-11-20"
+    )
     task = f"{number}-T1"
     assert remind_json(crm, "--all") == {"zhang.wei": {"overdue": [(task, 3)]}}  # 3 days: not yet escalated
     assert remind_json(crm, "--all", "--as-of", "2026-11-28") == {
@@ -62,8 +64,9 @@ def test_an_overdue_task_escalates_to_the_manager_and_done_removes_it(crm: Crm) 
     assert remind_json(crm, "--owner", "li.na", "--as-of", "2026-11-28") == {
         "li.na": {"escalated": [(task, 4)]}
     }
-    crm.ok(f"followup done {task}")
+    crm.ok(f"followup done {task} --at 2026-11-28T09:00")
     assert remind_json(crm, "--all", "--as-of", "2026-11-28") == {}
+    assert remind_json(crm, "--all", "--as-of", "2026-11-27") == {"zhang.wei": {"overdue": [(task, 3)]}}
 
 
 @pytest.mark.parametrize(
@@ -81,7 +84,7 @@ def test_all_groups_by_owner_in_plain_text(crm: Crm) -> None:
     mine = crm.add_customer("某某科技有限公司", "--tier", "VIP", "--at", "2026-11-19")
     theirs = crm.add_customer("另一家公司", "--tier", "A", "--at", "2026-11-10", "--owner", "wang.fang")
     crm.ok(
-        f"followup plan {theirs} --due 2026-11-22 --via 电话 --focus 报价 --goal 确认价格 --owner wang.fang"
+        f"followup plan {theirs} --due 2026-11-22 --via 电话 --focus 报价 --goal 确认价格 --owner wang.fang --at 2026-11-20"
     )
     out = crm.ok(["--lang", "en", "remind", "--all", "--within", "3", "--as-of", AS_OF])
     assert "\x1b[" not in out
@@ -117,7 +120,7 @@ def test_the_acting_member_sees_only_their_own(crm: Crm) -> None:
 
 def test_archived_customers_are_left_out(crm: Crm) -> None:
     number = crm.add_customer("某某科技有限公司", "--tier", "VIP", "--at", "2026-11-01")
-    crm.ok(f"customer archive {number}")
+    crm.ok(f"customer archive {number} --at 2026-11-26")
     assert crm.ok(["remind", "--all", "--as-of", AS_OF]) == ""
 
 

@@ -70,7 +70,9 @@ def configure(crm: Crm, port: int, host: str = "127.0.0.1", user: str = "null") 
 def overdue_team(crm: Crm) -> None:
     """zhang.wei: VIP cadence 19 days overdue and a task 5 days overdue, so li.na gets an escalation."""
     number = crm.add_customer("某某科技有限公司", "--tier", "VIP", "--at", "2026-11-01")
-    crm.ok(f"followup plan {number} --due 2026-11-22 --via phone --focus 报价 --goal 确认价格")
+    crm.ok(
+        f"followup plan {number} --due 2026-11-22 --via phone --focus 报价 --goal 确认价格 --at 2026-11-20"
+    )
 
 
 def test_mail_delivers_one_digest_per_owner(crm: Crm, smtp: tuple[int, Inbox]) -> None:

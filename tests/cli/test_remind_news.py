@@ -21,8 +21,8 @@ def test_feedback_reaches_the_owner_until_the_next_follow_up(crm: Crm) -> None:
 
 
 def test_the_tier_review_is_due_in_the_last_week_of_a_quarter_until_applied(crm: Crm) -> None:
-    assert "tier review" not in crm.ok("--lang en remind --as-of 2026-12-24", user="li.na")
-    due = crm.ok("--lang en remind --as-of 2026-12-26", user="li.na")
+    assert "tier review" not in crm.ok("--lang en remind --as-of 2026-09-23", user="li.na")
+    due = crm.ok("--lang en remind --as-of 2026-09-25", user="li.na")
     assert "Quarterly tier review due (1)" in due and "salescrm tier review --apply" in due
-    crm.ok("tier review --as-of 2026-12-26 --apply", user="li.na")
-    assert crm("--lang en remind --as-of 2026-12-27", user="li.na").stdout == ""
+    crm.ok("tier review --as-of 2026-09-25 --apply", user="li.na")
+    assert crm("--lang en remind --as-of 2026-09-26", user="li.na").stdout == ""

@@ -30,26 +30,26 @@ def commits(root) -> int:  # type: ignore[no-untyped-def]
 def test_the_review_lists_and_apply_writes_history_in_one_commit(git_crm, digest) -> None:  # type: ignore[no-untyped-def]
     write_customers(git_crm.root, CUSTOMERS)
     before = digest(git_crm.root)
-    listed = json.loads(git_crm.ok("tier review --as-of 2026-12-28 -f json", user="li.na"))
+    listed = json.loads(git_crm.ok("tier review --as-of 2026-09-28 -f json", user="li.na"))
     assert [(r["id"], r["from"], r["to"], r["won_12m"], r["note"]) for r in listed] == [
         ("CRM202601001", "C", "VIP", 600000, ""), ("CRM202601002", "C", "A", 100000, ""),
         ("CRM202601003", "A", "B", 99999.99, ""), ("CRM202601004", "B", "C", 9999, ""),
         ("CRM202601005", "B", "VIP", 600000, "pinned: kept")]  # fmt: skip
     assert digest(git_crm.root) == before
     count = commits(git_crm.root)
-    out = git_crm.ok("tier review --as-of 2026-12-28 --apply", user="li.na")
-    assert out.endswith("4 tier changes applied as of 2026-12-28\n")
+    out = git_crm.ok("tier review --as-of 2026-09-28 --apply", user="li.na")
+    assert out.endswith("4 tier changes applied as of 2026-09-28\n")
     assert commits(git_crm.root) == count + 1
     data = load_text((git_crm.root / "customers" / "CRM202601003.yaml").read_text(), "x")
     assert data["tier"] == "B"
-    assert data["tier_history"] == [{"at": date(2026, 12, 28), "from": "A", "to": "B",
+    assert data["tier_history"] == [{"at": date(2026, 9, 28), "from": "A", "to": "B",
                                      "reason": "trailing-12-month won 99999.99"}]  # fmt: skip
     pinned = load_text((git_crm.root / "customers" / "CRM202601005.yaml").read_text(), "x")
     assert pinned["tier"] == "B" and not pinned.get("tier_history")
     never = load_text((git_crm.root / "customers" / "CRM202601006.yaml").read_text(), "x")
     assert never["tier"] == "VIP"
-    assert "last_tier_review: 2026-12-28" in (git_crm.root / "salescrm.yaml").read_text()
-    again = json.loads(git_crm.ok("tier review --as-of 2026-12-28 -f json", user="li.na"))
+    assert "last_tier_review: 2026-09-28" in (git_crm.root / "salescrm.yaml").read_text()
+    again = json.loads(git_crm.ok("tier review --as-of 2026-09-28 -f json", user="li.na"))
     assert [r["id"] for r in again] == ["CRM202601005"]  # only the pinned one is left
 
 
