@@ -24,15 +24,15 @@ def industry(
     """Customers: not archived and created by ``as_of``; won: contracts signed in the period.
     With ``owner``: that member's customers, and the deals they own (a won deal is credited
     to the deal's owner, as in every report: docs/reports.md)."""
-    rows = as_rows(customers)
+    everyone_rows = as_rows(customers)
     today = as_of.toordinal()
-    counted = [c for c in rows if not c.archived and c.created <= today and owner in (None, c.owner)]
+    counted = [c for c in everyone_rows if not c.archived and c.created <= today and owner in (None, c.owner)]
     tiers = list(config.tiers)
     per_tier: dict[str, Counter[str]] = defaultdict(Counter)
     for c in counted:
         per_tier[c.industry or NONE][c.tier] += 1
     won: dict[str, list[Decimal]] = defaultdict(list)
-    for c, deal in won_deals(rows, in_days(period, as_of)):
+    for c, deal in won_deals(everyone_rows, in_days(period, as_of)):
         if owner in (None, deal.owner):
             won[c.industry or NONE].append(Decimal(deal.won_amount))
     all_won = total(v for values in won.values() for v in values)
