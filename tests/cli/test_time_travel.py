@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 
 from tests.timeline_scenarios import (
+    FIRST_DAY,
     Builder,
     Event,
     Histories,
@@ -160,17 +161,20 @@ def mismatch(histories: Histories, args: list[str]) -> str | None:
     )
 
 
-@pytest.mark.parametrize("command", sorted(READING))
-def test_as_of_prints_what_the_cut_history_prints(command: str, builder: Builder) -> None:
+# Every command line READING runs, one test each: (command, which of its lines).
+LINES = [(command, index) for command in sorted(READING) for index in range(len(READING[command](FIRST_DAY)))]
+
+
+@pytest.mark.parametrize(("command", "index"), LINES, ids=[f"{c}-{i}" for c, i in LINES])
+def test_as_of_prints_what_the_cut_history_prints(command: str, index: int, builder: Builder) -> None:
     if not takes_option(command, "--as-of"):
         pytest.skip(f"salescrm {command} takes no --as-of (test_reading_commands_take_as_of fails for it)")
 
     def as_of_is_the_cut(histories: Histories, events: list[Event]) -> None:
         day = histories.day
-        for args in READING[command](day):
-            found = mismatch(histories, args)
-            if found:
-                raise AssertionError(f"as of {day} (cut there):\n{describe(events)}\n\n{found}")
+        found = mismatch(histories, READING[command](day)[index])
+        if found:
+            raise AssertionError(f"as of {day} (cut there):\n{describe(events)}\n\n{found}")
 
     each_scenario(builder, as_of_is_the_cut)
 
