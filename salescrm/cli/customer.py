@@ -119,6 +119,7 @@ def list_customers(
     source: str = typer.Option(None, "--source", help="Only sources containing this text."),
     archived: bool = typer.Option(False, "--archived", help="Include archived customers."),
     where: str = typer.Option(None, "--where", help="A query, e.g. 'tier = B and followups(3m) > 5'."),
+    as_of: str = typer.Option(None, "--as-of", help="List the customers as they stood on this day."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List customers, filtered (--where takes the query language of docs/query.md).
@@ -133,8 +134,8 @@ def list_customers(
     if where is not None:
         from salescrm.cli.query import where_filter
 
-        matches = where_filter(s, where)
-    found = s.summaries("list", s.today())  # rows: no record is decoded
+        matches = where_filter(s, where, as_of)
+    found = s.summaries("list", s.today(as_of))  # rows: no record is decoded
     rows = filter_customers(found, wanted, s.config)
     if matches is not None:
         rows = list(filter(matches, rows))

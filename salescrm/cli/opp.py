@@ -115,11 +115,12 @@ def stage(
     wanted = STAGES.parse(target)
 
     def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
-        _attach_all(s, tx, c, o, artefacts)
+        day = _day(s, at, "--at date")
+        _attach_all(s, tx, c, o, artefacts, day)
         move = Move(
             target=wanted,
             by=s.member,
-            at=_day(s, at, "--at date"),
+            at=day,
             note=_optional_text(note, "--note"),
             reason=_optional_text(reason, "--reason"),
             force=force,
@@ -132,8 +133,11 @@ def stage(
     _change(ctx, reference, "stage", change)
 
 
-def _attach_all(s: Session, tx: Transaction, c: Customer, o: Opportunity, given: list[str]) -> None:
+def _attach_all(
+    s: Session, tx: Transaction, c: Customer, o: Opportunity, given: list[str], day: date
+) -> None:
     from salescrm.core.stages import parse_artefact_name
+    from salescrm.core.timeline import record
     from salescrm.store.attachments import attach
 
     for item in given:
@@ -143,7 +147,8 @@ def _attach_all(s: Session, tx: Transaction, c: Customer, o: Opportunity, given:
                 f"bad --artefact {item!r}", hint="write NAME=FILE, e.g. needs_report=调研报告.pdf"
             )
         key = parse_artefact_name(name, s.config)
-        o.artefacts[key] = attach(tx, s.datadir, c.id, path.strip(), s.config)
+        stored = attach(tx, s.datadir, c.id, path.strip(), s.config)
+        record(o.changes, o, f"artefacts.{key}", stored, day, s.member)
 
 
 @opp_app.command("negotiate")
@@ -165,7 +170,7 @@ def negotiate(
     talks = Negotiation(decision_makers, competitors, obstacles, solutions)
 
     def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
-        added = record(o, ref, talks)
+        added = record(o, ref, talks, s.now(), s.member)
         return f"{ref} +{added}\n"
 
     _change(ctx, reference, "negotiate", change)

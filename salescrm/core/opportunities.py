@@ -13,9 +13,9 @@ from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.ids import Reference, next_item_id
 from salescrm.core.labels import OPEN_STAGES, STAGES
 from salescrm.core.model import Customer, Negotiation, Opportunity, StageMove
-from salescrm.core.parse import day_of, parse_text
+from salescrm.core.parse import When, day_of, parse_text
 from salescrm.core.stages import refuse_closed
-from salescrm.core.timeline import refuse_before
+from salescrm.core.timeline import record, refuse_before
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,9 @@ def find_opportunity(customer: Customer, ref: Reference) -> Opportunity:
     raise NotFoundError(f"no such opportunity {ref}", hint=f"{customer.id}'s opportunities: {known}")
 
 
-def negotiate(o: Opportunity, ref: str, talks: Negotiation) -> int:
-    """Append ``talks`` (what ``opp negotiate`` was given) to the record, each entry once;
-    returns how many were new."""
+def negotiate(o: Opportunity, ref: str, talks: Negotiation, at: When, by: str) -> int:
+    """Append ``talks`` (what ``opp negotiate`` was given) to the record, each entry once,
+    dated at ``at``; returns how many were new."""
     refuse_closed(o, ref)
     given = vars(talks)
     if not any(given.values()):
@@ -72,12 +72,13 @@ def negotiate(o: Opportunity, ref: str, talks: Negotiation) -> int:
         )
     added = 0
     for key, entries in given.items():
-        record: list[str] = getattr(o.negotiation, key)
+        now: list[str] = list(getattr(o.negotiation, key))
         for entry in entries:
             text = parse_text(entry, key.replace("_", " ")[:-1], 500)
-            if text not in record:
-                record.append(text)
+            if text not in now:
+                now.append(text)
                 added += 1
+        record(o.changes, o, f"negotiation.{key}", now, at, by)
     return added
 
 

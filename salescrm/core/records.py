@@ -63,6 +63,8 @@ CHANGE_KINDS = {
     "number": "text",
     "payment_terms": "text",
     "signed": "day",
+    "artefacts.": "text",  # artefacts.needs_report: the file attached
+    "negotiation.": "texts",  # negotiation.competitors: the list after the change
 }
 
 
@@ -112,11 +114,11 @@ def _changes(r: Reader, d: dict[str, Any]) -> list[Change]:
 def _change(r: Reader, d: dict[str, Any]) -> Change:
     r.unknown_keys(d, {"at", "by", "field", "from", "to", "reason"})
     name = r.required_text(d, "field")
-    kind = CHANGE_KINDS.get(name)
+    kind = CHANGE_KINDS.get(name.partition(".")[0] + "." if "." in name else name)
     if kind is None:
         r.problem(f"unknown field {name!r} in a change", "field")
     readers: dict[str, Callable[[dict[str, Any], str], Any]] = {
-        "text": r.text, "amount": r.amount, "day": r.day, "flag": r.flag,
+        "text": r.text, "amount": r.amount, "day": r.day, "flag": r.flag, "texts": r.texts,
     }  # fmt: skip
     read = readers[kind or "text"]
     return Change(

@@ -244,7 +244,7 @@ def _win_day(o: Opportunity, ref: str, signed: date) -> date:
     """The day the win counts from. A deal reopened to be won again may carry its true signed
     date back to the close that was reopened (the reopen's cause); its move is then dated
     with the reopen, so that what was true before the reopen stays true."""
-    latest = latest_deal_event(o)
+    latest = latest_deal_event(o, annotations=False)
     moves = o.stage_history
     reopened = len(moves) >= 2 and moves[-2].stage in CLOSED_STAGES and moves[-1].stage in OPEN_STAGES
     if latest is not None and signed < latest and reopened and signed >= moves[-2].at:
@@ -297,7 +297,8 @@ def lose(o: Opportunity, ref: str, loss: Loss) -> None:
     o.lost_note = loss.note
     o.lost_to = loss.competitor
     if loss.competitor and loss.competitor not in o.negotiation.competitors:
-        o.negotiation.competitors.append(loss.competitor)
+        competitors = [*o.negotiation.competitors, loss.competitor]
+        record(o.changes, o, "negotiation.competitors", competitors, loss.at, loss.by)
     _set_probability(o, None, loss.at, loss.by)
     o.stage_history.append(StageMove("lost", loss.at, loss.by, _joined([loss.reason, loss.note])))
 

@@ -56,9 +56,15 @@ def refuse_recorded(at: When, now: datetime, start: date, what: str, whose: str)
     refuse_before(at, start, what, whose)
 
 
-def latest_deal_event(o: Opportunity) -> date | None:
+# Changes that annotate a deal (its documents and negotiation notes, recorded when given) rather
+# than move it: they are dated for "as of", but do not hold back a backdated move.
+ANNOTATIONS = ("artefacts.", "negotiation.")
+
+
+def latest_deal_event(o: Opportunity, annotations: bool = True) -> date | None:
     """The day of the deal's latest recorded event (a move, a change, an amendment)."""
-    days = [m.at for m in o.stage_history] + [day_of(c.at) for c in o.changes]
+    changes = [c for c in o.changes if annotations or not c.field.startswith(ANNOTATIONS)]
+    days = [m.at for m in o.stage_history] + [day_of(c.at) for c in changes]
     if o.contract:
         days += [day_of(a.at) for a in o.contract.amendments]
     return max(days, default=None)
@@ -66,7 +72,7 @@ def latest_deal_event(o: Opportunity) -> date | None:
 
 def check_deal_order(o: Opportunity, ref: str, at: When) -> None:
     """A deal's events are recorded in date order: a new one is not dated before the last."""
-    latest = latest_deal_event(o)
+    latest = latest_deal_event(o, annotations=False)
     if latest is not None and day_of(at) < latest:
         raise UsageError(
             f"{ref} last changed on {latest}; {format_when(at)} is earlier",
@@ -79,13 +85,34 @@ def check_deal_order(o: Opportunity, ref: str, at: When) -> None:
 
 def record(changes: list[Change], target: Any, name: str, value: Any, at: When, by: str,
            reason: str | None = None) -> bool:  # fmt: skip
-    """Set ``target.name`` to ``value`` and append the dated change; False when it is the same."""
-    old = getattr(target, name)
+    """Set ``name`` of ``target`` to ``value`` and append the dated change; False when it is
+    the same. ``name`` is a field, or a path into one (``artefacts.needs_report``,
+    ``negotiation.competitors``); None in a mapping is no entry."""
+    old = _get(target, name)
     if old == value:
         return False
-    setattr(target, name, value)
+    _put(target, name, value)
     changes.append(Change(at, by, name, old, value, reason))
     return True
+
+
+def _get(target: Any, path: str) -> Any:
+    *parents, last = path.split(".")
+    for name in parents:
+        target = getattr(target, name)
+    return target.get(last) if isinstance(target, dict) else getattr(target, last)
+
+
+def _put(target: Any, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for name in parents:
+        target = getattr(target, name)
+    if not isinstance(target, dict):
+        setattr(target, last, value)
+    elif value is None:
+        target.pop(last, None)
+    else:
+        target[last] = value
 
 
 # -- rewinding ----------------------------------------------------------------------------
@@ -124,8 +151,9 @@ def deal_as_of(opp: Opportunity, opened_day: date, day: date) -> Opportunity | N
     if latest is None or latest <= day:
         return o
     moves = [m for m in o.stage_history if m.at <= day]
-    rewound = replace(o, stage_history=moves, changes=[], contract=None,
-                      lost_reason=None, lost_note=None, lost_to=None)  # fmt: skip
+    rewound = replace(o, stage_history=moves, changes=[], contract=None, lost_reason=None,
+                      lost_note=None, lost_to=None, artefacts=dict(o.artefacts),
+                      negotiation=replace(o.negotiation))  # fmt: skip
     rewound.changes = _undo(rewound, o.changes, day)
     if not o.stage_history:
         return rewound  # an old record without a history keeps its stage
@@ -164,7 +192,7 @@ def _contract_as_of(contract: Contract, day: date) -> Contract:
 def _undo(target: Any, changes: list[Change], day: date) -> list[Change]:
     """Undo on ``target`` the ``changes`` dated after ``day``, latest first; the rest, kept."""
     for change in reversed([c for c in changes if day_of(c.at) > day]):
-        setattr(target, change.field, change.old)
+        _put(target, change.field, change.old)
     return [c for c in changes if day_of(c.at) <= day]
 
 

@@ -526,6 +526,7 @@ choices("opp list", "--stage", ["opp", "list"], bad="../won")
 members("opp list", "--owner", ["opp", "list"])
 customers("opp list", "--customer", ["opp", "list", "--customer"], [])
 dates("opp list", "--closing-before", ["opp", "list"])
+dates("customer list", "--as-of", ["customer", "list"])
 for value in ("-1", "abc", "²", "1e3", "", "999999"):
     case("opp list", "--stale", ["opp", "list", "--stale", value], 2)
 dates("opp list", "--as-of", ["opp", "list"])

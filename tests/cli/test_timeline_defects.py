@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Crm, Digest
+from tests.conftest import Crm, Digest, team_today
 from tests.timeline_scenarios import has_command
 
 REPORT = "需求调研报告.pdf"
@@ -120,9 +120,9 @@ def test_remind_as_of_ignores_a_later_followup(crm: Crm, customer: str) -> None:
 
 
 def test_opp_list_as_of_shows_the_stage_of_that_day(crm: Crm, customer: str) -> None:
-    deal = new_deal(crm, customer, "2026-05-01")
+    deal = new_deal(crm, customer, "2026-06-01")
     crm.ok(["opp", "lost", deal, "--reason", "价格过高", "--at", "2026-06-15"])
-    rows = as_json(crm, "opp", "list", "--open", "--as-of", "2026-06-01")
+    rows = as_json(crm, "opp", "list", "--open", "--as-of", "2026-06-10")
     assert [(row["opportunity"], row["stage"]) for row in rows] == [(deal, "lead")]
 
 
@@ -237,7 +237,8 @@ def october_won(crm: Crm, member: str = "zhang.wei", as_of: str = "2026-11-30") 
 def test_opp_amend_corrects_a_won_deal_in_its_own_month(crm: Crm, won_in_october: str) -> None:
     assert has_command("opp amend"), "salescrm opp amend OPP --amount … --reason … does not exist"
     crm.ok(["opp", "amend", won_in_october, "--amount", "90000", "--reason", "合同金额更正"])
-    assert october_won(crm) == 90000
+    assert october_won(crm, as_of=team_today().isoformat()) == 90000  # corrected, still in October
+    assert october_won(crm) == 100000  # as of 30 November the correction had not been made
     shown = as_json(crm, "opp", "show", won_in_october)
     assert shown["stage"] == "won" and "合同金额更正" in json.dumps(shown, ensure_ascii=False)
 

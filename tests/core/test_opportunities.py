@@ -71,10 +71,19 @@ def test_find_names_the_customer_s_opportunities() -> None:
 def test_negotiate_appends_each_entry_once() -> None:
     c = customer()
     o = add_opportunity(c, new(), "zhang.wei")
-    assert negotiate(o, "R", Negotiation(decision_makers=["李总", "李总"], competitors=["竞品X"])) == 2
     assert (
         negotiate(
-            o, "R", Negotiation(decision_makers=["李总"], obstacles=["预算偏紧"], solutions=["分期付款"])
+            o, "R", Negotiation(decision_makers=["李总", "李总"], competitors=["竞品X"]), TODAY, "zhang.wei"
+        )
+        == 2
+    )
+    assert (
+        negotiate(
+            o,
+            "R",
+            Negotiation(decision_makers=["李总"], obstacles=["预算偏紧"], solutions=["分期付款"]),
+            TODAY,
+            "li.na",
         )
         == 2
     )
@@ -85,7 +94,7 @@ def test_negotiate_appends_each_entry_once() -> None:
         "solutions": ["分期付款"],
     }
     with pytest.raises(UsageError, match="nothing to record"):
-        negotiate(o, "R", Negotiation())
+        negotiate(o, "R", Negotiation(), TODAY, "zhang.wei")
 
 
 def test_probability_is_the_override_else_the_stage_default() -> None:
