@@ -196,6 +196,8 @@ HEADINGS_ZH: dict[str, str] = {
 # The key figures printed under a report's table (its ``summary``), for --lang zh.
 FIGURES_ZH: dict[str, str] = {
     "opened": "新建商机",
+    "past_close_deals": "过预计成交日未结商机",
+    "past_close_amount": "过预计成交日未结金额",
     "won": "成交数",
     "lost": "输单数",
     "open": "进行中",

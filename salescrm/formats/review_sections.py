@@ -52,6 +52,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "amount": ("金额", "amount"),
     "weighted": ("加权金额", "weighted"),
     "pipeline_amount": ("未结商机金额", "open pipeline"),
+    "past_close": ("过预计成交日未结", "open past their close date"),
     "reached": ("到达", "reached"),
     "pct_of_previous": ("较上一阶段", "of previous"),
     "pct_of_created": ("占新建", "of opened"),
@@ -145,6 +146,11 @@ def key_figures(pack: ReviewPack, lang: str) -> list[tuple[str, str]]:
         (text("attainment_pct", lang), pct(team["attainment_pct"])),
         (text("pipeline_amount", lang), amount(pipeline_total["amount"])),
         (text("weighted", lang), amount(pipeline_total["weighted"])),
+        (
+            text("past_close", lang),
+            f"{pack.pipeline.summary['past_close_deals']} · "
+            f"{amount(pack.pipeline.summary['past_close_amount'])}",
+        ),  # fmt: skip
         (text("won", lang), str(len(pack.won))),
         (text("lost", lang), str(len(pack.lost))),
         (text("overdue", lang), str(len(pack.overdue))),

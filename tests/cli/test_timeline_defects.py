@@ -313,3 +313,14 @@ def test_opp_set_refuses(crm: Crm, customer: str, won_in_october: str, digest: D
     result = crm(["opp", "set", deal, *args])
     assert result.exit_code == 2 and result.stderr.startswith("error:"), result.stderr
     assert digest(crm.root) == before
+
+
+def test_the_pipeline_and_the_review_flag_deals_past_their_close_date(crm: Crm, customer: str) -> None:
+    deal = new_deal(crm, customer, "2026-09-01", "100000")  # expected to close 2026-12-31
+    crm.ok(["opp", "set", deal, "close=2026-10-31", "--at", "2026-09-15"])
+    before = as_json(crm, "report", "pipeline", "--as-of", "2026-10-31")["summary"]
+    after = as_json(crm, "report", "pipeline", "--as-of", "2026-11-01")["summary"]
+    assert (before["past_close_deals"], after["past_close_deals"]) == (0, 1)
+    assert after["past_close_amount"] == 100000
+    pack = crm.ok(["--lang", "en", "report", "review", "--period", "2026-11", "--as-of", "2026-11-30"])
+    assert "open past their close date" in pack and "1 · 100,000" in pack

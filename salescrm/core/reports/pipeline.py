@@ -30,11 +30,13 @@ def pipeline(
 
     ``by=stage`` groups by stage and close month, ``month`` by close month, ``owner``
     by the deal's owner. Weighted = amount × probability (the deal's, else its stage's).
+    Its key figures count the deals still open after their expected close date.
     """
     if by not in GROUPS:
         raise UsageError(f"pipeline cannot be grouped by {by!r}", hint=f"use --by {' | '.join(GROUPS)}")
     keys = GROUPS[by]
     groups: dict[tuple[str, ...], list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    overdue: list[Decimal] = []
     closing = in_days(period) if period else None
     for _, deal, stage in open_deals(as_rows(customers), as_of.toordinal()):
         if (owner and deal.owner != owner) or (closing is not None and deal.close not in closing):
@@ -42,11 +44,15 @@ def pipeline(
         month = date.fromordinal(deal.close).strftime("%Y-%m")
         values = {"stage": stage, "close_month": month, "owner": deal.owner}
         groups[tuple(values[k] for k in keys)].append((Decimal(deal.amount), deal.weighted(config, stage)))
+        if deal.close < as_of.toordinal():
+            overdue.append(Decimal(deal.amount))
     order = sorted(groups, key=lambda key: tuple(_rank(k, v) for k, v in zip(keys, key, strict=True)))
     rows = [_row(keys, key, groups[key]) for key in order]
     everything = [deal for deals in groups.values() for deal in deals]
     rows.append(_row(keys, (TOTAL, *[""] * (len(keys) - 1)), everything))
-    return Report("pipeline", period.label if period else None, [*keys, "deals", "amount", "weighted"], rows)
+    summary = {"past_close_deals": len(overdue), "past_close_amount": total(overdue)}
+    columns = [*keys, "deals", "amount", "weighted"]
+    return Report("pipeline", period.label if period else None, columns, rows, summary)
 
 
 def _rank(key: str, value: str) -> tuple[int, str]:
