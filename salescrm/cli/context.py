@@ -110,7 +110,8 @@ class Session:
 
         try:
             return ZoneInfo(name)
-        except (ValueError, OSError):  # unknown name: `check` reports it
+        except (ValueError, OSError):
+            warn(f"unknown time zone {name!r} (timezone: in salescrm.yaml); using this machine's")
             return None
 
     def moment(self, at: str | None, what: str = "--at date") -> When:

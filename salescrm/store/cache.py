@@ -307,14 +307,20 @@ class RecordCache:
         self.started_ns = _now_ns()
         self._records: tuple[Path, memoryview] | None = None  # the records file read, if any
         self._read: IndexFile | None = None  # the index its entries came from, if any
+        # An index found to match the files: a second summary of the same command reads it
+        # without a second scan of 10,000 files.
+        self._current: tuple[IndexFile, Scan] | None = None
 
     # -- answers ---------------------------------------------------------------------
-    def load(self) -> Loaded:
-        """Every usable customer (decoded lazily) and every problem, file by file."""
+    def load(self, only: set[str] | None = None) -> Loaded:
+        """Every usable customer (decoded lazily) and every problem, file by file; with
+        ``only``, just the customers of those numbers."""
         from salescrm.store import cached_customer
 
         entries, parsed = self.refresh()
         loaded = Loaded()
+        if only is not None:
+            entries = {k: v for k, v in entries.items() if Path(k).stem in only}
         for name, entry in entries.items():
             loaded.problems += entry.all_problems()
             customer = parsed.get(name)
@@ -333,8 +339,9 @@ class RecordCache:
         """One summary (SUMMARIES[name]) of every usable customer, and every problem,
         without decoding any record."""
         kind = SUMMARIES[name]
-        index, current = self._read_and_scan()
+        index, current = self._current or self._read_and_scan()
         if index is not None and self._unchanged(index, current):
+            self._current = (index, current)
             with contextlib.suppress(Exception):  # a damaged value: the long way below
                 return self._summaries_of_columns(index, kind, name)
         entries, parsed = self.refresh(read=(index, current))

@@ -129,6 +129,9 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
 
 
+_PARSE_AT_MOST = 50  # customers to rewind that are parsed from their files (~1.5 ms each)
+
+
 class DataDir:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -239,7 +242,12 @@ class DataDir:
         from salescrm.core.timeline import customer_as_of
 
         of = SUMMARIES[name].of
-        rewound = {c.id: customer_as_of(c, as_of) for c in cache.load().customers if c.id in late}
+        # A few (written since that day): their files, parsed; many (a day long ago): the cache.
+        if len(late) <= _PARSE_AT_MOST:
+            customers = [self.read_customer(customer_id) for customer_id in sorted(late)]
+        else:
+            customers = cache.load(only=late).customers
+        rewound = {c.id: customer_as_of(c, as_of) for c in customers}
         kept: list[Any] = []
         for summary in found:
             if summary[0] not in late:
