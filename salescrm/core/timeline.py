@@ -49,13 +49,6 @@ def refuse_before(at: When, start: date, what: str, whose: str) -> None:
         )
 
 
-def refuse_recorded(at: When, now: datetime, start: date, what: str, whose: str) -> None:
-    """The one rule for a moment an event is recorded at: not in the future, not before
-    the record it belongs to."""
-    refuse_future(at, now, what)
-    refuse_before(at, start, what, whose)
-
-
 # Changes that annotate a deal (its documents and negotiation notes, recorded when given) rather
 # than move it: they are dated for "as of", but do not hold back a backdated move.
 ANNOTATIONS = ("artefacts.", "negotiation.")
