@@ -314,6 +314,11 @@ class Transaction:
         self._copies.append((source, target))
 
     def apply(self) -> None:
+        from salescrm.store.links import refuse_links_on_the_way
+
+        root = self.datadir.root
+        for target in [*(t for _, t in self._copies), *self._files]:  # before anything is written
+            refuse_links_on_the_way(root, target)
         touched = []
         for source, target in self._copies:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -324,7 +329,6 @@ class Transaction:
             write_atomic(path, data)
             touched.append(path)
         self.datadir.__dict__.pop("_config_and_problems", None)
-        root = self.datadir.root
         if touched and git.is_repository(root) and self.datadir.config.autocommit:
             git.commit(root, touched, self.message())
 

@@ -248,23 +248,54 @@ def _child(node: yaml.Node, key: str | int) -> tuple[int, yaml.Node] | None:
 
 
 def duplicate_keys(text: str, file: str) -> list[Problem]:
-    """Keys given twice in one mapping: YAML keeps the last silently, check says so."""
+    """Keys given twice in one mapping (YAML keeps the last silently) and text holding control
+    characters or bidi overrides, each with its line: what ``check`` adds to loading a file.
+
+    Bounded on hostile files: each node is visited once however many aliases point at it
+    (a 12-line alias bomb names billions of paths), and nesting deeper than any salescrm file
+    is reported instead of walked further."""
     try:
         root = yaml.compose(text, Loader=_BaseLoader)
-    except yaml.YAMLError:
-        return []
+    except (yaml.YAMLError, RecursionError):
+        return []  # the parse reports it
     problems: list[Problem] = []
-    stack = [root] if root is not None else []
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)] if root is not None else []
+    visited: set[int] = set()
     while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in node.value:
-                if key_node.value in seen:
-                    line = key_node.start_mark.line + 1
-                    problems.append(Problem(file, f"key {key_node.value!r} is given twice", line=line))
-                seen.add(key_node.value)
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+        node, depth = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if depth > MAX_DEPTH:
+            line = node.start_mark.line + 1
+            problems.append(Problem(file, f"nested deeper than {MAX_DEPTH} levels", line=line))
+            break
+        problems += _node_problems(node, file)
+        children = (
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        )
+        if isinstance(children, list):
+            stack += [(child, depth + 1) for child in children]
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+MAX_DEPTH = 64  # a customer file nests 5 deep; salescrm.yaml's filters and targets a few more
+
+
+def _node_problems(node: yaml.Node, file: str) -> list[Problem]:
+    """A scalar's unsafe characters, or a mapping's keys given twice."""
+    from salescrm.core.safe_text import unsafe_characters
+
+    if isinstance(node, yaml.ScalarNode):
+        found = unsafe_characters(node.value)
+        message = f"text holds control characters or bidi controls: {found}"
+        return [Problem(file, message, line=node.start_mark.line + 1)] if found else []
+    problems = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if key_node.value in seen:
+                line = key_node.start_mark.line + 1
+                problems.append(Problem(file, f"key {key_node.value!r} is given twice", line=line))
+            seen.add(key_node.value)
     return problems
