@@ -29,7 +29,14 @@ if TYPE_CHECKING:  # only named in signatures: their modules are imported by the
     from salescrm.core.model import Customer
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
-GITIGNORE = f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
+# Per-clone state, editor litter, and what must never reach the team by accident: exports and
+# reports written into the data folder (at its top: attachments/ may hold any kind of file),
+# and secrets in .env files.
+GITIGNORE = (
+    f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
+    "/*.csv\n/*.xlsx\n/*.json\n/*.ics\n/*.vcf\n/*.html\n/*.md\n/*.sqlite\n/*.db\n/*.zip\n/*.pdf\n"
+    ".env\n.env.*\n"
+)
 GITATTRIBUTES = "customers/*.yaml merge=salescrm\n"
 
 
