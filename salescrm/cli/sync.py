@@ -69,7 +69,7 @@ def merge_driver(
         raise ConflictError(f"{name}: {len(result.conflicts)} value(s) changed differently on both sides")
 
 
-LOG_COLUMNS = ["when", "who", "command", "records"]
+LOG_COLUMNS = ["when", "who", "command", "records", "author"]
 
 
 def log(
@@ -78,6 +78,9 @@ def log(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """One customer's history from git: when, who, which command, newest first.
+
+    "who" is the member the command ran as (--as or $SALESCRM_USER: anyone can claim any
+    member); "author" is git's author of the commit.
 
     Example: salescrm log CRM202405001
     """
