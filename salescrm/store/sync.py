@@ -10,9 +10,11 @@ sync stops with the repository in an ordinary git state and says what to do.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, CrmError, UsageError
 from salescrm.core.renumber import next_free_number, renumber_data
 from salescrm.core.safe_text import quoted
@@ -39,8 +41,9 @@ class RemoteError(CrmError):
     exit_code = 2
 
 
-def sync(datadir: DataDir, member: str) -> list[str]:
-    """Run one sync; the lines say what it did.
+def sync(datadir: DataDir, member: str) -> Iterator[str]:
+    """Run one sync, saying what it did line by line as it goes: a sync that stops (a check
+    that fails, a refused commit) has still told what it did and what came in.
 
     The lock is held only while the work tree changes (commit, renumber, merge): fetching,
     checking and pushing can be slow (a network, 10,000 files) and writers wait for none of
@@ -48,9 +51,10 @@ def sync(datadir: DataDir, member: str) -> list[str]:
     that carries a link or per-clone state is refused and the clone stays as it was."""
     root = datadir.root
     _require_repository(root)
+    said: set[str] = set()
     with _writing(datadir):
         merge_driver.register(root)
-        lines = _finish_merge(root, member)
+        yield from _finish_merge(root, member)
     remote, branch = _remote_and_branch(root)
     tracking = f"refs/remotes/{remote}/{branch}"
     for _attempt in range(PUSH_ATTEMPTS):
@@ -58,16 +62,22 @@ def sync(datadir: DataDir, member: str) -> list[str]:
         arrived = _has_ref(root, tracking)
         if arrived:
             incoming.refuse_unsafe_tree(root, tracking)
+        lines = []
         with _writing(datadir):
             lines += _commit_pending(root, f"salescrm sync: pending changes (by {member})")
             if arrived:
                 lines += incoming.settings_changes(root, tracking)
                 lines += _renumber_collisions(DataDir(root), tracking, member)
                 lines += _merge(root, tracking, f"{remote}/{branch}", member)
+        for line in lines:
+            if line not in said:  # a second try may find the same again
+                said.add(line)
+                yield line
         _check(DataDir(root))
         pushed = _push(root, remote, branch, tracking)
         if pushed is not None:
-            return [*dict.fromkeys(lines), pushed]
+            yield pushed
+            return
     raise RemoteError(
         f"{remote} kept moving while we pushed ({PUSH_ATTEMPTS} tries)",
         hint="your commits are kept locally; run salescrm sync again",
@@ -75,7 +85,13 @@ def sync(datadir: DataDir, member: str) -> list[str]:
 
 
 def _writing(datadir: DataDir) -> AbstractContextManager[int]:
-    return locked(datadir.local_dir / LOCK_NAME, datadir.config.lock_timeout)
+    """The lock; with salescrm.yaml damaged (a bad commit), its default timeout: sync must still
+    fetch and merge the commit that mends it."""
+    try:
+        timeout = datadir.config.lock_timeout
+    except CrmError:
+        timeout = Config().lock_timeout
+    return locked(datadir.local_dir / LOCK_NAME, timeout)
 
 
 def _require_repository(root: Path) -> None:
