@@ -83,12 +83,12 @@ def _team_file(datadir: DataDir) -> list[Problem]:
     parse (or nest too deep), keys given twice."""
     from salescrm.core.query import QueryError, parse_query
     from salescrm.core.shared_settings import validate_shared_settings
+    from salescrm.store.cache_files import config_data  # read once already, for the config
     from salescrm.store.datadir import _with_lines
     from salescrm.store.scan import CONFIG_NAME
-    from salescrm.store.yamlio import load_text
 
     text = datadir.config_text
-    problems = validate_shared_settings(load_text(text, CONFIG_NAME), CONFIG_NAME)
+    problems = validate_shared_settings(config_data(datadir.root, text), CONFIG_NAME)
     for name, expression in datadir.config.filters.items():
         try:
             parse_query(expression)

@@ -251,51 +251,53 @@ def duplicate_keys(text: str, file: str) -> list[Problem]:
     """Keys given twice in one mapping (YAML keeps the last silently) and text holding control
     characters or bidi overrides, each with its line: what ``check`` adds to loading a file.
 
-    Bounded on hostile files: each node is visited once however many aliases point at it
-    (a 12-line alias bomb names billions of paths), and nesting deeper than any salescrm file
-    is reported instead of walked further."""
-    try:
-        root = yaml.compose(text, Loader=_BaseLoader)
-    except (yaml.YAMLError, RecursionError):
-        return []  # the parse reports it
+    Read from the parser's events, never a node tree: an alias is one event however much it
+    names (a 12-line alias bomb names 10^8 paths), no scalar is resolved, and nesting deeper
+    than any salescrm file is reported instead of followed."""
+    loader = _BaseLoader(text)
     problems: list[Problem] = []
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)] if root is not None else []
-    visited: set[int] = set()
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        if depth > MAX_DEPTH:
-            line = node.start_mark.line + 1
-            problems.append(Problem(file, f"nested deeper than {MAX_DEPTH} levels", line=line))
-            break
-        problems += _node_problems(node, file)
-        children = (
-            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
-        )
-        if isinstance(children, list):
-            stack += [(child, depth + 1) for child in children]
-    return sorted(problems, key=lambda p: p.line or 0)
+    # Each open collection: the keys seen (None for a list), and whether a key comes next.
+    stack: list[list[Any]] = []
+    try:
+        while (event := loader.get_event()) is not None:
+            if event.__class__ is _MAPPING_END or event.__class__ is _SEQUENCE_END:
+                stack.pop()
+                continue
+            problems += _event_problems(event, stack, file)
+            if len(stack) > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                problems.append(Problem(file, f"nested deeper than {MAX_DEPTH} levels", line=line))
+                break
+    except yaml.YAMLError:
+        pass  # the parse reports it
+    finally:
+        loader.dispose()
+    return problems
+
+
+def _event_problems(event: Any, stack: list[list[Any]], file: str) -> list[Problem]:
+    """One event's problems: a key given twice, unsafe characters; opens a collection."""
+    from salescrm.core.safe_text import unsafe_characters
+
+    keys = stack[-1][0] if stack else None
+    is_key = keys is not None and stack[-1][1]
+    if keys is not None:
+        stack[-1][1] = not stack[-1][1]  # key, value, key, value …
+    kind, line = event.__class__, event.start_mark.line + 1
+    if kind is _MAPPING or kind is _SEQUENCE:
+        stack.append([set() if kind is _MAPPING else None, True])
+        return []
+    if kind is not _SCALAR:
+        return []
+    problems = []
+    found = unsafe_characters(event.value)
+    if found:
+        problems.append(Problem(file, f"text holds control characters or bidi controls: {found}", line=line))
+    if is_key and keys is not None:
+        if event.value in keys:
+            problems.append(Problem(file, f"key {event.value!r} is given twice", line=line))
+        keys.add(event.value)
+    return problems
 
 
 MAX_DEPTH = 64  # a customer file nests 5 deep; salescrm.yaml's filters and targets a few more
-
-
-def _node_problems(node: yaml.Node, file: str) -> list[Problem]:
-    """A scalar's unsafe characters, or a mapping's keys given twice."""
-    from salescrm.core.safe_text import unsafe_characters
-
-    if isinstance(node, yaml.ScalarNode):
-        found = unsafe_characters(node.value)
-        message = f"text holds control characters or bidi controls: {found}"
-        return [Problem(file, message, line=node.start_mark.line + 1)] if found else []
-    problems = []
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if key_node.value in seen:
-                line = key_node.start_mark.line + 1
-                problems.append(Problem(file, f"key {key_node.value!r} is given twice", line=line))
-            seen.add(key_node.value)
-    return problems
