@@ -32,6 +32,7 @@ _FORBIDDEN_ENDINGS = ("_env", "_host", "_url", "_command", "_password", "_secret
 _FREE_NAMES = {"targets", "filters"}  # their keys are member ids and filter names, not settings
 _ONE_ADDRESS = re.compile(r"[^\s@,;:<>()\[\]\"'\\]+@[^\s@,;:<>()\[\]\"'\\]+")
 _MEMBER_FIELDS = ("email", "role", "dept", "manager")
+SHOWN_CHANGES = 20  # member changes named one by one; then a count
 OWN_SETTINGS = "your own settings file (see docs/followups.md, Mail)"
 
 
@@ -101,6 +102,9 @@ def settings_changes(before: Any, after: Any) -> list[str]:
     before = before if isinstance(before, dict) else {}
     after = after if isinstance(after, dict) else {}
     changes = _member_changes(_members(before), _members(after))
+    if len(changes) > SHOWN_CHANGES:
+        more = len(changes) - SHOWN_CHANGES
+        changes = [*changes[:SHOWN_CHANGES], f"salescrm.yaml: and {more} more changes to members"]
     rules = [
         str(key) for key in {**before, **after} if key != "members" and before.get(key) != after.get(key)
     ]

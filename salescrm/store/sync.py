@@ -22,7 +22,7 @@ from salescrm.store import git, incoming, merge_driver
 from salescrm.store.atomic import write_atomic
 from salescrm.store.datadir import DataDir
 from salescrm.store.lock import locked
-from salescrm.store.scan import LOCK_NAME
+from salescrm.store.scan import LOCAL_DIR, LOCK_NAME
 from salescrm.store.yamlio import dump_text, load_text
 
 PUSH_ATTEMPTS = 3  # a teammate may push between our fetch and our push
@@ -152,7 +152,7 @@ def _commit_pending(root: Path, message: str) -> list[str]:
     whole team: only ``OWN_PATHS`` are staged, the rest is listed and left alone."""
     changed = _changed_paths(root)
     own = sorted({path.split("/", 1)[0] for path in changed if path.split("/", 1)[0] in OWN_PATHS})
-    others = [path for path in changed if path.split("/", 1)[0] not in OWN_PATHS]
+    others = [path for path in changed if path.split("/", 1)[0] not in (*OWN_PATHS, LOCAL_DIR)]
     lines = []
     merging = (root / ".git/MERGE_HEAD").exists()
     if own:
