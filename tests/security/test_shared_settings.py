@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 
 from salescrm.store.user_settings import settings_path
 from tests.cli.test_remind_mail import Inbox, free_port
+from tests.conftest import Crm, Digest
 from tests.security.conftest import AS_OF, Team, recovers
 
 SECRET = "AKIA-the-victims-secret"
@@ -96,3 +97,11 @@ def test_without_own_settings_nothing_is_sent_even_with_a_committed_server(
         "error: no mail server is set in your own settings",
     )
     assert stranger.handler.messages == [] and stranger.handler.logins == []
+
+
+@pytest.mark.parametrize("email", ["a@x.com,b@y.com", "a@x.com;b", '"a"@x.com'])
+def test_member_add_refuses_an_e_mail_that_is_not_one_address(crm: Crm, digest: Digest, email: str) -> None:
+    before = digest(crm.root)
+    result = crm(["member", "add", "new.one", "--name", "新人", "--email", email], user=None)
+    assert result.exit_code == 2 and result.stderr.startswith("error: bad e-mail")
+    assert digest(crm.root) == before
