@@ -63,6 +63,7 @@ def read_xlsx(path: Path) -> list[list[str]]:
 
 def _check_archive(path: Path) -> None:
     """Refuse, before parsing, a workbook too large unzipped or holding a DTD."""
+    import zlib
     from zipfile import BadZipFile, ZipFile
 
     try:
@@ -81,7 +82,9 @@ def _check_archive(path: Path) -> None:
                         f"{path}: {member.filename} declares XML entities (a DTD): a workbook needs none",
                         hint=HINT,
                     )
-    except (BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+    except UsageError:
+        raise
+    except (BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as error:
         raise _unreadable(path, error) from None
 
 

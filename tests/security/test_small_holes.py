@@ -133,3 +133,18 @@ def test_many_damaged_files_are_summarised_on_reads_and_listed_by_check(team: Te
     assert warnings[20] == "warning: skipped 10 more damaged files (salescrm check lists every problem)"
     checked = team.bob("check")
     assert checked.returncode == 1 and checked.stdout.count("bad YAML") == 30
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "fuzz" / "corpus" / "xlsx"
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.iterdir()), ids=lambda p: p.name)
+def test_the_xlsx_fuzz_corpus_reads_or_is_a_usage_error(path: Path) -> None:
+    """Each file the fuzzer kept (was-crash-*: one that once crashed) reads, or is a clear error."""
+    from salescrm.core.errors import UsageError
+    from salescrm.formats.xlsx import read_xlsx
+
+    try:
+        assert read_xlsx(path)
+    except UsageError as error:
+        assert "not a readable Excel workbook" in error.message
