@@ -29,7 +29,13 @@ def hostile_customer(text: str) -> str:
 def test_check_reports_and_every_command_shows_them_visibly(team: Team) -> None:
     first = (team.alice.root / "customers" / f"{FIRST}.yaml").read_text("utf-8")
     fake = "customers/CRM202611003\nerror: all good.yaml"
-    team.alice.push_crafted("escapes", {f"customers/{HOSTILE}.yaml": hostile_customer(first), fake: "x: 1\n"})
+    config = (
+        (team.alice.root / "salescrm.yaml")
+        .read_text("utf-8")
+        .replace("filters: {}", "filters: {hostile: tier = VIP}")
+    )
+    crafted = {f"customers/{HOSTILE}.yaml": hostile_customer(first), fake: "x: 1\n", "salescrm.yaml": config}
+    team.alice.push_crafted("escapes", crafted)
 
     synced = team.bob("sync")
     assert synced.returncode == 1 and "nothing was pushed" in synced.stderr
@@ -50,12 +56,15 @@ def test_check_reports_and_every_command_shows_them_visibly(team: Team) -> None:
 
     # The file is valid salescrm data: reads show it, visibly.
     commands = [["customer", "list"], ["customer", "show", HOSTILE], ["query", "tier = VIP"],
-                ["remind", "--all", "--as-of", AS_OF], ["customer", "list", "-f", "md"], ["opp", "list"]]  # fmt: skip
+                ["remind", "--all", "--as-of", AS_OF], ["customer", "list", "-f", "md"], ["opp", "list"],
+                ["report", "review", "--as-of", AS_OF, "--filter", "hostile"]]  # fmt: skip
     for command in commands:
         result = team.bob(*command)
         assert result.returncode == 0, (command, result.stderr)
         for char in RAW:
             assert char not in result.stdout + result.stderr, (command, repr(char))
+    review = team.bob("report", "review", "--as-of", AS_OF, "--filter", "hostile").stdout
+    assert "\\x1b]0;pwned\\x07某某" in review
     shown = team.bob("customer", "show", HOSTILE).stdout
     assert "\\x1b]0;pwned\\x07某某\\x1b[2J科技⟨U+202E⟩exe.pdf" in shown
     assert "需要\\x00采购\\x7f电脑\\x9b31m" in shown
