@@ -16,8 +16,9 @@ import re
 # Unicode line and paragraph separators (a line break to some terminals and mailers).
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
-_UNSAFE_MULTILINE = re.compile(f"[{_CONTROLS}{_BIDI}]")
-_UNSAFE_ONE_LINE = re.compile(f"[\t\n{_CONTROLS}{_BIDI}]")
+_SURROGATES = "\ud800-\udfff"  # a file name's bytes that are not UTF-8 (surrogateescape)
+_UNSAFE_MULTILINE = re.compile(f"[{_CONTROLS}{_BIDI}{_SURROGATES}]")
+_UNSAFE_ONE_LINE = re.compile(f"[\t\n{_CONTROLS}{_BIDI}{_SURROGATES}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

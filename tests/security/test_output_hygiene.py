@@ -9,6 +9,7 @@ shows them as text (``\\x1b``, ``⟨U+202E⟩``), never raw.
 from __future__ import annotations
 
 import json
+import os
 
 from salescrm.cli.render import table
 from salescrm.core.safe_text import quoted, unsafe_characters, visible
@@ -91,3 +92,21 @@ def test_tables_show_cells_visibly() -> None:
     text = table([["\x1b[2J王经理", "ok"]], ["name", "\u202eid"])
     assert "\x1b" not in text and "\u202e" not in text
     assert "\\x1b[2J王经理" in text and "⟨U+202E⟩id" in text
+
+
+def test_file_names_that_are_not_utf_8_are_shown_not_a_crash(team: Team) -> None:
+    alice = team.alice
+    for name in (b"customers/CRM202611004\xff.yaml", b"notes-\xfe.txt"):
+        (alice.root / os.fsdecode(name)).write_bytes(b"x: 1\n")
+    alice.git("add", "--all")
+    alice.git("commit", "--quiet", "-m", "odd names")
+    alice.git("push", "--quiet", "origin", "HEAD")
+    synced = team.bob("sync")
+    assert synced.returncode == 1 and "unexpected" not in synced.stderr
+    checked = team.bob("check")
+    assert (
+        checked.returncode == 1 and "customers/CRM202611004⟨U+DCFF⟩.yaml:1: id: is required" in checked.stdout
+    )
+    listed = team.bob("customer", "list")
+    assert listed.returncode == 0 and "skipped customers/CRM202611004⟨U+DCFF⟩.yaml" in listed.stderr
+    recovers(team)
