@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Crm
 from tests.security.conftest import Team, recovers
 
 
@@ -150,3 +151,17 @@ def test_the_xlsx_fuzz_corpus_reads_or_is_a_usage_error() -> None:
     for path in crashes:
         with pytest.raises(UsageError, match="is not a readable Excel workbook"):
             read_xlsx(path)
+
+
+def test_an_amount_with_more_digits_than_money_has_is_a_problem_not_a_crash(crm: Crm) -> None:
+    """Found by make fuzz (the loader): quantizing it raised decimal.InvalidOperation (exit 70)."""
+    number = crm.add_customer("某某科技有限公司", "--at", "2026-11-01")
+    crm.ok(f"opp add {number} --name 年度采购 --amount 250000 --close 2026-12-30 --at 2026-11-02")
+    path = crm.root / "customers" / f"{number}.yaml"
+    path.write_text(path.read_text("utf-8").replace("amount: 250000", "amount: " + "3" * 100), "utf-8")
+    checked = crm("check")
+    assert (
+        checked.exit_code == 1 and "opportunities[0].amount: expected an amount, found 333" in checked.stdout
+    )
+    listed = crm("customer list")
+    assert listed.exit_code == 0 and listed.stderr.startswith(f"warning: skipped customers/{number}.yaml")
