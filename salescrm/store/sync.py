@@ -60,19 +60,17 @@ def sync(datadir: DataDir, member: str) -> Iterator[str]:
     for _attempt in range(PUSH_ATTEMPTS):
         _fetch(root, remote)
         arrived = _has_ref(root, tracking)
+        lines = []
         if arrived:
             incoming.refuse_unsafe_tree(root, tracking)
-        lines = []
+            lines += incoming.settings_changes(root, tracking)  # said even if the merge stops
+        yield from _new(lines, said)
         with _writing(datadir):
-            lines += _commit_pending(root, f"salescrm sync: pending changes (by {member})")
+            lines = _commit_pending(root, f"salescrm sync: pending changes (by {member})")
             if arrived:
-                lines += incoming.settings_changes(root, tracking)
                 lines += _renumber_collisions(DataDir(root), tracking, member)
                 lines += _merge(root, tracking, f"{remote}/{branch}", member)
-        for line in lines:
-            if line not in said:  # a second try may find the same again
-                said.add(line)
-                yield line
+        yield from _new(lines, said)
         _check(DataDir(root))
         pushed = _push(root, remote, branch, tracking)
         if pushed is not None:
@@ -82,6 +80,14 @@ def sync(datadir: DataDir, member: str) -> Iterator[str]:
         f"{remote} kept moving while we pushed ({PUSH_ATTEMPTS} tries)",
         hint="your commits are kept locally; run salescrm sync again",
     )
+
+
+def _new(lines: list[str], said: set[str]) -> Iterator[str]:
+    """The lines not said yet: a second try may find the same again."""
+    for line in lines:
+        if line not in said:
+            said.add(line)
+            yield line
 
 
 def _writing(datadir: DataDir) -> AbstractContextManager[int]:
