@@ -39,9 +39,11 @@ clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 FUZZ_SECONDS ?= 60
-fuzz: $(STAMP)  ## not in CI: runs each fuzz target (YAML loader, query parser) for FUZZ_SECONDS
+fuzz: $(STAMP)  ## not in CI: runs each fuzz target (YAML loader, query parser, XLSX importer) for FUZZ_SECONDS
 	$(BIN)/pip install --quiet atheris
 	mkdir -p .fuzz/loader
 	$(BIN)/python fuzz/fuzz_loader.py .fuzz/loader fuzz/corpus/loader -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 	mkdir -p .fuzz/query
 	$(BIN)/python fuzz/fuzz_query.py .fuzz/query fuzz/corpus/query -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
+	mkdir -p .fuzz/xlsx
+	$(BIN)/python fuzz/fuzz_xlsx.py .fuzz/xlsx fuzz/corpus/xlsx -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048

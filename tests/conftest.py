@@ -52,9 +52,12 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # the user's own settings
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("SALESCRM_DATA", "SALESCRM_USER", "EDITOR", "VISUAL"):
+    smtp = ("SALESCRM_SMTP_HOST", "SALESCRM_SMTP_PORT", "SALESCRM_SMTP_USER", "SALESCRM_SMTP_SENDER",
+            "SALESCRM_SMTP_PASSWORD", "SALESCRM_SMTP_STARTTLS")  # fmt: skip
+    for name in ("SALESCRM_DATA", "SALESCRM_USER", "EDITOR", "VISUAL", *smtp):
         monkeypatch.delenv(name, raising=False)
 
 

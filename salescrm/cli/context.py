@@ -38,8 +38,10 @@ class Session:
     @cached_property
     def datadir(self) -> DataDir:
         from salescrm.store.datadir import DataDir, find_data_dir
+        from salescrm.store.links import refuse_linked_folders
 
         datadir = DataDir(find_data_dir(self.data_option, os.environ, Path.cwd()))
+        refuse_linked_folders(datadir.root)  # a commit can carry them (SECURITY.md)
         datadir.notice = warn
         if sys.stderr.isatty():
             datadir.progress = progress_bar
@@ -184,7 +186,9 @@ def refuse_blank(ctx: typer.Context) -> None:
 
 
 def warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    from salescrm.core.safe_text import visible  # a notice may name a file from git
+
+    print(f"warning: {visible(message)}", file=sys.stderr)
 
 
 def progress_bar(done: int, total: int) -> None:
@@ -196,13 +200,22 @@ def progress_bar(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+WARNED_FILES = 20  # then a count: 100,000 damaged files must not be 100,000 lines of cron mail
+
+
 def warn_problems(problems: list[Problem]) -> None:
-    """Read commands skip damaged files: say so on stderr, once per file."""
+    """Read commands skip damaged files: say so on stderr, once per file, for the first
+    ``WARNED_FILES`` files, then how many more (``check`` lists them all)."""
     seen: set[str] = set()
     for problem in problems:
         if problem.severity == "error" and problem.file not in seen:
             seen.add(problem.file)
-            print(f"warning: skipped {problem} (salescrm check lists every problem)", file=sys.stderr)
+            if len(seen) <= WARNED_FILES:
+                print(f"warning: skipped {problem} (salescrm check lists every problem)", file=sys.stderr)
+    if len(seen) > WARNED_FILES:
+        more = len(seen) - WARNED_FILES
+        print(f"warning: skipped {more} more damaged file{'s' if more != 1 else ''} "
+              "(salescrm check lists every problem)", file=sys.stderr)  # fmt: skip
 
 
 def out(text: str) -> None:

@@ -15,6 +15,7 @@ from salescrm.cli.render import plain, table_lines, to_json
 from salescrm.core.config import Config
 from salescrm.core.labels import CHANNELS, STAGES
 from salescrm.core.reminders import Digest, Reminder
+from salescrm.core.safe_text import visible
 
 _TITLES = {
     "en": {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming", "birthdays": "Birthdays",
@@ -93,7 +94,7 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
     """One member's digest: a heading, then one aligned table per section that has items."""
     name = next((m.name for m in config.members if m.id == digest.owner), digest.owner)
     heading = f"{name} ({digest.owner}) — {'提醒' if lang == 'zh' else 'reminders for'} {as_of.isoformat()}"
-    lines = [_style(heading, colour)]
+    lines = [_style(visible(heading), colour)]
     titles = _TITLES.get(lang, _TITLES["en"])
     labels = _Labels(lang)
     for section, items in digest.sections():

@@ -21,7 +21,7 @@ from salescrm.store.yamlio import dump_text, line_of, load_text
 
 def edit_customer(s: Session, customer: Customer) -> Customer | None:
     """The edited customer, or None when the file was left unchanged."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or _own_editor() or "vi"
     original = dump_text(customer_to_data(customer))
     with tempfile.TemporaryDirectory(prefix="salescrm-edit-") as folder:
         path = Path(folder) / f"{customer.id}.yaml"
@@ -40,6 +40,13 @@ def edit_customer(s: Session, customer: Customer) -> Customer | None:
                 print(f"error: {error.message}", file=sys.stderr)
                 if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True, err=True)):
                     raise UsageError("the edit was not valid; nothing was changed") from None
+
+
+def _own_editor() -> str | None:
+    """The editor of the user's own settings (never of salescrm.yaml, which git shares)."""
+    from salescrm.store.user_settings import load_user_settings
+
+    return load_user_settings(os.environ).editor
 
 
 def _checked(s: Session, customer_id: str, text: str) -> Customer:

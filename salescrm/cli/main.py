@@ -20,9 +20,23 @@ from salescrm.core.errors import CrmError
 
 
 def report_error(error: CrmError) -> None:
-    print(f"error: {error.message}", file=sys.stderr)
+    from salescrm.core.safe_text import visible  # messages quote names and values from files
+
+    print(f"error: {visible(error.message, multiline=True)}", file=sys.stderr)
     if error.hint:
-        print(f"hint: {error.hint}", file=sys.stderr)
+        print(f"hint: {visible(error.hint, multiline=True)}", file=sys.stderr)
+
+
+def _untrusted_cache_notice() -> None:
+    """Say once that the user's cache folder was refused (store/cache_files.py), and remove
+    the private folder used instead."""
+    files: Any = sys.modules.get("salescrm.store.cache_files")  # imported only by commands that read
+    if files is not None and files.refusal:
+        from salescrm.core.safe_text import visible
+
+        print(f"warning: {visible(files.refusal)}", file=sys.stderr)
+        files.refusal = None
+        files.remove_private_cache()
 
 
 class CrmGroup(TyperGroup):
@@ -37,6 +51,8 @@ class CrmGroup(TyperGroup):
         except KeyboardInterrupt:
             print("error: interrupted; nothing was changed", file=sys.stderr)
             ctx.exit(130)
+        finally:
+            _untrusted_cache_notice()
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         for name in COMMAND_MODULES:

@@ -11,6 +11,7 @@ from salescrm.core.labels import OPEN_STAGES, STAGES
 from salescrm.core.model import Customer, Opportunity
 from salescrm.core.opportunities import idle_days, probability_of
 from salescrm.core.records import customer_to_data
+from salescrm.core.safe_text import visible
 from salescrm.core.stages import NEGOTIATION_ITEMS, missing_to_leave
 
 LIST_COLUMNS = [
@@ -118,7 +119,7 @@ def opportunity_text(c: Customer, o: Opportunity, config: Config, lang: str, fmt
     ]
     if talks:
         lines += ["", say("negotiation"), *talks]
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(map(visible, lines)) + "\n"  # names and notes came by git
     artefacts = [[name, config.artefacts.get(name, ""), path] for name, path in sorted(o.artefacts.items())]
     if artefacts:
         text += f"\n{say('artefacts')}\n" + table(artefacts, [say("name"), say("label"), say("file")], fmt)

@@ -7,6 +7,7 @@ from salescrm.core.config import Config
 from salescrm.core.labels import CHANNELS, SIZES, STAGES, TASK_STATUSES, heading
 from salescrm.core.model import Customer
 from salescrm.core.parse import format_when
+from salescrm.core.safe_text import visible
 
 _TITLES = {
     "contacts": "联系人",
@@ -52,7 +53,7 @@ def profile_text(c: Customer, config: Config, lang: str, fmt: Format = Format.ta
     if c.tags:
         lines.append(f"  {label('tags')} {', '.join(c.tags)}")
     lines.append(f"  {label('needs')} {c.needs}")
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(map(visible, lines)) + "\n"  # names and needs came by git
     for key, headers, rows in _sections(c, lang):
         if rows:
             title = _TITLES[key] if zh else key.replace("_", " ")

@@ -103,9 +103,10 @@ def _mail(s: Session, chosen: list[Digest], today: date) -> None:
     from salescrm.cli.digests import digest_text, mail_subject
     from salescrm.cli.main import report_error
     from salescrm.store.mail import mailer, send
+    from salescrm.store.user_settings import load_user_settings
 
     config = s.config
-    sender = mailer(config.mail, os.environ)
+    sender = mailer(load_user_settings(os.environ))  # never salescrm.yaml: git shares it
     failures = 0
     for digest in chosen:
         try:
@@ -118,7 +119,7 @@ def _mail(s: Session, chosen: list[Digest], today: date) -> None:
     if failures:
         raise ConflictError(
             f"{failures} of {len(chosen)} reminder mails could not be sent",
-            hint="check the mail settings in salescrm.yaml and that the server is reachable",
+            hint="check the mail settings in your own settings file and that the server is reachable",
         )
 
 

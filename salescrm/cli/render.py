@@ -17,6 +17,7 @@ from typing import Any
 import typer
 
 from salescrm.core.labels import heading
+from salescrm.core.safe_text import is_safe, visible
 from salescrm.formats.cells import safe_csv_cell
 
 
@@ -112,9 +113,10 @@ def table_lines(columns: list[list[str]], headers: Sequence[str]) -> list[str]:
     Chinese character counts two), headings two wider, lines right-trimmed. The work is done
     a column at a time in C loops (map, join), not by a Python call per cell.
     """
-    heads = list(headers)
+    heads = list(map(visible, headers))
     if not columns:
         columns = [[] for _ in heads]
+    columns = [visible_cells(column) for column in columns]
     if any("\n" in "".join(column) for column in columns):  # multi-line cells: tabulate's layout
         text = _tabulate([list(row) for row in zip(*columns, strict=True)], heads, Format.table)
         return text[:-1].split("\n")
@@ -145,9 +147,20 @@ def _tabulate(body: list[list[str]], headers: Sequence[str], fmt: Format) -> str
     from tabulate import tabulate  # imported here: most commands never need it
 
     style = "pipe" if fmt == Format.md else "simple"
+    body = [visible_cells(row) for row in body]
+    headers = list(map(visible, headers))
     if fmt == Format.md:
         body = [[c.replace("|", "\\|").replace("\n", " ") for c in row] for row in body]
     return tabulate(body, headers=list(headers), tablefmt=style, disable_numparse=True) + "\n"
+
+
+def visible_cells(cells: list[str]) -> list[str]:
+    """Cells with control characters and bidi controls shown (core/safe_text.py): what a file
+    brought by git holds must not reach the terminal. One search over the joined cells answers
+    for a whole clean column; a cell keeps its line breaks (tabulate lays them out)."""
+    if is_safe("".join(cells), multiline=True):
+        return cells
+    return [visible(c, multiline=True) for c in cells]
 
 
 # Printable ASCII and the East Asian wide characters Chinese text uses (CJK ideographs and

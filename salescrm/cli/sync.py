@@ -15,17 +15,23 @@ from salescrm.core.errors import CrmError
 def sync(ctx: typer.Context) -> None:
     """Share with the team: commit pending work, fetch, renumber, merge, check, push.
 
+    Only salescrm's own files are committed (customers/, attachments/, salescrm.yaml,
+    .gitattributes, .gitignore); anything else in the folder is listed and left alone.
+    Incoming commits holding a symbolic link or .salescrm/ are refused before merging;
+    changes to members' e-mails, roles and the rules are shown as "note:" lines.
+
     Customers you created that the remote had already numbered get the next free
     numbers (you are told old → new); edits to the same customer merge field by
     field. When a person must decide, sync stops and says what to do.
 
     Example: salescrm sync
     """
+    from salescrm.core.safe_text import visible
     from salescrm.store.sync import sync as run_sync
 
     s = session(ctx)
     for line in run_sync(s.datadir, _acting(s)):
-        out(f"{line}\n")
+        out(f"{visible(line)}\n")  # names and e-mails of a commit that came by git
 
 
 def _acting(s: Session) -> str:
@@ -63,7 +69,7 @@ def merge_driver(
         raise ConflictError(f"{name}: {len(result.conflicts)} value(s) changed differently on both sides")
 
 
-LOG_COLUMNS = ["when", "who", "command", "records"]
+LOG_COLUMNS = ["when", "who", "command", "records", "author"]
 
 
 def log(
@@ -72,6 +78,9 @@ def log(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """One customer's history from git: when, who, which command, newest first.
+
+    "who" is the member the command ran as (--as or $SALESCRM_USER: anyone can claim any
+    member); "author" is git's author of the commit.
 
     Example: salescrm log CRM202405001
     """

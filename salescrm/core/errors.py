@@ -62,6 +62,8 @@ class Problem:
     severity: str = "error"  # error | warning: a warning leaves the record usable
 
     def __str__(self) -> str:
+        from salescrm.core.safe_text import visible  # a file name or value can hold anything
+
         where = f"{self.file}:{self.line}" if self.line else self.file
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
+        return visible(f"{where}: {prefix}{self.message}")

@@ -1,7 +1,9 @@
 """A customer's history, read from the commit messages salescrm writes.
 
 Every write commits with ``salescrm <command>: <records> (by <member>)``; other
-commits (a hand edit, a merge) are shown with their subject as they are.
+commits (a hand edit, a merge) are shown with their subject as they are. The member in
+a message is whoever the committer said they were (``--as``, ``$SALESCRM_USER``): a
+convenience, not proof, so git's own author is shown beside it (SECURITY.md).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class Change:
     who: str
     command: str
     records: str
+    author: str = ""  # git's author of the commit: what the committer's git was set to
 
 
 def change_of(iso_time: str, author: str, subject: str) -> Change:
@@ -27,5 +30,5 @@ def change_of(iso_time: str, author: str, subject: str) -> Change:
     when = iso_time[:16].replace("T", " ")
     match = _SUBJECT.match(subject.strip())
     if match:
-        return Change(when, match["member"], match["command"], match["records"])
-    return Change(when, author, "git", subject.strip())
+        return Change(when, match["member"], match["command"], match["records"], author)
+    return Change(when, author, "git", subject.strip(), author)

@@ -149,6 +149,7 @@ HEADINGS_ZH: dict[str, str] = {
     "reason": "原因",
     "when": "时间",
     "who": "操作人",
+    "author": "提交者",
     "command": "命令",
     "records": "记录",
     "ref": "编号",

@@ -8,8 +8,17 @@ from salescrm.core.config import Config, Member
 from salescrm.core.errors import ConflictError, UsageError
 from salescrm.core.labels import DEPARTMENTS, ROLES
 from salescrm.core.parse import parse_email, parse_text
+from salescrm.core.shared_settings import is_one_address
 
 MEMBER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+
+
+def _one_address(text: str) -> str:
+    """An e-mail mail can be sent to alone: no list, no name, no quotes (core/shared_settings.py)."""
+    email = parse_email(text)
+    if not is_one_address(email):
+        raise UsageError(f"bad e-mail {text!r}: give one address", hint="write it as name@example.com")
+    return email
 
 
 def new_member(
@@ -33,7 +42,7 @@ def new_member(
     member = Member(
         id=member_id,
         name=parse_text(name, "name", 100),
-        email=parse_email(email) if email else None,
+        email=_one_address(email) if email else None,
         dept=DEPARTMENTS.parse(dept),
         role=ROLES.parse(role),
         manager=config.member(manager).id if manager else None,

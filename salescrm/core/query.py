@@ -28,6 +28,11 @@ from salescrm.core.periods import window_start
 FIELD_HINT = "see docs/query.md for the fields and the grammar"
 
 
+MAX_NESTING = 32  # parentheses and ``not`` around one comparison
+MAX_TERMS = 200  # comparisons in one query
+LIMIT_HINT = "split the query, or write it with fewer parentheses"
+
+
 class QueryError(UsageError):
     """A query that cannot be read; its message shows the query with a caret under ``column``."""
 
@@ -292,6 +297,8 @@ class _Parser:
         self.position = 0
         self.fields: set[str] = set()
         self.uses_me = False  # ``owner = me``: the caller must know who is acting
+        self.depth = 0  # parentheses and ``not`` open around the current token
+        self.terms = 0  # comparisons so far: and/or chains nest as deep as they are long
 
     def peek(self, ahead: int = 0) -> Token:
         return self.tokens[min(self.position + ahead, len(self.tokens) - 1)]
@@ -328,21 +335,36 @@ class _Parser:
 
     def negation(self) -> Node:
         if self.peek().is_word("not", "非"):
-            self.take()
-            return Not(self.negation())
+            self.enter()
+            node = Not(self.negation())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
         token = self.peek()
         if token.kind == "(":
-            self.take()
+            self.enter()
             node = self.any_of()
             self.close(token)
+            self.depth -= 1
             return node
         if token.kind == "word":
+            self.terms += 1
+            if self.terms > MAX_TERMS:
+                raise self.fail(f"more than {MAX_TERMS} comparisons in one query", token, LIMIT_HINT)
             return self.comparison()
         found = "the end" if token.kind == "end" else repr(token.text)
         raise self.fail(f"expected a field or '(', found {found}", token)
+
+    def enter(self) -> Token:
+        """Take a ``(`` or ``not``; a query nested deeper than anyone writes is refused (exit 2)
+        rather than parsed or evaluated into a RecursionError (a saved filter comes by git)."""
+        token = self.take()
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(f"nested more than {MAX_NESTING} levels deep", token, LIMIT_HINT)
+        return token
 
     def close(self, opening: Token) -> None:
         if self.peek().kind != ")":

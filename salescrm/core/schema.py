@@ -95,7 +95,11 @@ class Reader:
         if not amount.is_finite() or amount < 0:
             self.problem(f"expected a non-negative amount, found {value!r}", key)
             return None
-        return normal_amount(amount)
+        try:
+            return normal_amount(amount)
+        except InvalidOperation:  # more digits than an amount holds (a crafted file: make fuzz)
+            self.problem(f"expected an amount, found {value!r}", key)
+            return None
 
     def day(self, data: dict[str, Any], key: str, required: bool = False) -> date | None:
         moment = self.when(data, key, required)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from salescrm.core.review import ReviewPack
+from salescrm.core.safe_text import visible
 from salescrm.formats.review_sections import (
     Section,
     key_figures,
@@ -41,4 +42,4 @@ def review_markdown(pack: ReviewPack, lang: str = "zh") -> str:
         f"# {title_line(pack, lang)}\n\n{period_line(pack, lang)}\n\n## {text('figures', lang)}\n\n{figures}"
     )
     body = "\n\n".join(_section(s) for s in review_sections(pack, lang))
-    return f"{head}\n\n{body}\n"
+    return visible(f"{head}\n\n{body}\n", multiline=True)  # names and notes came by git

@@ -30,6 +30,7 @@ def check_all(datadir: DataDir) -> list[Problem]:
     problems = list(datadir.config_problems())
     if any(p.severity == "error" for p in problems):
         return problems  # without valid rules the customers cannot be judged
+    problems += _team_file(datadir)
     names = [datadir.relative(path) for path in datadir.customer_files()]
     findings = _findings(datadir, names)
     for found in findings:
@@ -74,6 +75,28 @@ def _check_file(root: Path, name: str, config: Config) -> Findings:
                              *(p for b in customer.feedback for p in b.attachments),
                              *(p for o in customer.opportunities for p in o.artefacts.values())]  # fmt: skip
     return found
+
+
+def _team_file(datadir: DataDir) -> list[Problem]:
+    """salescrm.yaml as a file that came by git: keys only a user's own settings may hold,
+    member e-mails that are not one address, control characters, saved filters that do not
+    parse (or nest too deep), keys given twice."""
+    from salescrm.core.query import QueryError, parse_query
+    from salescrm.core.shared_settings import validate_shared_settings
+    from salescrm.store.cache_files import config_data  # read once already, for the config
+    from salescrm.store.datadir import _with_lines
+    from salescrm.store.scan import CONFIG_NAME
+
+    text = datadir.config_text
+    problems = validate_shared_settings(config_data(datadir.root, text), CONFIG_NAME)
+    for name, expression in datadir.config.filters.items():
+        try:
+            parse_query(expression)
+        except QueryError as error:
+            problems.append(
+                Problem(CONFIG_NAME, f"saved filter {name!r}: {error.reason}", keys=("filters", name))
+            )
+    return _with_lines(problems, text) + duplicate_keys(text, CONFIG_NAME)
 
 
 def _missing_attachments(datadir: DataDir, findings: list[Findings]) -> list[Problem]:

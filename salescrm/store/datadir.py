@@ -30,7 +30,14 @@ if TYPE_CHECKING:  # only named in signatures: their modules are imported by the
     from salescrm.core.model import Customer
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
-GITIGNORE = f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
+# Per-clone state, editor litter, and what must never reach the team by accident: exports and
+# reports written into the data folder (at its top: attachments/ may hold any kind of file),
+# and secrets in .env files.
+GITIGNORE = (
+    f"{LOCAL_DIR}/\n*.swp\n*~\n.DS_Store\n"
+    "/*.csv\n/*.xlsx\n/*.json\n/*.ics\n/*.vcf\n/*.html\n/*.md\n/*.sqlite\n/*.db\n/*.zip\n/*.pdf\n"
+    ".env\n.env.*\n"
+)
 GITATTRIBUTES = "customers/*.yaml merge=salescrm\n"
 
 
@@ -342,6 +349,11 @@ class Transaction:
         self._copies.append((source, target))
 
     def apply(self) -> None:
+        from salescrm.store.links import refuse_links_on_the_way
+
+        root = self.datadir.root
+        for target in [*(t for _, t in self._copies), *self._files]:  # before anything is written
+            refuse_links_on_the_way(root, target)
         touched = []
         for source, target in self._copies:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -352,7 +364,6 @@ class Transaction:
             write_atomic(path, data)
             touched.append(path)
         self.datadir.__dict__.pop("_config_and_problems", None)
-        root = self.datadir.root
         if touched and git.is_repository(root) and self.datadir.config.autocommit:
             git.commit(root, touched, self.message())
 

@@ -32,7 +32,10 @@ def run(root: Path, args: Sequence[str], check: bool = True) -> subprocess.Compl
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     if not _has_identity(root):
         env.update({k: v for k, v in _FALLBACK_IDENTITY.items() if k not in os.environ})
-    result = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=False)
+    # A committed file name need not be UTF-8: its bytes are kept (surrogateescape), passed back
+    # to git as they were, and shown visibly (core/safe_text.py), never a crash.
+    result = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
+                            errors="surrogateescape", check=False)  # fmt: skip
     if check and result.returncode != 0:
         raise CrmError(f"git {args[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
     return result

@@ -21,7 +21,7 @@ def customer_history(datadir: DataDir, customer_id: str) -> list[Change]:
     relative = datadir.relative(path)
     result = git.run(
         datadir.root,
-        ["log", "--follow", f"--format=%aI{_SEPARATOR}%an{_SEPARATOR}%s", "--", relative],
+        ["log", "--follow", f"--format=%aI{_SEPARATOR}%an <%ae>{_SEPARATOR}%s", "--", relative],
         check=False,
     )
     lines = [line for line in result.stdout.splitlines() if line.strip()]

@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 
 @contextmanager
 def locked(lock_file: Path, timeout: float) -> Iterator[int]:
     """Hold the lock; gives the generation found in it (the holders before this one)."""
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_lock_file(lock_file)
     try:
         _acquire(fd, lock_file, timeout)
         try:
@@ -35,6 +36,37 @@ def locked(lock_file: Path, timeout: float) -> Iterator[int]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def open_lock_file(lock_file: Path) -> int:
+    """The lock file opened read-write, never through a symbolic link: a commit can carry
+    ``.salescrm/lock`` (or ``.salescrm``) as a link to any file the user may write, which
+    would then be opened and overwritten. Its folder and itself must be real and the file
+    regular, or the command stops before anything is written."""
+    folder = lock_file.parent
+    if folder.is_symlink():
+        _refuse(folder, "is a symbolic link")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as error:  # ELOOP: the last part is a link
+        _refuse(
+            lock_file,
+            "is a symbolic link" if os.path.islink(lock_file) else f"cannot be opened ({error.strerror})",
+        )
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        _refuse(lock_file, "is not a regular file")
+    return fd
+
+
+def _refuse(path: Path, what: str) -> NoReturn:
+    from salescrm.core.errors import DamagedError
+
+    raise DamagedError(
+        f"{path} {what}; salescrm does not follow links in the data directory",
+        hint=f"remove it (a commit may have put it there: git log -- {path.parent.name}), then try again",
+    )
 
 
 def _acquire(fd: int, lock_file: Path, timeout: float) -> None:

@@ -1,56 +1,55 @@
-"""Sending reminder digests by SMTP, with the settings in salescrm.yaml.
+"""Sending reminder digests by SMTP, with the user's own settings (store/user_settings.py).
 
-The password never lives in a file git shares: the config names an environment
-variable and only that variable is read.
+Nothing here reads salescrm.yaml: a file every teammate can push to must not choose the
+server a password is sent to, nor which variable holds it. Each recipient is one plain
+address (``one_address``): a member e-mail with a comma, CR or LF is refused, not mailed.
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from salescrm.core.config import MailSettings
 from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.shared_settings import is_one_address
+from salescrm.store.user_settings import MailSettings, UserSettings
 
 TIMEOUT_SECONDS = 20
-SETTINGS_HINT = "set mail.host, mail.port and mail.sender in salescrm.yaml (see docs/followups.md)"
 
 
 @dataclass(frozen=True)
 class Mailer:
-    """The mail settings, checked, with the sender and the password resolved (``mailer``)."""
+    """The mail settings, checked, with the sender resolved (``mailer``)."""
 
     settings: MailSettings
     sender: str
-    password: str | None
 
 
-def mailer(settings: MailSettings, environ: Mapping[str, str]) -> Mailer:
+def mailer(user: UserSettings) -> Mailer:
     """Checked settings, or a clear usage error before anything is sent."""
+    settings = user.mail
+    hint = f"set [mail] host, port and sender in {user.path} (or SALESCRM_SMTP_HOST …; docs/followups.md)"
     if not settings.host:
-        raise UsageError("mail.host is not set in salescrm.yaml", hint=SETTINGS_HINT)
+        raise UsageError("no mail server is set in your own settings", hint=hint)
     if not 0 < settings.port < 65536:
-        raise UsageError(f"mail.port {settings.port} is not a port number", hint=SETTINGS_HINT)
+        raise UsageError(f"mail port {settings.port} is not a port number", hint=hint)
     sender = settings.sender or settings.user
-    if not sender or "@" not in sender:
-        raise UsageError("mail.sender is not set to an e-mail address in salescrm.yaml", hint=SETTINGS_HINT)
-    password = None
-    if settings.user:
-        name = settings.password_env
-        password = environ.get(name) if name else None
-        if not password:
-            raise UsageError(
-                f"mail.user is set but the password variable ${name or 'mail.password_env'} is empty",
-                hint="export the password in the variable mail.password_env names (never in the file)",
-            )
-    return Mailer(settings, sender, password)
+    if not sender or not is_one_address(sender):
+        raise UsageError("the mail sender is not set to one e-mail address", hint=hint)
+    if settings.user and not settings.password:
+        raise UsageError(
+            "a mail user is set but no password",
+            hint=f"export SALESCRM_SMTP_PASSWORD, or set [mail] password in {user.path} (chmod 600)",
+        )
+    return Mailer(settings, sender)
 
 
 def send(mail: Mailer, to: str, subject: str, body: str) -> None:
     """Deliver one plain-text message; an unreachable or refusing server is a ConflictError (4)."""
+    if not is_one_address(to):
+        raise UsageError(f"{to!r} is not one e-mail address; not mailed", hint="fix it in salescrm.yaml")
     message = EmailMessage()
     message["From"] = mail.sender
     message["To"] = to
@@ -61,9 +60,9 @@ def send(mail: Mailer, to: str, subject: str, body: str) -> None:
         with smtplib.SMTP(s.host or "", s.port, timeout=TIMEOUT_SECONDS) as server:
             if s.starttls:
                 server.starttls(context=ssl.create_default_context())
-            if s.user and mail.password:
-                server.login(s.user, mail.password)
-            server.send_message(message)
+            if s.user and s.password:
+                server.login(s.user, s.password)
+            server.send_message(message, to_addrs=[to])
     except (OSError, smtplib.SMTPException) as error:
         reason = str(error) or type(error).__name__
         raise ConflictError(f"mail to {to} via {s.host}:{s.port} failed: {reason}") from None

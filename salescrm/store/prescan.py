@@ -85,7 +85,10 @@ def _idle_writers(folder: str) -> Iterator[int | None]:
     from salescrm.store.lock import generation
 
     try:
-        fd = os.open(os.path.join(os.path.dirname(folder), LOCAL_DIR, LOCK_NAME), os.O_RDONLY)
+        # Never through a link, never blocking on a FIFO: a commit may have put either there
+        # (store/lock.py refuses them when a command writes).
+        lock_file = os.path.join(os.path.dirname(folder), LOCAL_DIR, LOCK_NAME)
+        fd = os.open(lock_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         yield None
         return

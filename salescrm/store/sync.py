@@ -10,18 +10,23 @@ sync stops with the repository in an ordinary git state and says what to do.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, CrmError, UsageError
 from salescrm.core.renumber import next_free_number, renumber_data
-from salescrm.store import git, merge_driver
+from salescrm.core.safe_text import quoted
+from salescrm.store import git, incoming, merge_driver
 from salescrm.store.atomic import write_atomic
 from salescrm.store.datadir import DataDir
 from salescrm.store.lock import locked
-from salescrm.store.scan import LOCK_NAME
+from salescrm.store.scan import LOCAL_DIR, LOCK_NAME
 from salescrm.store.yamlio import dump_text, load_text
 
 PUSH_ATTEMPTS = 3  # a teammate may push between our fetch and our push
+OWN_PATHS = ("customers", "attachments", "salescrm.yaml", ".gitattributes", ".gitignore")
 
 
 class CheckFailed(CrmError):
@@ -36,30 +41,63 @@ class RemoteError(CrmError):
     exit_code = 2
 
 
-def sync(datadir: DataDir, member: str) -> list[str]:
-    """Run one sync; the lines say what it did."""
+def sync(datadir: DataDir, member: str) -> Iterator[str]:
+    """Run one sync, saying what it did line by line as it goes: a sync that stops (a check
+    that fails, a refused commit) has still told what it did and what came in.
+
+    The lock is held only while the work tree changes (commit, renumber, merge): fetching,
+    checking and pushing can be slow (a network, 10,000 files) and writers wait for none of
+    them. What comes in is inspected before it touches the clone (``incoming``): a commit
+    that carries a link or per-clone state is refused and the clone stays as it was."""
     root = datadir.root
     _require_repository(root)
-    with locked(datadir.local_dir / LOCK_NAME, datadir.config.lock_timeout):
+    said: set[str] = set()
+    with _writing(datadir):
         merge_driver.register(root)
-        lines = _finish_merge(root, member)
-        remote, branch = _remote_and_branch(root)
-        if _commit_pending(root, f"salescrm sync: pending changes (by {member})"):
-            lines.append("committed your pending changes")
-        for _attempt in range(PUSH_ATTEMPTS):
-            _fetch(root, remote)
-            tracking = f"refs/remotes/{remote}/{branch}"
-            if _has_ref(root, tracking):
+        yield from _finish_merge(root, member)
+    remote, branch = _remote_and_branch(root)
+    tracking = f"refs/remotes/{remote}/{branch}"
+    for _attempt in range(PUSH_ATTEMPTS):
+        _fetch(root, remote)
+        arrived = _has_ref(root, tracking)
+        lines = []
+        if arrived:
+            incoming.refuse_unsafe_tree(root, tracking)
+            lines += incoming.settings_changes(root, tracking)  # said even if the merge stops
+        yield from _new(lines, said)
+        with _writing(datadir):
+            lines = _commit_pending(root, f"salescrm sync: pending changes (by {member})")
+            if arrived:
                 lines += _renumber_collisions(DataDir(root), tracking, member)
                 lines += _merge(root, tracking, f"{remote}/{branch}", member)
-            _check(DataDir(root))
-            pushed = _push(root, remote, branch, tracking)
-            if pushed is not None:
-                return [*lines, pushed]
-        raise RemoteError(
-            f"{remote} kept moving while we pushed ({PUSH_ATTEMPTS} tries)",
-            hint="your commits are kept locally; run salescrm sync again",
-        )
+        yield from _new(lines, said)
+        _check(DataDir(root))
+        pushed = _push(root, remote, branch, tracking)
+        if pushed is not None:
+            yield pushed
+            return
+    raise RemoteError(
+        f"{remote} kept moving while we pushed ({PUSH_ATTEMPTS} tries)",
+        hint="your commits are kept locally; run salescrm sync again",
+    )
+
+
+def _new(lines: list[str], said: set[str]) -> Iterator[str]:
+    """The lines not said yet: a second try may find the same again."""
+    for line in lines:
+        if line not in said:
+            said.add(line)
+            yield line
+
+
+def _writing(datadir: DataDir) -> AbstractContextManager[int]:
+    """The lock; with salescrm.yaml damaged (a bad commit), its default timeout: sync must still
+    fetch and merge the commit that mends it."""
+    try:
+        timeout = datadir.config.lock_timeout
+    except CrmError:
+        timeout = Config().lock_timeout
+    return locked(datadir.local_dir / LOCK_NAME, timeout)
 
 
 def _require_repository(root: Path) -> None:
@@ -107,19 +145,50 @@ def _finish_merge(root: Path, member: str) -> list[str]:
             hint="edit each file to the right values, then: git add FILES && salescrm sync "
             "(or give up the merge: git merge --abort)",
         )
-    _commit_pending(root, f"salescrm sync: merge resolved (by {member})")
-    return ["finished the merge you resolved"]
+    return [
+        "finished the merge you resolved",
+        *_commit_pending(root, f"salescrm sync: merge resolved (by {member})")[1:],
+    ]
 
 
-def _commit_pending(root: Path, message: str) -> bool:
-    if (
-        not git.run(root, ["status", "--porcelain"]).stdout.strip()
-        and not (root / ".git/MERGE_HEAD").exists()
-    ):
-        return False
-    git.run(root, ["add", "--all"])
-    git.run(root, ["commit", "--quiet", "--no-verify", "-m", message])
-    return True
+def _commit_pending(root: Path, message: str) -> list[str]:
+    """Commit pending changes to salescrm's own paths; say what else lies there, untouched.
+
+    ``git add --all`` would push an export, a report or a ``.env`` left in the folder to the
+    whole team: only ``OWN_PATHS`` are staged, the rest is listed and left alone."""
+    changed = _changed_paths(root)
+    own = sorted({path.split("/", 1)[0] for path in changed if path.split("/", 1)[0] in OWN_PATHS})
+    others = [path for path in changed if path.split("/", 1)[0] not in (*OWN_PATHS, LOCAL_DIR)]
+    lines = []
+    merging = (root / ".git/MERGE_HEAD").exists()
+    if own:
+        git.run(root, ["add", "--all", "--", *own])
+    if merging:
+        git.run(root, ["commit", "--quiet", "--no-verify", "-m", message])
+        lines.append("committed your pending changes")
+    elif own and git.run(root, ["diff", "--cached", "--quiet", "--", *own], check=False).returncode:
+        git.run(root, ["commit", "--quiet", "--no-verify", "-m", message, "--", *own])
+        lines.append("committed your pending changes")
+    if others:
+        shown = ", ".join(quoted(path) for path in others[:10])
+        more = f" and {len(others) - 10} more" if len(others) > 10 else ""
+        lines.append(f"left alone (not salescrm's, not shared): {shown}{more}")
+    return lines
+
+
+def _changed_paths(root: Path) -> list[str]:
+    """Every path git status lists (changed, new, deleted), as it names them."""
+    status = git.run(root, ["status", "--porcelain", "-z", "--untracked-files=all"]).stdout
+    entries = status.split("\0")
+    paths, index = [], 0
+    while index < len(entries):
+        entry = entries[index]
+        index += 1
+        if len(entry) > 3:
+            paths.append(entry[3:])
+            if entry[0] in "RC":  # a rename names its source next
+                index += 1
+    return paths
 
 
 def _fetch(root: Path, remote: str) -> None:

@@ -247,24 +247,56 @@ def _child(node: yaml.Node, key: str | int) -> tuple[int, yaml.Node] | None:
     return None
 
 
-def duplicate_keys(text: str, file: str) -> list[Problem]:
-    """Keys given twice in one mapping: YAML keeps the last silently, check says so."""
-    try:
-        root = yaml.compose(text, Loader=_BaseLoader)
-    except yaml.YAMLError:
-        return []
+def duplicate_keys(text: str, file: str) -> list[Problem]:  # noqa: C901 - one loop on purpose
+    """Keys given twice in one mapping (YAML keeps the last silently) and text holding control
+    characters or bidi overrides, each with its line: what ``check`` adds to loading a file.
+
+    Read from the parser's events, never a node tree: an alias is one event however much it
+    names (a 12-line alias bomb names 10^8 paths), no scalar is resolved, and nesting deeper
+    than any salescrm file is reported instead of followed. One loop, as ``_build``: a customer
+    file is ~500 events. Text is searched value by value only when the file holds a backslash
+    (a YAML escape) or an unsafe character as it is."""
+    from salescrm.core.safe_text import is_safe, unsafe_characters
+
+    search_values = "\\" in text or not is_safe(text, multiline=True)
+    loader = _BaseLoader(text)
+    next_event: Callable[[], Any] = loader.get_event  # events typed loosely, as in _build
     problems: list[Problem] = []
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in node.value:
-                if key_node.value in seen:
-                    line = key_node.start_mark.line + 1
-                    problems.append(Problem(file, f"key {key_node.value!r} is given twice", line=line))
-                seen.add(key_node.value)
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return problems
+    stack: list[list[Any]] = []  # each open collection: [keys seen (None: a list), a key comes next]
+    top: list[Any] | None = None
+    try:
+        while (event := next_event()) is not None:
+            kind = event.__class__
+            if kind is _MAPPING_END or kind is _SEQUENCE_END:
+                stack.pop()
+                top = stack[-1] if stack else None
+                continue
+            is_key = False
+            if top is not None and top[0] is not None:
+                is_key = top[1]
+                top[1] = not is_key  # key, value, key, value …
+            if kind is _SCALAR:
+                value = event.value
+                if is_key:
+                    if value in top[0]:  # type: ignore[index]
+                        line = event.start_mark.line + 1
+                        problems.append(Problem(file, f"key {value!r} is given twice", line=line))
+                    top[0].add(value)  # type: ignore[index]
+                if search_values and (found := unsafe_characters(value)):
+                    message = f"text holds control characters or bidi controls: {found}"
+                    problems.append(Problem(file, message, line=event.start_mark.line + 1))
+            elif kind is _MAPPING or kind is _SEQUENCE:
+                top = [set() if kind is _MAPPING else None, True]
+                stack.append(top)
+                if len(stack) > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    problems.append(Problem(file, f"nested deeper than {MAX_DEPTH} levels", line=line))
+                    break
+    except yaml.YAMLError:
+        pass  # the parse reports it
+    finally:
+        loader.dispose()
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+MAX_DEPTH = 64  # a customer file nests 5 deep; salescrm.yaml's filters and targets a few more

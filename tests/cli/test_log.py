@@ -23,11 +23,11 @@ def test_log_lists_commands_newest_first(git_crm: Crm) -> None:
 
 def test_commit_messages_of_others_are_shown_as_they_are() -> None:
     assert change_of("2024-05-03T10:00:00+08:00", "Zhang Wei", "fix typo by hand") == Change(
-        "2024-05-03 10:00", "Zhang Wei", "git", "fix typo by hand"
+        "2024-05-03 10:00", "Zhang Wei", "git", "fix typo by hand", "Zhang Wei"
     )
     assert change_of(
-        "2024-05-03T10:00:00+08:00", "x", "salescrm sync: renumber A → B (by wang.fang)"
-    ) == Change("2024-05-03 10:00", "wang.fang", "sync", "renumber A → B")
+        "2024-05-03T10:00:00+08:00", "x <x@y>", "salescrm sync: renumber A → B (by wang.fang)"
+    ) == Change("2024-05-03 10:00", "wang.fang", "sync", "renumber A → B", "x <x@y>")
 
 
 def test_log_errors(git_crm: Crm) -> None:

@@ -109,3 +109,23 @@ def test_selects_leaves_archived_customers_out_unless_the_query_names_archived()
     assert selected("name ~ archived or tier = B") == ["甲"]  # the word in a value is not the field
     assert selected("archived") == ["乙"]
     assert selected("tier = B and (archived or not archived)") == ["甲", "乙"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("(" * 33 + "tier = B" + ")" * 33, "nested more than 32 levels deep"),
+        ("not " * 33 + "tier = B", "nested more than 32 levels deep"),
+        (" and ".join(["tier = B"] * 201), "more than 200 comparisons in one query"),
+        ("(" * 3000 + "tier = B" + ")" * 3000, "nested more than 32 levels deep"),
+    ],
+)
+def test_a_query_nested_or_chained_past_the_limits_is_refused(text: str, said: str) -> None:
+    with pytest.raises(QueryError) as raised:
+        parse_query(text)
+    assert raised.value.reason == said and raised.value.exit_code == 2
+
+
+def test_a_query_at_the_limits_parses() -> None:
+    parse_query("(" * 32 + "tier = B" + ")" * 32)
+    parse_query(" or ".join(["tier = B"] * 200))
