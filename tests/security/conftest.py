@@ -84,7 +84,9 @@ def team(git_crm: Crm, tmp_path: Path) -> Team:
     """Members li.na (manager), zhang.wei, wang.fang, zhao.svc; one VIP customer of zhang.wei
     19 days past its cadence with a task 5 days overdue (so li.na gets an escalation)."""
     git_crm.add_customer("某某科技有限公司", "--tier", "VIP", "--at", "2026-11-01")
-    git_crm.ok(f"followup plan {FIRST} --due 2026-11-22 --via phone --focus 报价 --goal 确认价格 --at 2026-11-01")
+    git_crm.ok(
+        f"followup plan {FIRST} --due 2026-11-22 --via phone --focus 报价 --goal 确认价格 --at 2026-11-01"
+    )
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(git_crm.root), str(remote)], check=True)
     clones = []
