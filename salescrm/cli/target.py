@@ -56,6 +56,10 @@ def set_target(
 
     s = session(ctx)
     who = _who(s, member, team)
+    if who != TEAM:
+        from salescrm.core.roles import require_seller
+
+        require_seller(s.config.member(who))
     if sum(x is not None for x in (year, quarter, month)) != 1:
         raise UsageError("give exactly one of --year, --quarter or --month")
     if split is not None and year is None:
