@@ -605,6 +605,18 @@ for value in ("{files}", "{files}/nodir/x.html", "bad\x00.html", "{files}/../tea
               "{files}/../team/customers/x.html"):  # fmt: skip
     case("report review", "--out", ["report", "review", "-f", "html", "--out", value], 2, label=value[-12:])
 
+# verify
+for param, at in (("old", 1), ("new", 2)):
+    for value, code in (("", 2), ("\x00", 2), ("--output=x", 2), (LONG, 2), ("nosuchref", 3), ("HEAD~99", 3)):
+        args = ["verify", "HEAD", "HEAD", "--repo", "{files}/../" + WORK]
+        args[at] = value
+        case("verify", param, args, code, label=repr(value[:12]))
+for value, code in (("{files}/nodir", 3), ("{files}/quote.pdf", 3), ("{files}", 2), ("", 2)):
+    case("verify", "--repo", ["verify", "HEAD", "HEAD", "--repo", value], code, label=value[-12:])
+for value in ("", "a\x1b[31mb", LONG):
+    case("verify", "--ref", ["verify", "HEAD", "HEAD", "--repo", "{files}/../" + WORK, "--ref", value], 2,
+         label=repr(value[:12]))  # fmt: skip
+
 # log, merge-driver, dev generate
 customers("log", "customer_id", ["log"], [])
 formats("log", ["log", C])
