@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from typer.main import get_command
 
 from salescrm.cli.main import app
-from tests.conftest import MEMBERS, Crm
+from tests.conftest import Crm, add_members
 
 FIRST_DAY = date(2026, 1, 1)
 LAST_DAY = date(2026, 11, 30)  # every event is in the past: today is 2026-12-02 or later
@@ -321,8 +321,7 @@ def new_team(root: Path) -> Crm:
     """A data directory (no git) with the conftest team: a manager, two reps, after-sales."""
     crm = Crm(root)
     crm.ok(["init", str(root), "--team", "测试团队", "--no-git"], user=None)
-    for member in MEMBERS:
-        crm.ok(["member", "add", *member], user=None)
+    add_members(crm)
     return crm
 
 

@@ -9,7 +9,7 @@ import typer
 from salescrm.cli.context import out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 
-members_app = typer.Typer(help="Team members: add, list.", no_args_is_help=True)
+members_app = typer.Typer(help="Team members: add, list, deactivate.", no_args_is_help=True)
 
 
 @members_app.command("add")
@@ -23,7 +23,12 @@ def add(
         "--dept",
         help="sales | marketing | after-sales | management (or 销售, 市场部, 售后, 管理层).",
     ),
-    role: str = typer.Option("rep", "--role", help="rep | manager (or 销售代表, 经理)."),
+    role: str = typer.Option(
+        "rep",
+        "--role",
+        help="rep | manager | marketing | after-sales (or 销售代表, 经理, 市场, 售后); "
+        "a marketing or after-sales --dept makes a rep that role.",
+    ),
     manager: str = typer.Option(None, "--manager", help="The member's manager (a member id)."),
 ) -> None:
     """Add a member to the team.
@@ -40,13 +45,45 @@ def add(
     def append(document: Any) -> None:
         if document.get("members") is None:
             document["members"] = []
-        document["members"].append({k: v for k, v in vars(member).items() if v is not None})
+        document["members"].append({k: v for k, v in vars(member).items() if v not in (None, True)})
 
-    actor = s.as_option or member.id
+    # The first members add themselves; once the team has a manager, the rules apply.
+    has_manager = any(m.role == "manager" and m.active for m in config.members)
+    actor = s.member if has_manager else s.as_option or member.id
     with s.datadir.transaction("member add", actor) as tx:
         tx.records.append(member.id)
         edit_config(tx, append)
     out(f"{member.id}\n")
+
+
+@members_app.command("deactivate")
+def deactivate(
+    ctx: typer.Context,
+    member_id: str = typer.Argument(..., metavar="MEMBER", help="The member's id."),
+    undo: bool = typer.Option(False, "--undo", help="Make the member active again."),
+) -> None:
+    """Deactivate a member (a leaver): they may no longer act or be given customers;
+    their records and history stay. Managers only (rule config.members).
+
+    Example: salescrm member deactivate chen.jie
+    """
+    from salescrm.core.members import set_active
+    from salescrm.store.datadir import edit_config
+
+    s = session(ctx)
+    index = set_active(s.config, member_id, active=undo)
+
+    def change(document: Any) -> None:
+        entry = document["members"][index]
+        if undo:
+            entry.pop("active", None)
+        else:
+            entry["active"] = False
+
+    with s.datadir.transaction("member " + ("deactivate --undo" if undo else "deactivate"), s.member) as tx:
+        tx.records.append(member_id)
+        edit_config(tx, change)
+    out(f"{member_id} {'active' if undo else 'deactivated'}\n")
 
 
 @members_app.command("list")
@@ -70,7 +107,7 @@ def list_members(
         }
         for m in s.config.members
     ]
-    out(render(rows, ["id", "name", "email", "dept", "role", "manager"], fmt, lang))
+    out(render(rows, ["id", "name", "email", "dept", "role", "manager", "active"], fmt, lang))
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from salescrm.core.targets import TEAM, YearTarget
 target_app = typer.Typer(help="Sales targets per member and for the team: set, show.", no_args_is_help=True)
 
 
-def _who(s: Session, member: str | None, team: bool) -> str:
+def _who(s: Session, member: str | None, team: bool, setting: bool = False) -> str:
     if team or (member and member.strip().lower() == TEAM):
         if member and member.strip().lower() != TEAM:
             raise UsageError("give a MEMBER or --team, not both")
@@ -23,7 +23,12 @@ def _who(s: Session, member: str | None, team: bool) -> str:
         raise UsageError(
             "whose target? give a MEMBER or --team", hint="e.g. salescrm target set zhang.wei ..."
         )
-    return s.config.member(member.strip()).id
+    found = s.config.member(member.strip())
+    if setting:
+        from salescrm.core.roles import require_seller
+
+        require_seller(found)
+    return found.id
 
 
 @target_app.command("set")
@@ -55,7 +60,7 @@ def set_target(
     from salescrm.store.datadir import edit_config
 
     s = session(ctx)
-    who = _who(s, member, team)
+    who = _who(s, member, team, setting=True)
     if sum(x is not None for x in (year, quarter, month)) != 1:
         raise UsageError("give exactly one of --year, --quarter or --month")
     if split is not None and year is None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from salescrm.core.errors import NotFoundError, Problem
 from salescrm.core.labels import DEPARTMENTS, ROLES, STAGES, TIERS
+from salescrm.core.roles import DEFAULT_PERMISSIONS, permissions_from_data, role_of
 from salescrm.core.schema import Reader
 
 DEFAULT_INDUSTRIES = [
@@ -50,8 +51,9 @@ class Member:
     name: str
     email: str | None = None
     dept: str = "sales"
-    role: str = "rep"
+    role: str = "rep"  # rep | manager | marketing | after-sales (core/roles.py)
     manager: str | None = None
+    active: bool = True  # a deactivated member (a leaver) may no longer act
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ class Config:
     targets: dict[str, Any] = field(default_factory=dict)  # read by salescrm.core.targets
     filters: dict[str, str] = field(default_factory=dict)
     last_tier_review: date | None = None  # the day `tier review --apply` last ran
+    permissions: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_PERMISSIONS))
+    name_similarity: int = 90  # a new customer's name this close (0-100) to another's is a warning
 
     @property
     def lang(self) -> str:
@@ -159,7 +163,7 @@ class Config:
 _TOP_KEYS = {
     "format", "team", "currency", "locale", "timezone", "members", "industries", "sources", "tiers", "stages",
     "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
-    "targets", "filters", "last_tier_review",
+    "targets", "filters", "last_tier_review", "permissions", "duplicates",
 }  # fmt: skip
 # "mail" stays a known key so old files load; no one reads it (check refuses it: core/shared_settings.py).
 
@@ -198,6 +202,8 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
         targets=_section(r, d, "targets"),
         filters={str(k): str(v) for k, v in _section(r, d, "filters").items()},
         last_tier_review=r.day(d, "last_tier_review"),
+        permissions=permissions_from_data(r, _section(r, d, "permissions")),
+        name_similarity=_similarity(r, _section(r, d, "duplicates")),
     )
     _check_members(r, config)
     return config, r.problems
@@ -221,15 +227,26 @@ def _flag_default(r: Reader, d: dict[str, Any], key: str, default: bool) -> bool
 
 
 def _member(r: Reader, d: dict[str, Any]) -> Member:
-    r.unknown_keys(d, {"id", "name", "email", "dept", "role", "manager"})
+    r.unknown_keys(d, {"id", "name", "email", "dept", "role", "manager", "active"})
+    dept = _choice(r, d, "dept", DEPARTMENTS.keys, "sales")
     return Member(
         id=r.required_text(d, "id"),
         name=r.required_text(d, "name"),
         email=r.text(d, "email"),
-        dept=_choice(r, d, "dept", DEPARTMENTS.keys, "sales"),
-        role=_choice(r, d, "role", ROLES.keys, "rep"),
+        dept=dept,
+        role=role_of(_choice(r, d, "role", ROLES.keys, "rep"), dept),
         manager=r.text(d, "manager"),
+        active=_flag_default(r, d, "active", True),
     )
+
+
+def _similarity(r: Reader, d: dict[str, Any]) -> int:
+    with r.at("duplicates"):
+        score = r.whole(d, "name_similarity", 90)
+        if not 50 <= score <= 100:
+            r.problem(f"name_similarity must be 50 to 100, found {score}", "name_similarity")
+            return 90
+        return score
 
 
 def _choice(r: Reader, d: dict[str, Any], key: str, allowed: list[str], default: str) -> str:

@@ -89,7 +89,17 @@ DEPARTMENTS = Vocabulary(
     },
 )
 
-ROLES = Vocabulary("role", {"rep": "销售代表", "manager": "经理"}, {"销售": "rep", "销售经理": "manager"})
+ROLES = Vocabulary(
+    "role",
+    {"rep": "销售代表", "manager": "经理", "marketing": "市场专员", "after-sales": "售后专员"},
+    {
+        "销售": "rep",
+        "销售经理": "manager",
+        "市场": "marketing",
+        "售后": "after-sales",
+        "after_sales": "after-sales",
+    },
+)
 
 SIZES = Vocabulary(
     "size",
@@ -122,6 +132,7 @@ HEADINGS_ZH: dict[str, str] = {
     "role": "角色",
     "manager": "上级",
     "archived": "已归档",
+    "active": "在职",
     "last_contact": "最近联系",
     "next_due": "下次跟进",
     "size": "规模",

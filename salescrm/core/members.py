@@ -8,6 +8,7 @@ from salescrm.core.config import Config, Member
 from salescrm.core.errors import ConflictError, UsageError
 from salescrm.core.labels import DEPARTMENTS, ROLES
 from salescrm.core.parse import parse_email, parse_text
+from salescrm.core.roles import role_of
 from salescrm.core.shared_settings import is_one_address
 
 MEMBER_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
@@ -44,7 +45,7 @@ def new_member(
         name=parse_text(name, "name", 100),
         email=_one_address(email) if email else None,
         dept=DEPARTMENTS.parse(dept),
-        role=ROLES.parse(role),
+        role=role_of(ROLES.parse(role), DEPARTMENTS.parse(dept)),
         manager=config.member(manager).id if manager else None,
     )
     if member.email and any(
@@ -52,3 +53,19 @@ def new_member(
     ):
         raise ConflictError(f"another member has the e-mail {member.email}")
     return member
+
+
+def set_active(config: Config, member_id: str, active: bool) -> int:
+    """The position in salescrm.yaml's members of ``member_id``, to be made ``active`` (or
+    not); refused when nothing would change or no active manager would remain."""
+    if not member_id.strip():
+        raise UsageError("MEMBER must not be empty", hint="e.g. salescrm member deactivate chen.jie")
+    member = config.member(member_id)
+    if member.active == active:
+        raise UsageError(f"{member_id} is {'active' if active else 'deactivated'} already")
+    managers = [m for m in config.members if m.role == "manager" and m.active]
+    if not active and managers == [member]:
+        raise UsageError(
+            f"{member_id} is the last active manager", hint="make another member a manager first"
+        )
+    return config.members.index(member)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -322,13 +322,28 @@ class Transaction:
         errors = [p for p in validate_customer(customer, self.datadir.config, name) if p.severity == "error"]
         if errors:
             raise UsageError(errors[0].message)
+        path = self.datadir.path_of(customer.id)
+        self._check_rules(path, customer)
         from salescrm.store.yamlio import dump_text
 
         text = dump_text(customer_to_data(customer))
-        path = self.datadir.path_of(customer.id)
         self._files[path] = text.encode("utf-8")
         self.saved[path] = customer
         self.records.append(record or customer.id)
+
+    def _check_rules(self, path: Path, customer: Customer) -> None:
+        """The rulebook (core/rules.py) on the change from the file as it is on disk."""
+        from salescrm.core import rules
+
+        config = self.datadir.config
+        if rules.unrestricted(self.member, config):
+            return
+        before = None
+        if path.exists():
+            before = parse_customer_file(path, self.datadir.relative(path), config).customer
+            if before is None:  # a damaged file: whose it was cannot be read, so managers only
+                before = replace(customer, owner="")
+        rules.refuse(config, rules.customer_breaches(self.member, config, before, customer))
 
     def exists(self, customer_id: str) -> bool:
         return self.datadir.path_of(customer_id) in self._files or self.datadir.path_of(customer_id).exists()
@@ -341,6 +356,10 @@ class Transaction:
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise UsageError(str(errors[0]))
+        from salescrm.core import rules
+
+        before = self.datadir.config
+        rules.refuse(before, rules.config_breaches(self.member, before, config))
         self._files[self.datadir.root / CONFIG_NAME] = text.encode("utf-8")
         self.datadir.__dict__.pop("_config_and_problems", None)
 

@@ -24,7 +24,7 @@ import yaml
 from typer.main import get_command
 
 from salescrm.cli.main import app
-from tests.conftest import MEMBERS, Crm, team_today, tree_digest
+from tests.conftest import Crm, add_members, team_today, tree_digest
 
 C = "CRM202405001"  # the customer every case works on
 WORK = "team"  # the data directory inside each case's folder; files/ holds files to attach
@@ -52,7 +52,12 @@ CASES: list[Case] = []
 
 def case(command: str, param: str, args: list[str], exit_code: int, check: Check | None = None,
          user: str = "zhang.wei", label: str = "") -> None:  # fmt: skip
+    if command.startswith(MANAGERS_ONLY) and user == "zhang.wei":
+        user = "li.na"  # the rulebook refuses a rep first (tests/cli/test_rules_cli.py)
     CASES.append(Case(command, param, tuple(args), exit_code, check, user, label))
+
+
+MANAGERS_ONLY = ("member add", "member deactivate", "target set")
 
 
 # ---- the bad values -------------------------------------------------------------------
@@ -247,6 +252,10 @@ choices("member add", "--dept", ["member", "add", "new.one", "--name", "新人"]
 choices("member add", "--role", ["member", "add", "new.one", "--name", "新人"])
 members("member add", "--manager", ["member", "add", "new.one", "--name", "新人"])
 formats("member list", ["member", "list"])
+for value in BAD_MEMBERS:
+    case("member deactivate", "member_id", ["member", "deactivate", value], 2 if value == "" else 3)
+case("member deactivate", "member_id", ["member", "deactivate", "li.na"], 2, label="the last manager")
+case("member deactivate", "member_id", ["member", "deactivate", "zhang.wei", "--undo"], 2, label="active")
 
 # customer add
 for option in ("NAME", "--source", "--contact", "--needs"):
@@ -657,6 +666,18 @@ for value in ("{files}", "{files}/nodir/x.html", "bad\x00.html", "{files}/../tea
               "{files}/../team/customers/x.html"):  # fmt: skip
     case("report review", "--out", ["report", "review", "-f", "html", "--out", value], 2, label=value[-12:])
 
+# verify
+for param, at in (("old", 1), ("new", 2)):
+    for value, code in (("", 2), ("\x00", 2), ("--output=x", 2), (LONG, 2), ("nosuchref", 3), ("HEAD~99", 3)):
+        args = ["verify", "HEAD", "HEAD", "--repo", "{files}/../" + WORK]
+        args[at] = value
+        case("verify", param, args, code, label=repr(value[:12]))
+for value, code in (("{files}/nodir", 3), ("{files}/quote.pdf", 3), ("{files}", 2), ("", 2)):
+    case("verify", "--repo", ["verify", "HEAD", "HEAD", "--repo", value], code, label=value[-12:])
+for value in ("", "a\x1b[31mb", LONG):
+    case("verify", "--ref", ["verify", "HEAD", "HEAD", "--repo", "{files}/../" + WORK, "--ref", value], 2,
+         label=repr(value[:12]))  # fmt: skip
+
 # log, merge-driver, dev generate
 customers("log", "customer_id", ["log"], [])
 formats("log", ["log", C])
@@ -727,8 +748,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env.setenv("GIT_CONFIG_NOSYSTEM", "1")
         crm = Crm(base / WORK)
         crm.ok(["init", str(crm.root), "--team", "测试团队"], user=None)
-        for member in MEMBERS:
-            crm.ok(["member", "add", *member], user=None)
+        add_members(crm)
         assert crm.add_customer("某某科技有限公司", "--at", "2024-05-03") == C
         crm.ok(["followup", "plan", C, *PLAN])
         crm.ok(["followup", "log", C, *LOG])

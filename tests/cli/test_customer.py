@@ -44,7 +44,9 @@ def test_the_file_is_readable_chinese_yaml_in_the_design_format(crm: Crm) -> Non
 
 def test_show_and_list(crm: Crm) -> None:
     number = crm.ok(ADD).strip()
-    crm.add_customer("第二家公司", "--tier", "VIP", "--owner", "wang.fang", "--industry", "制造业")
+    crm.add_customer(
+        "第二家公司", "--tier", "VIP", "--owner", "wang.fang", "--industry", "制造业", user="li.na"
+    )
     shown = crm.ok(f"--lang zh customer show {number}")
     assert shown.startswith(f"{number}  某某科技有限公司\n") and "采购总监" in shown and "急需采购" in shown
     data = json.loads(crm.ok(f"customer show {number} -f json"))

@@ -101,7 +101,7 @@ def test_on_duplicate_update_merges_tags_and_contact(team: Crm, tmp_path: Path) 
 
 def test_round_robin_deals_leads_to_the_reps(team: Crm, tmp_path: Path) -> None:
     leads = write(tmp_path / "leads.csv", LEADS.replace("13800000001", "13955556666"), "utf-8")
-    team.ok(["import", "leads", str(leads), "--at", "2024-06-01", "--assign", "round-robin"])
+    team.ok(["import", "leads", str(leads), "--at", "2024-06-01", "--assign", "round-robin"], user="li.na")
     owners = [DataDir(team.root).read_customer(f"CRM20240600{i}").owner for i in (1, 2, 3)]
     assert owners == ["zhang.wei", "wang.fang", "zhang.wei"]
 

@@ -82,9 +82,12 @@ def test_birthdays_seven_days_ahead_for_vip_only(crm: Crm, tier: str, birthday: 
 
 def test_all_groups_by_owner_in_plain_text(crm: Crm) -> None:
     mine = crm.add_customer("某某科技有限公司", "--tier", "VIP", "--at", "2026-11-19")
-    theirs = crm.add_customer("另一家公司", "--tier", "A", "--at", "2026-11-10", "--owner", "wang.fang")
+    theirs = crm.add_customer(
+        "另一家公司", "--tier", "A", "--at", "2026-11-10", "--owner", "wang.fang", user="li.na"
+    )
     crm.ok(
-        f"followup plan {theirs} --due 2026-11-22 --via 电话 --focus 报价 --goal 确认价格 --owner wang.fang --at 2026-11-20"
+        f"followup plan {theirs} --due 2026-11-22 --via 电话 --focus 报价 --goal 确认价格 --owner wang.fang --at 2026-11-20",
+        user="wang.fang",
     )
     out = crm.ok(["--lang", "en", "remind", "--all", "--within", "3", "--as-of", AS_OF])
     assert "\x1b[" not in out
@@ -113,7 +116,9 @@ def test_all_groups_by_owner_in_plain_text(crm: Crm) -> None:
 
 
 def test_the_acting_member_sees_only_their_own(crm: Crm) -> None:
-    crm.add_customer("另一家公司", "--tier", "VIP", "--at", "2026-11-01", "--owner", "wang.fang")
+    crm.add_customer(
+        "另一家公司", "--tier", "VIP", "--at", "2026-11-01", "--owner", "wang.fang", user="li.na"
+    )
     assert crm.ok(["remind", "--as-of", AS_OF]) == ""
     assert "另一家公司" in crm.ok(["remind", "--as-of", AS_OF], user="wang.fang")
 

@@ -136,7 +136,9 @@ def test_an_unreachable_server_is_exit_4_and_every_owner_is_tried(crm: Crm) -> N
 def test_an_owner_without_e_mail_does_not_stop_the_others(crm: Crm, smtp: tuple[int, Inbox]) -> None:
     port, inbox = smtp
     configure(port)
-    crm.add_customer("另一家公司", "--tier", "VIP", "--at", "2026-11-01", "--owner", "wang.fang")
+    crm.add_customer(
+        "另一家公司", "--tier", "VIP", "--at", "2026-11-01", "--owner", "wang.fang", user="li.na"
+    )
     overdue_team(crm)
     result = crm(["remind", "--mail", "--as-of", AS_OF])
     assert result.exit_code == 4

@@ -99,7 +99,8 @@ PRESENT_STATE = {
 # Commands that do not read "as of": they write, or read only the team's settings or the files' form.
 NOT_AS_OF = {
     "init": "writes", "sync": "writes (git)", "merge-driver": "writes (git's merge)",
-    "member add": "writes", "customer add": "writes", "customer set": "writes",
+    "member add": "writes", "member deactivate": "writes", "verify": "the rules of git commits",
+    "customer add": "writes", "customer set": "writes",
     "customer tag": "writes", "customer contact": "writes", "customer archive": "writes",
     "customer edit": "writes", "followup plan": "writes", "followup log": "writes",
     "followup done": "writes", "followup cancel": "writes", "opp add": "writes", "opp stage": "writes",

@@ -266,6 +266,7 @@ def test_opp_amend_refuses(crm: Crm, customer: str, won_in_october: str, digest:
 
 
 def test_industry_credits_the_deal_owner_like_attainment(crm: Crm, report_file: str) -> None:
+    crm = Crm(crm.root, user="li.na")  # the manager opens a deal for zhang.wei on wang.fang's customer
     customer = crm.add_customer("华东精工制造有限公司", "--industry", "制造业", "--owner", "wang.fang",
                                 "--at", "2026-06-01")  # fmt: skip
     deal = new_deal(crm, customer, "2026-09-01", "100000", "--owner", "zhang.wei")

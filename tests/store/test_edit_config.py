@@ -9,7 +9,7 @@ def test_growing_and_emptying_sections_keeps_the_comments_in_place(crm) -> None:
     crm.ok(["filter", "save", "甲", "tier = A"])
     crm.ok("filter delete 甲")
     text = (crm.root / "salescrm.yaml").read_text()
-    assert "  role: rep\n\n# Allowed values of a customer's industry.\nindustries:" in text
+    assert "  role: after-sales\n\n# Allowed values of a customer's industry.\nindustries:" in text
     assert text.index("# Allowed values") > text.index("zhao.svc")
     assert "        Q4: 150000\n\n# Saved filters: salescrm filter save NAME EXPR\nfilters: {}\n" in text
     assert "  wang.fang:\n    2026:" in text

@@ -48,7 +48,7 @@ def test_two_clones_lose_nothing(team: tuple[Crm, Crm, Path]) -> None:
     assert a.add_customer("甲公司", "--at", "2024-05-10", "--phone", "13800000002") == "CRM202405002"
     assert b.add_customer("乙公司", "--at", "2024-05-11", "--phone", "13800000003") == "CRM202405002"
     assert log_followup(a.root, "CRM202405001", "A:客户确认下月采购20台", "zhang.wei") == "F1"
-    assert log_followup(b.root, "CRM202405001", "B:客户要求周五前报价", "wang.fang") == "F1"
+    assert log_followup(b.root, "CRM202405001", "B:客户要求周五前报价", "li.na") == "F1"
 
     assert a.ok("sync") == "pushed to origin/master\n"
     synced_b = b.ok("sync")
@@ -99,10 +99,10 @@ def test_renumbering_moves_attachments_and_references(team: tuple[Crm, Crm, Path
     folder.mkdir()
     (folder / "quote.pdf").write_bytes(b"%PDF quote")
     datadir = DataDir(b.root)
-    with datadir.transaction("followup log", "wang.fang") as tx:
+    with datadir.transaction("followup log", "zhang.wei") as tx:
         customer = datadir.read_customer(number)
         customer.followups.append(
-            FollowUp("F1", datetime(2024, 5, 12, 10, 0), "visit", "wang.fang", f"见 {number}-F1 报价",
+            FollowUp("F1", datetime(2024, 5, 12, 10, 0), "visit", "zhang.wei", f"见 {number}-F1 报价",
                      attachments=[f"attachments/{number}/quote.pdf"])
         )  # fmt: skip
         tx.save(customer)

@@ -1,0 +1,46 @@
+"""``salescrm verify OLD NEW``: check a git range against the rulebook (server hook, CI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from salescrm.cli.context import out
+from salescrm.core.errors import UsageError
+
+
+def verify(
+    old: str = typer.Argument(..., help="The commit before the range (all zeros: a new branch)."),
+    new: str = typer.Argument(..., help="The last commit of the range (all zeros: a deleted branch)."),
+    repo: str = typer.Option(".", "--repo", help="The git repository (default: here)."),
+    ref: str = typer.Option(None, "--ref", help="The ref being updated, named in the report."),
+) -> None:
+    """Check every commit in OLD..NEW against the team's rules as they stood in its parent:
+    the author's e-mail names the member; each changed file is compared before and after.
+    Exits 1 listing every breach (a pre-receive hook then refuses the push).
+
+    Example: salescrm verify origin/main HEAD   (or, on the server: salescrm init --server-hook REPO.git)
+    """
+    from salescrm.core.parse import parse_text
+    from salescrm.store.verify import VerifyFailed, verify_range
+
+    if not repo.strip():
+        raise UsageError("--repo must not be empty", hint="leave it out to use the repository here")
+    if ref is not None:
+        ref = parse_text(ref, "--ref", 200)
+    checked, findings = verify_range(Path(repo), old.strip(), new.strip())
+    if findings:
+        for finding in findings:
+            out(f"{finding}\n")
+        where = f" to {ref}" if ref else ""
+        raise VerifyFailed(
+            f"{len(findings)} change{'s break' if len(findings) != 1 else ' breaks'}{where} the team's rules "
+            f"(salescrm.yaml: permissions)",
+            hint="a manager may make the change, or undo it (git revert) and push again",
+        )
+    out(f"{checked} commit{'s' if checked != 1 else ''} keep the rules\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(verify)

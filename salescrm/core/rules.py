@@ -1,0 +1,207 @@
+"""The rulebook: which actions a change is, and whether the acting member may take them.
+
+One function answers for the command line (``store/datadir.py``: every customer saved and
+every salescrm.yaml written) and for ``salescrm verify`` (every file a commit changed, read
+before and after, under the rules of the parent commit): ``customer_breaches`` and
+``config_breaches`` return the breaches, empty when the change is allowed. The permissions
+themselves are data (``Config.permissions``, defaults in ``core/roles.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from salescrm.core.config import Config, Member
+from salescrm.core.errors import UsageError
+from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES
+from salescrm.core.model import Customer, Opportunity
+from salescrm.core.roles import EVERYONE, OWNER, what
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a change does: its permission name, the record, and who owns that record."""
+
+    name: str
+    record: str
+    owners: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Breach:
+    """An action the member may not take, and who may."""
+
+    member: str
+    action: Action
+    allowed: tuple[str, ...]  # the permission's roles / owner / everyone
+    reason: str = ""  # set when the member may not act at all (unknown, deactivated)
+
+    def __str__(self) -> str:
+        if self.reason:
+            return f"{self.member} {self.reason} ({self.action.record})"
+        owners = ", ".join(sorted(self.action.owners)) or "none"
+        who = ", ".join(f"the owner ({owners})" if w == OWNER else w for w in self.allowed) or "nobody"
+        return (
+            f"{self.member} may not {what(self.action.name)} ({self.action.record}); "
+            f"rule {self.action.name} allows: {who}"
+        )
+
+    def key(self) -> tuple[str, str]:
+        return self.action.name, self.action.record
+
+
+# -- what a change does ------------------------------------------------------------------
+
+
+def customer_actions(before: Customer | None, after: Customer | None) -> list[Action]:
+    """The actions that turn ``before`` into ``after`` (None: the file is new, or gone)."""
+    if before is None:
+        return [Action("customer.add", after.id, frozenset({after.owner}))] if after else []
+    owners = frozenset({before.owner})
+    if after is None:
+        return [Action("customer.delete", before.id, owners)]
+    names = []
+    if before.owner != after.owner:
+        names.append("customer.owner")
+    if _tier(before) != _tier(after):
+        names.append("customer.tier")
+    old_feedback = {f.id for f in before.feedback}
+    if any(f.id not in old_feedback for f in after.feedback):
+        names.append("feedback.add")
+    found = [Action(name, before.id, owners) for name in names]
+    closed = {o.id: o for o in before.opportunities if o.stage in CLOSED_STAGES}
+    found += _deal_actions(before, after, closed)
+    # deals on both sides are judged by _deal_actions (a deal's owner may work it)
+    covered = {o.id for o in before.opportunities} & {o.id for o in after.opportunities} | closed.keys()
+    if _rest(before, covered, old_feedback) != _rest(after, covered, old_feedback):
+        found.append(Action("customer.change", before.id, owners))
+    return found
+
+
+def _tier(customer: Customer) -> tuple[object, ...]:
+    return customer.tier, customer.tier_pinned, customer.tier_history
+
+
+def _deal_actions(before: Customer, after: Customer, closed: dict[str, Opportunity]) -> list[Action]:
+    """Closed deals changed (or gone), open deals changed (their owner may), and open deals
+    moved past a stage."""
+    owners = frozenset({before.owner})
+    now = {o.id: o for o in after.opportunities}
+    found = [
+        Action("deal.amend_closed", f"{before.id}-{opp_id}", owners | {old.owner})
+        for opp_id, old in closed.items()
+        if now.get(opp_id) != old
+    ]
+    earlier = {o.id: o for o in before.opportunities}
+    found += [
+        Action("deal.change", f"{before.id}-{o.id}", owners | {earlier[o.id].owner})
+        for o in after.opportunities
+        if o.id in earlier and o.id not in closed and o != earlier[o.id]
+    ]
+    found += [
+        Action("deal.force_stage", f"{before.id}-{o.id}", owners)
+        for o in after.opportunities
+        if o.id in earlier and _skips(earlier[o.id], o)
+    ]
+    return found
+
+
+def _skips(before: Opportunity, after: Opportunity) -> bool:
+    """Whether ``after`` moved forward past a stage (a forced skip)."""
+    if before.stage not in OPEN_STAGES or after.stage not in OPEN_STAGES:
+        return False
+    return OPEN_STAGES.index(after.stage) > OPEN_STAGES.index(before.stage) + 1
+
+
+def _rest(customer: Customer, deals: set[str], feedback_ids: set[str]) -> Customer:
+    """``customer`` without what the other actions cover: owner, tier, feedback added
+    (feedback edited or removed stays), and the ``deals`` judged on their own."""
+    return replace(
+        customer,
+        owner="",
+        tier="",
+        tier_pinned=False,
+        tier_history=[],
+        feedback=[f for f in customer.feedback if f.id in feedback_ids],
+        opportunities=[o for o in customer.opportunities if o.id not in deals],
+    )
+
+
+_CONFIG_ACTIONS = {
+    "members": "config.members",
+    "targets": "config.targets",
+    "filters": "config.filters",
+    "last_tier_review": "config.tier_review",
+}
+
+
+def config_actions(before: Config, after: Config) -> list[Action]:
+    """The actions that turn the team's settings ``before`` into ``after``."""
+    names: dict[str, None] = {}
+    for f in fields(Config):
+        if getattr(before, f.name) != getattr(after, f.name):
+            names[_CONFIG_ACTIONS.get(f.name, "config.settings")] = None
+    return [Action(name, "salescrm.yaml") for name in names]
+
+
+# -- whether the member may --------------------------------------------------------------
+
+
+def breaches(member_id: str, config: Config, actions: list[Action]) -> list[Breach]:
+    """The actions ``member_id`` may not take under ``config``'s permissions. A team with
+    no active manager has no rulebook yet (a new data directory): everything is allowed."""
+    if not actions or not any(m.role == "manager" and m.active for m in config.members):
+        return []
+    member = next((m for m in config.members if m.id == member_id), None)
+    if member is None or not member.active:
+        reason = "is not a member of the team" if member is None else "is deactivated and may not act"
+        return [Breach(member_id, actions[0], (), reason)]
+    found = []
+    for action in actions:
+        allowed = config.permissions.get(action.name, ())
+        if not may(member, allowed, action):
+            found.append(Breach(member_id, action, allowed))
+    return found
+
+
+def may(member: Member, allowed: tuple[str, ...], action: Action) -> bool:
+    return EVERYONE in allowed or member.role in allowed or (OWNER in allowed and member.id in action.owners)
+
+
+def customer_breaches(
+    member_id: str, config: Config, before: Customer | None, after: Customer | None
+) -> list[Breach]:
+    """What ``member_id`` may not do of the change ``before`` → ``after``, under ``config``."""
+    return breaches(member_id, config, customer_actions(before, after))
+
+
+def config_breaches(member_id: str, before: Config, after: Config) -> list[Breach]:
+    """What ``member_id`` may not do of the change of salescrm.yaml, under the rules ``before``."""
+    return breaches(member_id, before, config_actions(before, after))
+
+
+def who_may(config: Config, breach: Breach) -> list[str]:
+    """The active members who may take the breached action (to name in an error's hint)."""
+    return [m.id for m in config.members if m.active and may(m, breach.allowed, breach.action)]
+
+
+def unrestricted(member_id: str, config: Config) -> bool:
+    """Whether every permission allows ``member_id`` whatever the record (a manager, under
+    the defaults): their changes need not be read before and after."""
+    if not any(m.role == "manager" and m.active for m in config.members):
+        return True
+    member = next((m for m in config.members if m.id == member_id and m.active), None)
+    return member is not None and all(
+        EVERYONE in allowed or member.role in allowed for allowed in config.permissions.values()
+    )
+
+
+def refuse(config: Config, found: list[Breach]) -> None:
+    """Stop a command whose change breaks a rule (exit 2), naming who may make it."""
+    if found:
+        breach = found[0]
+        members = who_may(config, breach)
+        raise UsageError(
+            str(breach),
+            hint=f"ask one who may: {', '.join(members)}" if members else "no active member may",
+        )
