@@ -146,7 +146,9 @@ def test_a_deals_owner_works_that_deal_on_another_reps_customer_and_nothing_else
     for change in (lambda c: setattr(c, "needs", "要服务器"), lambda c: c.opportunities.pop(1)):
         other = copy.deepcopy(before)
         change(other)
-        assert [b.action.name for b in customer_breaches("wang.fang", TEAM, before, other)] == ["customer.change"]
+        assert [b.action.name for b in customer_breaches("wang.fang", TEAM, before, other)] == [
+            "customer.change"
+        ]
 
 
 def test_deactivated_and_unknown_members_may_not_act() -> None:
