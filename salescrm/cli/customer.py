@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from salescrm.cli.context import out, session
+from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def add(
 @customer_app.command("show")
 def show(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show one customer: profile, contacts, tasks, follow-ups, opportunities, feedback.
@@ -161,7 +162,7 @@ def list_row(r: Row, lang: str, fmt: Format) -> dict[str, Any]:
 @customer_app.command("set")
 def set_fields(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     assignments: list[str] = typer.Argument(
         ..., metavar="FIELD=VALUE...", help="e.g. industry=制造业 tier=B"
     ),
@@ -183,7 +184,7 @@ def set_fields(
 @customer_app.command("tag")
 def tag(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     changes: list[str] = typer.Argument(..., metavar="+TAG|-TAG...", help="+TAG adds, -TAG removes."),
 ) -> None:
     """Add or remove tags.
@@ -203,7 +204,7 @@ def tag(
 @customer_app.command("contact")
 def contact(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     action: str = typer.Argument(..., metavar="add|set", help="add a contact, or set one (by --name)."),
     name: str = typer.Option(..., "--name", help="The contact's name (for set: which contact)."),
     title: str = typer.Option(None, "--title", help="Job title."),
@@ -235,7 +236,7 @@ def contact(
 @customer_app.command("archive")
 def archive(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     undo: bool = typer.Option(False, "--undo", help="Bring an archived customer back."),
 ) -> None:
     """Archive a customer: kept in the files, left out of lists and reminders.
@@ -253,7 +254,7 @@ def archive(
 @customer_app.command("edit")
 def edit(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
 ) -> None:
     """Edit a customer's YAML in $EDITOR; it is checked on save and reopened on error.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import out, session
+from salescrm.cli.customer_argument import customer_argument
 
 feedback_app = typer.Typer(help="Feedback from after-sales and other departments.", no_args_is_help=True)
 
@@ -14,7 +15,7 @@ feedback_app = typer.Typer(help="Feedback from after-sales and other departments
 @feedback_app.command("add")
 def add(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="CUSTOMER", help="The customer number."),
+    customer_id: str = customer_argument(),
     content: str = typer.Option(..., "--content", help="What the customer reported, concretely."),
     attach: list[Path] = typer.Option([], "--attach", help="A file to attach (repeatable)."),
     at: str = typer.Option(None, "--at", help="When it happened, if earlier than now (DATE or DATE TIME)."),

@@ -7,10 +7,11 @@ from typing import Any
 import typer
 
 from salescrm.cli.context import Session, out, session, warn
+from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 followup_app = typer.Typer(help="Follow-ups: plan, log, done, cancel, list.", no_args_is_help=True)
-CUSTOMER_ARGUMENT = typer.Argument(..., metavar="CUSTOMER", help="The customer number, e.g. CRM202405001.")
+CUSTOMER_ARGUMENT = customer_argument()
 TASK_ARGUMENT = typer.Argument(..., metavar="TASK", help="The task reference, e.g. CRM202405001-T1.")
 AT_OPTION = typer.Option(None, "--at", help="When it happened, if not now (YYYY-MM-DD[THH:MM]).")
 
@@ -135,7 +136,7 @@ LIST_COLUMNS = ["ref", "customer", "kind", "when", "via", "owner", "status", "te
 @followup_app.command("list")
 def list_followups(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(None, metavar="[CUSTOMER]", help="Only this customer."),
+    customer_id: str = customer_argument(required=False, help="Only this customer (number, name, pinyin …)."),
     owner: str = typer.Option(None, "--owner", help="Only this member's ('me' for you)."),
     open_only: bool = typer.Option(False, "--open", help="Only open planned follow-ups."),
     since: str = typer.Option(None, "--since", help="Only from this date on."),

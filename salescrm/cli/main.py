@@ -122,7 +122,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "followup": ("followup",), "remind": ("remind",), "opp": ("opp",), "target": ("target",),
     "report": ("report", "review"), "tier": ("tier",), "query": ("query",), "filter": ("query",),
     "sync": ("sync",), "log": ("sync",), "merge-driver": ("sync",), "import": ("imports",),
-    "feedback": ("feedback",), "export": ("export",), "dev": ("dev",),
+    "feedback": ("feedback",), "export": ("export",), "dev": ("dev",), "find": ("find",),
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from datetime import date
 import typer
 
 from salescrm.cli.context import Session, out, session
+from salescrm.cli.customer_argument import customer_argument, customer_option
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import UsageError
 from salescrm.core.model import Customer, Opportunity
@@ -54,7 +55,7 @@ def _optional_text(text: str | None, what: str) -> str | None:
 @opp_app.command("add")
 def add(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="CUSTOMER", help="The customer number."),
+    customer_id: str = customer_argument(),
     name: str = typer.Option(..., "--name", help="What is being sold, e.g. 2024年度办公设备采购."),
     amount: str = typer.Option(..., "--amount", help="Expected amount, e.g. 250000 or 25万."),
     close: str = typer.Option(..., "--close", help="Expected close date (YYYY-MM-DD)."),
@@ -280,7 +281,7 @@ def list_opportunities(
     ctx: typer.Context,
     stage: str = typer.Option(None, "--stage", help="Only this stage (lead, 商务谈判, …)."),
     owner: str = typer.Option(None, "--owner", help="Only this owner ('me' for you)."),
-    customer_id: str = typer.Option(None, "--customer", help="Only this customer's."),
+    customer_id: str = customer_option("--customer", help="Only this customer's (number, name, pinyin …)."),
     open_only: bool = typer.Option(False, "--open", help="Only open deals (not won or lost)."),
     closing_before: str = typer.Option(None, "--closing-before", help="Expected to close before this date."),
     stale: str = typer.Option(

@@ -111,6 +111,7 @@ SUMMARIES: dict[str, Summary] = {
     ),
     "deals": Summary("salescrm.core.dealrows", ("rows_of", "rows_to_data", "rows_from_data")),  # reports
     "list": Summary("salescrm.core.listrows", ("row_of", "row_to_data", "row_from_data")),  # list, query
+    "find": Summary("salescrm.core.find", ("keys_of", "keys_to_data", "keys_from_data")),  # find, CUSTOMER
 }
 
 

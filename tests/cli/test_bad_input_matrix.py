@@ -66,7 +66,7 @@ LONG = "长" * 10_000
 EMOJI = "客户很满意😀👍🏽"
 BAD_CUSTOMERS = [
     "../CRM202405001", "CRM202405001/..", "customers/CRM202405001", "CRM202405001\\x", "..\\CRM202405001",
-    "CRM202405\x00001", "/etc/passwd", "CUS202405001", "CRM202413001", "CRM-202405001", "", " ", "CRM²⁰²⁴⁰⁵⁰⁰¹",
+    "CRM202405\x00001", "/etc/passwd", "CRM202413001", "CRM-202405001", "", " ", "CRM²⁰²⁴⁰⁵⁰⁰¹",
 ]  # fmt: skip
 BAD_MEMBERS = ["../li.na", "li.na/..", "li.na\x00", "/etc/passwd", "", "nobody"]
 
@@ -175,7 +175,8 @@ def amounts(command: str, option: str, before: list[str], after: list[str], stor
 def customers(command: str, param: str, before: list[str], after: list[str], user: str = "zhang.wei") -> None:
     for value in BAD_CUSTOMERS:
         case(command, param, [*before, value, *after], 2, user=user)
-    case(command, param, [*before, "CRM202405999", *after], 3, user=user)
+    for value in ("CRM202405999", "CUS202405001", "没有这家"):  # searched by name, pinyin …: nothing found
+        case(command, param, [*before, value, *after], 3, user=user)
 
 
 def references(command: str, param: str, kind: str, before: list[str], after: list[str],
@@ -595,6 +596,14 @@ choices("report review", "--format", ["report", "review", "-f"][:-1], bad="pdf")
 for value in ("{files}", "{files}/nodir/x.html", "bad\x00.html", "{files}/../team/salescrm.yaml",
               "{files}/../team/customers/x.html"):  # fmt: skip
     case("report review", "--out", ["report", "review", "-f", "html", "--out", value], 2, label=value[-12:])
+
+# find: nothing to search for is bad usage, nothing found is "no such customer"
+for value in ("", "   ", "·.,-", "\x00"):
+    case("find", "text", ["find", value], 2, label=repr(value))
+for value in ("没有这家", "zzzz", "../etc"):
+    case("find", "text", ["find", value], 3, label=repr(value))
+case("find", "text", ["find", "mmkj"], 0, label="initials")
+formats("find", ["find", "某某"])
 
 # log, merge-driver, dev generate
 customers("log", "customer_id", ["log"], [])

@@ -173,7 +173,8 @@ def test_duplicates_are_refused_unless_allowed(crm: Crm, digest: Digest) -> None
 
 
 @pytest.mark.parametrize(
-    "bad", ["../../etc/passwd", "/tmp/x", "CRM2024", "CRM202405001/../x", "CRM202405001\x00"]
+    "bad",
+    ["../../etc/passwd", "/tmp/x", "CRM202413001", "CRM-202405001", "CRM202405001/../x", "CRM202405001\x00"],
 )
 def test_bad_customer_numbers_are_refused(crm: Crm, bad: str) -> None:
     result = crm(["customer", "show", bad])

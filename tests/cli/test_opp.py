@@ -416,7 +416,8 @@ def test_list_filters_and_json(crm: Crm, files: Path) -> None:
         (["--stale", "soon"], "error: bad --stale 'soon'"),
         (["--stage", "done"], "error: unknown stage 'done'"),
         (["--customer", "CRM209901001"], "error: no such customer CRM209901001"),
-        (["--customer", "x"], "error: bad customer number 'x'"),
+        (["--customer", "x"], "error: no customer matches 'x'"),
+        (["--customer", "CRM-1"], "error: bad customer number 'CRM-1'"),
         (["--closing-before", "someday"], "error: bad --closing-before date 'someday'"),
     ],
 )
