@@ -12,6 +12,9 @@ from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 followup_app = typer.Typer(help="Follow-ups: plan, log, done, cancel, list.", no_args_is_help=True)
 CUSTOMER_ARGUMENT = customer_argument()
+VIA_HELP = (
+    "phone | visit | email | meeting | wechat | wecom | other (电话 拜访 邮件 线上会议 微信 企业微信 其他)."
+)
 TASK_ARGUMENT = typer.Argument(..., metavar="TASK", help="The task reference, e.g. CRM202405001-T1.")
 AT_OPTION = typer.Option(None, "--at", help="When it happened, if not now (YYYY-MM-DD[THH:MM]).")
 
@@ -21,7 +24,7 @@ def plan(
     ctx: typer.Context,
     customer_id: str = CUSTOMER_ARGUMENT,
     due: str = typer.Option(..., "--due", help="When: 2024-05-10T10:00, 2024-05-10, tomorrow, +3d."),
-    via: str = typer.Option(..., "--via", help="phone | visit | email | meeting (电话 拜访 邮件 线上会议)."),
+    via: str = typer.Option(..., "--via", help=VIA_HELP),
     focus: str = typer.Option(..., "--focus", help="What the follow-up is about."),
     goal: str = typer.Option(..., "--goal", help="What it should achieve."),
     owner: str = typer.Option(None, "--owner", help="Who follows up (default: the customer's owner)."),
@@ -31,13 +34,13 @@ def plan(
     Example: salescrm followup plan CRM202405001 --due 2024-05-10T10:00 --via 拜访
     --focus 演示样机 --goal 确认配置
     """
+    from salescrm.core.channels import parse_channel
     from salescrm.core.followups import NewTask, plan_task
-    from salescrm.core.labels import CHANNELS
     from salescrm.core.parse import parse_when
 
     s = session(ctx)
     when = parse_when(due, s.today(), "--due date")
-    channel = CHANNELS.parse(via)
+    channel = parse_channel(via, s.config)
     with s.datadir.transaction("followup plan", s.member) as tx:
         customer = s.datadir.read_customer(customer_id)
         new = NewTask(when, channel, focus, goal, owner or customer.owner)
@@ -50,7 +53,7 @@ def plan(
 def log(
     ctx: typer.Context,
     customer_id: str = CUSTOMER_ARGUMENT,
-    via: str = typer.Option(..., "--via", help="phone | visit | email | meeting | other (or 电话 …)."),
+    via: str = typer.Option(..., "--via", help=VIA_HELP),
     content: str = typer.Option(..., "--content", help="What happened: the need, the numbers, their words."),
     at: str = AT_OPTION,
     task: str = typer.Option(None, "--task", help="The planned task this carries out (it is closed)."),
@@ -63,12 +66,14 @@ def log(
     Example: salescrm followup log CRM202405001 --via 电话
     --content "客户希望下月交付,对价格上浮5%可接受" --next 2024-05-17
     """
+    from salescrm.core.channels import parse_channel
     from salescrm.core.followups import NewRecord, check_note, log_followup
     from salescrm.core.parse import day_of, parse_date, parse_when
     from salescrm.store.attachments import attach as attach_file
 
     s = session(ctx)
     config = s.config
+    via = parse_channel(via, config)
     when = parse_when(at, s.today(), "--at date") if at else s.now()
     following = parse_date(next_date, day_of(when), "--next date") if next_date else None
     warning = check_note(content, config, strict)
