@@ -161,12 +161,12 @@ def negotiate(
     """
     from salescrm.core.model import Negotiation
     from salescrm.core.opportunities import negotiate as record
+    from salescrm.core.opportunities import negotiation_receipt
 
     talks = Negotiation(decision_makers, competitors, obstacles, solutions)
 
     def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
-        added = record(o, ref, talks)
-        return f"{ref} +{added}\n"
+        return negotiation_receipt(ref, record(o, ref, talks), s.lang) + "\n"
 
     _change(ctx, reference, "negotiate", change)
 
