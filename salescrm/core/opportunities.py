@@ -86,8 +86,8 @@ def negotiate(o: Opportunity, ref: str, talks: Negotiation) -> list[tuple[str, s
 _NEGOTIATION_WORDS = {
     "en": {"decision_makers": "decision maker", "competitors": "competitor", "obstacles": "obstacle",
            "solutions": "solution", "added": "added", "none": "nothing new, all already recorded"},
-    "zh": {"decision_makers": "决策人", "competitors": "竞争对手", "obstacles": "障碍", "solutions": "解决方案",
-           "added": "新增", "none": "没有新内容,均已记录"},
+    "zh": {"decision_makers": "决策人", "competitors": "竞争对手", "obstacles": "障碍",
+           "solutions": "解决方案", "added": "新增", "none": "没有新内容,均已记录"},
 }  # fmt: skip
 
 

@@ -73,9 +73,21 @@ def test_the_seed_walk_from_lead_to_won(crm: Crm, files: Path) -> None:
     ref = customer_with_deal(crm)
     assert ref == "CRM202405001-O1"
     to_negotiation(crm, ref, files)
-    assert crm.ok(["opp", "negotiate", ref, "--decision-maker", "李总", "--competitor", "竞品X",
-                   "--obstacle", "预算偏紧", "--solution", "分期付款"]) == (
-        f"{ref}: 新增 决策人 李总, 竞争对手 竞品X, 障碍 预算偏紧, 解决方案 分期付款\n")
+    assert crm.ok(
+        [
+            "opp",
+            "negotiate",
+            ref,
+            "--decision-maker",
+            "李总",
+            "--competitor",
+            "竞品X",
+            "--obstacle",
+            "预算偏紧",
+            "--solution",
+            "分期付款",
+        ]
+    ) == (f"{ref}: 新增 决策人 李总, 竞争对手 竞品X, 障碍 预算偏紧, 解决方案 分期付款\n")
     assert crm.ok(["--lang", "en", "opp", "negotiate", ref, "--competitor", "竞品X", "--competitor", "竞品Y"]) == (
         f"{ref}: added competitor 竞品Y\n")  # fmt: skip
     result = won(crm, ref)
