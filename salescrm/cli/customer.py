@@ -181,7 +181,8 @@ def set_fields(
     out(f"{customer.id}\n")
 
 
-@customer_app.command("tag")
+# ``-TAG`` is a removal, not an option: unknown options stay arguments.
+@customer_app.command("tag", context_settings={"ignore_unknown_options": True})
 def tag(
     ctx: typer.Context,
     customer_id: str = customer_argument(metavar="ID"),
@@ -189,7 +190,7 @@ def tag(
 ) -> None:
     """Add or remove tags.
 
-    Example: salescrm customer tag CRM202405001 +长期合作意向 -- -急需采购
+    Example: salescrm customer tag CRM202405001 +长期合作意向 -急需采购
     """
     from salescrm.core.customers import change_tags
 

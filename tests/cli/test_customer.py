@@ -194,6 +194,9 @@ def test_set_tag_contact_archive(crm: Crm) -> None:
     assert (data["industry"], data["size"], data["tier"]) == ("制造业", "large", "B")
     assert data["tier_history"][0]["to"] == "B" and data["tier_history"][0]["reason"] == "set by zhang.wei"
     assert crm.ok(f"customer tag {number} +需求明确 -- -急需采购") == "长期合作意向 需求明确\n"
+    assert (
+        crm.ok(f"customer tag {number} +急需采购 -需求明确 -测试") == "急需采购 长期合作意向\n"
+    )  # as the README shows
     crm.ok(["customer", "contact", number, "add", "--name", "李总", "--phone", "13800138000", "--primary"])
     crm.ok(["customer", "contact", number, "set", "--name", "王经理", "--email", "wang@example.com"])
     contacts = json.loads(crm.ok(f"customer show {number} -f json"))["contacts"]
