@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from salescrm.cli.context import Session
+    from salescrm.core.model import Customer
 
 HELP = "The customer: its number, or part of its name, pinyin or initials (qmkj), or of a phone."
 
@@ -54,6 +55,16 @@ def customer_argument(required: bool = True, metavar: str = "CUSTOMER", help: st
         callback=resolve,
         autocompletion=complete,
     )
+
+
+def one_or_every(s: Session, customer_id: str | None) -> list[Customer]:
+    """The customer a listing's optional CUSTOMER names, else every customer not archived."""
+    if customer_id:
+        return [s.datadir.read_customer(customer_id)]
+    return [c for c in s.customers() if not c.archived]
+
+
+ONLY_CUSTOMER = customer_argument(required=False, help="Only this customer (number, name, pinyin …).")
 
 
 def customer_option(*names: str, help: str) -> Any:

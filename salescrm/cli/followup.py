@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from salescrm.cli.context import Session, out, session, warn
-from salescrm.cli.customer_argument import customer_argument
+from salescrm.cli.customer_argument import ONLY_CUSTOMER, customer_argument, one_or_every
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 followup_app = typer.Typer(help="Follow-ups: plan, log, done, cancel, list.", no_args_is_help=True)
@@ -141,15 +141,17 @@ LIST_COLUMNS = ["ref", "customer", "kind", "when", "via", "owner", "status", "te
 @followup_app.command("list")
 def list_followups(
     ctx: typer.Context,
-    customer_id: str = customer_argument(required=False, help="Only this customer (number, name, pinyin …)."),
+    customer_id: str | None = ONLY_CUSTOMER,
     owner: str = typer.Option(None, "--owner", help="Only this member's ('me' for you)."),
     open_only: bool = typer.Option(False, "--open", help="Only open planned follow-ups."),
     since: str = typer.Option(None, "--since", help="Only from this date on."),
+    vague: bool = typer.Option(False, "--vague", help="Only records with a vague note, and why."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """List planned follow-ups and records, oldest first.
+    """List planned follow-ups and records, oldest first (--vague: the notes to make concrete).
 
     Example: salescrm followup list CRM202405001 --since 2024-05-01
+    Example: salescrm followup list --vague --owner me
     """
     from salescrm.core.followups import ListFilter, followup_rows
     from salescrm.core.labels import CHANNELS, TASK_STATUSES
@@ -160,17 +162,15 @@ def list_followups(
         owner=s.member_option(owner),
         open_only=open_only,
         since=parse_date(since, s.today(), "--since date") if since else None,
+        vague_in=s.config if vague else None,
     )
-    if customer_id:
-        customers = [s.datadir.read_customer(customer_id)]
-    else:
-        customers = [c for c in s.customers() if not c.archived]
+    customers = one_or_every(s, customer_id)
     rows = followup_rows(customers, wanted)
     if fmt != Format.json:
         for row in rows:
             row["via"] = CHANNELS.label(str(row["via"]), s.lang)
             row["status"] = TASK_STATUSES.label(str(row["status"]), s.lang) if row["status"] else ""
-    out(render(rows, LIST_COLUMNS, fmt, s.lang))
+    out(render(rows, [*LIST_COLUMNS, "vague"] if vague else LIST_COLUMNS, fmt, s.lang))
 
 
 def register(app: typer.Typer) -> None:

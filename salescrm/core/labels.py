@@ -164,6 +164,7 @@ HEADINGS_ZH: dict[str, str] = {
     "ref": "编号",
     "kind": "类型",
     "text": "内容",
+    "vague": "含糊之处",
     "probability": "赢率%",
     "idle_days": "未跟进天数",
     # reports (docs/reports.md); JSON and CSV keep the English keys

@@ -556,6 +556,11 @@ for value in ("{files}/missing.pdf", "{files}", "{files}/link.pdf", ""):
          user="zhao.svc", label=value[-12:])  # fmt: skip
 dates("feedback add", "--at", ["feedback", "add", C, "--content", "屏幕闪烁"], user="zhao.svc")
 choices("feedback add", "--dept", ["feedback", "add", C, "--content", "屏幕闪烁"], bad="../x")
+customers("feedback list", "customer_id", ["feedback", "list"], [])
+members("feedback list", "--owner", ["feedback", "list"])
+choices("feedback list", "--dept", ["feedback", "list"], bad="../x")
+dates("feedback list", "--since", ["feedback", "list"])
+formats("feedback list", ["feedback", "list"])
 
 # export
 for value in ("xml", "", "../csv", "\x00"):

@@ -281,3 +281,20 @@ def test_an_unknown_or_unlisted_channel_is_refused(
         "hint: the team's channels: phone (电话), visit (拜访) (channels in salescrm.yaml)",
     ]
     assert result.exit_code == 2 and digest(crm.root) == before
+
+
+def test_list_vague_finds_the_vague_notes_after_the_fact(crm: Crm, customer: str) -> None:
+    crm.ok(["followup", "log", customer, "--via", "电话", "--content", "客户有意向", "--at", "2024-05-04"])
+    crm.ok(["followup", "log", customer, "--via", "电话", "--content", "王经理确认采购300台,12月10日前报价"])
+    crm.ok(
+        ["followup", "log", customer, "--via", "拜访", "--content", "再联系", "--at", "2024-05-06"],
+        user="wang.fang",
+    )
+    rows = json.loads(crm.ok(["followup", "list", "--vague", "-f", "json"]))
+    assert [(r["ref"], r["text"], r["vague"]) for r in rows] == [
+        (f"{customer}-F1", "客户有意向", "vague note: it says '客户有意向'"),
+        (f"{customer}-F3", "再联系", "vague note: it says '再联系'"),
+    ]
+    mine = crm.ok(["followup", "list", customer, "--vague", "--owner", "me", "-f", "csv"]).splitlines()
+    assert mine[0] == "ref,customer,kind,when,via,owner,status,text,vague" and len(mine) == 2
+    assert "含糊之处" in crm.ok(["followup", "list", "--vague"]).splitlines()[0]
