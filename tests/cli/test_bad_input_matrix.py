@@ -495,6 +495,10 @@ for value in ("nobody", "../x", "\x00", ""):
 for value in ("0", "-1", "abc", "1e309"):
     case("target show", "--year", ["target", "show", "zhang.wei", "--year", value], 2)
 formats("target show", ["target", "show"])
+for value in ("nobody", "../x", "\x00", ""):
+    case("target delete", "member", ["target", "delete", value, "--year", "2026"], 2 if value == "" else 3)
+for value in ("0", "-1", "abc", "1e309", "2030"):
+    case("target delete", "--year", ["target", "delete", "zhang.wei", "--year", value], 2)
 
 # report
 for name in ("attainment", "conversion", "industry", "lost-reasons", "pipeline", "activity"):
