@@ -264,6 +264,30 @@ def test_edit_never_writes_an_invalid_file(
     assert digest(crm.root) == before
 
 
+def test_an_invalid_edit_without_a_terminal_is_kept_in_a_rescue_file(
+    crm: Crm, digest: Digest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = crm.ok(ADD).strip()
+    before = digest(crm.root)
+    monkeypatch.setenv(
+        "EDITOR", _editor(tmp_path, "sed -i 's/needs: .*/needs: 改为采购80台/; s/tier: C/tier: Z/' \"$1\"\n")
+    )
+    result = crm(f"customer edit {number}")
+    assert result.exit_code == 2 and digest(crm.root) == before
+    lines = result.stderr.splitlines()
+    assert lines[1] == "error: the edit was not valid; nothing was changed"
+    (kept,) = (crm.root / ".salescrm" / "rescue").glob(f"{number}-*.yaml")
+    assert lines[2] == f"hint: your edit is kept in {kept}: fix it there and copy it back with " + (
+        f"EDITOR='cp {kept}' salescrm customer edit {number}"
+    )
+    assert "needs: 改为采购80台" in kept.read_text("utf-8")  # the typing is not lost
+    kept.write_text(kept.read_text("utf-8").replace("tier: Z", "tier: B"), "utf-8")
+    monkeypatch.setenv("EDITOR", f"cp {kept}")
+    crm.ok(f"customer edit {number}")
+    shown = json.loads(crm.ok(f"customer show {number} -f json"))
+    assert (shown["needs"], shown["tier"]) == ("改为采购80台", "B")
+
+
 def test_writes_to_a_damaged_file_are_refused(crm: Crm) -> None:
     number = crm.ok(ADD).strip()
     path = crm.root / "customers" / f"{number}.yaml"
