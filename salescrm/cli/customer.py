@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from salescrm.cli import completion
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
@@ -26,7 +27,9 @@ def add(
     phone: str = typer.Option(None, "--phone", help="The contact's phone."),
     email: str = typer.Option(None, "--email", help="The contact's e-mail."),
     needs: str = typer.Option(None, "--needs", help="What the customer needs, concretely."),
-    industry: str = typer.Option(None, "--industry", help="One of the configured industries."),
+    industry: str = typer.Option(
+        None, "--industry", help="One of the configured industries.", autocompletion=completion.industries
+    ),
     title: str = typer.Option(None, "--title", help="The contact's job title."),
     tags: list[str] = typer.Option([], "--tag", help="A tag, e.g. 急需采购 (repeatable)."),
     tier: str = typer.Option(None, "--tier", help="VIP | A | B | C (default C)."),
@@ -114,9 +117,13 @@ LIST_COLUMNS = [
 def list_customers(
     ctx: typer.Context,
     tier: str = typer.Option(None, "--tier", help="Only this tier."),
-    owner: str = typer.Option(None, "--owner", help="Only this owner ('me' for you)."),
+    owner: str = typer.Option(
+        None, "--owner", help="Only this owner ('me' for you).", autocompletion=completion.members
+    ),
     tag: str = typer.Option(None, "--tag", help="Only customers with this tag."),
-    industry: str = typer.Option(None, "--industry", help="Only this industry."),
+    industry: str = typer.Option(
+        None, "--industry", help="Only this industry.", autocompletion=completion.industries
+    ),
     source: str = typer.Option(None, "--source", help="Only sources containing this text."),
     archived: bool = typer.Option(False, "--archived", help="Include archived customers."),
     where: str = typer.Option(None, "--where", help="A query, e.g. 'tier = B and followups(3m) > 5'."),

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session, warn
 from salescrm.cli.customer_argument import ONLY_CUSTOMER, customer_argument, one_or_every
 from salescrm.cli.render import FORMAT_OPTION, Format, render
@@ -15,7 +16,9 @@ CUSTOMER_ARGUMENT = customer_argument()
 VIA_HELP = (
     "phone | visit | email | meeting | wechat | wecom | other (电话 拜访 邮件 线上会议 微信 企业微信 其他)."
 )
-TASK_ARGUMENT = typer.Argument(..., metavar="TASK", help="The task reference, e.g. CRM202405001-T1.")
+TASK_ARGUMENT = typer.Argument(
+    ..., metavar="TASK", help="The task reference, e.g. CRM202405001-T1.", autocompletion=completion.tasks
+)
 AT_OPTION = typer.Option(None, "--at", help="When it happened, if not now (YYYY-MM-DD[THH:MM]).")
 
 
@@ -24,7 +27,7 @@ def plan(
     ctx: typer.Context,
     customer_id: str = CUSTOMER_ARGUMENT,
     due: str = typer.Option(..., "--due", help="When: 2024-05-10T10:00, 2024-05-10, tomorrow, +3d."),
-    via: str = typer.Option(..., "--via", help=VIA_HELP),
+    via: str = typer.Option(..., "--via", help=VIA_HELP, autocompletion=completion.channels),
     focus: str = typer.Option(..., "--focus", help="What the follow-up is about."),
     goal: str = typer.Option(..., "--goal", help="What it should achieve."),
     owner: str = typer.Option(None, "--owner", help="Who follows up (default: the customer's owner)."),
@@ -53,7 +56,7 @@ def plan(
 def log(
     ctx: typer.Context,
     customer_id: str = CUSTOMER_ARGUMENT,
-    via: str = typer.Option(..., "--via", help=VIA_HELP),
+    via: str = typer.Option(..., "--via", help=VIA_HELP, autocompletion=completion.channels),
     content: str = typer.Option(..., "--content", help="What happened: the need, the numbers, their words."),
     at: str = AT_OPTION,
     task: str = typer.Option(None, "--task", help="The planned task this carries out (it is closed)."),
@@ -142,7 +145,9 @@ LIST_COLUMNS = ["ref", "customer", "kind", "when", "via", "owner", "status", "te
 def list_followups(
     ctx: typer.Context,
     customer_id: str | None = ONLY_CUSTOMER,
-    owner: str = typer.Option(None, "--owner", help="Only this member's ('me' for you)."),
+    owner: str = typer.Option(
+        None, "--owner", help="Only this member's ('me' for you).", autocompletion=completion.members
+    ),
     open_only: bool = typer.Option(False, "--open", help="Only open planned follow-ups."),
     since: str = typer.Option(None, "--since", help="Only from this date on."),
     vague: bool = typer.Option(False, "--vague", help="Only records with a vague note, and why."),

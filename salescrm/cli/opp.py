@@ -7,6 +7,7 @@ from datetime import date
 
 import typer
 
+from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.customer_argument import customer_argument, customer_option
 from salescrm.cli.render import FORMAT_OPTION, Format, render
@@ -17,7 +18,9 @@ from salescrm.store.datadir import Transaction
 opp_app = typer.Typer(
     help="Opportunities: add, show, list, stage, negotiate, won, lost, reopen.", no_args_is_help=True
 )
-OPP_ARGUMENT = typer.Argument(..., metavar="OPP", help="The opportunity, e.g. CRM202405001-O1.")
+OPP_ARGUMENT = typer.Argument(
+    ..., metavar="OPP", help="The opportunity, e.g. CRM202405001-O1.", autocompletion=completion.opportunities
+)
 AT_OPTION = typer.Option(None, "--at", help="When it happened, if earlier than today (YYYY-MM-DD).")
 NOTE_OPTION = typer.Option(None, "--note", help="A note for the stage history.")
 
@@ -91,7 +94,10 @@ def stage(
     ctx: typer.Context,
     reference: str = OPP_ARGUMENT,
     target: str = typer.Argument(
-        ..., metavar="STAGE", help="The stage to move to, e.g. proposal or 方案制定."
+        ...,
+        metavar="STAGE",
+        help="The stage to move to, e.g. proposal or 方案制定.",
+        autocompletion=completion.stages,
     ),
     artefacts: list[str] = typer.Option(
         [], "--artefact", metavar="NAME=FILE", help="Attach a required document on the way (repeatable)."
@@ -279,8 +285,12 @@ def show(ctx: typer.Context, reference: str = OPP_ARGUMENT, fmt: Format = FORMAT
 @opp_app.command("list")
 def list_opportunities(
     ctx: typer.Context,
-    stage: str = typer.Option(None, "--stage", help="Only this stage (lead, 商务谈判, …)."),
-    owner: str = typer.Option(None, "--owner", help="Only this owner ('me' for you)."),
+    stage: str = typer.Option(
+        None, "--stage", help="Only this stage (lead, 商务谈判, …).", autocompletion=completion.stages
+    ),
+    owner: str = typer.Option(
+        None, "--owner", help="Only this owner ('me' for you).", autocompletion=completion.members
+    ),
     customer_id: str = customer_option("--customer", help="Only this customer's (number, name, pinyin …)."),
     open_only: bool = typer.Option(False, "--open", help="Only open deals (not won or lost)."),
     closing_before: str = typer.Option(None, "--closing-before", help="Expected to close before this date."),
