@@ -242,6 +242,14 @@ def main() -> int:
     rows.append(("warm query tier = B", *warm(["query", "tier = B"], ["list"]), "task list", "≤ task list"))
     rows.append(("warm customer list --tier VIP", *warm(["customer", "list", "--tier", "VIP"], ["list"]),
                  "task list", "≤ task list"))  # fmt: skip
+    showing = [[*SALESCRM, "customer", "show", "CRM202201001"]] * runs
+    rows.append(("customer show by number (reads one file)", measure(showing, env), None, "", "-"))
+    if exists(["find"], env):
+        rows.append(("warm find by pinyin initials", *warm(["find", "njxy"], ["list"]), "task list", "≤ 1 s"))
+    completing = dict(env, _SALESCRM_COMPLETE="complete_bash", COMP_CWORD="3")
+    completing["COMP_WORDS"] = "salescrm customer show CRM2022010"
+    completion = measure([SALESCRM] * runs, completing)
+    rows.append(("completion: customer show CRM2022010<TAB>", completion, None, "", "≤ 0.15 s"))
     rows.append(("check (reads every file; 1 run)", *warm(["check"], ["list"], times=1), "task list", "-"))
     adding = theirs(["add", "跟进客户: 确认配置", "due:tomorrow"])
     rows.append(("customer add", *paired(adds, env, adding, tenv), "task add", "ratio ≤ 2.5"))

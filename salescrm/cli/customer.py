@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from salescrm.cli import completion
 from salescrm.cli.context import out, session
+from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 
 if TYPE_CHECKING:
@@ -25,7 +27,9 @@ def add(
     phone: str = typer.Option(None, "--phone", help="The contact's phone."),
     email: str = typer.Option(None, "--email", help="The contact's e-mail."),
     needs: str = typer.Option(None, "--needs", help="What the customer needs, concretely."),
-    industry: str = typer.Option(None, "--industry", help="One of the configured industries."),
+    industry: str = typer.Option(
+        None, "--industry", help="One of the configured industries.", autocompletion=completion.industries
+    ),
     title: str = typer.Option(None, "--title", help="The contact's job title."),
     tags: list[str] = typer.Option([], "--tag", help="A tag, e.g. 急需采购 (repeatable)."),
     tier: str = typer.Option(None, "--tier", help="VIP | A | B | C (default C)."),
@@ -77,7 +81,7 @@ def add(
 @customer_app.command("show")
 def show(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show one customer: profile, contacts, tasks, follow-ups, opportunities, feedback.
@@ -113,9 +117,13 @@ LIST_COLUMNS = [
 def list_customers(
     ctx: typer.Context,
     tier: str = typer.Option(None, "--tier", help="Only this tier."),
-    owner: str = typer.Option(None, "--owner", help="Only this owner ('me' for you)."),
+    owner: str = typer.Option(
+        None, "--owner", help="Only this owner ('me' for you).", autocompletion=completion.members
+    ),
     tag: str = typer.Option(None, "--tag", help="Only customers with this tag."),
-    industry: str = typer.Option(None, "--industry", help="Only this industry."),
+    industry: str = typer.Option(
+        None, "--industry", help="Only this industry.", autocompletion=completion.industries
+    ),
     source: str = typer.Option(None, "--source", help="Only sources containing this text."),
     archived: bool = typer.Option(False, "--archived", help="Include archived customers."),
     where: str = typer.Option(None, "--where", help="A query, e.g. 'tier = B and followups(3m) > 5'."),
@@ -162,7 +170,7 @@ def list_row(r: Row, lang: str, fmt: Format) -> dict[str, Any]:
 @customer_app.command("set")
 def set_fields(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     assignments: list[str] = typer.Argument(
         ..., metavar="FIELD=VALUE...", help="e.g. industry=制造业 tier=B"
     ),
@@ -181,15 +189,16 @@ def set_fields(
     out(f"{customer.id}\n")
 
 
-@customer_app.command("tag")
+# ``-TAG`` is a removal, not an option: unknown options stay arguments.
+@customer_app.command("tag", context_settings={"ignore_unknown_options": True})
 def tag(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     changes: list[str] = typer.Argument(..., metavar="+TAG|-TAG...", help="+TAG adds, -TAG removes."),
 ) -> None:
     """Add or remove tags.
 
-    Example: salescrm customer tag CRM202405001 +长期合作意向 -- -急需采购
+    Example: salescrm customer tag CRM202405001 +长期合作意向 -急需采购
     """
     from salescrm.core.customers import change_tags
 
@@ -204,7 +213,7 @@ def tag(
 @customer_app.command("contact")
 def contact(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     action: str = typer.Argument(..., metavar="add|set", help="add a contact, or set one (by --name)."),
     name: str = typer.Option(..., "--name", help="The contact's name (for set: which contact)."),
     title: str = typer.Option(None, "--title", help="Job title."),
@@ -236,7 +245,7 @@ def contact(
 @customer_app.command("archive")
 def archive(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
     undo: bool = typer.Option(False, "--undo", help="Bring an archived customer back."),
     at: str = typer.Option(None, "--at", help="When, if not now (YYYY-MM-DD[THH:MM])."),
 ) -> None:
@@ -257,7 +266,7 @@ def archive(
 @customer_app.command("edit")
 def edit(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="ID", help="The customer number."),
+    customer_id: str = customer_argument(metavar="ID"),
 ) -> None:
     """Edit a customer's YAML in $EDITOR; it is checked on save and reopened on error.
 

@@ -39,7 +39,32 @@ def edit_customer(s: Session, customer: Customer) -> Customer | None:
             except CrmError as error:
                 print(f"error: {error.message}", file=sys.stderr)
                 if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True, err=True)):
-                    raise UsageError("the edit was not valid; nothing was changed") from None
+                    kept = rescue(s, customer.id, text)
+                    raise UsageError(
+                        "the edit was not valid; nothing was changed",
+                        hint=f"your edit is kept in {kept}: fix it there and copy it back with "
+                        f"EDITOR='cp {kept}' salescrm customer edit {customer.id}",
+                    ) from None
+
+
+def rescue(s: Session, customer_id: str, text: str) -> Path:
+    """Keep an edit that could not be saved in the data directory's git-ignored
+    ``.salescrm/rescue/`` (a new file, never through a link), so no typing is lost."""
+    from datetime import datetime
+
+    folder = s.datadir.local_dir / "rescue"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    for attempt in range(100):
+        path = folder / f"{customer_id}-{stamp}{f'-{attempt}' if attempt else ''}.yaml"
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        return path
+    raise UsageError(f"too many rescue files for {customer_id} in {folder}")
 
 
 def _own_editor() -> str | None:

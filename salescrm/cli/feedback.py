@@ -7,14 +7,18 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import out, session
+from salescrm.cli.customer_argument import ONLY_CUSTOMER, customer_argument, one_or_every
+from salescrm.cli.render import FORMAT_OPTION, Format, render
 
-feedback_app = typer.Typer(help="Feedback from after-sales and other departments.", no_args_is_help=True)
+feedback_app = typer.Typer(
+    help="Feedback from after-sales and other departments: add, list.", no_args_is_help=True
+)
 
 
 @feedback_app.command("add")
 def add(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="CUSTOMER", help="The customer number."),
+    customer_id: str = customer_argument(),
     content: str = typer.Option(..., "--content", help="What the customer reported, concretely."),
     attach: list[Path] = typer.Option([], "--attach", help="A file to attach (repeatable)."),
     at: str = typer.Option(None, "--at", help="When it happened, if earlier than now (DATE or DATE TIME)."),
@@ -37,6 +41,37 @@ def add(
         item = add_feedback(customer, member, content, when, files, dept)
         tx.save(customer, f"{customer.id}-{item.id}")
     out(f"{customer.id}-{item.id}\n")
+
+
+LIST_COLUMNS = ["ref", "customer", "at", "by", "dept", "content", "files"]
+
+
+@feedback_app.command("list")
+def list_feedback(
+    ctx: typer.Context,
+    customer_id: str | None = ONLY_CUSTOMER,
+    owner: str = typer.Option(None, "--owner", help="Only customers this member owns ('me' for you)."),
+    dept: str = typer.Option(None, "--dept", help="Only from this department (after-sales, 售后 …)."),
+    since: str = typer.Option(None, "--since", help="Only from this date on."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List feedback from after-sales and other departments, oldest first.
+
+    Example: salescrm feedback list --owner me --dept 售后 --since 2024-09-01
+    """
+    from salescrm.core.feedback import feedback_rows
+    from salescrm.core.labels import DEPARTMENTS
+    from salescrm.core.parse import parse_date
+
+    s = session(ctx)
+    start = parse_date(since, s.today(), "--since date") if since else None
+    member = s.member_option(owner)
+    customers = one_or_every(s, customer_id)
+    rows = feedback_rows(customers, member, dept, start)
+    if fmt != Format.json:
+        for row in rows:
+            row["dept"] = DEPARTMENTS.label(str(row["dept"]), s.lang)
+    out(render(rows, LIST_COLUMNS, fmt, s.lang))
 
 
 def register(app: typer.Typer) -> None:

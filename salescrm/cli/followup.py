@@ -6,12 +6,19 @@ from typing import Any
 
 import typer
 
+from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session, warn
+from salescrm.cli.customer_argument import ONLY_CUSTOMER, customer_argument, one_or_every
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 
 followup_app = typer.Typer(help="Follow-ups: plan, log, done, cancel, list.", no_args_is_help=True)
-CUSTOMER_ARGUMENT = typer.Argument(..., metavar="CUSTOMER", help="The customer number, e.g. CRM202405001.")
-TASK_ARGUMENT = typer.Argument(..., metavar="TASK", help="The task reference, e.g. CRM202405001-T1.")
+CUSTOMER_ARGUMENT = customer_argument()
+VIA_HELP = (
+    "phone | visit | email | meeting | wechat | wecom | other (电话 拜访 邮件 线上会议 微信 企业微信 其他)."
+)
+TASK_ARGUMENT = typer.Argument(
+    ..., metavar="TASK", help="The task reference, e.g. CRM202405001-T1.", autocompletion=completion.tasks
+)
 AT_OPTION = typer.Option(None, "--at", help="When it happened, if not now (YYYY-MM-DD[THH:MM]).")
 
 
@@ -20,7 +27,7 @@ def plan(
     ctx: typer.Context,
     customer_id: str = CUSTOMER_ARGUMENT,
     due: str = typer.Option(..., "--due", help="When: 2024-05-10T10:00, 2024-05-10, tomorrow, +3d."),
-    via: str = typer.Option(..., "--via", help="phone | visit | email | meeting (电话 拜访 邮件 线上会议)."),
+    via: str = typer.Option(..., "--via", help=VIA_HELP, autocompletion=completion.channels),
     focus: str = typer.Option(..., "--focus", help="What the follow-up is about."),
     goal: str = typer.Option(..., "--goal", help="What it should achieve."),
     owner: str = typer.Option(None, "--owner", help="Who follows up (default: the customer's owner)."),
@@ -31,13 +38,13 @@ def plan(
     Example: salescrm followup plan CRM202405001 --due 2024-05-10T10:00 --via 拜访
     --focus 演示样机 --goal 确认配置
     """
+    from salescrm.core.channels import parse_channel
     from salescrm.core.followups import NewTask, plan_task
-    from salescrm.core.labels import CHANNELS
     from salescrm.core.parse import parse_when
 
     s = session(ctx)
     when = parse_when(due, s.today(), "--due date")
-    channel = CHANNELS.parse(via)
+    channel = parse_channel(via, s.config)
     planned = s.moment(at)
     with s.datadir.transaction("followup plan", s.member) as tx:
         customer = s.datadir.read_customer(customer_id)
@@ -51,7 +58,7 @@ def plan(
 def log(
     ctx: typer.Context,
     customer_id: str = CUSTOMER_ARGUMENT,
-    via: str = typer.Option(..., "--via", help="phone | visit | email | meeting | other (or 电话 …)."),
+    via: str = typer.Option(..., "--via", help=VIA_HELP, autocompletion=completion.channels),
     content: str = typer.Option(..., "--content", help="What happened: the need, the numbers, their words."),
     at: str = AT_OPTION,
     task: str = typer.Option(None, "--task", help="The planned task this carries out (it is closed)."),
@@ -64,12 +71,14 @@ def log(
     Example: salescrm followup log CRM202405001 --via 电话
     --content "客户希望下月交付,对价格上浮5%可接受" --next 2024-05-17
     """
+    from salescrm.core.channels import parse_channel
     from salescrm.core.followups import NewRecord, check_note, log_followup
     from salescrm.core.parse import day_of, parse_date
     from salescrm.store.attachments import attach as attach_file
 
     s = session(ctx)
     config = s.config
+    via = parse_channel(via, config)
     when = s.moment(at)
     following = parse_date(next_date, day_of(when), "--next date") if next_date else None
     warning = check_note(content, config, strict)
@@ -137,15 +146,19 @@ LIST_COLUMNS = ["ref", "customer", "kind", "when", "via", "owner", "status", "te
 @followup_app.command("list")
 def list_followups(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(None, metavar="[CUSTOMER]", help="Only this customer."),
-    owner: str = typer.Option(None, "--owner", help="Only this member's ('me' for you)."),
+    customer_id: str | None = ONLY_CUSTOMER,
+    owner: str = typer.Option(
+        None, "--owner", help="Only this member's ('me' for you).", autocompletion=completion.members
+    ),
     open_only: bool = typer.Option(False, "--open", help="Only open planned follow-ups."),
     since: str = typer.Option(None, "--since", help="Only from this date on."),
+    vague: bool = typer.Option(False, "--vague", help="Only records with a vague note, and why."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """List planned follow-ups and records, oldest first.
+    """List planned follow-ups and records, oldest first (--vague: the notes to make concrete).
 
     Example: salescrm followup list CRM202405001 --since 2024-05-01
+    Example: salescrm followup list --vague --owner me
     """
     from salescrm.core.followups import ListFilter, followup_rows
     from salescrm.core.labels import CHANNELS, TASK_STATUSES
@@ -156,17 +169,15 @@ def list_followups(
         owner=s.member_option(owner),
         open_only=open_only,
         since=parse_date(since, s.today(), "--since date") if since else None,
+        vague_in=s.config if vague else None,
     )
-    if customer_id:
-        customers = [s.datadir.read_customer(customer_id)]
-    else:
-        customers = [c for c in s.customers(s.today()) if not c.archived]
+    customers = one_or_every(s, customer_id)
     rows = followup_rows(customers, wanted)
     if fmt != Format.json:
         for row in rows:
             row["via"] = CHANNELS.label(str(row["via"]), s.lang)
             row["status"] = TASK_STATUSES.label(str(row["status"]), s.lang) if row["status"] else ""
-    out(render(rows, LIST_COLUMNS, fmt, s.lang))
+    out(render(rows, [*LIST_COLUMNS, "vague"] if vague else LIST_COLUMNS, fmt, s.lang))
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException
 
 from salescrm import __version__
+from salescrm.cli import completion
 from salescrm.cli.context import Session
 from salescrm.core.errors import CrmError
 
@@ -95,7 +96,7 @@ app = typer.Typer(
     help="salescrm — a sales-team CRM that lives in a git repository.\n\n"
     "Example: salescrm --data data customer list --tier VIP",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -115,7 +116,10 @@ def root(
         None, "--data", help="The data directory (else $SALESCRM_DATA, or found upwards)."
     ),
     as_member: str = typer.Option(
-        None, "--as", help="Act as this member (else $SALESCRM_USER, or git e-mail)."
+        None,
+        "--as",
+        help="Act as this member (else $SALESCRM_USER, or git e-mail).",
+        autocompletion=completion.members,
     ),
     lang: str = typer.Option(None, "--lang", help="Labels in zh or en (else the team's locale)."),
     version: bool = typer.Option(
@@ -139,6 +143,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "report": ("report", "review"), "tier": ("tier",), "query": ("query",), "filter": ("query",),
     "sync": ("sync",), "log": ("sync",), "merge-driver": ("sync",), "import": ("imports",),
     "feedback": ("feedback",), "export": ("export",), "dev": ("dev",), "verify": ("verify",),
+    "find": ("find",),
 }  # fmt: skip
 
 

@@ -7,7 +7,9 @@ from datetime import date
 
 import typer
 
+from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
+from salescrm.cli.customer_argument import customer_argument, customer_option
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import UsageError
 from salescrm.core.model import Customer, Opportunity
@@ -17,7 +19,9 @@ opp_app = typer.Typer(
     help="Opportunities: add, show, list, stage, negotiate, won, lost, reopen, set, amend.",
     no_args_is_help=True,
 )
-OPP_ARGUMENT = typer.Argument(..., metavar="OPP", help="The opportunity, e.g. CRM202405001-O1.")
+OPP_ARGUMENT = typer.Argument(
+    ..., metavar="OPP", help="The opportunity, e.g. CRM202405001-O1.", autocompletion=completion.opportunities
+)
 AT_OPTION = typer.Option(None, "--at", help="When it happened, if earlier than today (YYYY-MM-DD).")
 NOTE_OPTION = typer.Option(None, "--note", help="A note for the stage history.")
 
@@ -56,7 +60,7 @@ def _optional_text(text: str | None, what: str) -> str | None:
 @opp_app.command("add")
 def add(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="CUSTOMER", help="The customer number."),
+    customer_id: str = customer_argument(),
     name: str = typer.Option(..., "--name", help="What is being sold, e.g. 2024年度办公设备采购."),
     amount: str = typer.Option(..., "--amount", help="Expected amount, e.g. 250000 or 25万."),
     close: str = typer.Option(..., "--close", help="Expected close date (YYYY-MM-DD)."),
@@ -92,7 +96,10 @@ def stage(
     ctx: typer.Context,
     reference: str = OPP_ARGUMENT,
     target: str = typer.Argument(
-        ..., metavar="STAGE", help="The stage to move to, e.g. proposal or 方案制定."
+        ...,
+        metavar="STAGE",
+        help="The stage to move to, e.g. proposal or 方案制定.",
+        autocompletion=completion.stages,
     ),
     artefacts: list[str] = typer.Option(
         [], "--artefact", metavar="NAME=FILE", help="Attach a required document on the way (repeatable)."
@@ -166,12 +173,12 @@ def negotiate(
     """
     from salescrm.core.model import Negotiation
     from salescrm.core.opportunities import negotiate as record
+    from salescrm.core.opportunities import negotiation_receipt
 
     talks = Negotiation(decision_makers, competitors, obstacles, solutions)
 
     def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
-        added = record(o, ref, talks, s.now(), s.member)
-        return f"{ref} +{added}\n"
+        return negotiation_receipt(ref, record(o, ref, talks, s.now(), s.member), s.lang) + "\n"
 
     _change(ctx, reference, "negotiate", change)
 
@@ -353,9 +360,13 @@ def show(ctx: typer.Context, reference: str = OPP_ARGUMENT, fmt: Format = FORMAT
 @opp_app.command("list")
 def list_opportunities(
     ctx: typer.Context,
-    stage: str = typer.Option(None, "--stage", help="Only this stage (lead, 商务谈判, …)."),
-    owner: str = typer.Option(None, "--owner", help="Only this owner ('me' for you)."),
-    customer_id: str = typer.Option(None, "--customer", help="Only this customer's."),
+    stage: str = typer.Option(
+        None, "--stage", help="Only this stage (lead, 商务谈判, …).", autocompletion=completion.stages
+    ),
+    owner: str = typer.Option(
+        None, "--owner", help="Only this owner ('me' for you).", autocompletion=completion.members
+    ),
+    customer_id: str = customer_option("--customer", help="Only this customer's (number, name, pinyin …)."),
     open_only: bool = typer.Option(False, "--open", help="Only open deals (not won or lost)."),
     closing_before: str = typer.Option(None, "--closing-before", help="Expected to close before this date."),
     stale: str = typer.Option(

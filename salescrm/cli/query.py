@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import ConflictError, NotFoundError, UsageError
@@ -69,7 +70,9 @@ def _saved(s: Session, name: str) -> str:
 def query(
     ctx: typer.Context,
     expression: str = typer.Argument(None, metavar="[EXPR]", help="e.g. 'tier = B and followups(3m) > 5'"),
-    saved: str = typer.Option(None, "--saved", help="Run a saved filter by name."),
+    saved: str = typer.Option(
+        None, "--saved", help="Run a saved filter by name.", autocompletion=completion.saved_filters
+    ),
     as_of: str = typer.Option(None, "--as-of", help="Evaluate as on this day (default: today)."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -135,7 +138,10 @@ def list_filters(ctx: typer.Context, fmt: Format = FORMAT_OPTION) -> None:
 
 
 @filter_app.command("delete")
-def delete(ctx: typer.Context, name: str = typer.Argument(..., help="The filter's name.")) -> None:
+def delete(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The filter's name.", autocompletion=completion.saved_filters),
+) -> None:
     """Delete a saved filter.
 
     Example: salescrm filter delete 高潜客户

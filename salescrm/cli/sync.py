@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import Session, out, session
+from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import CrmError
 
@@ -74,7 +75,7 @@ LOG_COLUMNS = ["when", "who", "command", "records", "author"]
 
 def log(
     ctx: typer.Context,
-    customer_id: str = typer.Argument(..., metavar="CUSTOMER", help="The customer number."),
+    customer_id: str = customer_argument(),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """One customer's history from git: when, who, which command, newest first.

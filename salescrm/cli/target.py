@@ -1,4 +1,4 @@
-"""``salescrm target set|show``: yearly sales targets with their quarter and month split."""
+"""``salescrm target set|show|delete``: yearly sales targets with their quarter and month split."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import UsageError
 from salescrm.core.targets import TEAM, YearTarget
 
-target_app = typer.Typer(help="Sales targets per member and for the team: set, show.", no_args_is_help=True)
+target_app = typer.Typer(
+    help="Sales targets per member and for the team: set, show, delete.", no_args_is_help=True
+)
 
 
 def _who(s: Session, member: str | None, team: bool, setting: bool = False) -> str:
@@ -94,6 +96,38 @@ def set_target(
         tx.records.append(f"{who} {label}")
         edit_config(tx, change)
     out(render(_breakdown(plan), ["period", "target"], Format.table, s.lang))
+
+
+@target_app.command("delete")
+def delete(
+    ctx: typer.Context,
+    member: str = typer.Argument(None, metavar="[MEMBER]", help="The member (or --team)."),
+    team: bool = typer.Option(False, "--team", help="The team's own target."),
+    year: int = typer.Option(..., "--year", help="The year whose target goes, e.g. 2026."),
+) -> None:
+    """Delete one year's target of a member or of the team (its quarter and month split too).
+
+    Example: salescrm target delete zhang.wei --year 2026
+    """
+    from salescrm.store.datadir import edit_config
+
+    s = session(ctx)
+    who = _who(s, member, team)
+
+    def change(document: Any) -> None:
+        years = (document.get("targets") or {}).get(who) or {}
+        key = next((k for k in years if str(k) == str(year)), None)
+        if key is None:
+            hint = f"see them with: salescrm target show --year {year}"
+            raise UsageError(f"no target for {who} in {year}", hint=hint)
+        del years[key]
+        if not years:
+            del document["targets"][who]
+
+    with s.datadir.transaction("target delete", s.member) as tx:
+        tx.records.append(f"{who} {year}")
+        edit_config(tx, change)
+    out(f"deleted the {year} target of {who}\n")
 
 
 def _breakdown(plan: YearTarget) -> list[dict[str, Any]]:

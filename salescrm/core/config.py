@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from salescrm.core.errors import NotFoundError, Problem
-from salescrm.core.labels import DEPARTMENTS, ROLES, STAGES, TIERS
+from salescrm.core.errors import CrmError, NotFoundError, Problem
+from salescrm.core.labels import CHANNELS, DEPARTMENTS, ROLES, STAGES, TIERS
 from salescrm.core.roles import DEFAULT_PERMISSIONS, permissions_from_data, role_of
 from salescrm.core.schema import Reader
 
@@ -107,6 +107,7 @@ class Config:
     members: list[Member] = field(default_factory=list)
     industries: list[str] = field(default_factory=lambda: list(DEFAULT_INDUSTRIES))
     sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))
+    channels: list[str] = field(default_factory=lambda: CHANNELS.keys)  # follow-up channels in use
     tiers: dict[str, TierRule] = field(default_factory=lambda: dict(DEFAULT_TIERS))
     stages: dict[str, StageRule] = field(default_factory=lambda: dict(DEFAULT_STAGES))
     artefacts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ARTEFACTS))
@@ -163,7 +164,7 @@ class Config:
 _TOP_KEYS = {
     "format", "team", "currency", "locale", "timezone", "members", "industries", "sources", "tiers", "stages",
     "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
-    "targets", "filters", "last_tier_review", "permissions", "duplicates",
+    "targets", "filters", "last_tier_review", "permissions", "duplicates", "channels",
 }  # fmt: skip
 # "mail" stays a known key so old files load; no one reads it (check refuses it: core/shared_settings.py).
 
@@ -184,6 +185,7 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
         members=r.items(d, "members", lambda m: _member(r, m)),
         industries=r.texts(d, "industries") or defaults.industries,
         sources=r.texts(d, "sources") or defaults.sources,
+        channels=_channels(r, r.texts(d, "channels")) or defaults.channels,
         tiers=_tiers(r, d) or defaults.tiers,
         stages=_stages(r, d),
         artefacts={str(k): str(v) for k, v in _section(r, d, "artefacts").items()} or defaults.artefacts,
@@ -207,6 +209,18 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
     )
     _check_members(r, config)
     return config, r.problems
+
+
+def _channels(r: Reader, texts: list[str]) -> list[str]:
+    """The configured follow-up channels as keys (a label such as 微信 names its key)."""
+    keys = []
+    for i, text in enumerate(texts):
+        try:
+            keys.append(CHANNELS.parse(text))
+        except CrmError as error:
+            with r.at("channels"):
+                r.problem(f"{error.message}; {error.hint}", i)
+    return list(dict.fromkeys(keys))
 
 
 def _with(r: Reader, key: str, read: Any) -> Any:

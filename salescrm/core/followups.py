@@ -168,10 +168,13 @@ class ListFilter:
     owner: str | None = None
     open_only: bool = False  # only open tasks
     since: date | None = None
+    vague_in: Config | None = None  # given: only records whose note is vague under its rules
 
 
 def followup_rows(customers: Iterable[Customer], wanted: ListFilter) -> list[dict[str, object]]:
     """Plans and records of ``customers`` as rows, oldest first."""
+    if wanted.vague_in is not None:
+        return vague_rows(customers, wanted, wanted.vague_in)
     rows: list[dict[str, object]] = []
     for c in customers:
         items: list[tuple[str, When, str, str, str, str]] = [
@@ -190,4 +193,27 @@ def followup_rows(customers: Iterable[Customer], wanted: ListFilter) -> list[dic
                 continue
             rows.append({"ref": reference, "customer": c.name, "kind": kind, "when": when, "via": via,
                          "owner": owner, "status": status, "text": texts[reference]})  # fmt: skip
+    return _oldest_first(rows)
+
+
+def vague_rows(customers: Iterable[Customer], wanted: ListFilter, config: Config) -> list[dict[str, object]]:
+    """The records whose note ``vague_note`` finds vague, with why, oldest first: the notes to
+    make concrete after the fact."""
+    rows: list[dict[str, object]] = []
+    for c in customers:
+        for f in c.followups:
+            why = vague_note(f.content, config)
+            if (
+                why is None
+                or (wanted.owner and f.by != wanted.owner)
+                or (wanted.since and day_of(f.at) < wanted.since)
+            ):
+                continue
+            ref = f"{c.id}-{f.id}"
+            row = {"ref": ref, "customer": c.name, "kind": "record", "when": f.at, "via": f.via}
+            rows.append(row | {"owner": f.by, "status": "", "text": f.content, "vague": why})
+    return _oldest_first(rows)
+
+
+def _oldest_first(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     return sorted(rows, key=lambda row: (as_datetime(row["when"]), row["ref"]))  # type: ignore[arg-type]

@@ -60,15 +60,25 @@ CLOSED_STAGES = ("won", "lost")
 
 CHANNELS = Vocabulary(
     "channel",
-    {"phone": "电话", "visit": "拜访", "email": "邮件", "meeting": "线上会议", "other": "其他"},
+    {
+        "phone": "电话",
+        "visit": "拜访",
+        "email": "邮件",
+        "meeting": "线上会议",
+        "wechat": "微信",
+        "wecom": "企业微信",
+        "other": "其他",
+    },  # fmt: skip
     {
         "call": "phone",
         "tel": "phone",
         "online": "meeting",
         "online-meeting": "meeting",
         "video": "meeting",
-        "微信": "other",
-        "wechat": "other",
+        "weixin": "wechat",
+        "企微": "wecom",
+        "wework": "wecom",
+        "work-wechat": "wecom",
         "上门拜访": "visit",
         "电子邮件": "email",
         "会议": "meeting",
@@ -166,6 +176,7 @@ HEADINGS_ZH: dict[str, str] = {
     "ref": "编号",
     "kind": "类型",
     "text": "内容",
+    "vague": "含糊之处",
     "probability": "赢率%",
     "idle_days": "未跟进天数",
     # reports (docs/reports.md); JSON and CSV keep the English keys
@@ -193,6 +204,8 @@ HEADINGS_ZH: dict[str, str] = {
     "visit": "拜访",
     "meeting": "线上会议",
     "other": "其他",
+    "wechat": "微信",
+    "wecom": "企业微信",
     "tasks_on_time": "按时完成",
     "tasks_late": "逾期完成",
     "overdue_now": "当前逾期",

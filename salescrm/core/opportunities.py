@@ -60,9 +60,9 @@ def find_opportunity(customer: Customer, ref: Reference) -> Opportunity:
     raise NotFoundError(f"no such opportunity {ref}", hint=f"{customer.id}'s opportunities: {known}")
 
 
-def negotiate(o: Opportunity, ref: str, talks: Negotiation, at: When, by: str) -> int:
+def negotiate(o: Opportunity, ref: str, talks: Negotiation, at: When, by: str) -> list[tuple[str, str]]:
     """Append ``talks`` (what ``opp negotiate`` was given) to the record, each entry once,
-    dated at ``at``; returns how many were new."""
+    dated at ``at``; returns the new entries as (field, text)."""
     refuse_closed(o, ref)
     given = vars(talks)
     if not any(given.values()):
@@ -70,16 +70,32 @@ def negotiate(o: Opportunity, ref: str, talks: Negotiation, at: When, by: str) -
             "nothing to record",
             hint="give --decision-maker, --competitor, --obstacle or --solution (each repeatable)",
         )
-    added = 0
+    added = []
     for key, entries in given.items():
         now: list[str] = list(getattr(o.negotiation, key))
         for entry in entries:
             text = parse_text(entry, key.replace("_", " ")[:-1], 500)
             if text not in now:
                 now.append(text)
-                added += 1
+                added.append((key, text))
         record(o.changes, o, f"negotiation.{key}", now, at, by)
     return added
+
+
+_NEGOTIATION_WORDS = {
+    "en": {"decision_makers": "decision maker", "competitors": "competitor", "obstacles": "obstacle",
+           "solutions": "solution", "added": "added", "none": "nothing new, all already recorded"},
+    "zh": {"decision_makers": "决策人", "competitors": "竞争对手", "obstacles": "障碍",
+           "solutions": "解决方案", "added": "新增", "none": "没有新内容,均已记录"},
+}  # fmt: skip
+
+
+def negotiation_receipt(ref: str, added: list[tuple[str, str]], lang: str) -> str:
+    """What ``opp negotiate`` says it recorded: ``CRM…-O1: added decision maker 李总, competitor 竞品X``."""
+    words = _NEGOTIATION_WORDS["zh" if lang == "zh" else "en"]
+    if not added:
+        return f"{ref}: {words['none']}"
+    return f"{ref}: {words['added']} " + ", ".join(f"{words[key]} {text}" for key, text in added)
 
 
 def probability_of(o: Opportunity, config: Config) -> Decimal:

@@ -113,6 +113,7 @@ SUMMARIES: dict[str, Summary] = {
     "list": Summary("salescrm.core.listrows", ("row_of", "row_to_data", "row_from_data")),  # list, query
     # (number, day of its latest event): which customers "as of" a day must rewind
     "settled": Summary("salescrm.core.settled", ("settled_of", "settled_to_data", "settled_from_data")),
+    "find": Summary("salescrm.core.find", ("keys_of", "keys_to_data", "keys_from_data")),  # find, CUSTOMER
 }
 
 

@@ -434,10 +434,17 @@ def _commented(value: Any) -> Any:
 def _last_entry(node: Any) -> tuple[Any, Any] | None:
     found = None
     while isinstance(node, (dict, list)) and len(node):
+        if found is not None and _flow_style(node):  # a comment inside `{…}` would break it: stop above
+            break
         key = list(node)[-1] if isinstance(node, dict) else len(node) - 1
         found = (node, key)
         node = node[key]
     return found if found is not None and isinstance(found[0], dict) else None
+
+
+def _flow_style(node: Any) -> bool:
+    attributes = getattr(node, "fa", None)
+    return bool(attributes is not None and attributes.flow_style())
 
 
 def _detach_comments(document: Any) -> dict[str, Any]:

@@ -71,7 +71,7 @@ LONG = "长" * 10_000
 EMOJI = "客户很满意😀👍🏽"
 BAD_CUSTOMERS = [
     "../CRM202405001", "CRM202405001/..", "customers/CRM202405001", "CRM202405001\\x", "..\\CRM202405001",
-    "CRM202405\x00001", "/etc/passwd", "CUS202405001", "CRM202413001", "CRM-202405001", "", " ", "CRM²⁰²⁴⁰⁵⁰⁰¹",
+    "CRM202405\x00001", "/etc/passwd", "CRM202413001", "CRM-202405001", "", " ", "CRM²⁰²⁴⁰⁵⁰⁰¹",
 ]  # fmt: skip
 BAD_MEMBERS = ["../li.na", "li.na/..", "li.na\x00", "/etc/passwd", "", "nobody"]
 
@@ -180,7 +180,8 @@ def amounts(command: str, option: str, before: list[str], after: list[str], stor
 def customers(command: str, param: str, before: list[str], after: list[str], user: str = "zhang.wei") -> None:
     for value in BAD_CUSTOMERS:
         case(command, param, [*before, value, *after], 2, user=user)
-    case(command, param, [*before, "CRM202405999", *after], 3, user=user)
+    for value in ("CRM202405999", "CUS202405001", "没有这家"):  # searched by name, pinyin …: nothing found
+        case(command, param, [*before, value, *after], 3, user=user)
 
 
 def references(command: str, param: str, kind: str, before: list[str], after: list[str],
@@ -564,6 +565,10 @@ for value in ("nobody", "../x", "\x00", ""):
 for value in ("0", "-1", "abc", "1e309"):
     case("target show", "--year", ["target", "show", "zhang.wei", "--year", value], 2)
 formats("target show", ["target", "show"])
+for value in ("nobody", "../x", "\x00", ""):
+    case("target delete", "member", ["target", "delete", value, "--year", "2026"], 2 if value == "" else 3)
+for value in ("0", "-1", "abc", "1e309", "2030"):
+    case("target delete", "--year", ["target", "delete", "zhang.wei", "--year", value], 2)
 
 # report
 for name in ("attainment", "conversion", "industry", "lost-reasons", "pipeline", "activity"):
@@ -625,6 +630,11 @@ for value in ("{files}/missing.pdf", "{files}", "{files}/link.pdf", ""):
          user="zhao.svc", label=value[-12:])  # fmt: skip
 dates("feedback add", "--at", ["feedback", "add", C, "--content", "屏幕闪烁"], user="zhao.svc")
 choices("feedback add", "--dept", ["feedback", "add", C, "--content", "屏幕闪烁"], bad="../x")
+customers("feedback list", "customer_id", ["feedback", "list"], [])
+members("feedback list", "--owner", ["feedback", "list"])
+choices("feedback list", "--dept", ["feedback", "list"], bad="../x")
+dates("feedback list", "--since", ["feedback", "list"])
+formats("feedback list", ["feedback", "list"])
 
 # export
 for value in ("xml", "", "../csv", "\x00"):
@@ -677,6 +687,13 @@ for value, code in (("{files}/nodir", 3), ("{files}/quote.pdf", 3), ("{files}", 
 for value in ("", "a\x1b[31mb", LONG):
     case("verify", "--ref", ["verify", "HEAD", "HEAD", "--repo", "{files}/../" + WORK, "--ref", value], 2,
          label=repr(value[:12]))  # fmt: skip
+# find: nothing to search for is bad usage, nothing found is "no such customer"
+for value in ("", "   ", "·.,-", "\x00"):
+    case("find", "text", ["find", value], 2, label=repr(value))
+for value in ("没有这家", "zzzz", "../etc"):
+    case("find", "text", ["find", value], 3, label=repr(value))
+case("find", "text", ["find", "mmkj"], 0, label="initials")
+formats("find", ["find", "某某"])
 
 # log, merge-driver, dev generate
 customers("log", "customer_id", ["log"], [])

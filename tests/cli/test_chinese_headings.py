@@ -103,7 +103,7 @@ def test_the_attainment_and_conversion_tables_in_chinese(sample: Crm) -> None:
         "新客户成交数",
     ]
     activity = sample.ok(f"--lang zh report activity {AS_OF}").splitlines()[0].split()
-    assert activity == ["成员", "期间", "跟进次数", "电话", "拜访", "邮件", "线上会议", "其他", "按时完成",
+    assert activity == ["成员", "期间", "跟进次数", "电话", "拜访", "邮件", "线上会议", "微信", "企业微信", "其他", "按时完成",
                         "逾期完成", "当前逾期"]  # fmt: skip
 
 

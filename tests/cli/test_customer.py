@@ -174,7 +174,8 @@ def test_duplicates_are_refused_unless_allowed(crm: Crm, digest: Digest) -> None
 
 
 @pytest.mark.parametrize(
-    "bad", ["../../etc/passwd", "/tmp/x", "CRM2024", "CRM202405001/../x", "CRM202405001\x00"]
+    "bad",
+    ["../../etc/passwd", "/tmp/x", "CRM202413001", "CRM-202405001", "CRM202405001/../x", "CRM202405001\x00"],
 )
 def test_bad_customer_numbers_are_refused(crm: Crm, bad: str) -> None:
     result = crm(["customer", "show", bad])
@@ -194,6 +195,9 @@ def test_set_tag_contact_archive(crm: Crm) -> None:
     assert (data["industry"], data["size"], data["tier"]) == ("制造业", "large", "B")
     assert data["tier_history"][0]["to"] == "B" and data["tier_history"][0]["reason"] == "set by zhang.wei"
     assert crm.ok(f"customer tag {number} +需求明确 -- -急需采购") == "长期合作意向 需求明确\n"
+    assert (
+        crm.ok(f"customer tag {number} +急需采购 -需求明确 -测试") == "急需采购 长期合作意向\n"
+    )  # as the README shows
     crm.ok(["customer", "contact", number, "add", "--name", "李总", "--phone", "13800138000", "--primary"])
     crm.ok(["customer", "contact", number, "set", "--name", "王经理", "--email", "wang@example.com"])
     contacts = json.loads(crm.ok(f"customer show {number} -f json"))["contacts"]
@@ -259,6 +263,30 @@ def test_edit_never_writes_an_invalid_file(
         result = crm(f"customer edit {number}")
         assert result.exit_code == 2 and "error:" in result.stderr
     assert digest(crm.root) == before
+
+
+def test_an_invalid_edit_without_a_terminal_is_kept_in_a_rescue_file(
+    crm: Crm, digest: Digest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = crm.ok(ADD).strip()
+    before = digest(crm.root)
+    monkeypatch.setenv(
+        "EDITOR", _editor(tmp_path, "sed -i 's/needs: .*/needs: 改为采购80台/; s/tier: C/tier: Z/' \"$1\"\n")
+    )
+    result = crm(f"customer edit {number}")
+    assert result.exit_code == 2 and digest(crm.root) == before
+    lines = result.stderr.splitlines()
+    assert lines[1] == "error: the edit was not valid; nothing was changed"
+    (kept,) = (crm.root / ".salescrm" / "rescue").glob(f"{number}-*.yaml")
+    assert lines[2] == f"hint: your edit is kept in {kept}: fix it there and copy it back with " + (
+        f"EDITOR='cp {kept}' salescrm customer edit {number}"
+    )
+    assert "needs: 改为采购80台" in kept.read_text("utf-8")  # the typing is not lost
+    kept.write_text(kept.read_text("utf-8").replace("tier: Z", "tier: B"), "utf-8")
+    monkeypatch.setenv("EDITOR", f"cp {kept}")
+    crm.ok(f"customer edit {number}")
+    shown = json.loads(crm.ok(f"customer show {number} -f json"))
+    assert (shown["needs"], shown["tier"]) == ("改为采购80台", "B")
 
 
 def test_writes_to_a_damaged_file_are_refused(crm: Crm) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,41 @@ def test_bad_input_changes_nothing(crm: Crm, customer: str, digest, args, code, 
     assert result.exit_code == code
     assert result.stderr.splitlines()[0].startswith(error), result.stderr
     assert digest(crm.root) == before
+
+
+def test_list_shows_feedback_oldest_first_filtered(crm: Crm, customer: str) -> None:
+    other = crm.add_customer("另一家公司", "--owner", "wang.fang", "--at", "2024-01-01", user="li.na")
+    crm.ok(["feedback", "add", other, "--content", "发票抬头有误", "--at", "2024-09-01"], user="zhao.svc")
+    crm.ok(
+        ["feedback", "add", customer, "--content", "两台电脑屏幕闪烁,已换货", "--at", "2024-09-02"],
+        user="zhao.svc",
+    )
+    crm.ok(
+        ["feedback", "add", customer, "--content", "客户想加购", "--at", "2024-09-03", "--dept", "marketing"]
+    )
+    rows = json.loads(crm.ok(["feedback", "list", "-f", "json"]))
+    assert [(r["ref"], r["dept"], r["content"]) for r in rows] == [
+        (f"{other}-B1", "after-sales", "发票抬头有误"),
+        (f"{customer}-B1", "after-sales", "两台电脑屏幕闪烁,已换货"),
+        (f"{customer}-B2", "marketing", "客户想加购"),
+    ]
+    mine = json.loads(crm.ok(["feedback", "list", "--owner", "me", "--dept", "售后", "-f", "json"]))
+    assert [r["ref"] for r in mine] == [f"{customer}-B1"]
+    assert [r["ref"] for r in json.loads(crm.ok(["feedback", "list", "另一家", "-f", "json"]))] == [
+        f"{other}-B1"
+    ]
+    assert len(json.loads(crm.ok(["feedback", "list", "--since", "2024-09-03", "-f", "json"]))) == 1
+    table = crm.ok(["feedback", "list", customer]).splitlines()
+    assert (
+        table[0].split() == ["编号", "客户", "时间", "记录人", "部门", "内容", "附件"] and "售后" in table[2]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error"),
+    [(["--dept", "财务"], 2, "error: unknown department '财务'"), (["--owner", "nobody"], 3, "error: no such member"),
+     (["--since", "someday"], 2, "error: bad --since date"), (["没有这家"], 3, "error: no customer matches")],
+)  # fmt: skip
+def test_list_refuses_bad_input(crm: Crm, customer: str, args: list[str], code: int, error: str) -> None:
+    result = crm(["feedback", "list", *args])
+    assert result.exit_code == code and result.stderr.startswith(error), result.stderr

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from salescrm.store.datadir import DataDir
+
 if TYPE_CHECKING:
     from tests.conftest import Crm, Digest
 
@@ -258,3 +260,53 @@ def test_log_refuses_a_closed_task(crm: Crm, customer: str, digest: Digest) -> N
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0].startswith(f"error: task {customer}-T1 is already cancelled (")
     assert digest(crm.root) == before
+
+
+def test_wechat_and_wecom_are_stored_and_shown(crm: Crm, customer: str) -> None:
+    crm.ok(
+        ["followup", "log", customer, "--via", "微信", "--content", "微信发送报价单V2,王经理回复下周确认数量"]
+    )
+    crm.ok(["followup", "plan", customer, "--via", "企业微信", "--due", "2099-01-05T10:00", "--focus", "报价",
+            "--goal", "确认数量"])  # fmt: skip
+    stored = DataDir(crm.root).read_customer(customer)
+    assert (stored.followups[-1].via, stored.tasks[-1].via) == ("wechat", "wecom")
+    listing = crm.ok(["--lang", "zh", "followup", "list", customer])
+    assert "微信" in listing and "企业微信" in listing
+
+
+@pytest.mark.parametrize("command", ["log", "plan"])
+def test_an_unknown_or_unlisted_channel_is_refused(
+    crm: Crm, customer: str, digest: Digest, command: str
+) -> None:
+    rest = ["--content", "电话沟通采购数量与交付时间"] if command == "log" else [
+        "--due", "2099-01-05", "--focus", "报价", "--goal", "确认数量"]  # fmt: skip
+    before = digest(crm.root)
+    result = crm(["followup", command, customer, "--via", "钉钉", *rest])
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "error: unknown channel '钉钉'")
+    assert "wechat (微信), wecom (企业微信)" in result.stderr
+    config = crm.root / "salescrm.yaml"
+    config.write_text(config.read_text("utf-8") + "channels: [电话, 拜访]\n", "utf-8")
+    before = digest(crm.root)
+    result = crm(["followup", command, customer, "--via", "微信", *rest])
+    assert result.stderr.splitlines() == [
+        "error: channel '微信' is not in this team's list",
+        "hint: the team's channels: phone (电话), visit (拜访) (channels in salescrm.yaml)",
+    ]
+    assert result.exit_code == 2 and digest(crm.root) == before
+
+
+def test_list_vague_finds_the_vague_notes_after_the_fact(crm: Crm, customer: str) -> None:
+    crm.ok(["followup", "log", customer, "--via", "电话", "--content", "客户有意向", "--at", "2024-05-04"])
+    crm.ok(["followup", "log", customer, "--via", "电话", "--content", "王经理确认采购300台,12月10日前报价"])
+    crm.ok(
+        ["followup", "log", customer, "--via", "拜访", "--content", "再联系", "--at", "2024-05-06"],
+        user="li.na",  # the manager may log on anyone's customer
+    )
+    rows = json.loads(crm.ok(["followup", "list", "--vague", "-f", "json"]))
+    assert [(r["ref"], r["text"], r["vague"]) for r in rows] == [
+        (f"{customer}-F1", "客户有意向", "vague note: it says '客户有意向'"),
+        (f"{customer}-F3", "再联系", "vague note: it says '再联系'"),
+    ]
+    mine = crm.ok(["followup", "list", customer, "--vague", "--owner", "me", "-f", "csv"]).splitlines()
+    assert mine[0] == "ref,customer,kind,when,via,owner,status,text,vague" and len(mine) == 2
+    assert "含糊之处" in crm.ok(["followup", "list", "--vague"]).splitlines()[0]

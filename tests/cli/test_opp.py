@@ -73,8 +73,23 @@ def test_the_seed_walk_from_lead_to_won(crm: Crm, files: Path) -> None:
     ref = customer_with_deal(crm)
     assert ref == "CRM202405001-O1"
     to_negotiation(crm, ref, files)
-    assert crm.ok(["opp", "negotiate", ref, "--decision-maker", "李总", "--competitor", "竞品X",
-                   "--obstacle", "预算偏紧", "--solution", "分期付款"]) == f"{ref} +4\n"  # fmt: skip
+    assert crm.ok(
+        [
+            "opp",
+            "negotiate",
+            ref,
+            "--decision-maker",
+            "李总",
+            "--competitor",
+            "竞品X",
+            "--obstacle",
+            "预算偏紧",
+            "--solution",
+            "分期付款",
+        ]
+    ) == (f"{ref}: 新增 决策人 李总, 竞争对手 竞品X, 障碍 预算偏紧, 解决方案 分期付款\n")
+    assert crm.ok(["--lang", "en", "opp", "negotiate", ref, "--competitor", "竞品X", "--competitor", "竞品Y"]) == (
+        f"{ref}: added competitor 竞品Y\n")  # fmt: skip
     result = won(crm, ref)
     assert (result.exit_code, result.stdout) == (0, f"{ref} won HT-2024-031\n")
     o = stored(crm, ref)
@@ -98,7 +113,7 @@ def test_the_seed_walk_from_lead_to_won(crm: Crm, files: Path) -> None:
         "proposal": "attachments/CRM202405001/方案_v2.docx",
     }
     assert (crm.root / o["artefacts"]["proposal"]).read_bytes() == b"proposal"
-    assert o["negotiation"] == {"decision_makers": ["李总"], "competitors": ["竞品X"],
+    assert o["negotiation"] == {"decision_makers": ["李总"], "competitors": ["竞品X", "竞品Y"],
                                 "obstacles": ["预算偏紧"], "solutions": ["分期付款"]}  # fmt: skip
     assert crm("check").exit_code == 0
 
@@ -416,7 +431,8 @@ def test_list_filters_and_json(crm: Crm, files: Path) -> None:
         (["--stale", "soon"], "error: bad --stale 'soon'"),
         (["--stage", "done"], "error: unknown stage 'done'"),
         (["--customer", "CRM209901001"], "error: no such customer CRM209901001"),
-        (["--customer", "x"], "error: bad customer number 'x'"),
+        (["--customer", "x"], "error: no customer matches 'x'"),
+        (["--customer", "CRM-1"], "error: bad customer number 'CRM-1'"),
         (["--closing-before", "someday"], "error: bad --closing-before date 'someday'"),
     ],
 )

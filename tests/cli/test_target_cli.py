@@ -30,6 +30,31 @@ def test_a_yearly_target_split_evenly_and_overridden(crm) -> None:  # type: igno
     )
 
 
+def test_delete_removes_one_year_and_keeps_the_file_readable(crm) -> None:  # type: ignore[no-untyped-def]
+    config = crm.root / "salescrm.yaml"
+    written_by_hand = """targets:
+  zhang.wei:
+    2026: {amount: 1200000, quarters: {Q1: 300000, Q2: 300000, Q3: 300000, Q4: 300000}}
+    2027: {amount: 1500000}
+  wang.fang:
+    2026: {amount: 800000, quarters: {Q1: 200000, Q2: 200000, Q3: 200000, Q4: 200000}}
+"""
+    config.write_text(config.read_text("utf-8").replace("targets: {}\n", written_by_hand), "utf-8")
+    assert (
+        crm.ok("target delete zhang.wei --year 2026", user="li.na")
+        == "deleted the 2026 target of zhang.wei\n"
+    )
+    assert "Q4: 200000}}\n\n# Saved filters" in config.read_text("utf-8")  # the comment outside the {…}
+    rows = json.loads(crm.ok("target show --year 2026 -f json"))
+    assert [r["member"] for r in rows] == ["wang.fang", "team"]
+    assert crm.ok("target show zhang.wei --year 2027 -f json")
+    crm.ok("target delete zhang.wei --year 2027", user="li.na")
+    crm.ok("target delete wang.fang --year 2026", user="li.na")
+    text = config.read_text("utf-8")
+    assert "targets: {}\n" in text and "\n# Saved filters" in text  # the next section's comment stays outside
+    assert crm("check").exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("command", "code", "message"),
     [
@@ -73,6 +98,10 @@ def test_a_yearly_target_split_evenly_and_overridden(crm) -> None:  # type: igno
         ("target set zhang.wei --amount 1", 2, "error: give exactly one of --year, --quarter or --month"),
         ("target set --year 2026 --amount 1", 2, "error: whose target? give a MEMBER or --team"),
         ("target show zhang.wei --year 2030", 2, "error: no target for zhang.wei in 2030"),
+        ("target delete zhang.wei --year 2030", 2, "error: no target for zhang.wei in 2030"),
+        ("target delete --team --year 2026", 2, "error: no target for team in 2026"),
+        ("target delete nobody --year 2026", 3, "error: no such member 'nobody'"),
+        ("target delete zhang.wei", 2, "error: Missing option '--year'."),
     ],
 )
 def test_bad_targets_change_nothing(crm, digest, command: str, code: int, message: str) -> None:  # type: ignore[no-untyped-def]

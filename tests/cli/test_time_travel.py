@@ -93,6 +93,7 @@ PRESENT_STATE = {
     "customer show": "one customer's file, every record in it",
     "opp show": "one deal's file: figures, history, gate",
     "followup list": "the follow-ups and tasks as recorded",
+    "feedback list": "the feedback as recorded",
     "log": "git's history of one customer file",
 }
 
@@ -108,6 +109,7 @@ NOT_AS_OF = {
     "opp set": "writes", "opp amend": "writes", "target set": "writes", "filter save": "writes",
     "filter delete": "writes", "import leads": "writes", "feedback add": "writes",
     "dev generate": "writes a synthetic team",
+    "target delete": "writes", "find": "names and numbers as they are now (to pick a customer)",
     "member list": "the team's settings", "target show": "the team's settings",
     "filter list": "the team's settings", "check": "the files' form, as they are",
 }  # fmt: skip

@@ -20,6 +20,7 @@ from salescrm.core.opportunities import (
     idle_days,
     is_stale,
     negotiate,
+    negotiation_receipt,
     probability_of,
     stale_opportunities,
 )
@@ -71,22 +72,22 @@ def test_find_names_the_customer_s_opportunities() -> None:
 def test_negotiate_appends_each_entry_once() -> None:
     c = customer()
     o = add_opportunity(c, new(), "zhang.wei")
-    assert (
-        negotiate(
-            o, "R", Negotiation(decision_makers=["李总", "李总"], competitors=["竞品X"]), TODAY, "zhang.wei"
-        )
-        == 2
+    first = negotiate(
+        o, "R", Negotiation(decision_makers=["李总", "李总"], competitors=["竞品X"]), TODAY, "zhang.wei"
     )
-    assert (
-        negotiate(
-            o,
-            "R",
-            Negotiation(decision_makers=["李总"], obstacles=["预算偏紧"], solutions=["分期付款"]),
-            TODAY,
-            "li.na",
-        )
-        == 2
+    assert first == [("decision_makers", "李总"), ("competitors", "竞品X")]
+    again = negotiate(
+        o,
+        "R",
+        Negotiation(decision_makers=["李总"], obstacles=["预算偏紧"], solutions=["分期付款"]),
+        TODAY,
+        "li.na",
     )
+    assert again == [("obstacles", "预算偏紧"), ("solutions", "分期付款")]
+    assert negotiation_receipt("R", first, "en") == "R: added decision maker 李总, competitor 竞品X"
+    assert negotiation_receipt("R", again, "zh") == "R: 新增 障碍 预算偏紧, 解决方案 分期付款"
+    assert negotiate(o, "R", Negotiation(competitors=["竞品X"]), TODAY, "li.na") == []
+    assert negotiation_receipt("R", [], "en") == "R: nothing new, all already recorded"
     assert vars(o.negotiation) == {
         "decision_makers": ["李总"],
         "competitors": ["竞品X"],

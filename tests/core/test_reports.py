@@ -119,7 +119,8 @@ def test_activity_counts_follow_ups_per_week_and_tasks_on_time() -> None:
 def test_activity_lists_every_sales_member_idle_ones_with_zeros() -> None:
     c = customer("CRM202611001", "甲", followups=followups(1, date(2026, 11, 26)))
     report = activity([c], parse_period("2026-11"), date(2026, 11, 27), config=CONFIG)
-    zeros = {"followups": 0, "phone": 0, "visit": 0, "email": 0, "meeting": 0, "other": 0, "tasks_on_time": 0,
+    zeros = {"followups": 0, "phone": 0, "visit": 0, "email": 0, "meeting": 0, "wechat": 0, "wecom": 0, "other": 0,
+             "tasks_on_time": 0,
              "tasks_late": 0}  # fmt: skip
     assert report.rows == [
         {"member": "wang.fang", "period": "total", **zeros, "overdue_now": 0},  # a rep who did nothing
