@@ -62,12 +62,14 @@ def init(root: Path) -> None:
 
 
 def commit(root: Path, paths: Sequence[Path], message: str) -> None:
-    """Stage ``paths`` (added, changed or removed) and commit them with ``message``."""
+    """Stage ``paths`` (added, changed or removed) and commit them, and only them, with
+    ``message``: whatever else the user staged by hand (an export, a ``.env``) stays staged
+    and uncommitted, for them to decide."""
     relative = [str(p.relative_to(root)) for p in paths]
     run(root, ["add", "--all", "--", *relative])
-    if not run(root, ["diff", "--cached", "--quiet"], check=False).returncode:
+    if not run(root, ["diff", "--cached", "--quiet", "--", *relative], check=False).returncode:
         return  # nothing changed
-    result = run(root, ["commit", "--quiet", "--no-verify", "-m", message], check=False)
+    result = run(root, ["commit", "--quiet", "--no-verify", "-m", message, "--", *relative], check=False)
     if result.returncode != 0:
         raise ConflictError(
             f"the change is saved but git could not commit it: {result.stderr.strip()}",

@@ -86,6 +86,12 @@ def test_the_hook_refuses_what_the_command_line_refuses(server: tuple[Path, Crm]
     git(rep.root, "reset", "--quiet", "--hard", "origin/HEAD")
     hand_edit(rep, "role: manager", "role: rep", file="salescrm.yaml")  # a rep demotes the manager
     assert "rule config.members allows: manager" in push(rep).stderr
+    git(rep.root, "reset", "--quiet", "--hard", "origin/HEAD")
+    hand_edit(rep, EMAIL["li.na"], "thief@evil.example", file="salescrm.yaml")  # the manager's digest, redirected
+    assert "rule config.members allows: manager" in push(rep).stderr
+    git(rep.root, "reset", "--quiet", "--hard", "origin/HEAD")
+    hand_edit(rep, "customer.change: [manager, owner]", "customer.change: [everyone]", file="salescrm.yaml")
+    assert "rule config.settings allows: manager" in push(rep).stderr  # a rep loosening the rules
 
 
 def test_an_unknown_author_is_refused(server: tuple[Path, Crm]) -> None:
