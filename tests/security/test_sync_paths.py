@@ -67,7 +67,9 @@ def test_a_write_commits_only_its_own_files_not_what_the_user_staged(team: Team)
     bob = team.bob
     (bob.root / "notes.txt").write_text("my own notes, staged by hand\n")
     bob.git("add", "notes.txt")
-    logged = bob("followup", "log", FIRST, "--via", "phone", "--content", "客户确认下月采购20台服务器,预算已批")
+    logged = bob(
+        "followup", "log", FIRST, "--via", "phone", "--content", "客户确认下月采购20台服务器,预算已批"
+    )
     assert logged.returncode == 0, logged.stderr
     assert bob.git("show", "--name-only", "--format=", "HEAD").split() == [f"customers/{FIRST}.yaml"]
     assert bob.git("diff", "--cached", "--name-only").split() == ["notes.txt"]  # still staged, not committed

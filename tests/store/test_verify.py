@@ -87,7 +87,9 @@ def test_the_hook_refuses_what_the_command_line_refuses(server: tuple[Path, Crm]
     hand_edit(rep, "role: manager", "role: rep", file="salescrm.yaml")  # a rep demotes the manager
     assert "rule config.members allows: manager" in push(rep).stderr
     git(rep.root, "reset", "--quiet", "--hard", "origin/HEAD")
-    hand_edit(rep, EMAIL["li.na"], "thief@evil.example", file="salescrm.yaml")  # the manager's digest, redirected
+    hand_edit(
+        rep, EMAIL["li.na"], "thief@evil.example", file="salescrm.yaml"
+    )  # the manager's digest, redirected
     assert "rule config.members allows: manager" in push(rep).stderr
     git(rep.root, "reset", "--quiet", "--hard", "origin/HEAD")
     hand_edit(rep, "customer.change: [manager, owner]", "customer.change: [everyone]", file="salescrm.yaml")
