@@ -106,6 +106,22 @@ def build_dataset(customers: int, env: dict[str, str]) -> Path:
     return data
 
 
+def hostile_dataset(env: dict[str, str]) -> Path:
+    """A team folder holding what a hostile teammate can push (issue 22): a 12-line alias
+    bomb (10^8 paths), 5,000-deep nesting and a 50 MB customer file. ``check`` must say
+    so at once, not walk them."""
+    root = OUT / "hostile"
+    shutil.rmtree(root, ignore_errors=True)
+    subprocess.run([*SALESCRM, "init", str(root), "--team", "基准", "--no-git"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    lines = ["a0: &a0 [" + ", ".join(["x"] * 10) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    (root / "customers" / "CRM202611001.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+    (root / "customers" / "CRM202611002.yaml").write_text("deep: " + "[" * 5000 + "]" * 5000 + "\n")
+    (root / "customers" / "CRM202611003.yaml").write_text("notes: |\n" + "  备注很长\n" * 3_500_000, "utf-8")
+    return root
+
+
 def ensure_taskwarrior() -> str | None:
     """The path of ``task``, installing it with apt-get when missing; None: skip the comparison."""
     found = shutil.which("task")
@@ -251,6 +267,9 @@ def main() -> int:
     completion = measure([SALESCRM] * runs, completing)
     rows.append(("completion: customer show CRM2022010<TAB>", completion, None, "", "≤ 0.15 s"))
     rows.append(("check (reads every file; 1 run)", *warm(["check"], ["list"], times=1), "task list", "-"))
+    hostile = dict(env, SALESCRM_DATA=str(hostile_dataset(env)))
+    rows.append(("check of an alias bomb, 5,000-deep nesting and a 50 MB file",
+                 measure([[*SALESCRM, "check"]] * runs, hostile), None, "", "≤ 1 s"))  # fmt: skip
     adding = theirs(["add", "跟进客户: 确认配置", "due:tomorrow"])
     rows.append(("customer add", *paired(adds, env, adding, tenv), "task add", "ratio ≤ 2.5"))
     log: tuple[Timing, Timing | None] = (
