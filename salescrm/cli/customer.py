@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import typer
 
 from salescrm.cli import completion
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
+from salescrm.cli.listing import LIST_COLUMNS, list_row
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
-
-if TYPE_CHECKING:
-    from salescrm.core.listrows import Row
 
 customer_app = typer.Typer(help="Customer profiles: add, show, list, edit, set, tag, contact, archive.",
                            no_args_is_help=True)  # fmt: skip
@@ -99,20 +95,6 @@ def show(
         out(profile_text(customer, s.config, s.lang, fmt))
 
 
-LIST_COLUMNS = [
-    "id",
-    "name",
-    "tier",
-    "industry",
-    "owner",
-    "contact",
-    "phone",
-    "source",
-    "tags",
-    "created",
-]
-
-
 @customer_app.command("list")
 def list_customers(
     ctx: typer.Context,
@@ -148,23 +130,6 @@ def list_customers(
     if matches is not None:
         rows = list(filter(matches, rows))
     out(render([list_row(r, s.lang, fmt) for r in rows], LIST_COLUMNS, fmt, s.lang))
-
-
-def list_row(r: Row, lang: str, fmt: Format) -> dict[str, Any]:
-    """One line of ``customer list`` and ``query``, from the customer's row."""
-    return {
-        "id": r.id,
-        "name": r.name,
-        "tier": r.tier,
-        "industry": r.industry,
-        "owner": r.owner,
-        "contact": r.contact,
-        "phone": r.phone,
-        "source": r.source,
-        "tags": r.tags if fmt != Format.table else " ".join(r.tags),
-        "created": r.created_day,
-        "archived": r.archived,
-    }
 
 
 @customer_app.command("set")
