@@ -129,7 +129,7 @@ class Session:
 
     # -- reading every customer: damaged files are skipped with a warning --------------
     def customers(self, as_of: date | None = None) -> list[Customer]:
-        """Every usable customer (through the parsed-record cache); with ``as_of``, each as
+        """Every usable customer (through the derived index, store/index.py); with ``as_of``, each as
         it stood at the end of that day, leaving out those created later (core/timeline.py)."""
         loaded = self.datadir.load_all()
         warn_problems(loaded.problems)
@@ -142,8 +142,8 @@ class Session:
         return [c for c in rewound if c is not None]
 
     def summaries(self, name: str, as_of: date) -> list[Any]:
-        """One summary (``store/cache.SUMMARIES[name]``) of every usable customer as it stood
-        at the end of ``as_of``, from the cache's index: only a customer with events after
+        """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
+        at the end of ``as_of``, from the index: only a customer with events after
         that day is decoded, rewound, and summarised again."""
         found, problems = self.datadir.load_summaries(name, as_of)
         warn_problems(problems)

@@ -20,7 +20,7 @@ from salescrm.core.reports.lost_reasons import lost_reasons
 from salescrm.core.reports.pipeline import pipeline
 from salescrm.core.targets import targets_from_data
 from salescrm.core.tiers import TierReview, review_tiers
-from salescrm.store.cache import SUMMARIES
+from salescrm.store.index import SUMMARIES
 from salescrm.store.datadir import DataDir
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -19,7 +19,7 @@ from salescrm.core.reminders import (
     facts_of,
     facts_to_data,
 )
-from salescrm.store.cache import pack, unpack
+from salescrm.store.index import pack, unpack
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
 
