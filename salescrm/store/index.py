@@ -424,7 +424,8 @@ class Index:
     def refresh(self) -> None:
         """Bring every row up to date with the files: parse only the new, changed and racy
         ones, drop the gone ones, and re-check every record when salescrm.yaml changed; all
-        in one transaction."""
+        in one transaction. When the files and salescrm.yaml are exactly as the last time
+        every row was found trusted (one comparison of the whole scan), nothing is read."""
         if self._fresh:
             return
         self._fresh = True
@@ -432,15 +433,17 @@ class Index:
         config, config_text = datadir.config, datadir.config_text
         current = Scan.of_folder(str(datadir.customers_dir), datadir.customer_file_names())
         db = self.db
+        settled = _scan_bytes(current, config_text)
+        row = db.execute("SELECT value FROM meta WHERE key = 'settled'").fetchone()
+        if row is not None and row[0] == settled:
+            return
         known = {_s(row[0]): row[1:] for row in db.execute(
             "SELECT name, size, mtime_ns, inode, ctime_ns, read_ns FROM files")}  # fmt: skip
         stale = [name for name, key in current.items() if not _trusted(known.get(name), key)]
         gone = set(known).difference(current.names)
         row = db.execute("SELECT value FROM meta WHERE key = 'config_text'").fetchone()
         same_rules = row is not None and row[0] == config_text
-        if not (stale or gone or not same_rules):
-            return
-        rows = self._read(stale, config)
+        rows = self._read(stale, config) if stale else []
         with self._writing() as db:
             names = [[_b(name)] for name in (*gone, *stale)]
             db.executemany("DELETE FROM files WHERE name = ?", names)
@@ -452,6 +455,13 @@ class Index:
             if not same_rules:
                 self._recheck(db, config, {r.name for r in rows})
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('config_text', ?)", (config_text,))
+            # Every row now trusted for the files as scanned: the next refresh that finds the
+            # same scan has nothing to read.
+            keys_now = dict(current.items())
+            if all(r.stat == keys_now.get(r.name) and _trusted((*r.stat, r.read_ns), r.stat) for r in rows):
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (settled,))
+            else:
+                db.execute("DELETE FROM meta WHERE key = 'settled'")
 
     def _read(self, names: list[str], config: Config) -> list[FileRow]:
         if len(names) >= cores.PARALLEL_FROM:
@@ -562,6 +572,14 @@ class Index:
 
 class _Foreign(Exception):
     """An index file that is not ours to use (another data directory's, a link)."""
+
+
+def _scan_bytes(scan: Scan, config_text: str) -> bytes:
+    """The whole scan and salescrm.yaml as one value, to compare with the last settled one."""
+    from array import array
+
+    names = "\n".join(scan.names).encode("utf-8", "surrogatepass")
+    return b"\0".join([names, array("q", scan.stats).tobytes(), config_text.encode("utf-8", "surrogatepass")])
 
 
 def _trusted(known: tuple[int, ...] | None, key: list[int]) -> bool:
