@@ -216,3 +216,29 @@ def test_a_writing_command_leaves_the_same_files_warm_and_cold(
     assert (warm.exit_code, warm.stdout, warm.stderr) == (cold.exit_code, cold.stdout, cold.stderr)
     assert tree_digest(warm_team.root) == tree_digest(cold_team.root)
     assert tree_digest(warm_team.root) != tree_digest(source)  # it wrote something
+
+
+def test_importing_a_lead_identical_to_a_customer_changes_nothing_warm_or_cold(
+    source: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    """The issue's example: ``import leads --on-duplicate update`` of a row that repeats a
+    customer exactly wrote a different file warm than cold. Now neither run changes a byte."""
+    from salescrm.store.datadir import DataDir
+
+    first = DataDir(source).read_customer(C)
+    contact = first.primary_contact
+    assert contact is not None and contact.phone
+    row = f"公司,联系人,电话,需求\n{first.name},{contact.name},{contact.phone},{first.needs}\n"
+    results = []
+    for name in ("cold", "warm"):
+        team = _team(source, tmp_path, name)
+        (team.root.parent / "out" / "leads.csv").write_text(row, "utf-8")
+        if name == "warm":
+            team.ok(["customer", "list"])
+        else:
+            _cold(team)
+        before = tree_digest(team.root)
+        results.append(team.ok(["import", "leads", str(team.root.parent / "out" / "leads.csv"),
+                                "--on-duplicate", "update"]))  # fmt: skip
+        assert tree_digest(team.root) == before, f"{name}: an identical lead changed the files"
+    assert results[0] == results[1]
