@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from salescrm.cli import completion
@@ -9,6 +11,9 @@ from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.listing import LIST_COLUMNS, list_row
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
+
+if TYPE_CHECKING:
+    from salescrm.core.customers import CustomerFilter
 
 customer_app = typer.Typer(help="Customer profiles: add, show, list, edit, set, tag, contact, archive.",
                            no_args_is_help=True)  # fmt: skip
@@ -125,11 +130,23 @@ def list_customers(
         from salescrm.cli.query import where_filter
 
         matches = where_filter(s, where, as_of)
-    found = s.summaries("list", s.today(as_of))  # rows: no record is decoded
+    found = s.summaries("list", s.today(as_of), _narrowing(wanted))  # rows: no record is decoded
     rows = filter_customers(found, wanted, s.config)
     if matches is not None:
         rows = list(filter(matches, rows))
     out(render([list_row(r, s.lang, fmt) for r in rows], LIST_COLUMNS, fmt, s.lang))
+
+
+def _narrowing(wanted: CustomerFilter) -> dict[str, str | int]:
+    """What the index can leave out before the rows are read (filter_customers still decides)."""
+    from salescrm.core.labels import TIERS
+
+    narrow: dict[str, str | int] = {} if wanted.archived else {"archived": 0}
+    if wanted.tier:
+        narrow["tier"] = TIERS.parse(wanted.tier)
+    if wanted.owner:
+        narrow["owner"] = wanted.owner
+    return narrow
 
 
 @customer_app.command("set")

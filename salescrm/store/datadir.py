@@ -29,7 +29,7 @@ from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, customer_name
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
     from salescrm.core.customers import Identity
     from salescrm.core.model import Customer
-    from salescrm.store.index import Index
+    from salescrm.store.index import Index, Narrow
 
 # Per-clone state, editor litter, and what must never reach the team by accident: exports and
 # reports written into the data folder (at its top: attachments/ may hold any kind of file),
@@ -194,16 +194,21 @@ class DataDir:
         with self.index.snapshot():
             return Loaded(self.index.customers(), self.index.problems())
 
-    def load_summaries(self, name: str, as_of: date) -> tuple[list[Any], list[Problem]]:
+    def load_summaries(
+        self, name: str, as_of: date, narrow: Narrow | None = None
+    ) -> tuple[list[Any], list[Problem]]:
         """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
         at the end of ``as_of``, and every problem, read from the index. Customers with an
         event after that day (``core/timeline.last_event_day``) are rewound and summarised
-        again; the others' summaries are already those of that day."""
+        again; the others' summaries are already those of that day. ``narrow`` (column →
+        value: tier, owner, archived) leaves out customers that cannot match it (a superset:
+        the caller still filters)."""
         from salescrm.store.index import SUMMARIES
 
         index = self.index
         with index.snapshot():
-            found, problems, late = index.summaries(name), index.problems(), index.late(as_of)
+            found, problems = index.summaries(name, narrow, as_of), index.problems()
+            late = index.late(as_of)
             if not late:
                 return found, problems
             customers = index.customers(only=late)

@@ -117,6 +117,9 @@ CREATE TABLE identity_keys (file BLOB NOT NULL, kind INTEGER NOT NULL, key BLOB 
 CREATE INDEX identity_keys_key ON identity_keys (key, kind);
 CREATE INDEX identity_keys_file ON identity_keys (file);
 """
+# The columns a read may narrow by (``Index.summaries``): what the filters of lists test.
+NARROWING = frozenset({"tier", "owner", "archived"})
+Narrow = dict[str, str | int]
 _KINDS = ("name", "phone", "e-mail")  # identity_keys.kind: the duplicate check's precedence
 
 
@@ -526,12 +529,22 @@ class Index:
                     found += [_problem(p) for p in unpack(packed)]
         return found
 
-    def summaries(self, name: str) -> list[Any]:
-        """One summary (SUMMARIES[name]) of every usable customer, in file order."""
+    def summaries(self, name: str, narrow: Narrow | None = None, as_of: date | None = None) -> list[Any]:
+        """One summary (SUMMARIES[name]) of every usable customer, in file order; with
+        ``narrow``, only of those whose columns hold those values now, or that have events
+        after ``as_of`` (what they held then is for the caller to judge, after rewinding)."""
         kind = SUMMARIES[name]
         self.refresh()
         from_data, tuples = kind.from_data, kind.tuples
-        rows = self.db.execute(f"SELECT summary_{name} FROM files WHERE usable ORDER BY name")
+        query, values = f"SELECT summary_{name} FROM files WHERE usable", []
+        if narrow:
+            tests = [f"{column} = ?" for column in narrow if column in NARROWING]
+            if len(tests) != len(narrow):
+                raise KeyError(f"not a column to narrow by: {sorted(set(narrow) - NARROWING)}")
+            values = [_b(v) if isinstance(v, str) else v for v in narrow.values()]
+            query += f" AND ((({' AND '.join(tests)})) OR last_event > ?)"
+            values.append((as_of or date.max).toordinal())
+        rows = self.db.execute(query + " ORDER BY name", values)
         return [from_data(unpack(packed, tuples)) for (packed,) in rows]
 
     def late(self, day: date) -> set[str]:

@@ -201,8 +201,19 @@ def test_a_reading_command_prints_the_same_warm_and_cold(
 
 @pytest.mark.parametrize(("command", "which"), WRITE_LINES, ids=[f"{c}-{i}" for c, i in WRITE_LINES])
 def test_a_writing_command_leaves_the_same_files_warm_and_cold(
-    command: str, which: int, source: Path, tmp_path: Path, parses: list[str], deals: dict[str, str]
+    command: str,
+    which: int,
+    source: Path,
+    tmp_path: Path,
+    parses: list[str],
+    deals: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+
+    from salescrm.cli.context import Session
+
+    now = Session().now()  # both runs write the same minute, whenever the clock turns
+    monkeypatch.setattr(Session, "now", lambda self: now)
     cold_team, warm_team = _team(source, tmp_path, "cold"), _team(source, tmp_path, "warm")
     for team in (cold_team, warm_team):
         for setup in SETUP.get(command, []):
