@@ -369,3 +369,30 @@ def test_check_reads_many_files_on_every_core_and_finds_the_same(
     team.progress = lambda done, total: seen.append((done, total))
     assert check_all(team) == serial
     assert seen[-1] == (6, 6)
+
+
+def test_a_data_directory_under_spaces_and_chinese_characters(tmp_path: Path, later: None) -> None:
+    root = tmp_path / "销售 数据 (2026)" / "团队 A"
+    generate(root, Plan(4, seed=2), workers=1)
+    team = DataDir(root)
+    cold = team.load_all()
+    assert len(cold.customers) == 4 and fresh(team).load_all() == cold
+    assert fresh(team).index.path.parent.name != root.name  # named by a checksum of the path
+
+
+def test_hostile_files_are_indexed_as_problems_and_not_read_again(
+    team: DataDir, later: None, parses: list[str]
+) -> None:
+    lines = ["a0: &a0 [" + ", ".join(["x"] * 10) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    (team.customers_dir / "CRM202611001.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+    (team.customers_dir / "CRM202611002.yaml").write_text("deep: " + "[" * 5000 + "]" * 5000 + "\n")
+    (team.customers_dir / "CRM202611003.yaml").symlink_to(team.root / FIRST)
+    cold = team.load_all()
+    assert len(cold.customers) == 6
+    messages = {p.file: p.message for p in cold.problems}
+    assert "anchors and aliases" in messages["customers/CRM202611001.yaml"]
+    assert "link" in messages["customers/CRM202611003.yaml"]
+    assert "customers/CRM202611002.yaml" in messages
+    parses.clear()
+    assert fresh(team).load_all() == cold and parses == []
