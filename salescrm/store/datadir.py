@@ -211,7 +211,7 @@ class DataDir:
             late = index.late(as_of)
             if not late:
                 return found, problems
-            customers = index.customers(only=late)
+            customers = index.customers(after=as_of)
         from salescrm.core.timeline import customer_as_of
 
         of = SUMMARIES[name].of

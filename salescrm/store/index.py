@@ -57,7 +57,8 @@ if TYPE_CHECKING:
     from salescrm.store.datadir import DataDir
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 1  # bump when the tables or what a column holds change: the index is rebuilt
+SCHEMA = 2  # bump when the tables or what a column holds change: the index is rebuilt
+_LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
 
 
@@ -107,10 +108,10 @@ CREATE TABLE files (
     problems BLOB, rule_problems BLOB,
     usable INTEGER NOT NULL,
     customer_id BLOB, tier BLOB, owner BLOB, archived INTEGER,
-    last_event INTEGER,
-    record BLOB,
-    {", ".join(f"summary_{name} BLOB" for name in SUMMARIES)}
+    last_event INTEGER
 );
+CREATE TABLE records (name BLOB PRIMARY KEY, record BLOB NOT NULL);
+{"".join(f"CREATE TABLE summary_{name} (name BLOB PRIMARY KEY, data BLOB NOT NULL);" for name in SUMMARIES)}
 CREATE INDEX files_last_event ON files (last_event) WHERE usable;
 CREATE INDEX files_customer_id ON files (customer_id);
 CREATE TABLE identity_keys (file BLOB NOT NULL, kind INTEGER NOT NULL, key BLOB NOT NULL);
@@ -196,14 +197,15 @@ class FileRow:
         )
 
     def values(self) -> tuple[Any, ...]:
+        """Its ``files`` row (the record and the summaries have tables of their own: a large
+        value in a row would be walked through by every read of a column after it)."""
         c = self.customer or {}
-        summaries = c.get("summaries", {})
         return (
             _b(self.name), *self.stat, self.read_ns,
             pack(self.problems) if self.problems else None,
             pack(self.rule_problems) if self.rule_problems else None,
             int(self.usable), _b(c.get("id")), _b(c.get("tier")), _b(c.get("owner")), c.get("archived"),
-            c.get("last_event"), c.get("record"), *(summaries.get(name) for name in SUMMARIES),
+            c.get("last_event"),
         )  # fmt: skip
 
 
@@ -451,8 +453,15 @@ class Index:
             names = [[_b(name)] for name in (*gone, *stale)]
             db.executemany("DELETE FROM files WHERE name = ?", names)
             db.executemany("DELETE FROM identity_keys WHERE file = ?", names)
-            marks = ", ".join("?" * (15 + len(SUMMARIES)))
-            db.executemany(f"INSERT INTO files VALUES ({marks})", [r.values() for r in rows])
+            db.executemany("DELETE FROM records WHERE name = ?", names)
+            for kind in SUMMARIES:
+                db.executemany(f"DELETE FROM summary_{kind} WHERE name = ?", names)
+            db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * 14)})", [r.values() for r in rows])
+            held = [(_b(r.name), r.customer) for r in rows if r.customer is not None]
+            db.executemany("INSERT INTO records VALUES (?, ?)", [(n, c["record"]) for n, c in held])
+            for kind in SUMMARIES:
+                summaries = [(n, c["summaries"][kind]) for n, c in held]
+                db.executemany(f"INSERT INTO summary_{kind} VALUES (?, ?)", summaries)
             keys = [(_b(r.name), kind, _b(key)) for r in rows if r.usable for kind, key in r.keys]
             db.executemany("INSERT INTO identity_keys VALUES (?, ?, ?)", keys)
             if not same_rules:
@@ -465,6 +474,12 @@ class Index:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (settled,))
             else:
                 db.execute("DELETE FROM meta WHERE key = 'settled'")
+        # Into the database file, and the log emptied: a command ends without closing its
+        # connection, and the next one to open would otherwise read a log as large as the
+        # index (70 MB after a first run at 10,000 customers) to rebuild the log's own index.
+        with contextlib.suppress(sqlite3.Error, OSError):
+            if os.path.getsize(f"{self.path}-wal") > _LARGE_LOG:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _read(self, names: list[str], config: Config) -> list[FileRow]:
         if len(names) >= cores.PARALLEL_FROM:
@@ -492,7 +507,7 @@ class Index:
         from salescrm.core.validate import validate_customer
         from salescrm.store.customer_file import with_lines
 
-        found = db.execute("SELECT name, problems, record FROM files WHERE record IS NOT NULL").fetchall()
+        found = db.execute("SELECT name, problems, record FROM files JOIN records USING (name)").fetchall()
         for key, problems, record in found:
             name = _s(key)
             if name in fresh:
@@ -536,7 +551,7 @@ class Index:
         kind = SUMMARIES[name]
         self.refresh()
         from_data, tuples = kind.from_data, kind.tuples
-        query, values = f"SELECT summary_{name} FROM files WHERE usable", []
+        query, values = f"SELECT data FROM summary_{name} JOIN files USING (name) WHERE usable", []
         if narrow:
             tests = [f"{column} = ?" for column in narrow if column in NARROWING]
             if len(tests) != len(narrow):
@@ -553,12 +568,14 @@ class Index:
         query = "SELECT customer_id FROM files WHERE usable AND last_event > ?"
         return {_s(number) for (number,) in self.db.execute(query, (day.toordinal(),))}
 
-    def customers(self, only: set[str] | None = None) -> list[Customer]:
-        """Every usable customer (or those numbered ``only``), in file order: plain records."""
+    def customers(self, after: date | None = None) -> list[Customer]:
+        """Every usable customer (or those with an event ``after`` that day), in file order:
+        plain records."""
         self.refresh()
-        query = "SELECT customer_id, record FROM files WHERE usable ORDER BY name"
-        return [_customer(unpack(record)) for number, record in self.db.execute(query)
-                if only is None or _s(number) in only]  # fmt: skip
+        query = "SELECT record FROM records JOIN files USING (name) WHERE usable"
+        if after is not None:
+            query += f" AND last_event > {after.toordinal():d}"
+        return [_customer(unpack(record)) for (record,) in self.db.execute(query + " ORDER BY name")]
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer, in file order, that ``mine``
