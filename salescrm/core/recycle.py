@@ -1,0 +1,78 @@
+"""When an owned customer goes back to the pool: the recycle rules of ``pool:`` per tier.
+
+A customer's clocks start on the later of its last follow-up (or won deal) and the day its
+owner took it (created, claimed, transferred): a customer just claimed is never recycled
+for what its former owner did not do. The earliest clock that runs out is the one that
+counts. ``salescrm pool recycle`` moves those due; ``remind`` warns ``warn_days`` before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from salescrm.core.model import Customer
+from salescrm.core.parse import day_of
+from salescrm.core.pool import POOL, owner_changes
+from salescrm.core.pool_rules import PoolRules
+
+
+@dataclass(frozen=True)
+class Recycle:
+    """An owned customer and the day the rules send it back to the pool."""
+
+    customer_id: str
+    name: str
+    tier: str
+    owner: str
+    due: date
+    reason: str  # "no follow-up for 90 days (last 2026-08-01)"
+
+
+def taken_on(customer: Customer) -> date:
+    """The day the customer's owner took it: its last change of owner, else its creation."""
+    changes = [day_of(c.at) for c in owner_changes(customer) if c.new == customer.owner]
+    return changes[-1] if changes else customer.created
+
+
+def recycle_of(customer: Customer, rules: PoolRules) -> Recycle | None:
+    """When ``customer`` (as it stands) is due back in the pool; None: never (in the pool
+    already, archived, or a tier whose rule is ``never``)."""
+    if customer.owner == POOL or customer.archived:
+        return None
+    rule = rules.rule(customer.tier)
+    taken = taken_on(customer)
+    clocks: list[tuple[date, str]] = []
+    if rule.no_followup_days is not None:
+        last = max((day_of(f.at) for f in customer.followups), default=None)
+        start = max(last, taken) if last else taken
+        clocks.append((start + timedelta(days=rule.no_followup_days),
+                       f"no follow-up for {rule.no_followup_days} days (last {last or 'none'})"))  # fmt: skip
+    if rule.no_won_days is not None:
+        won = [m.at for o in customer.opportunities for m in o.stage_history if m.stage == "won"]
+        last_won = max(won, default=None)
+        start = max(last_won, taken) if last_won else taken
+        clocks.append((start + timedelta(days=rule.no_won_days),
+                       f"no won deal for {rule.no_won_days} days (last {last_won or 'none'})"))  # fmt: skip
+    if not clocks:
+        return None
+    due, reason = min(clocks)
+    return Recycle(customer.id, customer.name, customer.tier, customer.owner, due, reason)
+
+
+def due_for_recycling(customers: Iterable[Customer], rules: PoolRules, day: date) -> list[Recycle]:
+    """The customers the rules send back to the pool on ``day`` (due that day or before)."""
+    found = (recycle_of(c, rules) for c in customers)
+    return sorted(
+        (r for r in found if r is not None and r.due <= day), key=lambda r: (r.owner, r.customer_id)
+    )
+
+
+def recycle_warnings(customers: Iterable[Customer], rules: PoolRules, day: date) -> list[Recycle]:
+    """The customers due back in the pool within ``warn_days`` after ``day`` (not yet due)."""
+    found = (recycle_of(c, rules) for c in customers)
+    limit = day + timedelta(days=rules.warn_days)
+    return sorted(
+        (r for r in found if r is not None and day < r.due <= limit), key=lambda r: (r.due, r.customer_id)
+    )
