@@ -20,10 +20,13 @@ from salescrm.core.safe_text import visible
 _TITLES = {
     "en": {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming", "birthdays": "Birthdays",
            "stale": "Stale deals", "escalated": "Escalated: your team's tasks overdue",
-           "feedback": "Feedback since your last follow-up", "review": "Quarterly tier review due"},
+           "feedback": "Feedback since your last follow-up", "review": "Quarterly tier review due",
+           "recycle": "Going back to the pool (客户公海) unless followed up",
+           "claims": "Claims lost: a teammate claimed first"},
     "zh": {"overdue": "逾期", "today": "今日到期", "upcoming": "即将到期", "birthdays": "客户生日",
            "stale": "停滞商机", "escalated": "上报:团队逾期任务",
-           "feedback": "新反馈(上次跟进后)", "review": "季度客户等级评审待完成"},
+           "feedback": "新反馈(上次跟进后)", "review": "季度客户等级评审待完成",
+           "recycle": "即将退回公海(请及时跟进)", "claims": "认领未成功:同事先认领"},
 }  # fmt: skip
 _HEADERS = {
     "en": ["reference", "customer", "what", "due", "when"],
@@ -35,7 +38,7 @@ def _when(section: str, days: int, lang: str) -> str:
     zh = lang == "zh"
     if section == "stale":
         return f"停滞{days}天" if zh else f"idle {days} days"
-    if section == "feedback":
+    if section in ("feedback", "claims"):
         return f"{days}天前" if zh else f"{days} days ago"
     if days > 0:
         return f"逾期{days}天" if zh else f"{days} day{'s' if days != 1 else ''} overdue"
@@ -101,7 +104,7 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
         if not items:
             continue
         whats = [_what(r, lang, labels) for r in items]
-        if section == "escalated":
+        if section in ("escalated", "recycle"):
             whats = [f"[{r.owner}] {text}" for r, text in zip(items, whats, strict=True)]
         whens = _Texts(partial(_when, section, lang=lang))
         columns = [

@@ -36,29 +36,40 @@ def taken_on(customer: Customer) -> date:
     return changes[-1] if changes else customer.created
 
 
+def last_won(customer: Customer) -> date | None:
+    """The day the customer's latest deal was won."""
+    return max(
+        (m.at for o in customer.opportunities for m in o.stage_history if m.stage == "won"), default=None
+    )
+
+
 def recycle_of(customer: Customer, rules: PoolRules) -> Recycle | None:
     """When ``customer`` (as it stands) is due back in the pool; None: never (in the pool
     already, archived, or a tier whose rule is ``never``)."""
     if customer.owner == POOL or customer.archived:
         return None
-    rule = rules.rule(customer.tier)
-    taken = taken_on(customer)
+    last = max((day_of(f.at) for f in customer.followups), default=None)
+    found = recycle_due(rules, customer.tier, taken_on(customer), last, last_won(customer))
+    if found is None:
+        return None
+    return Recycle(customer.id, customer.name, customer.tier, customer.owner, *found)
+
+
+def recycle_due(rules: PoolRules, tier: str, taken: date, last_followup: date | None,
+                won: date | None) -> tuple[date, str] | None:  # fmt: skip
+    """(the day, why) a customer of ``tier`` taken on ``taken`` is due back in the pool:
+    the earliest of its clocks (also what ``remind`` warns of, from its cached facts)."""
+    rule = rules.rule(tier)
     clocks: list[tuple[date, str]] = []
     if rule.no_followup_days is not None:
-        last = max((day_of(f.at) for f in customer.followups), default=None)
-        start = max(last, taken) if last else taken
-        clocks.append((start + timedelta(days=rule.no_followup_days),
-                       f"no follow-up for {rule.no_followup_days} days (last {last or 'none'})"))  # fmt: skip
+        start = max(last_followup, taken) if last_followup else taken
+        reason = f"no follow-up for {rule.no_followup_days} days (last {last_followup or 'none'})"
+        clocks.append((start + timedelta(days=rule.no_followup_days), reason))
     if rule.no_won_days is not None:
-        won = [m.at for o in customer.opportunities for m in o.stage_history if m.stage == "won"]
-        last_won = max(won, default=None)
-        start = max(last_won, taken) if last_won else taken
+        start = max(won, taken) if won else taken
         clocks.append((start + timedelta(days=rule.no_won_days),
-                       f"no won deal for {rule.no_won_days} days (last {last_won or 'none'})"))  # fmt: skip
-    if not clocks:
-        return None
-    due, reason = min(clocks)
-    return Recycle(customer.id, customer.name, customer.tier, customer.owner, due, reason)
+                       f"no won deal for {rule.no_won_days} days (last {won or 'none'})"))  # fmt: skip
+    return min(clocks) if clocks else None
 
 
 def due_for_recycling(customers: Iterable[Customer], rules: PoolRules, day: date) -> list[Recycle]:
