@@ -79,17 +79,21 @@ def check_claim(customer: Customer, member: Member, config: Config, customers: l
     owned = owned_by(customers, member.id)
     if owned >= limits.max_customers:
         raise UsageError(
-            f"{member.id} owns {owned} customers, the most a rep may "
+            f"{member.id} owns {_customers(owned)}, the most a rep may "
             f"(pool.max_customers: {limits.max_customers})",
             hint=f"release one first (salescrm pool release), or ask a manager to transfer it: {managers}",
         )
     claimed = claims_on(customers, member.id, now.date())
     if claimed >= limits.claims_per_day:
         raise UsageError(
-            f"{member.id} claimed {claimed} customers today, the most a rep may "
+            f"{member.id} claimed {_customers(claimed)} today, the most a rep may "
             f"(pool.claims_per_day: {limits.claims_per_day})",
             hint=f"claim again tomorrow, or ask a manager: {managers}",
         )
+
+
+def _customers(count: int) -> str:
+    return f"{count} customer{'s' if count != 1 else ''}"
 
 
 def claim(customer: Customer, member: str, now: datetime, by: str | None = None) -> None:

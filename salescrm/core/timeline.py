@@ -129,9 +129,10 @@ def customer_as_of(customer: Customer, day: date) -> Customer | None:
         followups=[f for f in c.followups if day_of(f.at) <= day],
         feedback=[b for b in c.feedback if day_of(b.at) <= day],
         opportunities=[o for o in (deal_as_of(o, opened(o, c), day) for o in c.opportunities) if o],
-        changes=_undo(c, c.changes, day),
+        changes=[],
         lost_claims=[lost for lost in c.lost_claims if day_of(lost.at) <= day],
     )
+    rewound.changes = _undo(rewound, c.changes, day)  # on the copy: the record itself stays
     for change in reversed([t for t in c.tier_history if t.at > day]):
         rewound.tier = change.from_tier
     return rewound
