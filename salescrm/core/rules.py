@@ -101,7 +101,9 @@ def _owner_action(before: Customer, after: Customer, cooldown_days: int) -> list
     if before.owner == POOL:
         claims = [c for c in owner_changes(after) if c.new == after.owner]
         releases = [c for c in owner_changes(before) if c.old == after.owner and c.new == POOL]
-        if claims and releases and day_of(claims[-1].at) - day_of(releases[-1].at) < timedelta(cooldown_days):
+        # a claim not dated (a hand edit) of what one released counts as within the cool-down
+        since = day_of(claims[-1].at) - day_of(releases[-1].at) if claims and releases else None
+        if releases and (since is None or since < timedelta(cooldown_days)):
             return ["pool.claim", "pool.reclaim"]
         return ["pool.claim"]
     if after.owner == POOL:

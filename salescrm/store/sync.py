@@ -17,7 +17,7 @@ from pathlib import Path
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, CrmError, UsageError
 from salescrm.core.renumber import next_free_number, renumber_data
-from salescrm.core.safe_text import quoted
+from salescrm.core.safe_text import quoted, visible
 from salescrm.store import git, incoming, merge_driver
 from salescrm.store.atomic import write_atomic
 from salescrm.store.datadir import DataDir
@@ -69,7 +69,9 @@ def sync(datadir: DataDir, member: str) -> Iterator[str]:
             lines = _commit_pending(root, f"salescrm sync: pending changes (by {member})")
             if arrived:
                 lines += _renumber_collisions(DataDir(root), tracking, member)
+                before = git.run(root, ["rev-parse", "HEAD"]).stdout.strip()
                 lines += _merge(root, tracking, f"{remote}/{branch}", member)
+                lines += _lost_claims(root, before, member)
         yield from _new(lines, said)
         _check(DataDir(root))
         pushed = _push(root, remote, branch, tracking)
@@ -287,6 +289,39 @@ def _merge(root: Path, tracking: str, name: str, member: str) -> list[str]:
             "to the right values, then: git add FILES && salescrm sync (or undo: git merge --abort)",
         )
     return [f"merged {incoming} commit{'s' if incoming != 1 else ''} from {name}"]
+
+
+def _lost_claims(root: Path, before: str, member: str) -> list[str]:
+    """The claims from the pool that the merge settled against their makers (core/merge.py):
+    two reps claimed one customer on two clones, the earlier claim won."""
+    changed = git.run(root, ["diff", "--name-only", "--no-renames", before, "HEAD", "--", "customers/"])
+    lines = []
+    for name in changed.stdout.split():
+        old, new = (_lost_claims_in(root, commit, name) for commit in (before, "HEAD"))
+        for lost in new:
+            if lost in old:
+                continue
+            number = Path(name).stem
+            if lost.get("by") == member:
+                lines.append(f"your claim of {number} lost: {lost.get('winner')} claimed it first "
+                             f"({lost.get('won_at')}); it stays theirs, your records in it are kept")  # fmt: skip
+            else:
+                lines.append(
+                    f"{number}: {lost.get('by')}'s claim lost to {lost.get('winner')}'s, made earlier"
+                )
+    return [visible(line) for line in lines]  # names come from files git delivered
+
+
+def _lost_claims_in(root: Path, commit: str, name: str) -> list[dict[str, object]]:
+    shown = git.run(root, ["cat-file", "blob", f"{commit}:{name}"], check=False)
+    if shown.returncode != 0:
+        return []
+    try:
+        data = load_text(shown.stdout, name)
+    except CrmError:
+        return []  # a damaged file: check reports it
+    found = data.get("lost_claims") if isinstance(data, dict) else None
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
 def _unmerged(root: Path) -> list[str]:
