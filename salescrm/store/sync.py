@@ -303,8 +303,9 @@ def _lost_claims(root: Path, before: str, member: str) -> list[str]:
                 continue
             number = Path(name).stem
             if lost.get("by") == member:
-                lines.append(f"your claim of {number} lost: {lost.get('winner')} claimed it first "
-                             f"({lost.get('won_at')}); it stays theirs, your records in it are kept")  # fmt: skip
+                winner, won_at = lost.get("winner"), lost.get("won_at")
+                lines.append(f"your claim of {number} lost: {winner} claimed it first ({won_at}); "
+                             "it stays theirs, your records in it are kept")  # fmt: skip
             else:
                 lines.append(
                     f"{number}: {lost.get('by')}'s claim lost to {lost.get('winner')}'s, made earlier"
