@@ -30,6 +30,9 @@ STEPS: list[tuple[str, str]] = [
     ),
     ("Is the data sound?", "check"),
     ("Everyone's reminders this morning", "remind --all --as-of {as_of}"),
+    ("The public pool (客户公海): when a customer goes back, and the claim limits", "pool rules"),
+    ("Who the recycle rules would send back to the pool (a dry run: nothing moves)",
+     "pool recycle --as-of {as_of}"),
     ("The monthly review pack (open the file in a browser, or print it to PDF)",
      "report review --period 2026-11 --as-of {as_of} -f html --out demo-out/review-2026-11.html"),
 ]  # fmt: skip

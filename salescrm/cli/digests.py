@@ -63,6 +63,10 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
         if zh:
             return f"{r.what} ({stage}, {since}起无进展, 上限{r.limit_days}天)"
         return f"{r.what} ({stage}, untouched since {since}, limit {r.limit_days} days)"
+    if kind == "recycle":
+        from salescrm.core.recycle import Clock
+
+        return Clock(r.what, r.limit_days or 0, r.since).text(lang)
     if kind == "review":
         return f"本季度末前完成: {r.what}" if zh else f"before the quarter ends: {r.what}"
     return f"{r.what} ({r.detail})" if r.detail else r.what

@@ -120,7 +120,8 @@ def recycle(
                 customer = s.datadir.read_customer(item.customer_id)
                 release(customer, s.member, f"recycled: {item.reason}", now)
                 tx.save(customer)
-    rows = [{**vars(item), "id": item.customer_id} for item in due]
+    rows = [{"id": r.customer_id, "name": r.name, "tier": r.tier, "owner": r.owner, "due": r.due,
+             "reason": r.clock.text(s.lang if fmt == Format.table else "en")} for r in due]  # fmt: skip
     if rows or fmt == Format.json:
         out(render(rows, RECYCLE_COLUMNS, fmt, s.lang))
     if rows and fmt == Format.table:

@@ -11,11 +11,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from salescrm.core.model import Customer
 from salescrm.core.parse import day_of
 from salescrm.core.pool import POOL, owner_changes
 from salescrm.core.pool_rules import PoolRules
+
+
+class Clock(NamedTuple):
+    """The recycle clock that runs out first: ``followup`` or ``won``, its days, and the
+    last follow-up or won deal it counted from (None: none yet)."""
+
+    kind: str
+    days: int
+    last: date | None
+
+    def text(self, lang: str = "en") -> str:
+        if lang == "zh":
+            what = "未跟进" if self.kind == "followup" else "未成交"
+            return f"{self.days}天{what}(最近 {self.last or '无'})"
+        what = "follow-up" if self.kind == "followup" else "won deal"
+        return f"no {what} for {self.days} days (last {self.last or 'none'})"
 
 
 @dataclass(frozen=True)
@@ -27,7 +44,11 @@ class Recycle:
     tier: str
     owner: str
     due: date
-    reason: str  # "no follow-up for 90 days (last 2026-08-01)"
+    clock: Clock
+
+    @property
+    def reason(self) -> str:
+        return self.clock.text()
 
 
 def taken_on(customer: Customer) -> date:
@@ -56,20 +77,19 @@ def recycle_of(customer: Customer, rules: PoolRules) -> Recycle | None:
 
 
 def recycle_due(rules: PoolRules, tier: str, taken: date, last_followup: date | None,
-                won: date | None) -> tuple[date, str] | None:  # fmt: skip
+                won: date | None) -> tuple[date, Clock] | None:  # fmt: skip
     """(the day, why) a customer of ``tier`` taken on ``taken`` is due back in the pool:
     the earliest of its clocks (also what ``remind`` warns of, from its cached facts)."""
     rule = rules.rule(tier)
-    clocks: list[tuple[date, str]] = []
-    if rule.no_followup_days is not None:
-        start = max(last_followup, taken) if last_followup else taken
-        reason = f"no follow-up for {rule.no_followup_days} days (last {last_followup or 'none'})"
-        clocks.append((start + timedelta(days=rule.no_followup_days), reason))
-    if rule.no_won_days is not None:
-        start = max(won, taken) if won else taken
-        clocks.append((start + timedelta(days=rule.no_won_days),
-                       f"no won deal for {rule.no_won_days} days (last {won or 'none'})"))  # fmt: skip
-    return min(clocks) if clocks else None
+    clocks: list[tuple[date, Clock]] = []
+    for kind, days, last in (
+        ("followup", rule.no_followup_days, last_followup),
+        ("won", rule.no_won_days, won),
+    ):
+        if days is not None:
+            start = max(last, taken) if last else taken
+            clocks.append((start + timedelta(days=days), Clock(kind, days, last)))
+    return min(clocks, key=lambda clock: clock[0]) if clocks else None
 
 
 def due_for_recycling(customers: Iterable[Customer], rules: PoolRules, day: date) -> list[Recycle]:

@@ -298,8 +298,10 @@ class _Rules:
         found = recycle_due(self.pool, f.tier, day[f.taken], last, day[f.last_won] if f.last_won else None)
         if found is None or not 0 < found[0].toordinal() - today <= self.pool.warn_days:
             return None
-        due, reason = found
-        return Reminder("recycle", f.id, f.id, f.name, f.tier, f.owner, due, today - due.toordinal(), reason)
+        due, clock = found  # digests say it in the reader's language: what, since, limit_days
+        days = today - due.toordinal()
+        return Reminder("recycle", f.id, f.id, f.name, f.tier, f.owner, due, days, clock.kind,
+                        since=clock.last, limit_days=clock.days)  # fmt: skip
 
     def lost_claims(self, f: Facts, today: int) -> list[Reminder]:
         """Claims that lost to a teammate's earlier claim, for ``warn_days`` after."""
