@@ -462,7 +462,8 @@ class _Team:
     def digests(self) -> dict[str, Digest]:
         for digest in self.found.values():
             digest.sort()
-        return {owner: d for owner, d in sorted(self.found.items()) if not d.is_empty()}
+        # "": a customer in the pool (core/pool.py) is nobody's to follow up
+        return {owner: d for owner, d in sorted(self.found.items()) if owner and not d.is_empty()}
 
 
 def calendar_reminders(customers: Iterable[Customer | Facts], config: Config, as_of: When) -> list[Reminder]:

@@ -58,6 +58,11 @@ def test_release_and_claim(team: Crm, digest: Digest) -> None:
     assert [(r["id"], r["former_owner"], r["reason"]) for r in listed] == [
         (number, "zhang.wei", "客户暂无采购计划")
     ]
+    assert "负责人 公海" in team.ok(["customer", "show", number])
+    later = (
+        team_today() + timedelta(days=400)
+    ).isoformat()  # its cadence long overdue: nobody's to follow up
+    assert '"owner": ""' not in team.ok(["remind", "--all", "--as-of", later, "-f", "json"])
     assert team.ok(["pool", "claim", number], user="wang.fang") == f"{number}\n"
     assert owner_of(team, number) == "wang.fang"
     assert json.loads(team.ok(["pool", "list", "-f", "json"])) == []
