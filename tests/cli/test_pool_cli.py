@@ -34,23 +34,14 @@ def refused(crm: Crm, digest: Digest, command: list[str], user: str, code: int, 
     return result.stderr
 
 
+def plan_task(crm: Crm, number: str) -> None:
+    crm.ok(["followup", "plan", number, "--due", "2099-01-01", "--via", "phone", "--focus", "报价",
+            "--goal", "确认预算"])  # fmt: skip
+
+
 def test_release_and_claim(team: Crm, digest: Digest) -> None:
     number = team.add_customer("某某科技有限公司", "--at", "2024-05-03")
-    team.ok(
-        [
-            "followup",
-            "plan",
-            number,
-            "--due",
-            "2099-01-01",
-            "--via",
-            "phone",
-            "--focus",
-            "报价",
-            "--goal",
-            "确认预算",
-        ]
-    )
+    plan_task(team, number)
     assert team.ok(["pool", "release", number, "--reason", "客户暂无采购计划"]) == f"{number}\n"
     assert owner_of(team, number) == ""
     assert DataDir(team.root).read_customer(number).tasks[0].status == "cancelled"
@@ -114,21 +105,7 @@ def test_claim_limits_refuse_a_rep_and_not_a_manager(team: Crm, digest: Digest) 
 
 def test_transfer_is_a_managers_and_moves_open_work(team: Crm, digest: Digest) -> None:
     number = team.add_customer("某某科技有限公司", "--at", "2024-05-03")
-    team.ok(
-        [
-            "followup",
-            "plan",
-            number,
-            "--due",
-            "2099-01-01",
-            "--via",
-            "phone",
-            "--focus",
-            "报价",
-            "--goal",
-            "确认预算",
-        ]
-    )
+    plan_task(team, number)
     command = ["customer", "transfer", number, "--to", "wang.fang", "--reason", "区域调整"]
     refused(
         team, digest, command, "zhang.wei", 2, "zhang.wei may not change the customer's owner (transfer it)"
