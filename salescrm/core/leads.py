@@ -14,15 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from salescrm.core.config import Config
-from salescrm.core.customers import (
-    Identity,
-    NewCustomer,
-    build_customer,
-    find_duplicate,
-    identity_of,
-    parse_tag,
-)
+from salescrm.core.customers import NewCustomer, build_customer, parse_tag
 from salescrm.core.errors import CrmError, UsageError
+from salescrm.core.identity import Identity, find_duplicate, identity_of
 from salescrm.core.ids import next_customer_id
 from salescrm.core.model import Customer
 
