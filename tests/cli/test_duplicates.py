@@ -4,6 +4,7 @@ owner), warns of a close name (--force adds it), checks credit codes; contacts a
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,25 @@ def test_contacts_are_unique_by_name(crm: Crm, digest: Digest) -> None:
     ambiguous = crm(f"customer contact {number} set --name 陈老板 --title 总经理")
     assert ambiguous.exit_code == 2 and "2 contacts called '陈老板'" in ambiguous.stderr
     assert digest(crm.root) == before
+
+
+def test_an_import_skips_repeats_and_close_names_naming_the_owner(crm: Crm, tmp_path: Path) -> None:
+    first = crm.ok(add(crm, "横琴科技发展有限公司", "--credit-code", CODE)).strip()
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "客户名称,联系人,电话,来源,需求,统一社会信用代码\n"
+        "珠海横琴科技发展有限公司,李四,13900000001,展会,采购,\n"  # the name: a repeat
+        "另一家公司,王五,13900000002,展会,采购,91440400MA4UX1234P\n"  # the credit code
+        "横琴科技有限公司,赵六,13900000003,展会,采购,\n"  # a close name
+        "全新公司,孙七,13900000004,展会,采购,91110108600037341D\n",
+        "utf-8",
+    )
+    out = crm.ok(["import", "leads", str(leads)], user="wang.fang")
+    assert f"row 2: rejected: duplicate: same name as {first} (owner zhang.wei)\n" in out
+    assert f"row 3: rejected: duplicate: same credit code as {first} (owner zhang.wei)\n" in out
+    assert f"row 4: rejected: close name to {first} (owner zhang.wei) (90/100); --force imports it\n" in out
+    assert out.startswith("4 rows: 1 added, 0 updated, 3 rejected (3 duplicate skipped, 0 invalid)")
+    added = json.loads(crm.ok("customer list -f json"))
+    assert [c["name"] for c in added] == ["横琴科技发展有限公司", "全新公司"]
+    forced = crm.ok(["import", "leads", str(leads), "--force"], user="wang.fang")
+    assert forced.startswith("4 rows: 1 added") and "row 4" not in forced
