@@ -14,8 +14,10 @@ from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 if TYPE_CHECKING:
     from salescrm.core.listrows import Row
 
-customer_app = typer.Typer(help="Customer profiles: add, show, list, edit, set, tag, contact, archive.",
-                           no_args_is_help=True)  # fmt: skip
+customer_app = typer.Typer(
+    help="Customer profiles: add, show, list, edit, set, tag, contact, archive, dupes, merge.",
+    no_args_is_help=True,
+)
 
 
 @customer_app.command("add")
@@ -292,4 +294,7 @@ def edit(
 
 
 def register(app: typer.Typer) -> None:
+    from salescrm.cli import customer_dupes
+
+    customer_dupes.register(customer_app)
     app.add_typer(customer_app, name="customer")

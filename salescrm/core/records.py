@@ -58,6 +58,7 @@ CUSTOMER_KEYS = [
 CHANGE_KINDS = {
     "owner": "text",
     "archived": "flag",
+    "aliases": "texts",  # customer merge: the numbers merged in
     "name": "text",
     "amount": "amount",
     "close": "day",

@@ -28,6 +28,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "customer.delete": (("manager",), "delete the customer"),
     "customer.owner": (("manager",), "change the customer's owner"),
     "customer.tier": (("manager", OWNER), "change the customer's tier"),
+    "customer.merge": (("manager",), "merge customers"),  # both records: KEEP's and DROP's
     "feedback.add": (("manager", OWNER, "after-sales", "marketing"), "add feedback"),
     "deal.change": (("manager", OWNER), "change the deal"),  # owner: the customer's or the deal's
     "deal.force_stage": (("manager",), "skip pipeline stages"),

@@ -53,14 +53,20 @@ class Breach:
 # -- what a change does ------------------------------------------------------------------
 
 
-def customer_actions(before: Customer | None, after: Customer | None) -> list[Action]:
-    """The actions that turn ``before`` into ``after`` (None: the file is new, or gone)."""
+def customer_actions(
+    before: Customer | None, after: Customer | None, merged_into: Customer | None = None
+) -> list[Action]:
+    """The actions that turn ``before`` into ``after`` (None: the file is new, or gone —
+    into ``merged_into`` when that customer now holds its number as an alias)."""
     if before is None:
         return [Action("customer.add", after.id, frozenset({after.owner}))] if after else []
     owners = frozenset({before.owner})
     if after is None:
-        return [Action("customer.delete", before.id, owners)]
+        merged = merged_into is not None and before.id in merged_into.aliases
+        return [Action("customer.merge" if merged else "customer.delete", before.id, owners)]
     names = []
+    if set(after.aliases) - set(before.aliases):
+        names.append("customer.merge")
     if before.owner != after.owner:
         names.append("customer.owner")
     if _tier(before) != _tier(after):
@@ -119,6 +125,7 @@ def _rest(customer: Customer, deals: set[str], feedback_ids: set[str]) -> Custom
     return replace(
         customer,
         owner="",
+        aliases=[],
         tier="",
         tier_pinned=False,
         tier_history=[],
@@ -169,10 +176,14 @@ def may(member: Member, allowed: tuple[str, ...], action: Action) -> bool:
 
 
 def customer_breaches(
-    member_id: str, config: Config, before: Customer | None, after: Customer | None
+    member_id: str,
+    config: Config,
+    before: Customer | None,
+    after: Customer | None,
+    merged_into: Customer | None = None,
 ) -> list[Breach]:
     """What ``member_id`` may not do of the change ``before`` → ``after``, under ``config``."""
-    return breaches(member_id, config, customer_actions(before, after))
+    return breaches(member_id, config, customer_actions(before, after, merged_into))
 
 
 def config_breaches(member_id: str, before: Config, after: Config) -> list[Breach]:

@@ -333,6 +333,7 @@ class Transaction:
         self.records: list[str] = []
         self._files: dict[Path, bytes] = {}
         self._copies: list[tuple[Path, Path]] = []
+        self._removals: list[Path] = []  # files and folders removed after the rest is written
         self.saved: dict[Path, Customer] = {}  # the customers queued, by file
 
     def save(self, customer: Customer, record: str | None = None) -> None:
@@ -366,6 +367,21 @@ class Transaction:
             if before is None:  # a damaged file: whose it was cannot be read, so managers only
                 before = replace(customer, owner="")
         rules.refuse(config, rules.customer_breaches(self.member, config, before, customer))
+
+    def remove_merged(self, drop: Customer, merged_into: Customer, moves: list[tuple[str, str]]) -> None:
+        """Queue removing ``drop``'s file, merged into ``merged_into`` (saved in this
+        transaction too), and moving its attachments (``moves``: from, to in the data directory)."""
+        from salescrm.core import rules
+
+        config = self.datadir.config
+        if not rules.unrestricted(self.member, config):
+            rules.refuse(config, rules.customer_breaches(self.member, config, drop, None, merged_into))
+        root = self.datadir.root
+        for source, target in moves:
+            self.copy_in(root / source, root / target)
+            self._removals.append(root / source)
+        self._removals.append(self.datadir.path_of(drop.id))  # files no record names stay where they are
+        self.records.append(drop.id)
 
     def exists(self, customer_id: str) -> bool:
         return self.datadir.path_of(customer_id) in self._files or self.datadir.path_of(customer_id).exists()
@@ -403,6 +419,9 @@ class Transaction:
         for path, data in self._files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
+            touched.append(path)
+        for path in self._removals:  # last: a killed process leaves both records, never neither
+            path.unlink(missing_ok=True)
             touched.append(path)
         self.datadir.__dict__.pop("_config_and_problems", None)
         if touched and git.is_repository(root) and self.datadir.config.autocommit:
