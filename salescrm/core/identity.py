@@ -185,9 +185,9 @@ class Pair(NamedTuple):
     reasons: tuple[str, ...]  # what they share, or "similar name (93)"
 
 
-def likely_pairs(identities: list[Identity], threshold: int) -> list[Pair]:
-    """Every pair sharing a key, and every pair of names at least ``threshold`` alike,
-    sorted by number. Keys are grouped first (linear); names are compared pairwise in
+def likely_pairs(identities: list[Identity], threshold: int | None) -> list[Pair]:
+    """Every pair sharing a key, and every pair of names at least ``threshold`` alike (None:
+    shared keys only), sorted by number. Keys are grouped first (linear); names are compared pairwise in
     rapidfuzz (C++), as ``close_name`` compares them."""
     shared: dict[tuple[str, str], list[str]] = {}
     for what, keys_of in (
@@ -205,10 +205,19 @@ def likely_pairs(identities: list[Identity], threshold: int) -> list[Pair]:
                 reasons = shared.setdefault((a, b), [])
                 if what not in reasons:
                     reasons.append(what)
-    for a, b, score in _similar_names(identities, threshold):
+    for a, b, score in _similar_names(identities, threshold) if threshold is not None else []:
         if (a, b) not in shared:
             shared[(a, b)] = [f"similar name ({score:.0f})"]
     return [Pair(a, b, tuple(reasons)) for (a, b), reasons in sorted(shared.items())]
+
+
+def pair_text(pair: Pair) -> str:
+    """``CRM…002 and CRM…005 may be one company (same name, phone)``."""
+    keys = [r for r in pair.reasons if not r.startswith("similar")]
+    why = ", ".join(
+        [*([f"same {', '.join(keys)}"] if keys else []), *(r for r in pair.reasons if r not in keys)]
+    )
+    return f"{pair.first} and {pair.second} may be one company ({why})"
 
 
 def _pairs(numbers: list[str]) -> Iterable[tuple[str, str]]:
