@@ -30,6 +30,9 @@ def leads(
     ),
     to_pool: bool = typer.Option(False, "--pool", help="Add the leads to the pool (客户公海), unowned."),
     on_duplicate: str = typer.Option("skip", "--on-duplicate", help="skip | update an existing customer."),
+    force: bool = typer.Option(
+        False, "--force", help="Import rows whose name is only close to a customer's."
+    ),
     at: str = typer.Option(None, "--at", help="Creation date of the new customers (default today)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; change nothing."),
     rejects: Path = typer.Option(
@@ -39,6 +42,10 @@ def leads(
     ),
 ) -> None:
     """Import leads: rows checked like customer add, duplicates skipped or merged, one commit.
+
+    A row with the credit code, name, phone or e-mail of a customer is a duplicate (skipped,
+    or merged with --on-duplicate update); one whose name is close to a customer's is skipped
+    unless --force. Each names the customer's number and owner only.
 
     Headers such as 客户名称, 联系人, 职位, 电话, 手机, 邮箱, 来源, 行业, 需求, 标签
     (or name, contact, phone, email, …) are recognised; map others with --map.
@@ -65,6 +72,7 @@ def leads(
         source=parse_text(source, "--source", 200) if source is not None else None,
         tags=tags,
         on_duplicate=on_duplicate,
+        force=force,
     )
 
     def plan() -> ImportPlan:

@@ -176,6 +176,7 @@ class Customer:
     needs: str
     owner: str  # "" while the customer is in the pool (客户公海, core/pool.py)
     created: date
+    credit_code: str | None = None  # 统一社会信用代码, checked (core/identity.py)
     tier: str = "C"
     tier_pinned: bool = False
     industry: str | None = None
@@ -183,6 +184,7 @@ class Customer:
     tags: list[str] = field(default_factory=list)
     first_contact: date | None = None
     archived: bool = False
+    aliases: list[str] = field(default_factory=list)  # numbers merged into this one (customer merge)
     contacts: list[Contact] = field(default_factory=list)
     tier_history: list[TierChange] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)

@@ -33,6 +33,7 @@ FORMAT = 1
 CUSTOMER_KEYS = [
     "id",
     "name",
+    "credit_code",
     "industry",
     "size",
     "source",
@@ -44,6 +45,7 @@ CUSTOMER_KEYS = [
     "first_contact",
     "needs",
     "archived",
+    "aliases",
     "contacts",
     "tier_history",
     "tasks",
@@ -58,6 +60,7 @@ CUSTOMER_KEYS = [
 CHANGE_KINDS = {
     "owner": "text",
     "archived": "flag",
+    "aliases": "texts",  # customer merge: the numbers merged in
     "name": "text",
     "amount": "amount",
     "close": "day",
@@ -98,6 +101,8 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
         tags=r.texts(d, "tags"),
         first_contact=r.day(d, "first_contact"),
         archived=r.flag(d, "archived"),
+        credit_code=r.text(d, "credit_code"),
+        aliases=r.texts(d, "aliases"),
         contacts=r.items(d, "contacts", lambda c: _contact(r, c)),
         tier_history=r.items(d, "tier_history", lambda c: _tier_change(r, c)),
         tasks=r.items(d, "tasks", lambda t: _task(r, t)),
@@ -311,6 +316,7 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": c.id,
         "name": c.name,
+        "credit_code": c.credit_code,
         "industry": c.industry,
         "size": c.size,
         "source": c.source,
@@ -322,6 +328,7 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
         "first_contact": c.first_contact,
         "needs": c.needs,
         "archived": c.archived or None,
+        "aliases": sorted(set(c.aliases)) or None,
         "contacts": [_compact(vars(contact)) for contact in c.contacts],
         "tier_history": [
             {"at": t.at, "from": t.from_tier, "to": t.to_tier, "reason": t.reason} for t in c.tier_history

@@ -33,6 +33,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "pool.reclaim": (("manager",), "reclaim a customer within the cool-down after releasing it"),
     "pool.settle": (("manager",), "give a claimed customer to the teammate who claimed it first"),
     "customer.tier": (("manager", OWNER), "change the customer's tier"),
+    "customer.merge": (("manager",), "merge customers"),  # both records: KEEP's and DROP's
     "feedback.add": (("manager", OWNER, "after-sales", "marketing"), "add feedback"),
     "deal.change": (("manager", OWNER), "change the deal"),  # owner: the customer's or the deal's
     "deal.force_stage": (("manager",), "skip pipeline stages"),

@@ -59,8 +59,14 @@ class Breach:
 # -- what a change does ------------------------------------------------------------------
 
 
-def customer_actions(before: Customer | None, after: Customer | None, cooldown_days: int = 0) -> list[Action]:
-    """The actions that turn ``before`` into ``after`` (None: the file is new, or gone);
+def customer_actions(
+    before: Customer | None,
+    after: Customer | None,
+    cooldown_days: int = 0,
+    merged_into: Customer | None = None,
+) -> list[Action]:
+    """The actions that turn ``before`` into ``after`` (None: the file is new, or gone —
+    into ``merged_into`` when that customer now holds its number as an alias);
     ``cooldown_days``: the pool's cool-down (a claim of what one released this recently)."""
     if before is None:
         if after is None:
@@ -68,8 +74,11 @@ def customer_actions(before: Customer | None, after: Customer | None, cooldown_d
         return [Action("customer.add" if after.owner else "pool.add", after.id, frozenset({after.owner}))]
     owners = frozenset({before.owner})
     if after is None:
-        return [Action("customer.delete", before.id, owners)]
+        merged = merged_into is not None and before.id in merged_into.aliases
+        return [Action("customer.merge" if merged else "customer.delete", before.id, owners)]
     names = []
+    if set(after.aliases) - set(before.aliases):
+        names.append("customer.merge")
     if before.owner != after.owner:
         owner_action = _owner_action(before, after, cooldown_days)
         found_owner = [Action(name, before.id, _owner_of(name, before, after)) for name in owner_action]
@@ -166,6 +175,7 @@ def _rest(customer: Customer, deals: set[str], feedback_ids: set[str]) -> Custom
     return replace(
         customer,
         owner="",
+        aliases=[],
         tier="",
         tier_pinned=False,
         tier_history=[],
@@ -217,10 +227,15 @@ def may(member: Member, allowed: tuple[str, ...], action: Action) -> bool:
 
 
 def customer_breaches(
-    member_id: str, config: Config, before: Customer | None, after: Customer | None
+    member_id: str,
+    config: Config,
+    before: Customer | None,
+    after: Customer | None,
+    merged_into: Customer | None = None,
 ) -> list[Breach]:
     """What ``member_id`` may not do of the change ``before`` → ``after``, under ``config``."""
-    return breaches(member_id, config, customer_actions(before, after, config.pool.cooldown_days))
+    actions = customer_actions(before, after, config.pool.cooldown_days, merged_into)
+    return breaches(member_id, config, actions)
 
 
 def config_breaches(member_id: str, before: Config, after: Config) -> list[Breach]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from salescrm.core.config import Config
 from salescrm.core.errors import Problem
+from salescrm.core.identity import parse_credit_code
 from salescrm.core.ids import is_customer_id
 from salescrm.core.labels import (
     CHANNELS,
@@ -52,6 +53,7 @@ def validate_customer(customer: Customer, config: Config, file: str) -> list[Pro
     found.one_of(("industry",), c.industry, config.industries, "industry")
     _member(found, config, ("owner",), c.owner)
     _contacts(found, c)
+    _identity(found, c)
     _unique(found, "tasks", [t.id for t in c.tasks])
     _unique(found, "followups", [f.id for f in c.followups])
     _unique(found, "opportunities", [o.id for o in c.opportunities])
@@ -92,6 +94,21 @@ def _contacts(found: _Findings, c: Customer) -> None:
             _check(found, ("contacts", i, "birthday"), parse_birthday, contact.birthday)
     if sum(1 for contact in c.contacts if contact.primary) > 1:
         found.add(("contacts",), "more than one contact is marked primary")
+    seen: set[str] = set()
+    for i, contact in enumerate(c.contacts):  # a warning: files written before the rule stay usable
+        if contact.name in seen:
+            found.add(
+                ("contacts", i, "name"), f"two contacts are called {contact.name!r}", severity="warning"
+            )
+        seen.add(contact.name)
+
+
+def _identity(found: _Findings, c: Customer) -> None:
+    if c.credit_code:
+        _check(found, ("credit_code",), parse_credit_code, c.credit_code)
+    for i, alias in enumerate(c.aliases):
+        if not is_customer_id(alias) or alias == c.id:
+            found.add(("aliases", i), f"bad merged customer number {alias!r}")
 
 
 def _check(found: _Findings, keys: Keys, parse: Callable[[str], Any], value: str) -> None:

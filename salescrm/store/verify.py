@@ -196,9 +196,9 @@ class _Reader:
         if _is_customer_file(file):
             if self._renumbered(file, before, after):
                 return []
-            return customer_actions(
-                self._old_customer(before, file), self.customer(after, file), cooldown_days
-            )
+            now = self.customer(after, file)
+            merged_into = self._merged_into(file, before, after) if now is None else None
+            return customer_actions(self._old_customer(before, file), now, cooldown_days, merged_into)
         parts = file.split("/")
         if len(parts) >= 3 and parts[0] == "attachments":  # a customer's files: a change of it
             number = parts[1]
@@ -226,6 +226,19 @@ class _Reader:
                 continue
             if found is not None:
                 return found.owner
+        return None
+
+    def _merged_into(self, file: str, before: str | None, after: str) -> Customer | None:
+        """The customer that took ``file``'s number as an alias in this change (customer merge)."""
+        number = Path(file).stem
+        for other in self.changed(before, after):
+            if other != file and _is_customer_file(other):
+                try:
+                    found = self.customer(after, other)
+                except DamagedError:
+                    continue
+                if found is not None and number in found.aliases:
+                    return found
         return None
 
     def _renumbered(self, file: str, before: str | None, after: str) -> bool:

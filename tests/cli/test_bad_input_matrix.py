@@ -57,7 +57,14 @@ def case(command: str, param: str, args: list[str], exit_code: int, check: Check
     CASES.append(Case(command, param, tuple(args), exit_code, check, user, label))
 
 
-MANAGERS_ONLY = ("member add", "member deactivate", "member leave", "target set", "customer transfer")
+MANAGERS_ONLY = (
+    "member add",
+    "member deactivate",
+    "member leave",
+    "target set",
+    "customer transfer",
+    "customer merge",
+)
 
 
 # ---- the bad values -------------------------------------------------------------------
@@ -281,6 +288,26 @@ for value in ("", "  ", "a\x07b", LONG, "a,b\nc"):
 case("customer add", "--tag", [*add_args(), "--tag", EMOJI], 0, new_customer("tags", [EMOJI]), label="emoji")
 dates("customer add", "--at", add_args())
 case("customer add", "--at", add_args(at="2024-02-29"), 0, new_customer("created", date(2024, 2, 29)))
+# the 统一社会信用代码: wrong length, check character, lowercase, a letter it never holds
+for value in (
+    "91440400MA4UX1234",
+    "91440400MA4UX1234Q",
+    "91440400ma4ux1234p",
+    "91440400MA4UZ1234P",
+    "",
+    "\x00",
+):
+    case("customer add", "--credit-code", add_args(credit_code=value), 2, label=repr(value))
+case("customer add", "--credit-code", add_args(credit_code="9144 0400 MA4U X123 4P"), 0,
+     new_customer("credit_code", "91440400MA4UX1234P"))  # fmt: skip
+
+# customer dupes / merge
+for value in ("49", "101", "abc", "", "\x00"):
+    case("customer dupes", "--threshold", ["customer", "dupes", "--threshold", value], 2, label=repr(value))
+formats("customer dupes", ["customer", "dupes"])
+customers("customer merge", "keep_id", ["customer", "merge"], [C])
+customers("customer merge", "drop_id", ["customer", "merge", C], [])
+case("customer merge", "drop_id", ["customer", "merge", C, C], 2, label="itself")
 
 # customer read commands
 for sub, extra in (("show", []), ("archive", []), ("edit", [])):

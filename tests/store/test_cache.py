@@ -9,7 +9,7 @@ from pathlib import Path
 import msgpack
 import pytest
 
-from salescrm.core.customers import identity_of
+from salescrm.core.identity import identity_of
 from salescrm.store import cache, scan
 from salescrm.store.cache import RecordCache
 from salescrm.store.cached_customer import CachedCustomer

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salescrm.core.customers import Identity, find_duplicate, identity_of
+from salescrm.core.identity import Identity, find_duplicate, identity_of
 from salescrm.core.model import Customer
 from salescrm.store import cache, identity_text
 from salescrm.store.datadir import DataDir
