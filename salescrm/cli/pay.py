@@ -208,7 +208,7 @@ def show(
     if fmt == Format.json:
         out(to_json({"ref": ref, "as_of": day, "contract": contract.number, **shown}))
         return
-    head = [["contract", contract.number], ["signed", str(contract.signed)],
+    head = [["number", contract.number], ["signed", str(contract.signed)],
             ["payment_terms", contract.payment_terms]]  # fmt: skip
     head += [[name, cell(value)] for name, value in shown["figures"].items()]
     parts = [

@@ -85,8 +85,8 @@ def deal_collection(ref: str, o: Opportunity, as_of: date) -> dict[str, Any]:
     lines = [{"line": f"{ref}-{x.id}", "due": x.due, "amount": x.amount, "paid": x.paid, "open": x.open,
               "days_late": x.days_late, "status": line_status(x.days_late, x.open), "note": x.note}
              for x in installments(o, as_of)]  # fmt: skip
-    receipts = [{"receipt": f"{ref}-{r.id}", "at": r.at, "amount": r.amount, "plan": r.plan, "bank_ref": r.ref,
-                 "overpay": r.overpay, "by": r.by} for r in o.receipts]  # fmt: skip
+    receipts = [{"receipt": f"{ref}-{r.id}", "at": r.at, "amount": r.amount, "plan": r.plan,
+                 "bank_ref": r.ref, "overpay": r.overpay, "by": r.by} for r in o.receipts]  # fmt: skip
     items: list[Installment | Receipt] = [*o.plan, *o.receipts]
     history = [{"item": f"{ref}-{item.id}", "at": c.at, "by": c.by, "field": c.field, "old": c.old,
                 "new": c.new, "reason": c.reason} for item in items for c in item.amendments]  # fmt: skip
