@@ -230,6 +230,42 @@ def activity(
     show(s, report, fmt, day)
 
 
+@report_app.command("forecast")
+def forecast(
+    ctx: typer.Context,
+    period: str = typer.Option(None, "--period", help="2026Q4 | 2026 | 2026-11 (default: this quarter)."),
+    as_of: str = AS_OF_OPTION,
+    owner: str = OWNER_OPTION,
+    accuracy: bool = typer.Option(
+        False,
+        "--accuracy",
+        help="Instead: each past month's forecast (as of its first day) against what was won.",
+    ),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """The forecast per member and team: won, commit, best case, pipeline and weighted pipeline
+    closing in the period against the remaining target (coverage); velocity, deals past their
+    close date or their stage's limit. --accuracy: how well past months' forecasts held.
+
+    Example: salescrm report forecast --period 2026Q4 --as-of 2026-11-27
+    """
+    from salescrm.core.periods import quarter_of
+    from salescrm.core.reports.forecast import accuracy as held
+    from salescrm.core.reports.forecast import forecast as build
+    from salescrm.core.reports.forecast import past_months
+    from salescrm.core.targets import targets_from_data
+
+    s = session(ctx)
+    day = s.today(as_of)
+    chosen = _period(period, day) if period else quarter_of(day)
+    member = s.member_option(owner)
+    if accuracy:
+        report = held(lambda on: _deal_rows(s, on), s.config, past_months(chosen, day), day, member)
+    else:
+        report = build(_deal_rows(s, day), s.config, targets_from_data(s.config.targets), chosen, day, member)
+    show(s, report, fmt, day)
+
+
 @report_app.command("receivables")
 def receivables(
     ctx: typer.Context,

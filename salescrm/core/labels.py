@@ -248,7 +248,8 @@ HEADINGS_ZH: dict[str, str] = {
     "month": "月份",
     "planned": "计划回款",
     "collection_pct": "回款率%",
-    "forecast": "预测类别",
+    "forecast": "预测",
+    "accuracy_pct": "准确率%",
     "commit": "承诺",
     "best_case": "最佳",
     "pipeline": "管道",
@@ -275,6 +276,9 @@ FIGURES_ZH: dict[str, str] = {
     "received": "已回款",
     "collection_pct": "回款率%",
     "basis": "口径",
+    "open_deals": "进行中商机",
+    "velocity_per_day": "商机流速(每天)",
+    "deals_past_stage_limit": "超阶段时限商机",
 }
 
 
