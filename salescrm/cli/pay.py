@@ -10,7 +10,7 @@ import typer
 from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.labels import heading
 from salescrm.core.model import Customer, Opportunity
 
@@ -201,8 +201,8 @@ def show(
     customer, o, ref = _with_deal(s, reference)
     rewound = customer_as_of(customer, day)
     deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == o.id), None)
-    if deal is None:
-        raise UsageError(f"{ref} was not yet opened on {day}")
+    if deal is None:  # as the day's data would answer: no such deal (or customer) yet
+        raise NotFoundError(f"no such opportunity {ref} on {day}", hint="it was opened later")
     contract = contract_of(deal, ref)
     shown = deal_collection(ref, deal, day)
     if fmt == Format.json:

@@ -234,3 +234,31 @@ def test_contract_numbers_are_unique_after_normalising(crm: Crm, files: Path, di
     other = negotiating_deal(crm, files, "另一家公司")
     refused(crm, digest, ["opp", "won", other, "--contract", "ＨＴ[2026]101号", "--amount", "1000",
                           "--payment-terms", "现结", "--signed", SIGNED], 4, "is already used by")  # fmt: skip
+
+
+def test_remind_shows_installments_to_the_owner_and_escalates_them(crm: Crm, deal: str) -> None:
+    worked_example(crm, deal)
+    soon = json.loads(crm.ok(["remind", "--all", "--as-of", "2026-10-25", "--within", "7", "-f", "json"]))
+    mine = next(o for o in soon["owners"] if o["owner"] == "zhang.wei")
+    assert [(r["kind"], r["reference"], r["detail"], r["days"]) for r in mine["upcoming"]] == [
+        ("payment", f"{deal}-P2", "262500", -5)
+    ]
+    late = json.loads(crm.ok(["remind", "--all", "--as-of", "2026-12-01", "-f", "json"]))
+    by_owner = {o["owner"]: o for o in late["owners"]}
+    assert [(r["reference"], r["detail"], r["days"]) for r in by_owner["zhang.wei"]["overdue"] if
+            r["kind"] == "payment"] == [(f"{deal}-P2", "112500", 32)]  # fmt: skip
+    assert [r["reference"] for r in by_owner["li.na"]["escalated"]] == [f"{deal}-P2"]  # the manager
+    text = crm.ok(["remind", "--owner", "zhang.wei", "--as-of", "2026-12-01"])
+    assert f"{deal}-P2" in text and "回款 服务器采购: 待收 112500" in text
+    crm.ok(["pay", "receive", deal, "--amount", "112500", "--at", "2026-12-01"])
+    paid = json.loads(crm.ok(["remind", "--all", "--as-of", "2026-12-01", "-f", "json"]))
+    assert not [
+        r for o in paid["owners"] for s in ("overdue", "escalated") for r in o[s] if r["kind"] == "payment"
+    ]
+
+
+def test_an_ics_event_for_each_installment_due(crm: Crm, deal: str) -> None:
+    crm.ok(["pay", "plan", deal, "--split", "30%@signed,70%@2026-10-30", "--at", SIGNED])
+    calendar = crm.ok(["export", "ics", "--as-of", "2026-08-11"])
+    assert f"UID:{deal}-P1-payment@salescrm" in calendar and f"UID:{deal}-P2-payment@salescrm" in calendar
+    assert "DTSTART;VALUE=DATE:20261030" in calendar
