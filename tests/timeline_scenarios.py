@@ -248,6 +248,8 @@ def _plan(draw: Any, s: _Story, deal: _Deal) -> None:
     split = draw(st.sampled_from(["30%@signed,70%@+30d", "100%@+10d", "50%@signed,50%@+60d"]))
     s.add(deal.owner, "pay", "plan", deal.symbol, "--split", split, "--at", s.day.isoformat())
     deal.planned = True
+    if draw(st.booleans()):  # the first money often comes on the day the plan is made
+        _receive(draw, s, deal)
 
 
 def _receive(draw: Any, s: _Story, deal: _Deal) -> None:
