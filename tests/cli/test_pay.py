@@ -262,3 +262,29 @@ def test_an_ics_event_for_each_installment_due(crm: Crm, deal: str) -> None:
     calendar = crm.ok(["export", "ics", "--as-of", "2026-08-11"])
     assert f"UID:{deal}-P1-payment@salescrm" in calendar and f"UID:{deal}-P2-payment@salescrm" in calendar
     assert "DTSTART;VALUE=DATE:20261030" in calendar
+
+
+def test_exports_carry_payments_and_receivables(crm: Crm, deal: str, tmp_path: Path) -> None:
+    import csv
+    import io
+    import sqlite3
+
+    worked_example(crm, deal)
+    rows = list(
+        csv.DictReader(io.StringIO(crm.ok(["export", "csv", "--as-of", "2026-12-01"]).lstrip("\ufeff")))
+    )
+    assert (rows[0]["receivable"], rows[0]["overdue"]) == ("112500", "112500")
+    before = list(
+        csv.DictReader(io.StringIO(crm.ok(["export", "csv", "--as-of", "2026-10-01"]).lstrip("\ufeff")))
+    )
+    assert (before[0]["receivable"], before[0]["overdue"]) == ("262500", "0")
+    opportunity = json.loads(crm.ok(["export", "json"]))[0]["opportunities"][0]
+    assert [p["id"] for p in opportunity["plan"]] == ["P1", "P2"] and len(opportunity["receipts"]) == 2
+    target = crm.root.parent / "out.sqlite"
+    crm.ok(["export", "sqlite", "--out", str(target), "--as-of", "2026-12-01"])
+    with sqlite3.connect(target) as db:
+        plan = db.execute("SELECT id, amount, paid, open, days_late FROM payment_plan ORDER BY id").fetchall()
+        assert plan == [("P1", 112500, 112500, 0, 0), ("P2", 262500, 150000, 112500, 32)]
+        assert db.execute("SELECT count(*), sum(amount) FROM receipts").fetchone() == (2, 262500)
+        owed = db.execute("SELECT contract, received, owed, days_31_60 FROM receivables").fetchall()
+        assert owed == [(375000, 262500, 112500, 112500)]
