@@ -102,3 +102,16 @@ def test_the_worked_example_in_the_docs_is_what_the_commands_print(example: Crm)
     assert len(blocks) == 4
     for command, shown in blocks:
         assert example.ok(shlex.split(command)) == shown, command
+
+
+def test_the_review_pack_has_receivables_and_the_forecast(example: Crm) -> None:
+    md = example.ok(
+        ["--lang", "en", "report", "review", "--period", "2026-11", "--as-of", "2026-12-01", "-f", "md"]
+    )
+    receivables = md.split("## Receivables (payment collection)")[1].split("##")[0]
+    assert "| 张伟 | 112,500 | 0 | 112,500 | 0 | 112,500 | 0 | 0 |" in receivables
+    forecast = md.split("## This quarter's forecast, 2026Q4")[1]
+    assert "| 张伟 | 375,000 | 0 | 0 | 0 | 0 | 375,000 |" in forecast
+    html = example.ok(["report", "review", "--period", "2026-11", "--as-of", "2026-12-01", "-f", "html"])
+    section = html.split("应收账款(回款)")[1].split("</section>")[0]
+    assert "<svg" in section and "112,500" in section
