@@ -90,7 +90,9 @@ def test_overdue_and_stale_are_those_of_remind(sample: Crm) -> None:
     owners = json.loads(sample.ok("remind --all --as-of 2026-11-27 -f json"))["owners"]
     overdue = sorted(r["reference"] for d in owners for r in d.get("overdue", []))
     stale = sorted(r["reference"] for d in owners for r in d.get("stale", []))
-    assert sorted(row[0] for row in tables["overdue"][1:]) == overdue and len(overdue) == 39  # 6 of them installments (回款)
+    assert (
+        sorted(row[0] for row in tables["overdue"][1:]) == overdue and len(overdue) == 39
+    )  # 6: installments
     assert sorted(row[0] for row in tables["stale"][1:]) == stale and len(stale) == 10
 
 
