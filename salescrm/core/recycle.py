@@ -11,28 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
 
 from salescrm.core.model import Customer
 from salescrm.core.parse import day_of
 from salescrm.core.pool import POOL, owner_changes
-from salescrm.core.pool_rules import PoolRules
-
-
-class Clock(NamedTuple):
-    """The recycle clock that runs out first: ``followup`` or ``won``, its days, and the
-    last follow-up or won deal it counted from (None: none yet)."""
-
-    kind: str
-    days: int
-    last: date | None
-
-    def text(self, lang: str = "en") -> str:
-        if lang == "zh":
-            what = "未跟进" if self.kind == "followup" else "未成交"
-            return f"{self.days}天{what}(最近 {self.last or '无'})"
-        what = "follow-up" if self.kind == "followup" else "won deal"
-        return f"no {what} for {self.days} days (last {self.last or 'none'})"
+from salescrm.core.pool_rules import Clock, PoolRules, recycle_due
 
 
 @dataclass(frozen=True)
@@ -74,22 +57,6 @@ def recycle_of(customer: Customer, rules: PoolRules) -> Recycle | None:
     if found is None:
         return None
     return Recycle(customer.id, customer.name, customer.tier, customer.owner, *found)
-
-
-def recycle_due(rules: PoolRules, tier: str, taken: date, last_followup: date | None,
-                won: date | None) -> tuple[date, Clock] | None:  # fmt: skip
-    """(the day, why) a customer of ``tier`` taken on ``taken`` is due back in the pool:
-    the earliest of its clocks (also what ``remind`` warns of, from its cached facts)."""
-    rule = rules.rule(tier)
-    clocks: list[tuple[date, Clock]] = []
-    for kind, days, last in (
-        ("followup", rule.no_followup_days, last_followup),
-        ("won", rule.no_won_days, won),
-    ):
-        if days is not None:
-            start = max(last, taken) if last else taken
-            clocks.append((start + timedelta(days=days), Clock(kind, days, last)))
-    return min(clocks, key=lambda clock: clock[0]) if clocks else None
 
 
 def due_for_recycling(customers: Iterable[Customer], rules: PoolRules, day: date) -> list[Recycle]:

@@ -289,7 +289,7 @@ class _Rules:
 
     def recycle(self, f: Facts, today: int) -> Reminder | None:
         """The owner's customer due back in the pool within ``warn_days`` (not yet due)."""
-        from salescrm.core.recycle import recycle_due
+        from salescrm.core.pool_rules import recycle_due  # not core.recycle: it needs the model
 
         if not f.owner or self.pool.rule(f.tier).never:
             return None
