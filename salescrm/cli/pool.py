@@ -110,7 +110,7 @@ def recycle(
         raise UsageError(
             "--apply releases customers now: leave out --as-of", hint="see first: pool recycle --as-of DAY"
         )
-    due = due_for_recycling(s.customers(day), s.config.pool, day)
+    due = due_for_recycling(s.summaries("remind", day), s.config.pool, day)  # no customer decoded
     if apply and due:
         from salescrm.core.pool import release
 
