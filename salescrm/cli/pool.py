@@ -27,10 +27,13 @@ def list_pool(ctx: typer.Context, as_of: str = AS_OF, fmt: Format = FORMAT_OPTIO
 
     Example: salescrm pool list --as-of 2026-11-27
     """
-    from salescrm.core.pool import in_pool
+    from salescrm.core.timeline import customer_as_of
 
     s = session(ctx)
-    rows = [_pool_row(c) for c in s.customers(s.today(as_of)) if in_pool(c)]
+    day = s.today(as_of)
+    pooled = [r.id for r in s.summaries("list", day) if not r.owner and not r.archived]  # no customer decoded
+    found = (customer_as_of(s.datadir.read_customer(number), day) for number in pooled)  # but these
+    rows = [_pool_row(c) for c in found if c is not None]
     out(render(sorted(rows, key=lambda r: r["id"]), LIST_COLUMNS, fmt, s.lang))
 
 
