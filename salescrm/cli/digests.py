@@ -64,7 +64,7 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
             return f"{r.what} ({stage}, {since}起无进展, 上限{r.limit_days}天)"
         return f"{r.what} ({stage}, untouched since {since}, limit {r.limit_days} days)"
     if kind == "recycle":
-        from salescrm.core.recycle import Clock
+        from salescrm.core.pool_rules import Clock
 
         return Clock(r.what, r.limit_days or 0, r.since).text(lang)
     if kind == "payment":

@@ -153,7 +153,7 @@ def facts_of(customer: Customer) -> Facts:
         for t in c.tasks
         if t.status == "open"
     )
-    from salescrm.core.recycle import last_won, taken_on
+    from salescrm.core.pool import last_won, taken_on
 
     won = last_won(c)
     lost = tuple((format_when(x.at), day_of(x.at).toordinal(), x.by, x.winner, format_when(x.won_at))
@@ -317,19 +317,19 @@ class _Rules:
 
     def recycle(self, f: Facts, today: int) -> Reminder | None:
         """The owner's customer due back in the pool within ``warn_days`` (not yet due)."""
-        from salescrm.core.recycle import recycle_due
-
         if not f.owner or self.pool.rule(f.tier).never:
             return None
-        day = self.day
-        last = day[f.last_followup] if f.last_followup else None
-        found = recycle_due(self.pool, f.tier, day[f.taken], last, day[f.last_won] if f.last_won else None)
-        if found is None or not 0 < found[0].toordinal() - today <= self.pool.warn_days:
+        from salescrm.core.recycle import recycle_of  # it reads these facts (and imports this module)
+
+        found = recycle_of(f, self.pool)
+        if found is None or not 0 < found.due.toordinal() - today <= self.pool.warn_days:
             return None
-        due, clock = found  # digests say it in the reader's language: what, since, limit_days
-        days = today - due.toordinal()
-        return Reminder("recycle", f.id, f.id, f.name, f.tier, f.owner, due, days, clock.kind,
-                        since=clock.last, limit_days=clock.days)  # fmt: skip
+        clock, due = (
+            found.clock,
+            found.due,
+        )  # digests say it in the reader's language: what, since, limit_days
+        return Reminder("recycle", f.id, f.id, f.name, f.tier, f.owner, due, today - due.toordinal(),
+                        clock.kind, since=clock.last, limit_days=clock.days)  # fmt: skip
 
     def lost_claims(self, f: Facts, today: int) -> list[Reminder]:
         """Claims that lost to a teammate's earlier claim, for ``warn_days`` after."""
