@@ -196,7 +196,7 @@ ARTEFACT_TO_LEAVE = {"needs_analysis": "needs_report", "proposal": "proposal"}
 def _choices(deal: _Deal) -> list[str]:
     """The moves ``deal`` allows in its stage, the likelier ones more than once."""
     if deal.stage in ("won", "lost"):
-        amend = deal.stage == "won" and has_command("opp amend")
+        amend = deal.stage == "won" and has_command("opp amend") and not deal.planned  # below a plan: refused
         pay = deal.stage == "won" and has_command("pay receive")
         money = [*([] if deal.planned else ["plan", "plan"]), "receive", "receive"]
         return ["reopen", *(["amend", "amend"] if amend else []), *(money if pay else [])]
@@ -242,6 +242,8 @@ def _won(draw: Any, s: _Story, deal: _Deal) -> None:
           "--amount", amount, "--payment-terms", "30%预付,验收后30天付清", "--signed", s.day.isoformat())  # fmt: skip
     deal.stage = "won"
     deal.planned = False
+    if has_command("pay plan") and draw(st.integers(0, 2)):  # most plans are made the day the deal is won
+        _plan(draw, s, deal)
 
 
 def _plan(draw: Any, s: _Story, deal: _Deal) -> None:

@@ -102,6 +102,8 @@ def receive(
     from salescrm.core.payments import receive as take
 
     s = session(ctx)
+    if not at.strip():  # required: refuse_blank leaves it to us, and moment("") would mean now
+        raise UsageError("--at must not be empty", hint="the day the money arrived, e.g. --at 2026-11-20")
     if overpay and not reason:
         raise UsageError("--overpay needs --reason", hint="say why more than is owed is taken")
     if reason and not overpay:

@@ -180,8 +180,7 @@ def _payments(found: _Findings, keys: Keys, o: Opportunity) -> None:
     if not (o.plan or o.receipts):
         return
     if o.contract is None:
-        found.add((*keys, "plan"), "payments on an opportunity without a contract")
-        return
+        return  # a reopened deal keeps the money it had, until it is won again
     for name, items in (("plan", o.plan), ("receipts", o.receipts)):
         amounts = [item.amount for item in items]
         ids = [item.id for item in items]

@@ -64,6 +64,7 @@ MANAGERS_ONLY = (
     "target set",
     "customer transfer",
     "customer merge",
+    "pay amend",
 )
 
 
@@ -609,6 +610,116 @@ for name in ("attainment", "conversion", "industry", "lost-reasons", "pipeline",
 for name in ("lost-reasons", "pipeline", "activity"):
     choices(f"report {name}", "--by", ["report", name], bad="../x")
 
+# report: payments and the forecast (issue 20)
+for name in ("forecast", "collection"):
+    periods(f"report {name}", "--period", ["report", name])
+for name in ("forecast", "collection", "receivables"):
+    dates(f"report {name}", "--as-of", ["report", name])
+    members(f"report {name}", "--owner", ["report", name])
+    formats(f"report {name}", ["report", name])
+choices("report receivables", "--by", ["report", "receivables"], bad="../x")
+choices("report attainment", "--basis", ["report", "attainment"], bad="paid")
+
+# pay: W is won (contract 1, signed today) with plan line P1 (1, due today); C-O1 is open, C-O3 lost
+ONE = ["--due", "today", "--amount", "1"]
+
+
+def planned(key: str, value: Any, item: str = "plan") -> Check:
+    def check(root: Path) -> None:
+        assert customer_data(root, "CRM202405002")["opportunities"][0][item][-1][key] == value
+
+    return check
+
+
+references("pay plan", "reference", "O", ["pay", "plan"], ONE)
+for deal, label in ((f"{C}-O1", "open"), (f"{C}-O3", "lost")):
+    case("pay plan", "reference", ["pay", "plan", deal, *ONE], 2, label=label)
+    case(
+        "pay receive", "reference", ["pay", "receive", deal, "--amount", "1", "--at", "today"], 2, label=label
+    )
+    case("pay show", "reference", ["pay", "show", deal], 2, label=label)
+dates("pay plan", "--due", ["pay", "plan", W, "--amount", "1"])
+case(
+    "pay plan", "--due", ["pay", "plan", W, "--amount", "1", "--due", "2024-01-01"], 2, label="before signing"
+)
+for value in [*BAD_AMOUNTS, "0", "1"]:  # 1 more is above the contract (1, planned already)
+    case(
+        "pay plan", "--amount", ["pay", "plan", W, "--due", "today", "--amount", value], 2, label=repr(value)
+    )
+for value in (
+    "",
+    "abc",
+    "100%",
+    "100%@nowhen",
+    "30%@signed,60%@+60d",
+    "30%@signed,80%@+1d",
+    "-100%@signed",
+    "100%@signed\x00",
+    "100%@+99999d",
+):
+    case("pay plan", "--split", ["pay", "plan", W, "--split", value], 2, label=repr(value))
+case(
+    "pay plan",
+    "--split",
+    ["pay", "plan", W, "--split", "100%@signed", "--due", "today"],
+    2,
+    label="and --due",
+)
+texts("pay plan", "--note", ["pay", "plan", W, *ONE])
+dates("pay plan", "--at", ["pay", "plan", W, *ONE])
+references("pay receive", "reference", "O", ["pay", "receive"], ["--amount", "1", "--at", "today"])
+for value in [*BAD_AMOUNTS, "0", "2"]:  # 2 is above what is owed
+    case(
+        "pay receive",
+        "--amount",
+        ["pay", "receive", W, "--at", "today", "--amount", value],
+        2,
+        label=repr(value),
+    )
+case(
+    "pay receive",
+    "--amount",
+    ["pay", "receive", W, "--at", "today", "--amount", "1"],
+    0,
+    planned("plan", "P1", "receipts"),
+)
+dates("pay receive", "--at", ["pay", "receive", W, "--amount", "1"])
+for value in ("2024-01-01", "2099-01-01"):  # before signing, in the future
+    case("pay receive", "--at", ["pay", "receive", W, "--amount", "1", "--at", value], 2, label=value)
+RECEIVE = ["pay", "receive", W, "--amount", "1", "--at", "today"]
+texts("pay receive", "--ref", RECEIVE, stored=lambda v: planned("ref", v, "receipts"))
+for value in ("P9", "../x", "P1\x00"):
+    case("pay receive", "--plan", [*RECEIVE, "--plan", value], 3, label=repr(value))
+case("pay receive", "--plan", [*RECEIVE, "--plan", ""], 2, label="''")
+case("pay receive", "--reason", [*RECEIVE, "--reason", "多付"], 2, label="without --overpay")
+texts("pay receive", "--reason", [*RECEIVE, "--overpay"])
+AMEND = ["pay", "amend", f"{W}-P1", "--reason", "更正"]
+for value in ("", "x", f"{W}", f"{W}-X1", f"{W}-P1/../x", f"{W}-P1\x00", f"../{W}-P1"):
+    case(
+        "pay amend", "item", ["pay", "amend", value, "--amount", "1", "--reason", "改"], 2, label=repr(value)
+    )
+for value in (f"{W}-P9", f"{W}-R1", "CRM202405999-O1-P1"):
+    case("pay amend", "item", ["pay", "amend", value, "--amount", "1", "--reason", "改"], 3, label=value)
+for value in [*BAD_AMOUNTS, "0", "2"]:
+    case("pay amend", "--amount", [*AMEND, "--amount", value], 2, label=repr(value))
+case("pay amend", "--amount", [*AMEND, "--amount", "1"], 0, planned("amount", 1), label="unchanged")
+dates("pay amend", "--due", AMEND)
+case("pay amend", "--due", [*AMEND, "--due", "2024-01-01"], 2, label="before signing")
+texts("pay amend", "--note", AMEND, stored=lambda v: planned("note", v))
+dates("pay amend", "--received", AMEND)
+case("pay amend", "--received", [*AMEND, "--received", "today"], 2, label="a plan line has no day received")
+case("pay amend", "--plan", [*AMEND, "--plan", "P1"], 2, label="a plan line pays no line")
+texts("pay amend", "--ref", AMEND)
+texts("pay amend", "--reason", ["pay", "amend", f"{W}-P1", "--amount", "1"])
+case("pay amend", "--reason", ["pay", "amend", f"{W}-P1", "--note", "新备注", "--reason", "改"], 2, user="wang.fang",
+     label="a rep")  # fmt: skip
+members("pay list", "--owner", ["pay", "list"])
+dates("pay list", "--as-of", ["pay", "list"])
+formats("pay list", ["pay", "list"])
+references("pay show", "reference", "O", ["pay", "show"], [])
+dates("pay show", "--as-of", ["pay", "show", W])
+formats("pay show", ["pay", "show", W])
+
 # tier
 dates("tier review", "--as-of", ["tier", "review"])
 formats("tier review", ["tier", "review"])
@@ -862,6 +973,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "x",
             ]
         )
+        crm.ok(["pay", "plan", f"{other}-O1", "--due", "today", "--amount", "1"])
         crm.ok(["filter", "save", "重点跟进", "tier = B"])
     files = base / "files"
     files.mkdir()

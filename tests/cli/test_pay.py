@@ -12,16 +12,17 @@ from tests.conftest import Crm, Digest
 SIGNED = "2026-08-10"
 
 
-@pytest.fixture
-def files(tmp_path: Path) -> Path:
-    folder = tmp_path / "files"
-    folder.mkdir()
+def attachments(crm: Crm) -> Path:
+    """The documents the stages need, beside the data directory."""
+    folder = crm.root.parent / "files"
+    folder.mkdir(exist_ok=True)
     (folder / "needs.pdf").write_bytes(b"%PDF needs")
     (folder / "proposal.docx").write_bytes(b"proposal")
     return folder
 
 
-def negotiating_deal(crm: Crm, files: Path, name: str = "某某科技有限公司", amount: str = "375000") -> str:
+def negotiating_deal(crm: Crm, name: str = "某某科技有限公司", amount: str = "375000") -> str:
+    files = attachments(crm)
     customer = crm.add_customer(name, "--at", "2026-07-01")
     ref = crm.ok(["opp", "add", customer, "--name", "服务器采购", "--amount", amount, "--close", "2026-08-31",
                   "--at", "2026-07-01"]).strip()  # fmt: skip
@@ -44,17 +45,17 @@ def negotiating_deal(crm: Crm, files: Path, name: str = "某某科技有限公�
     return ref
 
 
-def won_deal(crm: Crm, files: Path, name: str = "某某科技有限公司", number: str = "HT〔2026〕101号") -> str:
+def won_deal(crm: Crm, name: str = "某某科技有限公司", number: str = "HT〔2026〕101号") -> str:
     """The worked example's deal (docs/reports.md): a 375,000 contract signed on 2026-08-10."""
-    ref = negotiating_deal(crm, files, name)
+    ref = negotiating_deal(crm, name)
     crm.ok(["opp", "won", ref, "--contract", number, "--amount", "375000", "--payment-terms",
             "30%签约后付,验收后60天付70%", "--signed", SIGNED])  # fmt: skip
     return ref
 
 
 @pytest.fixture
-def deal(crm: Crm, files: Path) -> str:
-    return won_deal(crm, files)
+def deal(crm: Crm) -> str:
+    return won_deal(crm)
 
 
 def worked_example(crm: Crm, ref: str) -> None:
@@ -158,8 +159,8 @@ def refused(
     assert digest(crm.root) == files
 
 
-def test_no_plan_or_receipt_on_an_open_or_lost_deal(crm: Crm, files: Path, digest: Digest) -> None:
-    ref = negotiating_deal(crm, files)
+def test_no_plan_or_receipt_on_an_open_or_lost_deal(crm: Crm, digest: Digest) -> None:
+    ref = negotiating_deal(crm)
     refused(crm, digest, ["pay", "plan", ref, "--due", "2026-09-01", "--amount", "1000"], 2, "not won")
     refused(crm, digest, ["pay", "receive", ref, "--amount", "1000", "--at", "2026-08-01"], 2, "not won")
     crm.ok(["opp", "lost", ref, "--reason", "价格过高", "--at", "2026-08-01"])
@@ -223,15 +224,15 @@ def test_bad_amendments(crm: Crm, deal: str, digest: Digest) -> None:
             "bad plan line or receipt", **as_manager)  # fmt: skip
 
 
-def test_an_unknown_forecast_category(crm: Crm, files: Path, digest: Digest) -> None:
-    ref = negotiating_deal(crm, files)
+def test_an_unknown_forecast_category(crm: Crm, digest: Digest) -> None:
+    ref = negotiating_deal(crm)
     refused(crm, digest, ["opp", "set", ref, "forecast=maybe"], 2, "unknown forecast category 'maybe'")
     assert crm.ok(["opp", "set", ref, "forecast=承诺"]) == f"{ref} forecast=commit\n"
 
 
-def test_contract_numbers_are_unique_after_normalising(crm: Crm, files: Path, digest: Digest) -> None:
-    won_deal(crm, files)
-    other = negotiating_deal(crm, files, "另一家公司")
+def test_contract_numbers_are_unique_after_normalising(crm: Crm, digest: Digest) -> None:
+    won_deal(crm)
+    other = negotiating_deal(crm, "另一家公司")
     refused(crm, digest, ["opp", "won", other, "--contract", "ＨＴ[2026]101号", "--amount", "1000",
                           "--payment-terms", "现结", "--signed", SIGNED], 4, "is already used by")  # fmt: skip
 

@@ -18,19 +18,10 @@ SECTION = "## Worked example: payment collection (回款)"
 
 
 @pytest.fixture
-def example(crm: Crm, files: Path) -> Crm:
+def example(crm: Crm) -> Crm:
     crm.ok(["target", "set", "zhang.wei", "--year", "2026", "--amount", "1500000"], user="li.na")
-    worked_example(crm, won_deal(crm, files))
+    worked_example(crm, won_deal(crm))
     return crm
-
-
-@pytest.fixture
-def files(tmp_path: Path) -> Path:
-    folder = tmp_path / "files"
-    folder.mkdir()
-    (folder / "needs.pdf").write_bytes(b"%PDF needs")
-    (folder / "proposal.docx").write_bytes(b"proposal")
-    return folder
 
 
 def report(crm: Crm, *args: str) -> dict:
@@ -68,8 +59,8 @@ def test_every_figure_of_the_worked_example(example: Crm) -> None:
     assert (q4["rows"][0]["won"], q4["rows"][0]["attainment_pct"]) == (150000, 40.0)
 
 
-def test_the_total_is_contract_amounts_less_receipts(example: Crm, files: Path) -> None:
-    other = won_deal(example, files, "另一家公司", "HT-2026-102")
+def test_the_total_is_contract_amounts_less_receipts(example: Crm) -> None:
+    other = won_deal(example, "另一家公司", "HT-2026-102")
     example.ok(["pay", "plan", other, "--split", "50%@+10d,50%@+100d", "--at", "2026-08-10"])
     example.ok(["pay", "receive", other, "--amount", "20000", "--at", "2026-09-01"])
     rows = report(example, "receivables", "--as-of", "2026-12-01")["rows"]
@@ -81,8 +72,8 @@ def test_the_total_is_contract_amounts_less_receipts(example: Crm, files: Path) 
     assert members[0]["member"] == "zhang.wei" and members[0]["owed"] == rows[-1]["owed"]
 
 
-def test_reports_as_of_a_day_stay_when_later_receipts_are_recorded(crm: Crm, files: Path) -> None:
-    ref = won_deal(crm, files)
+def test_reports_as_of_a_day_stay_when_later_receipts_are_recorded(crm: Crm) -> None:
+    ref = won_deal(crm)
     crm.ok(["pay", "plan", ref, "--split", "30%@signed,70%@2026-10-30", "--at", "2026-08-10"])
     commands = [["receivables", "--as-of", "2026-11-19"], ["collection", "--period", "2026Q4", "--as-of", "2026-11-19"],
                 ["attainment", "--period", "2026", "--as-of", "2026-11-19", "--basis", "collected"]]  # fmt: skip
