@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from salescrm.core.errors import UsageError
-from salescrm.core.model import Customer
 from salescrm.core.places import PLACES
+
+if TYPE_CHECKING:  # the cache reads identities on every write: the model is imported where used
+    from salescrm.core.model import Customer
 
 # Longest first: 股份有限公司 before 有限公司 before 公司.
 _LEGAL_FORM_TEXT = """

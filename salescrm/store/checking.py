@@ -84,14 +84,12 @@ def _check_file(root: Path, name: str, config: Config) -> Findings:
 def check_files_of(datadir: DataDir, names: list[str]) -> list[Problem]:
     """What ``check`` finds in these files alone (customer files and salescrm.yaml): what
     ``sync`` checks before it commits a pending change."""
-    problems = []
-    if "salescrm.yaml" in names:
-        problems += datadir.config_problems()
-        if any(p.severity == "error" for p in problems):
-            return problems
-        problems += _team_file(datadir)
+    problems = datadir.config_problems()
+    if any(p.severity == "error" for p in problems):  # no rules to judge the customers by
+        return problems if "salescrm.yaml" in names else []  # not ours: the fix may be coming in
+    problems = _team_file(datadir) + problems if "salescrm.yaml" in names else []
     customers = [n for n in names if n.startswith("customers/") and n.endswith(".yaml")]
-    for found in check_files(str(datadir.root), customers, datadir.config):
+    for found in check_files(str(datadir.root), customers, datadir.config) if customers else []:
         problems += found.problems
     return problems
 
