@@ -71,7 +71,7 @@ def _check_file(root: Path, name: str, config: Config) -> Findings:
     customer = parsed.usable
     if customer is not None:
         found.customer_id = customer.id
-        found.identity = identity_of(customer)
+        found.identity = None if customer.archived else identity_of(customer)  # archived: settled
         found.contracts = [
             (o.contract.number, f"{customer.id}-{o.id}") for o in customer.opportunities if o.contract
         ]
