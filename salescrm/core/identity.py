@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from salescrm.core.errors import UsageError
@@ -178,24 +178,22 @@ def similarity(a: str, b: str) -> float:
     return max(score, CONTAINED) if a and b and (a in b or b in a) else score
 
 
-def close_name(mine: Identity, names: Iterable[tuple[str, str]], threshold: int) -> tuple[str, float] | None:
+def close_name(mine: Identity, names: Sequence[tuple[str, str]], threshold: int) -> tuple[str, float] | None:
     """(number, score) of the customer whose normalised name (of ``names``: number, name) is
     most like ``mine``'s, when their ``similarity`` reaches ``threshold``. Candidates are
     found in C (rapidfuzz over 10,000 names: about a millisecond) and by substring, then scored."""
     from rapidfuzz import fuzz, process
 
-    numbers, texts = [], []
-    for number, name in names:
-        if number != mine.customer_id and name:
-            numbers.append(number)
-            texts.append(name)
-    if not mine.name or not texts:
+    numbers, texts = zip(*names, strict=True) if names else ((), ())  # C speed: 10,000 pairs
+    if not mine.name:
         return None
-    found = process.extractOne(mine.name, texts, scorer=fuzz.ratio, score_cutoff=threshold)
-    candidates = [found[2]] if found else []
+    found = process.extract(mine.name, texts, scorer=fuzz.ratio, score_cutoff=threshold, limit=2)
+    candidates = [at for _, _, at in found]  # two: one may be the customer itself
     if threshold <= CONTAINED:
-        candidates += [i for i, text in enumerate(texts) if mine.name in text or text in mine.name]
-    scored = sorted((-similarity(mine.name, texts[i]), numbers[i]) for i in candidates)  # best, lowest number
+        candidates += [i for i, text in enumerate(texts) if text and (mine.name in text or text in mine.name)]
+    scored = sorted(
+        (-similarity(mine.name, texts[i]), numbers[i]) for i in candidates if numbers[i] != mine.customer_id
+    )  # best first, then the lowest number
     if not scored or -scored[0][0] < threshold:
         return None
     return scored[0][1], round(-scored[0][0], 1)
