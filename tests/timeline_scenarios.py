@@ -292,7 +292,22 @@ def _story(draw: Any, index: int, artefact: Path) -> list[Event]:
         else:
             deal = draw(st.sampled_from(story.deals))
             _deal_step(draw, story, deal)
+    _owner_change(draw, story)
     return story.events
+
+
+def _owner_change(draw: Any, s: _Story) -> None:
+    """The story may end with the customer released to the pool (and claimed by the other
+    rep) or transferred by the manager: recorded when played (today, after every cut), so
+    "as of" any day undoes them, with the tasks they cancelled and the deals they moved."""
+    ending = draw(st.sampled_from(["", "", "release", "claim", "transfer"]))
+    other = REPS[1 - REPS.index(s.owner)]
+    if ending in ("release", "claim") and has_command("pool release"):
+        s.add(s.owner, "pool", "release", s.symbol, "--reason", "客户暂无采购计划")
+        if ending == "claim":
+            s.add(other, "pool", "claim", s.symbol)
+    elif ending == "transfer" and has_command("customer transfer"):
+        s.add(MANAGER, "customer", "transfer", s.symbol, "--to", other, "--reason", "区域调整")
 
 
 @st.composite

@@ -33,6 +33,9 @@ STEPS: list[tuple[str, str]] = [
     ("Adding a company that is already a customer: refused, naming only its number and owner (查重, exit 4)",
      "customer add 启明科技 --source 2026年秋季行业展会 --contact 王建国 --phone 13900001111 --needs 采购服务器"),
     ("Everyone's reminders this morning", "remind --all --as-of {as_of}"),
+    ("The public pool (客户公海): when a customer goes back, and the claim limits", "pool rules"),
+    ("Who the recycle rules would send back to the pool (a dry run: nothing moves)",
+     "pool recycle --as-of {as_of}"),
     ("The monthly review pack (open the file in a browser, or print it to PDF)",
      "report review --period 2026-11 --as-of {as_of} -f html --out demo-out/review-2026-11.html"),
 ]  # fmt: skip

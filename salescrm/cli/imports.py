@@ -28,6 +28,7 @@ def leads(
     assign: str = typer.Option(
         None, "--assign", help="round-robin: deal the leads to the sales reps in turn."
     ),
+    to_pool: bool = typer.Option(False, "--pool", help="Add the leads to the pool (客户公海), unowned."),
     on_duplicate: str = typer.Option("skip", "--on-duplicate", help="skip | update an existing customer."),
     force: bool = typer.Option(
         False, "--force", help="Import rows whose name is only close to a customer's."
@@ -50,7 +51,7 @@ def leads(
     (or name, contact, phone, email, …) are recognised; map others with --map.
 
     Example: salescrm import leads 展会线索.csv --source 2024年春季行业展会 --tag 展会 --assign round-robin
-    --rejects rejects.csv
+    --rejects rejects.csv   (or --pool: into the pool, for the reps to claim)
     """
     from salescrm.core.errors import UsageError
     from salescrm.core.leads import LeadOptions, map_columns, plan_import
@@ -58,8 +59,8 @@ def leads(
     from salescrm.formats.csvio import read_table
 
     s = session(ctx)
-    if owner and assign:
-        raise UsageError("give --owner or --assign, not both")
+    if sum(map(bool, (owner, assign, to_pool))) > 1:
+        raise UsageError("give one of --owner, --assign and --pool")
     if assign not in (None, "round-robin"):
         raise UsageError(f"bad --assign {assign!r}", hint="the only way is: --assign round-robin")
     rejects_path = _rejects_path(s, rejects)
@@ -67,7 +68,7 @@ def leads(
     columns = map_columns(table.headers, maps)
     options = LeadOptions(
         created=day_of(s.moment(at)),
-        owners=_owners(s, owner, assign),
+        owners=[""] if to_pool else _owners(s, owner, assign),
         source=parse_text(source, "--source", 200) if source is not None else None,
         tags=tags,
         on_duplicate=on_duplicate,

@@ -43,7 +43,10 @@ def profile_text(c: Customer, config: Config, lang: str, fmt: Format = Format.ta
         (label("tier"), c.tier + (" (pinned)" if c.tier_pinned else "")),
         (label("industry"), c.industry or "-"),
         (label("size"), SIZES.label(c.size, lang) if c.size else "-"),
-        (label("owner"), f"{owner} ({c.owner})" if owner else c.owner),
+        (
+            label("owner"),
+            f"{owner} ({c.owner})" if owner else c.owner or ("公海" if lang == "zh" else "the pool"),
+        ),
     ]
     lines.append("  " + " · ".join(f"{k} {v}" for k, v in facts))
     lines.append(

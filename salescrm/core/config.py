@@ -13,6 +13,7 @@ from typing import Any
 
 from salescrm.core.errors import CrmError, NotFoundError, Problem
 from salescrm.core.labels import CHANNELS, DEPARTMENTS, ROLES, STAGES, TIERS
+from salescrm.core.pool_rules import PoolRules, pool_rules_from_data
 from salescrm.core.roles import DEFAULT_PERMISSIONS, permissions_from_data, role_of
 from salescrm.core.schema import Reader
 
@@ -126,6 +127,7 @@ class Config:
     last_tier_review: date | None = None  # the day `tier review --apply` last ran
     permissions: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_PERMISSIONS))
     name_similarity: int = 90  # a new customer's name this close (0-100) to another's is a warning
+    pool: PoolRules = field(default_factory=PoolRules)  # the public pool (客户公海): recycling, claims
 
     @property
     def lang(self) -> str:
@@ -164,7 +166,7 @@ class Config:
 _TOP_KEYS = {
     "format", "team", "currency", "locale", "timezone", "members", "industries", "sources", "tiers", "stages",
     "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
-    "targets", "filters", "last_tier_review", "permissions", "duplicates", "channels",
+    "targets", "filters", "last_tier_review", "permissions", "duplicates", "channels", "pool",
 }  # fmt: skip
 # "mail" stays a known key so old files load; no one reads it (check refuses it: core/shared_settings.py).
 
@@ -206,6 +208,7 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
         last_tier_review=r.day(d, "last_tier_review"),
         permissions=permissions_from_data(r, _section(r, d, "permissions")),
         name_similarity=_similarity(r, _section(r, d, "duplicates")),
+        pool=pool_rules_from_data(r, _section(r, d, "pool")),
     )
     _check_members(r, config)
     return config, r.problems

@@ -57,7 +57,8 @@ def build_customer(new: NewCustomer, customer_id: str, created: date, owner: str
     ]
     if missing:
         raise UsageError(f"missing required field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-    config.member(owner)
+    if owner:  # "": straight into the pool (import leads --pool)
+        config.member(owner)
     contact = Contact(
         name=parse_text(new.contact, "contact name", 100),
         title=parse_text(new.title, "contact title", 100) if new.title else None,

@@ -216,6 +216,13 @@ HEADINGS_ZH: dict[str, str] = {
     "figure": "指标",
     "value": "数值",
     "expression": "表达式",
+    # the pool (docs/pool.md)
+    "former_owner": "原负责人",
+    "released": "退回日期",
+    "no_followup_days": "未跟进天数",
+    "no_won_days": "未成交天数",
+    "never": "永不退回",
+    "setting": "设置",
 }
 
 # The key figures printed under a report's table (its ``summary``), for --lang zh.

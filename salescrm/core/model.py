@@ -64,6 +64,7 @@ class Task:
     created: When | None = None
     closed: When | None = None
     note: str | None = None
+    changes: list[Change] = field(default_factory=list)  # of its owner (a handover), dated
 
 
 @dataclass
@@ -155,6 +156,17 @@ class Feedback:
 
 
 @dataclass
+class LostClaim:
+    """A claim from the pool that lost to a teammate's earlier claim on another clone
+    (core/merge.py settles it when the two meet): kept so the loser is told."""
+
+    at: When  # when the losing claim was made
+    by: str  # who made it
+    winner: str  # who claimed first
+    won_at: When  # when the winning claim was made
+
+
+@dataclass
 class Customer:
     """One customer: one file in customers/, with its contacts, follow-ups, tasks and deals."""
 
@@ -162,7 +174,7 @@ class Customer:
     name: str
     source: str
     needs: str
-    owner: str
+    owner: str  # "" while the customer is in the pool (客户公海, core/pool.py)
     created: date
     credit_code: str | None = None  # 统一社会信用代码, checked (core/identity.py)
     tier: str = "C"
@@ -180,6 +192,7 @@ class Customer:
     opportunities: list[Opportunity] = field(default_factory=list)
     feedback: list[Feedback] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)  # of its owner and archiving, dated
+    lost_claims: list[LostClaim] = field(default_factory=list)
     # Keys this version does not know, kept so that a newer teammate's data survives.
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -19,6 +19,7 @@ from salescrm.core.model import (
     Customer,
     Feedback,
     FollowUp,
+    LostClaim,
     Negotiation,
     Opportunity,
     StageMove,
@@ -52,6 +53,7 @@ CUSTOMER_KEYS = [
     "opportunities",
     "feedback",
     "changes",
+    "lost_claims",
 ]
 
 # The kind of value each field a Change records holds (of a customer, a deal, a contract).
@@ -90,7 +92,7 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
         name=r.required_text(d, "name"),
         source=r.required_text(d, "source"),
         needs=r.required_text(d, "needs"),
-        owner=r.required_text(d, "owner"),
+        owner=_owner(r, d),
         created=r.day(d, "created", required=True) or date.min,
         tier=r.text(d, "tier") or "C",
         tier_pinned=r.flag(d, "tier_pinned"),
@@ -108,7 +110,25 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
         opportunities=r.items(d, "opportunities", lambda o: _opportunity(r, o)),
         feedback=r.items(d, "feedback", lambda b: _feedback(r, b)),
         changes=_changes(r, d),
+        lost_claims=r.items(d, "lost_claims", lambda c: _lost_claim(r, c)),
         extra=r.unknown_keys(d, set(CUSTOMER_KEYS)),
+    )
+
+
+def _owner(r: Reader, d: dict[str, Any]) -> str:
+    """The owner; ``owner: null`` is a customer in the pool (""), a missing key an error."""
+    if "owner" not in d:
+        r.problem("is required (owner: null for a customer in the pool)", "owner")
+    return r.text(d, "owner") or ""
+
+
+def _lost_claim(r: Reader, d: dict[str, Any]) -> LostClaim:
+    r.unknown_keys(d, {"at", "by", "winner", "won_at"})
+    return LostClaim(
+        at=r.when(d, "at", required=True) or date.min,
+        by=r.required_text(d, "by"),
+        winner=r.required_text(d, "winner"),
+        won_at=r.when(d, "won_at", required=True) or date.min,
     )
 
 
@@ -126,12 +146,15 @@ def _change(r: Reader, d: dict[str, Any]) -> Change:
         "text": r.text, "amount": r.amount, "day": r.day, "flag": r.flag, "texts": r.texts,
     }  # fmt: skip
     read = readers[kind or "text"]
+    old, new = read(d, "from"), read(d, "to")
+    if name == "owner":  # null: the pool
+        old, new = old or "", new or ""
     return Change(
         at=r.when(d, "at", required=True) or date.min,
         by=r.required_text(d, "by"),
         field=name,
-        old=read(d, "from"),
-        new=read(d, "to"),
+        old=old,
+        new=new,
         reason=r.text(d, "reason"),
     )
 
@@ -158,7 +181,8 @@ def _tier_change(r: Reader, d: dict[str, Any]) -> TierChange:
 
 
 def _task(r: Reader, d: dict[str, Any]) -> Task:
-    r.unknown_keys(d, {"id", "due", "via", "focus", "goal", "owner", "status", "created", "closed", "note"})
+    r.unknown_keys(d, {"id", "due", "via", "focus", "goal", "owner", "status", "created", "closed", "note",
+                       "changes"})  # fmt: skip
     return Task(
         id=r.required_text(d, "id"),
         due=r.when(d, "due", required=True) or date.min,
@@ -170,6 +194,7 @@ def _task(r: Reader, d: dict[str, Any]) -> Task:
         created=r.when(d, "created"),
         closed=r.when(d, "closed"),
         note=r.text(d, "note"),
+        changes=_changes(r, d),
     )
 
 
@@ -298,7 +323,7 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
         "tags": sorted(set(c.tags)),
         "tier": c.tier,
         "tier_pinned": c.tier_pinned,
-        "owner": c.owner,
+        "owner": c.owner or None,
         "created": c.created,
         "first_contact": c.first_contact,
         "needs": c.needs,
@@ -313,8 +338,12 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
         "opportunities": [_opportunity_data(o) for o in c.opportunities],
         "feedback": [_compact({**vars(b), "at": _when(b.at)}) for b in c.feedback],
         "changes": _changes_data(c.changes),
+        "lost_claims": [
+            {**vars(lost), "at": _when(lost.at), "won_at": _when(lost.won_at)} for lost in c.lost_claims
+        ]
+        or None,  # fmt: skip
     }
-    data = {k: v for k, v in data.items() if v is not None}
+    data = {k: v for k, v in data.items() if v is not None or k == "owner"}  # owner: null, the pool
     data.update(c.extra)
     return data
 
@@ -336,6 +365,7 @@ def _task_data(t: Task) -> dict[str, Any]:
             "due": _when(t.due),
             "created": _when(t.created),
             "closed": _when(t.closed),
+            "changes": _changes_data(t.changes),
         }
     )
 
@@ -350,7 +380,8 @@ def _changes_data(changes: list[Change]) -> list[dict[str, Any]] | None:
 
 def _change_data(c: Change) -> dict[str, Any]:
     # "from" and "to" stay even when empty: a probability set where there was none
-    data = {"at": _when(c.at), "by": c.by, "field": c.field, "from": c.old, "to": c.new}
+    old, new = (c.old or None, c.new or None) if c.field == "owner" else (c.old, c.new)  # "": the pool
+    data = {"at": _when(c.at), "by": c.by, "field": c.field, "from": old, "to": new}
     return {**data, "reason": c.reason} if c.reason else data
 
 

@@ -10,12 +10,18 @@ themselves are data (``Config.permissions``, defaults in ``core/roles.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from datetime import timedelta
 
 from salescrm.core.config import Config, Member
 from salescrm.core.errors import UsageError
 from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES
 from salescrm.core.model import Customer, Opportunity
+from salescrm.core.parse import day_of
 from salescrm.core.roles import EVERYONE, OWNER, what
+
+# The owner of a record that cannot be read (a damaged file): no member, so that only those
+# whose role allows (managers) may change it; never "" (the pool, which claims may take).
+UNREADABLE = "(unreadable)"
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,18 @@ class Breach:
 
 
 def customer_actions(
-    before: Customer | None, after: Customer | None, merged_into: Customer | None = None
+    before: Customer | None,
+    after: Customer | None,
+    cooldown_days: int = 0,
+    merged_into: Customer | None = None,
 ) -> list[Action]:
     """The actions that turn ``before`` into ``after`` (None: the file is new, or gone —
-    into ``merged_into`` when that customer now holds its number as an alias)."""
+    into ``merged_into`` when that customer now holds its number as an alias);
+    ``cooldown_days``: the pool's cool-down (a claim of what one released this recently)."""
     if before is None:
-        return [Action("customer.add", after.id, frozenset({after.owner}))] if after else []
+        if after is None:
+            return []
+        return [Action("customer.add" if after.owner else "pool.add", after.id, frozenset({after.owner}))]
     owners = frozenset({before.owner})
     if after is None:
         merged = merged_into is not None and before.id in merged_into.aliases
@@ -68,15 +80,20 @@ def customer_actions(
     if set(after.aliases) - set(before.aliases):
         names.append("customer.merge")
     if before.owner != after.owner:
-        names.append("customer.owner")
+        owner_action = _owner_action(before, after, cooldown_days)
+        found_owner = [Action(name, before.id, _owner_of(name, before, after)) for name in owner_action]
+        if "pool.claim" in owner_action:  # what comes with a claim (deals, tasks) is the claimer's
+            owners = frozenset({after.owner})
+    else:
+        found_owner = []
     if _tier(before) != _tier(after):
         names.append("customer.tier")
     old_feedback = {f.id for f in before.feedback}
     if any(f.id not in old_feedback for f in after.feedback):
         names.append("feedback.add")
-    found = [Action(name, before.id, owners) for name in names]
+    found = found_owner + [Action(name, before.id, owners) for name in names]
     closed = {o.id: o for o in before.opportunities if o.stage in CLOSED_STAGES}
-    found += _deal_actions(before, after, closed)
+    found += _deal_actions(before, after, closed, owners)
     # deals on both sides are judged by _deal_actions (a deal's owner may work it)
     covered = {o.id for o in before.opportunities} & {o.id for o in after.opportunities} | closed.keys()
     if _rest(before, covered, old_feedback) != _rest(after, covered, old_feedback):
@@ -84,14 +101,47 @@ def customer_actions(
     return found
 
 
+def _owner_action(before: Customer, after: Customer, cooldown_days: int) -> list[str]:
+    """A claim from the pool (and, within the cool-down of one's own release, a reclaim), a
+    release to it, a claim that a teammate's earlier one settled (core/merge.py), or a
+    transfer."""
+    from salescrm.core.pool import POOL, owner_changes
+
+    if before.owner == POOL:
+        claims = [c for c in owner_changes(after) if c.new == after.owner]
+        releases = [c for c in owner_changes(before) if c.old == after.owner and c.new == POOL]
+        # a claim not dated (a hand edit) of what one released counts as within the cool-down
+        since = day_of(claims[-1].at) - day_of(releases[-1].at) if claims and releases else None
+        if releases and (since is None or since < timedelta(cooldown_days)):
+            return ["pool.claim", "pool.reclaim"]
+        return ["pool.claim"]
+    if after.owner == POOL:
+        return ["pool.release"]
+    settled = {(lost.by, lost.winner) for lost in after.lost_claims} - {
+        (lost.by, lost.winner) for lost in before.lost_claims
+    }
+    if (before.owner, after.owner) in settled:
+        return ["pool.settle"]  # the winner's claim, brought by the merge of the two
+    return ["customer.owner"]
+
+
+def _owner_of(action: str, before: Customer, after: Customer) -> frozenset[str]:
+    """Who counts as the owner for an owner action: the claimer for a claim, nobody for a
+    settled claim (only a merge brings it: verify's merge rule), else the owner before."""
+    if action in ("pool.claim", "pool.reclaim"):
+        return frozenset({after.owner})
+    return frozenset() if action == "pool.settle" else frozenset({before.owner})
+
+
 def _tier(customer: Customer) -> tuple[object, ...]:
     return customer.tier, customer.tier_pinned, customer.tier_history
 
 
-def _deal_actions(before: Customer, after: Customer, closed: dict[str, Opportunity]) -> list[Action]:
+def _deal_actions(
+    before: Customer, after: Customer, closed: dict[str, Opportunity], owners: frozenset[str]
+) -> list[Action]:
     """Closed deals changed (or gone), open deals changed (their owner may), and open deals
     moved past a stage."""
-    owners = frozenset({before.owner})
     now = {o.id: o for o in after.opportunities}
     found = [
         Action("deal.amend_closed", f"{before.id}-{opp_id}", owners | {old.owner})
@@ -139,6 +189,7 @@ _CONFIG_ACTIONS = {
     "targets": "config.targets",
     "filters": "config.filters",
     "last_tier_review": "config.tier_review",
+    "pool": "config.pool",
 }
 
 
@@ -183,7 +234,8 @@ def customer_breaches(
     merged_into: Customer | None = None,
 ) -> list[Breach]:
     """What ``member_id`` may not do of the change ``before`` → ``after``, under ``config``."""
-    return breaches(member_id, config, customer_actions(before, after, merged_into))
+    actions = customer_actions(before, after, config.pool.cooldown_days, merged_into)
+    return breaches(member_id, config, actions)
 
 
 def config_breaches(member_id: str, before: Config, after: Config) -> list[Breach]:

@@ -3,7 +3,8 @@
 Every reading command answers "as of D" through ``customer_as_of`` (DESIGN §7.1): a record
 rewound to D is what the same data would hold had nothing after D been recorded. Events
 are the dated parts of a record: its creation, follow-ups, feedback, tasks planned and
-closed, tier changes, owner and archive changes, and of each deal its opening, stage
+closed and handed over, tier changes, owner and archive changes, claims from the pool that
+lost to a teammate's, and of each deal its opening, stage
 moves, changes (``opp set``, the probability a move resets) and its contract's
 amendments. Everything else (name, tags, contacts, negotiation notes) is shown as it is
 now. Events on one day count in the order they were made: a record's lists are kept in
@@ -128,8 +129,10 @@ def customer_as_of(customer: Customer, day: date) -> Customer | None:
         followups=[f for f in c.followups if day_of(f.at) <= day],
         feedback=[b for b in c.feedback if day_of(b.at) <= day],
         opportunities=[o for o in (deal_as_of(o, opened(o, c), day) for o in c.opportunities) if o],
-        changes=_undo(c, c.changes, day),
+        changes=[],
+        lost_claims=[lost for lost in c.lost_claims if day_of(lost.at) <= day],
     )
+    rewound.changes = _undo(rewound, c.changes, day)  # on the copy: the record itself stays
     for change in reversed([t for t in c.tier_history if t.at > day]):
         rewound.tier = change.from_tier
     return rewound
@@ -190,9 +193,12 @@ def _undo(target: Any, changes: list[Change], day: date) -> list[Change]:
 
 
 def _task_as_of(task: Task, day: date) -> Task:
-    if task.closed is None or day_of(task.closed) <= day:
+    closed_later = task.closed is not None and day_of(task.closed) > day
+    if not closed_later and all(day_of(c.at) <= day for c in task.changes):
         return task
-    return replace(task, status="open", closed=None, note=None)
+    rewound = replace(task, status="open", closed=None, note=None) if closed_later else replace(task)
+    rewound.changes = _undo(rewound, task.changes, day)  # a handover to another owner
+    return rewound
 
 
 def opened(opp: Opportunity, customer: Customer) -> date:
@@ -211,9 +217,10 @@ def last_event_day(customer: Customer) -> date:
     if c.first_contact:
         days.append(c.first_contact)
     days += [day_of(f.at) for f in c.followups] + [day_of(b.at) for b in c.feedback]
-    days += [day_of(change.at) for change in c.changes]
+    days += [day_of(change.at) for change in c.changes] + [day_of(lost.at) for lost in c.lost_claims]
     for task in c.tasks:
         days += [day_of(moment) for moment in (task.created, task.closed) if moment is not None]
+        days += [day_of(change.at) for change in task.changes]
     for o in c.opportunities:
         days.append(opened(o, c))
         latest = latest_deal_event(o)

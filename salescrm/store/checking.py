@@ -89,7 +89,9 @@ def check_files_of(datadir: DataDir, names: list[str]) -> list[Problem]:
         return problems if "salescrm.yaml" in names else []  # not ours: the fix may be coming in
     problems = _team_file(datadir) + problems if "salescrm.yaml" in names else []
     customers = [n for n in names if n.startswith("customers/") and n.endswith(".yaml")]
-    for found in check_files(str(datadir.root), customers, datadir.config) if customers else []:
+    if not customers:
+        return problems
+    for found in check_files(str(datadir.root), customers, datadir.config):
         problems += found.problems
     return problems
 

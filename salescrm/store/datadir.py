@@ -367,7 +367,7 @@ class Transaction:
         if path.exists():
             before = parse_customer_file(path, self.datadir.relative(path), config).customer
             if before is None:  # a damaged file: whose it was cannot be read, so managers only
-                before = replace(customer, owner="")
+                before = replace(customer, owner=rules.UNREADABLE)
         rules.refuse(config, rules.customer_breaches(self.member, config, before, customer))
 
     def remove_merged(self, drop: Customer, merged_into: Customer, moves: list[tuple[str, str]]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, CrmError, UsageError
 from salescrm.core.renumber import next_free_number, renumber_data
-from salescrm.core.safe_text import quoted
+from salescrm.core.safe_text import quoted, visible
 from salescrm.store import git, incoming, merge_driver
 from salescrm.store.atomic import write_atomic
 from salescrm.store.datadir import DataDir
@@ -79,6 +79,7 @@ def sync(datadir: DataDir, member: str) -> Iterator[str]:
                 git.run(root, ["commit", "--quiet", "--no-verify", "-m",
                                f"salescrm sync: merge {remote}/{branch} (by {member})"])  # fmt: skip
         if before and arrived:
+            yield from _new(_lost_claims(root, before, member), said)
             yield from _new(_duplicates_arrived(DataDir(root), before), said)
         pushed = _push(root, remote, branch, tracking)
         if pushed is not None:
@@ -311,6 +312,40 @@ def _merge(root: Path, tracking: str, name: str) -> list[str]:
             "to the right values, then: git add FILES && salescrm sync (or undo: git merge --abort)",
         )
     return [f"merged {incoming} commit{'s' if incoming != 1 else ''} from {name}"]
+
+
+def _lost_claims(root: Path, before: str, member: str) -> list[str]:
+    """The claims from the pool that the merge settled against their makers (core/merge.py):
+    two reps claimed one customer on two clones, the earlier claim won."""
+    changed = git.run(root, ["diff", "--name-only", "--no-renames", before, "HEAD", "--", "customers/"])
+    lines = []
+    for name in changed.stdout.split():
+        old, new = (_lost_claims_in(root, commit, name) for commit in (before, "HEAD"))
+        for lost in new:
+            if lost in old:
+                continue
+            number = Path(name).stem
+            if lost.get("by") == member:
+                winner, won_at = lost.get("winner"), lost.get("won_at")
+                lines.append(f"your claim of {number} lost: {winner} claimed it first ({won_at}); "
+                             "it stays theirs, your records in it are kept")  # fmt: skip
+            else:
+                lines.append(
+                    f"{number}: {lost.get('by')}'s claim lost to {lost.get('winner')}'s, made earlier"
+                )
+    return [visible(line) for line in lines]  # names come from files git delivered
+
+
+def _lost_claims_in(root: Path, commit: str, name: str) -> list[dict[str, object]]:
+    shown = git.run(root, ["cat-file", "blob", f"{commit}:{name}"], check=False)
+    if shown.returncode != 0:
+        return []
+    try:
+        data = load_text(shown.stdout, name)
+    except CrmError:
+        return []  # a damaged file: check reports it
+    found = data.get("lost_claims") if isinstance(data, dict) else None
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
 def _unmerged(root: Path) -> list[str]:

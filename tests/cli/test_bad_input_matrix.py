@@ -57,7 +57,14 @@ def case(command: str, param: str, args: list[str], exit_code: int, check: Check
     CASES.append(Case(command, param, tuple(args), exit_code, check, user, label))
 
 
-MANAGERS_ONLY = ("member add", "member deactivate", "target set", "customer merge")
+MANAGERS_ONLY = (
+    "member add",
+    "member deactivate",
+    "member leave",
+    "target set",
+    "customer transfer",
+    "customer merge",
+)
 
 
 # ---- the bad values -------------------------------------------------------------------
@@ -605,6 +612,48 @@ for name in ("lost-reasons", "pipeline", "activity"):
 # tier
 dates("tier review", "--as-of", ["tier", "review"])
 formats("tier review", ["tier", "review"])
+
+
+# the pool and handover (docs/pool.md)
+def last_change_reason(value: str) -> Check:
+    def check(root: Path) -> None:
+        assert customer_data(root)["changes"][-1]["reason"] == value
+
+    return check
+
+
+dates("pool list", "--as-of", ["pool", "list"])
+formats("pool list", ["pool", "list"])
+customers("pool claim", "customer_id", ["pool", "claim"], [])
+case("pool claim", "customer_id", ["pool", "claim", C], 4, label="owned")
+customers("pool release", "customer_id", ["pool", "release"], ["--reason", "不跟了"])
+texts("pool release", "--reason", ["pool", "release", C], stored=last_change_reason)
+case("pool release", "--reason", ["pool", "release", C], 2, label="missing")
+dates("pool recycle", "--as-of", ["pool", "recycle"])
+formats("pool recycle", ["pool", "recycle"])
+formats("pool rules", ["pool", "rules"])
+TRANSFER = ["--to", "wang.fang", "--reason", "区域调整"]
+customers("customer transfer", "customer_ids", ["customer", "transfer"], TRANSFER, user="li.na")
+members("customer transfer", "--to", ["customer", "transfer", C], ["--reason", "区域调整"], user="li.na")
+case("customer transfer", "--to", ["customer", "transfer", C, "--to", "zhao.svc", "--reason", "x"], 2,
+     user="li.na", label="after-sales")  # fmt: skip
+case("customer transfer", "--to", ["customer", "transfer", C, "--to", "zhang.wei", "--reason", "x"], 2,
+     user="li.na", label="its owner already")  # fmt: skip
+texts("customer transfer", "--reason", ["customer", "transfer", C, "--to", "wang.fang"],
+      stored=last_change_reason, user="li.na")  # fmt: skip
+for value in BAD_MEMBERS:
+    case("member leave", "member_id", ["member", "leave", value, "--pool"], 2 if value == "" else 3)
+case(
+    "member leave",
+    "member_id",
+    ["member", "leave", "li.na", "--to", "wang.fang"],
+    2,
+    label="the last manager",
+)
+members("member leave", "--to", ["member", "leave", "zhang.wei"], user="li.na")
+case("member leave", "--to", ["member", "leave", "zhang.wei", "--to", "zhang.wei"], 2, label="the leaver")
+case("member leave", "--to", ["member", "leave", "zhang.wei", "--to", "wang.fang", "--pool"], 2, label="both")
+texts("member leave", "--reason", ["member", "leave", "zhang.wei", "--pool"], stored=last_change_reason)
 
 # query and filters
 for value in ("tier = ", "((", "tier = X\x00", "tier ~ '", LONG, "", "followups(99999999999999m) > 1",
