@@ -116,6 +116,7 @@ class _Deal:
     lost_from: str = "lead"  # a lost deal reopens at the stage it was lost from
     negotiated: bool = False
     contracts: int = 0
+    planned: bool = False  # its payment plan is made (once a contract)
 
 
 @dataclass
@@ -196,7 +197,9 @@ def _choices(deal: _Deal) -> list[str]:
     """The moves ``deal`` allows in its stage, the likelier ones more than once."""
     if deal.stage in ("won", "lost"):
         amend = deal.stage == "won" and has_command("opp amend")
-        return ["reopen", *(["amend", "amend"] if amend else [])]
+        pay = deal.stage == "won" and has_command("pay receive")
+        money = [*([] if deal.planned else ["plan", "plan"]), "receive", "receive"]
+        return ["reopen", *(["amend", "amend"] if amend else []), *(money if pay else [])]
     if deal.stage == "negotiation":
         choices = ["won", "won", "won", "lost"] if deal.negotiated else ["negotiate"]
     else:
@@ -238,6 +241,21 @@ def _won(draw: Any, s: _Story, deal: _Deal) -> None:
     s.add(deal.owner, "opp", "won", deal.symbol, "--contract", f"HT-{deal.symbol[1:]}-{deal.contracts}",
           "--amount", amount, "--payment-terms", "30%预付,验收后30天付清", "--signed", s.day.isoformat())  # fmt: skip
     deal.stage = "won"
+    deal.planned = False
+
+
+def _plan(draw: Any, s: _Story, deal: _Deal) -> None:
+    split = draw(st.sampled_from(["30%@signed,70%@+30d", "100%@+10d", "50%@signed,50%@+60d"]))
+    s.add(deal.owner, "pay", "plan", deal.symbol, "--split", split, "--at", s.day.isoformat())
+    deal.planned = True
+    if draw(st.booleans()):  # the first money often comes on the day the plan is made
+        _receive(draw, s, deal)
+
+
+def _receive(draw: Any, s: _Story, deal: _Deal) -> None:
+    amount = draw(st.sampled_from(["1000", "2700"]))  # never more than a contract owes, but to be sure:
+    s.add(deal.owner, "pay", "receive", deal.symbol, "--amount", amount, "--at", s.day.isoformat(),
+          "--overpay", "--reason", "客户预付")  # fmt: skip
 
 
 def _lost(draw: Any, s: _Story, deal: _Deal) -> None:
@@ -266,7 +284,7 @@ def _amend(draw: Any, s: _Story, deal: _Deal) -> None:
 
 MOVES = {
     "forward": _forward, "back": _back, "negotiate": _negotiate, "won": _won, "lost": _lost,
-    "reopen": _reopen, "set": _set, "amend": _amend,
+    "reopen": _reopen, "set": _set, "amend": _amend, "plan": _plan, "receive": _receive,
 }  # fmt: skip
 
 

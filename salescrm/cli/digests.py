@@ -64,9 +64,11 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
             return f"{r.what} ({stage}, {since}起无进展, 上限{r.limit_days}天)"
         return f"{r.what} ({stage}, untouched since {since}, limit {r.limit_days} days)"
     if kind == "recycle":
-        from salescrm.core.recycle import Clock
+        from salescrm.core.pool_rules import Clock
 
         return Clock(r.what, r.limit_days or 0, r.since).text(lang)
+    if kind == "payment":
+        return f"回款 {r.what}: 待收 {r.detail}" if zh else f"collect {r.detail}: {r.what}"
     if kind == "review":
         return f"本季度末前完成: {r.what}" if zh else f"before the quarter ends: {r.what}"
     return f"{r.what} ({r.detail})" if r.detail else r.what

@@ -144,7 +144,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "report": ("report", "review"), "tier": ("tier",), "query": ("query",), "filter": ("query",),
     "sync": ("sync",), "log": ("sync",), "merge-driver": ("sync",), "import": ("imports",),
     "feedback": ("feedback",), "export": ("export",), "dev": ("dev",), "verify": ("verify",),
-    "find": ("find",),
+    "find": ("find",), "pay": ("pay",),
 }  # fmt: skip
 
 

@@ -27,10 +27,13 @@ def list_pool(ctx: typer.Context, as_of: str = AS_OF, fmt: Format = FORMAT_OPTIO
 
     Example: salescrm pool list --as-of 2026-11-27
     """
-    from salescrm.core.pool import in_pool
+    from salescrm.core.timeline import customer_as_of
 
     s = session(ctx)
-    rows = [_pool_row(c) for c in s.customers(s.today(as_of)) if in_pool(c)]
+    day = s.today(as_of)
+    pooled = [r.id for r in s.summaries("list", day) if not r.owner and not r.archived]  # no customer decoded
+    found = (customer_as_of(s.datadir.read_customer(number), day) for number in pooled)  # but these
+    rows = [_pool_row(c) for c in found if c is not None]
     out(render(sorted(rows, key=lambda r: r["id"]), LIST_COLUMNS, fmt, s.lang))
 
 
@@ -110,7 +113,7 @@ def recycle(
         raise UsageError(
             "--apply releases customers now: leave out --as-of", hint="see first: pool recycle --as-of DAY"
         )
-    due = due_for_recycling(s.customers(day), s.config.pool, day)
+    due = due_for_recycling(s.summaries("remind", day), s.config.pool, day)  # no customer decoded
     if apply and due:
         from salescrm.core.pool import release
 

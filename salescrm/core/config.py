@@ -91,6 +91,8 @@ DEFAULT_STAGES = {
     "won": StageRule("won", Decimal(100)),
     "lost": StageRule("lost", Decimal(0)),
 }
+# What attainment counts: contracts signed in the period, or money collected in it (回款).
+BASES = ("signed", "collected")
 DEFAULT_ARTEFACTS = {"needs_report": "客户需求调研报告", "proposal": "解决方案建议书"}
 
 
@@ -128,6 +130,7 @@ class Config:
     permissions: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_PERMISSIONS))
     name_similarity: int = 90  # a new customer's name this close (0-100) to another's is a warning
     pool: PoolRules = field(default_factory=PoolRules)  # the public pool (客户公海): recycling, claims
+    attainment_basis: str = "signed"  # signed | collected: what attainment counts (the team is paid on)
 
     @property
     def lang(self) -> str:
@@ -167,6 +170,7 @@ _TOP_KEYS = {
     "format", "team", "currency", "locale", "timezone", "members", "industries", "sources", "tiers", "stages",
     "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
     "targets", "filters", "last_tier_review", "permissions", "duplicates", "channels", "pool",
+    "attainment_basis",
 }  # fmt: skip
 # "mail" stays a known key so old files load; no one reads it (check refuses it: core/shared_settings.py).
 
@@ -209,6 +213,7 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
         permissions=permissions_from_data(r, _section(r, d, "permissions")),
         name_similarity=_similarity(r, _section(r, d, "duplicates")),
         pool=pool_rules_from_data(r, _section(r, d, "pool")),
+        attainment_basis=_choice(r, d, "attainment_basis", list(BASES), "signed"),
     )
     _check_members(r, config)
     return config, r.problems

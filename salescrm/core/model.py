@@ -122,6 +122,34 @@ class Contract:
 
 
 @dataclass
+class Installment:
+    """A line of a won deal's payment plan (回款计划): an amount due on a day. Amended
+    (manager) with its history, so "as of" a day before still shows the plan then."""
+
+    id: str  # P1: its reference is CRM202405001-O2-P1
+    due: date
+    amount: Decimal
+    at: When  # when it was planned
+    by: str
+    note: str | None = None
+    amendments: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Receipt:
+    """Money received against a won deal (回款), matched to a plan line."""
+
+    id: str  # R1
+    at: date  # the day the money arrived
+    amount: Decimal
+    by: str
+    plan: str | None = None  # the plan line it pays first (P1); the rest goes to the earliest open
+    ref: str | None = None  # the bank's reference (银行流水号)
+    overpay: str | None = None  # why more than was owed was taken (pay receive --overpay --reason)
+    amendments: list[Change] = field(default_factory=list)
+
+
+@dataclass
 class Opportunity:
     """A deal, from lead to won or lost."""
 
@@ -141,6 +169,9 @@ class Opportunity:
     lost_note: str | None = None
     lost_to: str | None = None  # the competitor that won the deal
     changes: list[Change] = field(default_factory=list)  # opp set, and probabilities reset by moves
+    forecast: str | None = None  # commit | best_case | pipeline | omitted; None: from its stage
+    plan: list[Installment] = field(default_factory=list)  # of a won deal: when its money is due
+    receipts: list[Receipt] = field(default_factory=list)  # and what has come in
 
 
 @dataclass

@@ -53,6 +53,19 @@ def parse_reason(text: str | None, what: str = "--reason") -> str:
     return parse_text(text, what, 500)
 
 
+def taken_on(customer: Customer) -> date:
+    """The day the customer's owner took it: its last change of owner, else its creation."""
+    changes = [day_of(c.at) for c in owner_changes(customer) if c.new == customer.owner]
+    return changes[-1] if changes else customer.created
+
+
+def last_won(customer: Customer) -> date | None:
+    """The day the customer's latest deal was won."""
+    return max(
+        (m.at for o in customer.opportunities for m in o.stage_history if m.stage == "won"), default=None
+    )
+
+
 # -- claiming and releasing --------------------------------------------------------------
 
 

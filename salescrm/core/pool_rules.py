@@ -8,7 +8,8 @@ same values out, and ``salescrm pool rules`` shows the team's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from salescrm.core.labels import TIERS
 from salescrm.core.schema import Reader
@@ -98,3 +99,38 @@ def rules_data(rules: PoolRules) -> dict[str, Any]:
         for tier, rule in rules.recycle.items()
     }
     return {"recycle": recycle, **{name: getattr(rules, name) for name in _LIMITS}}
+
+
+# -- when a customer is due back (core/recycle.py; remind reads it from cached facts) ---
+
+
+class Clock(NamedTuple):
+    """The recycle clock that runs out first: ``followup`` or ``won``, its days, and the
+    last follow-up or won deal it counted from (None: none yet)."""
+
+    kind: str
+    days: int
+    last: date | None
+
+    def text(self, lang: str = "en") -> str:
+        if lang == "zh":
+            what = "未跟进" if self.kind == "followup" else "未成交"
+            return f"{self.days}天{what}(最近 {self.last or '无'})"
+        what = "follow-up" if self.kind == "followup" else "won deal"
+        return f"no {what} for {self.days} days (last {self.last or 'none'})"
+
+
+def recycle_due(rules: PoolRules, tier: str, taken: date, last_followup: date | None,
+                won: date | None) -> tuple[date, Clock] | None:  # fmt: skip
+    """(the day, why) a customer of ``tier`` taken on ``taken`` is due back in the pool:
+    the earliest of its clocks (also what ``remind`` warns of, from its cached facts)."""
+    rule = rules.rule(tier)
+    clocks: list[tuple[date, Clock]] = []
+    for kind, days, last in (
+        ("followup", rule.no_followup_days, last_followup),
+        ("won", rule.no_won_days, won),
+    ):
+        if days is not None:
+            start = max(last, taken) if last else taken
+            clocks.append((start + timedelta(days=days), Clock(kind, days, last)))
+    return min(clocks, key=lambda clock: clock[0]) if clocks else None

@@ -19,9 +19,11 @@ from salescrm.core.model import (
     Customer,
     Feedback,
     FollowUp,
+    Installment,
     LostClaim,
     Negotiation,
     Opportunity,
+    Receipt,
     StageMove,
     Task,
     TierChange,
@@ -70,6 +72,11 @@ CHANGE_KINDS = {
     "signed": "day",
     "artefacts.": "text",  # artefacts.needs_report: the file attached
     "negotiation.": "texts",  # negotiation.competitors: the list after the change
+    "forecast": "text",
+    "due": "day",  # of a plan line
+    "note": "text",
+    "plan": "text",  # the plan line a receipt pays
+    "ref": "text",
 }
 
 
@@ -246,6 +253,36 @@ def _opportunity(r: Reader, d: dict[str, Any]) -> Opportunity:
         lost_note=r.text(d, "lost_note"),
         lost_to=r.text(d, "lost_to"),
         changes=_changes(r, d),
+        forecast=r.text(d, "forecast"),
+        plan=r.items(d, "plan", lambda p: _installment(r, p)),
+        receipts=r.items(d, "receipts", lambda p: _receipt(r, p)),
+    )
+
+
+def _installment(r: Reader, d: dict[str, Any]) -> Installment:
+    r.unknown_keys(d, {"id", "due", "amount", "at", "by", "note", "amendments"})
+    return Installment(
+        id=r.required_text(d, "id"),
+        due=r.day(d, "due", required=True) or date.min,
+        amount=r.amount(d, "amount", required=True) or Decimal(0),
+        at=r.when(d, "at", required=True) or date.min,
+        by=r.required_text(d, "by"),
+        note=r.text(d, "note"),
+        amendments=r.items(d, "amendments", lambda a: _change(r, a)),
+    )
+
+
+def _receipt(r: Reader, d: dict[str, Any]) -> Receipt:
+    r.unknown_keys(d, {"id", "at", "amount", "by", "plan", "ref", "overpay", "amendments"})
+    return Receipt(
+        id=r.required_text(d, "id"),
+        at=r.day(d, "at", required=True) or date.min,
+        amount=r.amount(d, "amount", required=True) or Decimal(0),
+        by=r.required_text(d, "by"),
+        plan=r.text(d, "plan"),
+        ref=r.text(d, "ref"),
+        overpay=r.text(d, "overpay"),
+        amendments=r.items(d, "amendments", lambda a: _change(r, a)),
     )
 
 
@@ -276,6 +313,9 @@ _OPPORTUNITY_KEYS = [
     "lost_note",
     "lost_to",
     "changes",
+    "forecast",
+    "plan",
+    "receipts",
 ]
 
 
@@ -416,5 +456,14 @@ def _opportunity_data(o: Opportunity) -> dict[str, Any]:
             "lost_note": o.lost_note,
             "lost_to": o.lost_to,
             "changes": _changes_data(o.changes),
+            "forecast": o.forecast,
+            "plan": [_installment_data(p) for p in o.plan],
+            "receipts": [
+                _compact({**vars(p), "amendments": _changes_data(p.amendments)}) for p in o.receipts
+            ],
         }
     )
+
+
+def _installment_data(p: Installment) -> dict[str, Any]:
+    return _compact({**vars(p), "at": _when(p.at), "amendments": _changes_data(p.amendments)})

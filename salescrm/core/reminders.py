@@ -25,6 +25,8 @@ _DUE_DAY = itemgetter(2)  # of a task in Facts
 _TASK_OWNER = itemgetter(6)
 _DEAL_OWNER = itemgetter(2)  # of an open deal in Facts
 _CLAIMER = itemgetter(2)  # of a lost claim in Facts
+_PAYER = itemgetter(3)  # the deal owner of an open installment in Facts
+ESCALATED = ("task", "payment")  # what a manager sees once it is long overdue
 
 SECTIONS = ("review", "overdue", "today", "upcoming", "birthdays", "stale", "feedback", "escalated",
             "recycle", "claims")  # fmt: skip
@@ -64,7 +66,7 @@ class Digest:
     upcoming: list[Reminder] = field(default_factory=list)
     birthdays: list[Reminder] = field(default_factory=list)
     stale: list[Reminder] = field(default_factory=list)
-    escalated: list[Reminder] = field(default_factory=list)  # the team's tasks long overdue
+    escalated: list[Reminder] = field(default_factory=list)  # the team's tasks and installments long overdue
     feedback: list[Reminder] = field(default_factory=list)  # other departments' news since the last visit
     review: list[Reminder] = field(default_factory=list)  # the quarterly tier review is due
     recycle: list[Reminder] = field(default_factory=list)  # customers soon back in the pool (core/recycle.py)
@@ -118,6 +120,8 @@ class Facts(NamedTuple):
     taken: int  # the day the owner took the customer (ordinal; core/recycle.py)
     last_won: int | None  # the day its latest deal was won (ordinal)
     lost_claims: Rows  # claims from the pool that lost: (at (ISO), day, by, winner, won_at (ISO))
+    # open installments of won deals (回款): (O1-P2, due day (ordinal), open amount (text), owner, deal)
+    installments: Rows = ()
 
     @property
     def last_contact(self) -> int:
@@ -149,14 +153,29 @@ def facts_of(customer: Customer) -> Facts:
         for t in c.tasks
         if t.status == "open"
     )
-    from salescrm.core.recycle import last_won, taken_on
+    from salescrm.core.pool import last_won, taken_on
 
     won = last_won(c)
     lost = tuple((format_when(x.at), day_of(x.at).toordinal(), x.by, x.winner, format_when(x.won_at))
                  for x in c.lost_claims)  # fmt: skip
     return Facts(c.id, c.name, c.tier, c.owner, c.archived, (c.first_contact or c.created).toordinal(),
                  last_followup, latest_next, tasks, birthdays, deals, _news(c), taken_on(c).toordinal(),
-                 won.toordinal() if won else None, lost)  # fmt: skip
+                 won.toordinal() if won else None, lost, _installments(c))  # fmt: skip
+
+
+def _installments(c: Customer) -> Rows:
+    """The open part of each plan line of the customer's won deals."""
+    if not any(o.plan for o in c.opportunities):
+        return ()
+    from salescrm.core.payments import allocation  # only a customer with a payment plan needs it
+
+    rows = []
+    for o in c.opportunities:
+        if o.stage == "won" and o.plan:
+            paid = allocation(o)
+            rows += [(f"{o.id}-{p.id}", p.due.toordinal(), str(p.amount - paid[p.id]), o.owner, o.name)
+                     for p in o.plan if p.amount > paid[p.id]]  # fmt: skip
+    return tuple(rows)
 
 
 def _news(c: Customer) -> Rows:
@@ -278,6 +297,15 @@ class _Rules:
                 )  # fmt: skip
         return found
 
+    def payments(self, f: Facts, today: int, least_days: int | None = None) -> list[Reminder]:
+        """Each installment not yet paid in full: due in the window, due today, or overdue."""
+        return [
+            Reminder("payment", f"{f.id}-{ref}", f.id, f.name, f.tier, owner, self.day[due], today - due,
+                     deal, open_amount)
+            for ref, due, open_amount, owner, deal in f.installments
+            if least_days is None or today - due >= least_days
+        ]  # fmt: skip
+
     def feedback(self, f: Facts, today: int) -> list[Reminder]:
         """Feedback from other departments since the owner's latest record, up to today."""
         return [
@@ -289,19 +317,19 @@ class _Rules:
 
     def recycle(self, f: Facts, today: int) -> Reminder | None:
         """The owner's customer due back in the pool within ``warn_days`` (not yet due)."""
-        from salescrm.core.recycle import recycle_due
-
         if not f.owner or self.pool.rule(f.tier).never:
             return None
-        day = self.day
-        last = day[f.last_followup] if f.last_followup else None
-        found = recycle_due(self.pool, f.tier, day[f.taken], last, day[f.last_won] if f.last_won else None)
-        if found is None or not 0 < found[0].toordinal() - today <= self.pool.warn_days:
+        from salescrm.core.recycle import recycle_of  # it reads these facts (and imports this module)
+
+        found = recycle_of(f, self.pool)
+        if found is None or not 0 < found.due.toordinal() - today <= self.pool.warn_days:
             return None
-        due, clock = found  # digests say it in the reader's language: what, since, limit_days
-        days = today - due.toordinal()
-        return Reminder("recycle", f.id, f.id, f.name, f.tier, f.owner, due, days, clock.kind,
-                        since=clock.last, limit_days=clock.days)  # fmt: skip
+        clock, due = (
+            found.clock,
+            found.due,
+        )  # digests say it in the reader's language: what, since, limit_days
+        return Reminder("recycle", f.id, f.id, f.name, f.tier, f.owner, due, today - due.toordinal(),
+                        clock.kind, since=clock.last, limit_days=clock.days)  # fmt: skip
 
     def lost_claims(self, f: Facts, today: int) -> list[Reminder]:
         """Claims that lost to a teammate's earlier claim, for ``warn_days`` after."""
@@ -384,6 +412,7 @@ def concerning(customers: Iterable[Facts], member: str, config: Config) -> list[
         or (f.tasks and not people.isdisjoint(map(_TASK_OWNER, f.tasks)))
         or (f.deals and not people.isdisjoint(map(_DEAL_OWNER, f.deals)))
         or (f.lost_claims and not people.isdisjoint(map(_CLAIMER, f.lost_claims)))
+        or (f.installments and not people.isdisjoint(map(_PAYER, f.installments)))
     ]
 
 
@@ -409,6 +438,8 @@ class _Team:
     def add(self, f: Facts) -> None:
         rules, today, found = self.rules, self.today, self.found
         self.file(rules.follow_ups(f, today, self.least_days))
+        if f.installments:
+            self.file(rules.payments(f, today, self.least_days))
         if f.birthdays:
             for reminder in rules.birthdays(f, today, self.config.birthday_days):
                 found[reminder.owner].birthdays.append(reminder)
@@ -446,7 +477,7 @@ class _Team:
                 digest.today.append(reminder)
             elif -days <= within:
                 digest.upcoming.append(reminder)
-            if days > escalate_after and reminder.kind == "task":
+            if days > escalate_after and reminder.kind in ESCALATED:
                 manager = self.managers.get(reminder.owner)
                 if manager:
                     found[manager].escalated.append(reminder)
@@ -467,7 +498,8 @@ class _Team:
 
 
 def calendar_reminders(customers: Iterable[Customer | Facts], config: Config, as_of: When) -> list[Reminder]:
-    """What a calendar shows: every open task, each customer's cadence day, cared-for birthdays."""
+    """What a calendar shows: every open task, each customer's cadence day, cared-for birthdays,
+    each installment not yet paid in full."""
     today = day_of(as_of).toordinal()
     rules = _Rules(config)
     reminders: list[Reminder] = []
@@ -476,6 +508,7 @@ def calendar_reminders(customers: Iterable[Customer | Facts], config: Config, as
         if not f.archived:
             reminders += rules.follow_ups(f, today)
             reminders += rules.birthdays(f, today, None)
+            reminders += rules.payments(f, today)
     return reminders
 
 

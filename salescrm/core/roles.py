@@ -38,6 +38,8 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "deal.change": (("manager", OWNER), "change the deal"),  # owner: the customer's or the deal's
     "deal.force_stage": (("manager",), "skip pipeline stages"),
     "deal.amend_closed": (("manager", OWNER), "change a closed (won or lost) deal"),
+    "pay.record": (("manager", OWNER), "record a payment plan or receipt"),  # of a won deal
+    "pay.amend": (("manager",), "amend a payment plan line or receipt"),
     "config.members": (("manager",), "change the team's members"),
     "config.targets": (("manager",), "set targets"),
     "config.tier_review": (("manager",), "apply a tier review"),

@@ -140,19 +140,25 @@ def _tier(customer: Customer) -> tuple[object, ...]:
 def _deal_actions(
     before: Customer, after: Customer, closed: dict[str, Opportunity], owners: frozenset[str]
 ) -> list[Action]:
-    """Closed deals changed (or gone), open deals changed (their owner may), and open deals
-    moved past a stage."""
+    """Closed deals changed (or gone), open deals changed (their owner may), open deals moved
+    past a stage, and payments recorded or amended (judged apart from the deal)."""
     now = {o.id: o for o in after.opportunities}
     found = [
         Action("deal.amend_closed", f"{before.id}-{opp_id}", owners | {old.owner})
         for opp_id, old in closed.items()
-        if now.get(opp_id) != old
+        if opp_id not in now or _unpaid(now[opp_id]) != _unpaid(old)
+    ]
+    found += [
+        Action(name, f"{before.id}-{old.id}", owners | {old.owner})
+        for old in before.opportunities
+        if old.id in now
+        for name in _payment_actions(old, now[old.id])
     ]
     earlier = {o.id: o for o in before.opportunities}
     found += [
         Action("deal.change", f"{before.id}-{o.id}", owners | {earlier[o.id].owner})
         for o in after.opportunities
-        if o.id in earlier and o.id not in closed and o != earlier[o.id]
+        if o.id in earlier and o.id not in closed and _unpaid(o) != _unpaid(earlier[o.id])
     ]
     found += [
         Action("deal.force_stage", f"{before.id}-{o.id}", owners)
@@ -160,6 +166,25 @@ def _deal_actions(
         if o.id in earlier and _skips(earlier[o.id], o)
     ]
     return found
+
+
+def _unpaid(deal: Opportunity) -> Opportunity:
+    """The deal without its payments (``pay.record`` and ``pay.amend`` judge those)."""
+    return replace(deal, plan=[], receipts=[])
+
+
+def _payment_actions(before: Opportunity, after: Opportunity) -> list[str]:
+    """``pay.record`` when plan lines or receipts were added, ``pay.amend`` when one that
+    was there changed or went."""
+    names = []
+    for old_items, new_items in ((before.plan, after.plan), (before.receipts, after.receipts)):
+        old: dict[str, object] = {item.id: item for item in old_items}
+        new: dict[str, object] = {item.id: item for item in new_items}
+        if new.keys() - old.keys():
+            names.append("pay.record")
+        if any(new.get(key) != item for key, item in old.items()):
+            names.append("pay.amend")
+    return list(dict.fromkeys(names))
 
 
 def _skips(before: Opportunity, after: Opportunity) -> bool:

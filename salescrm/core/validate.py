@@ -7,6 +7,8 @@ customer with errors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from salescrm.core.config import Config
@@ -17,6 +19,7 @@ from salescrm.core.labels import (
     CHANNELS,
     CLOSED_STAGES,
     DEPARTMENTS,
+    FORECASTS,
     SIZES,
     STAGES,
     TASK_STATUSES,
@@ -166,6 +169,45 @@ def _opportunity(found: _Findings, config: Config, keys: Keys, o: Opportunity, c
                 (*keys, "artefacts", name),
                 f"artefact {path!r} is outside attachments/{customer_id}/",
             )
+    _payments(found, keys, o)
+
+
+def _payments(found: _Findings, keys: Keys, o: Opportunity) -> None:
+    """A hand-edited forecast category, plan or receipt keeps the rules ``opp set`` and ``pay``
+    keep (core/payments.py)."""
+    if o.forecast is not None:
+        found.one_of((*keys, "forecast"), o.forecast, FORECASTS.keys, "forecast category")
+    if not (o.plan or o.receipts):
+        return
+    if o.contract is None:
+        found.add((*keys, "plan"), "payments on an opportunity without a contract")
+        return
+    for name, items in (("plan", o.plan), ("receipts", o.receipts)):
+        amounts = [item.amount for item in items]
+        ids = [item.id for item in items]
+        for index, item_id in enumerate(ids):
+            if item_id in ids[:index]:
+                found.add((*keys, name, index, "id"), f"id {item_id!r} is used twice in {name}")
+            if amounts[index] <= 0:
+                found.add((*keys, name, index, "amount"), f"{item_id}: the amount must be more than zero")
+        limit = o.contract.amount
+        if sum(amounts, Decimal(0)) > limit and (name == "plan" or not any(r.overpay for r in o.receipts)):
+            found.add(
+                (*keys, name),
+                f"the {name} total {sum(amounts, Decimal(0))}, above the contract amount {limit}",
+            )
+    _receipt_links(found, keys, o, o.contract.signed)
+
+
+def _receipt_links(found: _Findings, keys: Keys, o: Opportunity, signed: date) -> None:
+    lines = {p.id for p in o.plan}
+    for index, r in enumerate(o.receipts):
+        if r.plan is not None and r.plan not in lines:
+            found.add(
+                (*keys, "receipts", index, "plan"), f"{r.id} pays plan line {r.plan!r}, which does not exist"
+            )
+        if r.at < signed:
+            found.add((*keys, "receipts", index, "at"), f"{r.id} is dated before the contract was signed")
 
 
 def validate_file_name(customer: Customer, stem: str, file: str) -> list[Problem]:

@@ -126,6 +126,8 @@ def test_transfer_is_a_managers_and_moves_open_work(team: Crm, digest: Digest) -
         "wang.fang",
         "区域调整",
     )
+    shown = team.ok(["--lang", "en", "customer", "show", number]).split("owner history\n")[1]
+    assert shown.splitlines()[2].split()[1:] == ["li.na", "zhang.wei", "wang.fang", "区域调整"]
     team.ok(["member", "deactivate", "zhang.wei"], user="li.na")
     refused(
         team,

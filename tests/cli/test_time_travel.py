@@ -82,6 +82,18 @@ READING: dict[str, Invocations] = {
     "report lost-reasons": _report("lost-reasons"),
     "report pipeline": _report("pipeline"),
     "report activity": _report("activity"),
+    "report receivables": lambda day: [
+        ["report", "receivables", "-f", "json"],
+        ["report", "receivables", "--by", "member", "-f", "md"],
+    ],
+    "report collection": _report("collection"),
+    "report forecast": lambda day: [
+        ["report", "forecast", "--period", quarter(day), "-f", "json"],
+        ["report", "forecast", "--period", "2026", "-f", "md"],
+        ["report", "forecast", "--period", "2026", "--accuracy", "-f", "json"],
+    ],
+    "pay list": lambda day: [["pay", "list", "-f", "json"], ["pay", "list", "--overdue", "-f", "md"]],
+    "pay show": lambda day: [["pay", "show", f"CRM{day:%Y%m}001-O1", "-f", "json"]],
     "report review": lambda day: [  # md and html only; every section of the pack is in the md
         ["report", "review", "--period", month(day), "-f", "md"],
         ["report", "review", "--period", week(day), "-f", "md"],
@@ -112,6 +124,7 @@ NOT_AS_OF = {
     "opp set": "writes", "opp amend": "writes", "target set": "writes", "filter save": "writes",
     "filter delete": "writes", "import leads": "writes", "feedback add": "writes",
     "dev generate": "writes a synthetic team",
+    "pay plan": "writes", "pay receive": "writes", "pay amend": "writes",
     "target delete": "writes", "find": "names and numbers as they are now (to pick a customer)",
     "member list": "the team's settings", "target show": "the team's settings",
     "filter list": "the team's settings", "check": "the files' form, as they are",
@@ -202,5 +215,6 @@ def test_the_scenarios_reach_every_kind_of_event(builder: Builder) -> None:
 
     each_scenario(builder, collect)
     wanted = {"opp won", "opp lost", "opp reopen", "opp stage", "followup log", "feedback add", "same day",
-              "pool release", "pool claim", "customer transfer"}  # fmt: skip
+              "pool release", "pool claim", "customer transfer",
+              "pay plan", "pay receive"}  # fmt: skip
     assert wanted | {"after the cut"} <= seen, sorted(seen)
