@@ -21,10 +21,11 @@ def refuse_duplicates(s: Session, candidate: Customer, exact: bool = True, close
     from salescrm.core.identity import close_name, identity_of, refuse_duplicate
 
     mine = identity_of(candidate)
-    if exact and (found := s.datadir.duplicate_of(mine)) is not None:
+    found, names = s.datadir.duplicate_and_names(mine, names=close)
+    if exact and found is not None:
         number, what = found
         refuse_duplicate(number, s.datadir.read_customer(number).owner, what)
-    if close and (near := close_name(mine, s.datadir.names(), s.config.name_similarity)) is not None:
+    if close and (near := close_name(mine, names, s.config.name_similarity)) is not None:
         number, score = near
         owner = s.datadir.read_customer(number).owner
         warn(f"{candidate.name!r} is close to the name of customer {number} (owner {owner}): {score:.0f}/100")

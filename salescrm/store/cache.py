@@ -310,6 +310,7 @@ class RecordCache:
         # An index found to match the files: a second summary of the same command reads it
         # without a second scan of 10,000 files.
         self._current: tuple[IndexFile, Scan] | None = None
+        self._identities: tuple[bytes, dict[str, Identity]] | None = None  # brought up to date once
 
     # -- answers ---------------------------------------------------------------------
     def load(self, only: set[str] | None = None) -> Loaded:
@@ -427,6 +428,11 @@ class RecordCache:
         return found
 
     def _identities_now(self) -> tuple[bytes, dict[str, Identity]]:
+        if self._identities is None:
+            self._identities = self._identities_brought_up_to_date()
+        return self._identities
+
+    def _identities_brought_up_to_date(self) -> tuple[bytes, dict[str, Identity]]:
         """The identity file's text without the lines of files changed since it was saved,
         and those files' identities, parsed; the file is saved again when any changed (so
         the next write parses none of them). Without a sound identity file (a first run, an

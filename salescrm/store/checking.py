@@ -71,7 +71,7 @@ def _check_file(root: Path, name: str, config: Config) -> Findings:
     customer = parsed.usable
     if customer is not None:
         found.customer_id = customer.id
-        found.identity = identity_of(customer)
+        found.identity = None if customer.archived else identity_of(customer)  # archived: settled
         found.contracts = [
             (o.contract.number, f"{customer.id}-{o.id}") for o in customer.opportunities if o.contract
         ]
@@ -84,15 +84,13 @@ def _check_file(root: Path, name: str, config: Config) -> Findings:
 def check_files_of(datadir: DataDir, names: list[str]) -> list[Problem]:
     """What ``check`` finds in these files alone (customer files and salescrm.yaml): what
     ``sync`` checks before it commits a pending change."""
-    problems = []
-    if "salescrm.yaml" in names:
-        problems += datadir.config_problems()
-        if any(p.severity == "error" for p in problems):
-            return problems
-        problems += _team_file(datadir)
+    problems = datadir.config_problems()
+    if any(p.severity == "error" for p in problems):  # no rules to judge the customers by
+        return problems if "salescrm.yaml" in names else []  # not ours: the fix may be coming in
+    problems = _team_file(datadir) + problems if "salescrm.yaml" in names else []
     customers = [n for n in names if n.startswith("customers/") and n.endswith(".yaml")]
     if not customers:
-        return problems  # no need of the team's settings (they may be the damaged file)
+        return problems
     for found in check_files(str(datadir.root), customers, datadir.config):
         problems += found.problems
     return problems

@@ -268,21 +268,23 @@ class DataDir:
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer ``mine`` repeats: a search of the
         cache's identity file (store/identity_text.py), no customer decoded."""
+        return self.duplicate_and_names(mine, names=False)[0]
+
+    def duplicate_and_names(
+        self, mine: Identity, names: bool = True
+    ) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+        """``duplicate_of(mine)``, and (number, normalised name) of every usable customer for
+        the close-name check: one look at the cache's identity file for both."""
         from salescrm.store.cache import RecordCache
 
-        return RecordCache(self).duplicate_of(mine)
+        cache = RecordCache(self)
+        return cache.duplicate_of(mine), cache.names() if names else []
 
     def identities(self) -> list[Identity]:
         """Every usable customer's identity (core/identity.py), from the cache's identity file."""
         from salescrm.store.cache import RecordCache
 
         return RecordCache(self).identities()
-
-    def names(self) -> list[tuple[str, str]]:
-        """(number, normalised name) of every usable customer, for the close-name check."""
-        from salescrm.store.cache import RecordCache
-
-        return RecordCache(self).names()
 
     def alias_of(self, number: str) -> str | None:
         """The customer that ``number`` was merged into, if any: the one place that knows

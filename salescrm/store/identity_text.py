@@ -149,15 +149,15 @@ def identities_of(text: bytes) -> list[tuple[str, Identity]]:
     )
 
 
-_NAME_LINE = re.compile(rb"(?<=\n)i([^\x1f\n]*)\x1f([^\x1f\n]*)(?:\x1f([^\n]*))?(?=\n)")
+_NAME_LINE = re.compile("\ni([^\x1f\n]*)\x1f([^\x1f\n]*)(?:\x1f([^\n]*))?")  # leaves each line's \n
 
 
 def names_of(text: bytes) -> list[tuple[str, str]]:
     """(number, normalised name) of every customer in ``text``: the close-name check's input,
     found by one regular expression (every line holding keys would cost ten times more)."""
     return [
-        (_unescaped((number or stem).decode()), _unescaped(name.decode()))
-        for name, stem, number in _NAME_LINE.findall(text)
+        (_unescaped(number or stem), _unescaped(name))
+        for name, stem, number in _NAME_LINE.findall(text.decode())
     ]
 
 

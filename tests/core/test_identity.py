@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz import fuzz
 
 from salescrm.core.errors import UsageError
 from salescrm.core.identity import (
@@ -19,6 +18,7 @@ from salescrm.core.identity import (
     normal_phone,
     parse_credit_code,
     same_keys,
+    similarity,
 )
 
 SAME_COMPANY = [
@@ -110,7 +110,7 @@ def test_likely_pairs_are_every_pair_a_brute_force_finds(found: list[Identity], 
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
             shared = same_keys(a, b)
-            close = a.name and b.name and a.name != b.name and fuzz.WRatio(a.name, b.name) >= threshold
+            close = a.name and b.name and a.name != b.name and similarity(a.name, b.name) >= threshold
             if shared or close:
                 expected[(a.customer_id, b.customer_id)] = bool(shared)
     pairs = likely_pairs(found, threshold)
