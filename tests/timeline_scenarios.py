@@ -117,6 +117,7 @@ class _Deal:
     negotiated: bool = False
     contracts: int = 0
     planned: bool = False  # its payment plan is made (once a contract)
+    paid: bool = False  # money planned or received against it: it is no longer reopened
 
 
 @dataclass
@@ -199,7 +200,8 @@ def _choices(deal: _Deal) -> list[str]:
         amend = deal.stage == "won" and has_command("opp amend") and not deal.planned  # below a plan: refused
         pay = deal.stage == "won" and has_command("pay receive")
         money = [*([] if deal.planned else ["plan", "plan"]), "receive", "receive"]
-        return ["reopen", *(["amend", "amend"] if amend else []), *(money if pay else [])]
+        reopen = [] if deal.paid else ["reopen"]
+        return [*reopen, *(["amend", "amend"] if amend else []), *(money if pay else [])]
     if deal.stage == "negotiation":
         choices = ["won", "won", "won", "lost"] if deal.negotiated else ["negotiate"]
     else:
@@ -249,7 +251,7 @@ def _won(draw: Any, s: _Story, deal: _Deal) -> None:
 def _plan(draw: Any, s: _Story, deal: _Deal) -> None:
     split = draw(st.sampled_from(["30%@signed,70%@+30d", "100%@+10d", "50%@signed,50%@+60d"]))
     s.add(deal.owner, "pay", "plan", deal.symbol, "--split", split, "--at", s.day.isoformat())
-    deal.planned = True
+    deal.planned = deal.paid = True
     if draw(st.booleans()):  # the first money often comes on the day the plan is made
         _receive(draw, s, deal)
 
@@ -258,6 +260,7 @@ def _receive(draw: Any, s: _Story, deal: _Deal) -> None:
     amount = draw(st.sampled_from(["1000", "2700"]))  # never more than a contract owes, but to be sure:
     s.add(deal.owner, "pay", "receive", deal.symbol, "--amount", amount, "--at", s.day.isoformat(),
           "--overpay", "--reason", "客户预付")  # fmt: skip
+    deal.paid = True
 
 
 def _lost(draw: Any, s: _Story, deal: _Deal) -> None:

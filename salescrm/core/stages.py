@@ -321,6 +321,11 @@ def reopen(o: Opportunity, ref: str, reason: str, by: str, at: date) -> str:
     """
     if o.stage not in CLOSED_STAGES:
         raise UsageError(f"{ref} is open ({stage_name(o.stage)}); only a won or lost deal can be reopened")
+    if o.plan or o.receipts:  # the money stays with the contract it was planned and paid against
+        raise UsageError(
+            f"{ref} has a payment plan or receipts; a won deal with money against it is not reopened",
+            hint=f"a manager corrects the contract: salescrm opp amend {ref} … --reason R",
+        )
     check_date(o, ref, at)
     if o.stage_history and o.stage_history[-1].stage == o.stage:
         closing = o.stage_history[-1]

@@ -167,6 +167,17 @@ def test_no_plan_or_receipt_on_an_open_or_lost_deal(crm: Crm, digest: Digest) ->
     refused(crm, digest, ["pay", "plan", ref, "--split", "100%@+30d"], 2, "is lost (失败), not won")
 
 
+def test_a_deal_with_money_against_it_is_not_reopened(crm: Crm, deal: str, digest: Digest) -> None:
+    worked_example(crm, deal)
+    refused(
+        crm,
+        digest,
+        ["opp", "reopen", deal, "--reason", "客户重新启动采购"],
+        2,
+        "has a payment plan or receipts",
+    )
+
+
 @pytest.mark.parametrize(
     ("amount", "message"),
     [("0", "must be more than zero"), ("-5", "must be more than zero"), ("abc", "not an amount"),
