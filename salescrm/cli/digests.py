@@ -20,10 +20,13 @@ from salescrm.core.safe_text import visible
 _TITLES = {
     "en": {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming", "birthdays": "Birthdays",
            "stale": "Stale deals", "escalated": "Escalated: your team's tasks overdue",
-           "feedback": "Feedback since your last follow-up", "review": "Quarterly tier review due"},
+           "feedback": "Feedback since your last follow-up", "review": "Quarterly tier review due",
+           "recycle": "Going back to the pool (客户公海) unless followed up",
+           "claims": "Claims lost: a teammate claimed first"},
     "zh": {"overdue": "逾期", "today": "今日到期", "upcoming": "即将到期", "birthdays": "客户生日",
            "stale": "停滞商机", "escalated": "上报:团队逾期任务",
-           "feedback": "新反馈(上次跟进后)", "review": "季度客户等级评审待完成"},
+           "feedback": "新反馈(上次跟进后)", "review": "季度客户等级评审待完成",
+           "recycle": "即将退回公海(请及时跟进)", "claims": "认领未成功:同事先认领"},
 }  # fmt: skip
 _HEADERS = {
     "en": ["reference", "customer", "what", "due", "when"],
@@ -35,7 +38,7 @@ def _when(section: str, days: int, lang: str) -> str:
     zh = lang == "zh"
     if section == "stale":
         return f"停滞{days}天" if zh else f"idle {days} days"
-    if section == "feedback":
+    if section in ("feedback", "claims"):
         return f"{days}天前" if zh else f"{days} days ago"
     if days > 0:
         return f"逾期{days}天" if zh else f"{days} day{'s' if days != 1 else ''} overdue"
@@ -60,6 +63,12 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
         if zh:
             return f"{r.what} ({stage}, {since}起无进展, 上限{r.limit_days}天)"
         return f"{r.what} ({stage}, untouched since {since}, limit {r.limit_days} days)"
+    if kind == "recycle":
+        from salescrm.core.pool_rules import Clock
+
+        return Clock(r.what, r.limit_days or 0, r.since).text(lang)
+    if kind == "payment":
+        return f"回款 {r.what}: 待收 {r.detail}" if zh else f"collect {r.detail}: {r.what}"
     if kind == "review":
         return f"本季度末前完成: {r.what}" if zh else f"before the quarter ends: {r.what}"
     return f"{r.what} ({r.detail})" if r.detail else r.what
@@ -101,7 +110,7 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
         if not items:
             continue
         whats = [_what(r, lang, labels) for r in items]
-        if section == "escalated":
+        if section in ("escalated", "recycle"):
             whats = [f"[{r.owner}] {text}" for r, text in zip(items, whats, strict=True)]
         whens = _Texts(partial(_when, section, lang=lang))
         columns = [

@@ -16,6 +16,7 @@ _TITLES = {
     "opportunities": "商机",
     "feedback": "反馈",
     "tier_history": "等级变更",
+    "owner_history": "负责人变更",
 }
 _FIELDS = {
     "tier": "等级",
@@ -43,7 +44,10 @@ def profile_text(c: Customer, config: Config, lang: str, fmt: Format = Format.ta
         (label("tier"), c.tier + (" (pinned)" if c.tier_pinned else "")),
         (label("industry"), c.industry or "-"),
         (label("size"), SIZES.label(c.size, lang) if c.size else "-"),
-        (label("owner"), f"{owner} ({c.owner})" if owner else c.owner),
+        (
+            label("owner"),
+            f"{owner} ({c.owner})" if owner else c.owner or ("公海" if lang == "zh" else "the pool"),
+        ),
     ]
     lines.append("  " + " · ".join(f"{k} {v}" for k, v in facts))
     lines.append(
@@ -89,6 +93,9 @@ def _sections(c: Customer, lang: str) -> list[tuple[str, list[str], list[list[st
     ]  # fmt: skip
     feedback = [[f"{c.id}-{b.id}", format_when(b.at), b.by, b.dept, b.content] for b in c.feedback]
     history = [[cell(h.at), h.from_tier, h.to_tier, h.reason] for h in c.tier_history]
+    pool = "公海" if lang == "zh" else "(pool)"
+    owners = [[format_when(h.at), h.by, h.old or pool, h.new or pool, h.reason or ""]
+              for h in c.changes if h.field == "owner"]  # fmt: skip
     return [
         ("contacts", ["name", "title", "phone", "email", "birthday"], contacts),
         ("tasks", ["task", "due", "via", "focus", "goal", "owner", "status"], tasks),
@@ -100,4 +107,5 @@ def _sections(c: Customer, lang: str) -> list[tuple[str, list[str], list[list[st
         ),
         ("feedback", ["record", "at", "by", "dept", "content"], feedback),
         ("tier_history", ["at", "from", "to", "reason"], history),
+        ("owner_history", ["at", "who", "former_owner", "owner", "reason"], owners),  # docs/pool.md
     ]

@@ -58,6 +58,13 @@ STAGES = Vocabulary(
 OPEN_STAGES = ("lead", "needs_analysis", "proposal", "negotiation")
 CLOSED_STAGES = ("won", "lost")
 
+# Forecast categories (report forecast): from the stage unless a deal overrides (opp set forecast=).
+FORECASTS = Vocabulary(
+    "forecast category",
+    {"commit": "承诺", "best_case": "最佳", "pipeline": "管道", "omitted": "排除"},
+    {"best-case": "best_case", "bestcase": "best_case", "omit": "omitted"},
+)
+
 CHANNELS = Vocabulary(
     "channel",
     {
@@ -216,6 +223,45 @@ HEADINGS_ZH: dict[str, str] = {
     "figure": "指标",
     "value": "数值",
     "expression": "表达式",
+    # the pool (docs/pool.md)
+    "former_owner": "原负责人",
+    "released": "退回日期",
+    "no_followup_days": "未跟进天数",
+    "no_won_days": "未成交天数",
+    "never": "永不退回",
+    "setting": "设置",
+    # payments (回款) and the forecast
+    "line": "回款计划",
+    "receipt": "回款记录",
+    "paid": "已回款",
+    "open": "未回款",
+    "days_late": "逾期天数",
+    "plan": "计划行",
+    "bank_ref": "银行流水号",
+    "overpay": "超额原因",
+    "item": "条目",
+    "field": "字段",
+    "old": "原值",
+    "new": "新值",
+    "contract": "合同金额",
+    "received": "已回款额",
+    "owed": "应收",
+    "not_due": "未到期",
+    "overdue": "已逾期",
+    "days_0_30": "逾期0-30天",
+    "days_31_60": "逾期31-60天",
+    "days_61_90": "逾期61-90天",
+    "days_over_90": "逾期90天以上",
+    "month": "月份",
+    "planned": "计划回款",
+    "collection_pct": "回款率%",
+    "forecast": "预测",
+    "accuracy_pct": "准确率%",
+    "commit": "承诺",
+    "best_case": "最佳",
+    "pipeline": "管道",
+    "remaining_target": "剩余目标",
+    "coverage": "覆盖率",
 }
 
 # The key figures printed under a report's table (its ``summary``), for --lang zh.
@@ -230,6 +276,16 @@ FIGURES_ZH: dict[str, str] = {
     "win_rate_pct": "赢单率%",
     "new_customers": "新客户",
     "new_customers_won": "新客户成交数",
+    "owed": "应收合计",
+    "overdue": "逾期合计",
+    "overdue_pct": "逾期占比%",
+    "planned": "计划回款",
+    "received": "已回款",
+    "collection_pct": "回款率%",
+    "basis": "口径",
+    "open_deals": "进行中商机",
+    "velocity_per_day": "商机流速(每天)",
+    "deals_past_stage_limit": "超阶段时限商机",
 }
 
 

@@ -27,6 +27,25 @@ _RENAMED: dict[type, dict[str, str]] = {
 _BUILDERS: dict[type, Build] = {}
 
 
+def _pool_owner(values: dict[str, Any]) -> None:
+    """``owner: null`` is a customer in the pool, read as "" (``records._owner``)."""
+    if values.get("owner", "") is None:
+        values["owner"] = ""
+
+
+def _owner_change(values: dict[str, Any]) -> None:
+    """A change of owner from or to null is one from or to the pool, "" (``records._change``)."""
+    if values.get("field") == "owner":
+        values["old"], values["new"] = values.get("old") or "", values.get("new") or ""
+
+
+# Values the file format writes as null that the records hold otherwise.
+_NULLS: dict[type, Callable[[dict[str, Any]], None]] = {
+    model.Customer: _pool_owner,
+    model.Change: _owner_change,
+}
+
+
 def when_of(value: Any) -> When:
     """A moment as ``format_when`` wrote it (``2024-05-03`` or ``2024-05-03T10:00``)."""
     if isinstance(value, str):
@@ -90,6 +109,7 @@ def builder(cls: type) -> Build:
         return _BUILDERS[cls]
     plan = _plan(cls)
     simple = not plan.renamed
+    nulls = _NULLS.get(cls)
 
     def build(data: dict[str, Any]) -> Any:
         extra: dict[str, Any] = {}
@@ -100,6 +120,8 @@ def builder(cls: type) -> Build:
                 values[name] = convert(values[name])
         if plan.keeps_extra:
             values["extra"] = extra
+        if nulls is not None:
+            nulls(values)
         return cls(**values)
 
     _BUILDERS[cls] = build

@@ -1,7 +1,7 @@
 """Reminders as an iCalendar file (RFC 5545), built with the icalendar library.
 
-Open tasks become events at their due time, cadence days all-day events, and
-birthdays yearly all-day events. UIDs come from the record references, so a
+Open tasks become events at their due time, cadence days and installments due (回款)
+all-day events, and birthdays yearly all-day events. UIDs come from the record references, so a
 calendar that re-imports the file updates events instead of duplicating them.
 """
 
@@ -20,11 +20,13 @@ from salescrm.core.reminders import Reminder
 UID_DOMAIN = "salescrm"
 # What has a day in a calendar; stale deals, feedback notes and the tier-review notice are
 # things to read, not appointments.
-CALENDAR_KINDS = frozenset({"task", "cadence", "birthday"})
+CALENDAR_KINDS = frozenset({"task", "cadence", "birthday", "payment"})
 _SUMMARY = {
-    "en": {"cadence": "Follow up {name} ({tier})", "birthday": "Birthday: {what} ({name})"},
-    "zh": {"cadence": "跟进 {name} ({tier})", "birthday": "{what} 生日 ({name})"},
-}
+    "en": {"cadence": "Follow up {name} ({tier})", "birthday": "Birthday: {what} ({name})",
+           "payment": "Payment due: {name} {detail} ({what})"},
+    "zh": {"cadence": "跟进 {name} ({tier})", "birthday": "{what} 生日 ({name})",
+           "payment": "回款 {name} {detail} ({what})"},
+}  # fmt: skip
 
 
 def reminders_calendar(reminders: Iterable[Reminder], team: str, stamp: date, lang: str = "en") -> bytes:
@@ -54,7 +56,12 @@ def _event(reminder: Reminder, uid: str, stamp: datetime, lang: str) -> Event:
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     texts = _SUMMARY.get(lang, _SUMMARY["en"])
-    names = {"name": reminder.customer_name, "tier": reminder.tier, "what": reminder.what}
+    names = {
+        "name": reminder.customer_name,
+        "tier": reminder.tier,
+        "what": reminder.what,
+        "detail": reminder.detail,
+    }
     if reminder.kind == "task":
         via = CHANNELS.label(reminder.via or "other", lang)
         event.add("summary", f"{via} {reminder.customer_name}: {reminder.what}")

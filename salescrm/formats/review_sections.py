@@ -95,6 +95,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "total": ("合计", "total"),
     "count": ("{n} 笔,合计 {amount}", "{n} deals, {amount} in all"),
     "target_tick": ("竖线为目标", "the tick marks the target"),
+    "receivables": ("应收账款(回款)", "Receivables (payment collection)"),
+    "owed": ("应收", "owed"),
+    "not_due": ("未到期", "not yet due"),
+    "overdue_amount": ("已逾期", "overdue"),
+    "days_0_30": ("逾期0-30天", "0-30 days"),
+    "days_31_60": ("31-60天", "31-60 days"),
+    "days_61_90": ("61-90天", "61-90 days"),
+    "days_over_90": ("90天以上", "over 90 days"),
+    "overdue_tick": ("条长为应收,注为逾期", "bars: owed; note: overdue"),
+    "forecast": ("本季度预测 {quarter}", "This quarter's forecast, {quarter}"),
+    "commit": ("承诺", "commit"),
+    "best_case": ("最佳", "best case"),
+    "remaining_target": ("剩余目标", "remaining target"),
+    "coverage": ("覆盖率", "coverage"),
+    "forecast_tick": ("条长为承诺,竖线为目标", "bars: commit; the tick marks the target"),
 }
 
 
@@ -175,6 +190,8 @@ def review_sections(pack: ReviewPack, lang: str = "zh") -> list[Section]:
         _saved_filter(pack, lang),
         _tier_proposals(pack, lang),
         _tier_moves(pack, lang),
+        _receivables(pack, lang),
+        _forecast(pack, lang),
     ]
 
 
@@ -409,3 +426,29 @@ def _tier_moves(pack: ReviewPack, lang: str) -> Section:
     ]
     headers = _headers(lang, "date", "ref", "customer", "from", "to", "reason")
     return Section("tier_moves", text("tier_moves", lang), headers, rows, empty=text("none", lang))
+
+
+def _receivables(pack: ReviewPack, lang: str) -> Section:
+    columns = ["owed", "not_due", "overdue", "days_0_30", "days_31_60", "days_61_90", "days_over_90"]
+    rows = [[_total_label(r["member"], lang) if r["member"] == TOTAL else _name(pack, str(r["member"])),
+             *(amount(r[c]) for c in columns)] for r in pack.receivables.rows]  # fmt: skip
+    bars = [Bar(_name(pack, str(r["member"])), r["owed"], note=amount(r["overdue"]))
+            for r in pack.receivables.rows if r["member"] != TOTAL]  # fmt: skip
+    headers = _headers(lang, "member", "owed", "not_due", "overdue_amount", *columns[3:])
+    return Section("receivables", text("receivables", lang), headers, rows, empty=text("none", lang),
+                   chart="bars", legend=text("overdue_tick", lang), bars=bars)  # fmt: skip
+
+
+def _forecast(pack: ReviewPack, lang: str) -> Section:
+    columns = ["target", "won", "commit", "best_case", "pipeline", "remaining_target"]
+    rows = [[_total_label(r["member"], lang) if r["member"] == TOTAL else _name(pack, str(r["member"])),
+             *(amount(r[c]) for c in columns), "" if r["coverage"] is None else str(r["coverage"])]
+            for r in pack.forecast.rows]  # fmt: skip
+    bars = [Bar(_name(pack, str(r["member"])), r["commit"], r["target"] or None, amount(r["best_case"]))
+            for r in pack.forecast.rows if r["member"] != TOTAL]  # fmt: skip
+    headers = _headers(lang, "member", "target", "won_amount", "commit", "best_case", "pipeline_amount",
+                       "remaining_target", "coverage")  # fmt: skip
+    title = text("forecast", lang, quarter=pack.forecast.period)
+    return Section(
+        "forecast", title, headers, rows, chart="bars", legend=text("forecast_tick", lang), bars=bars
+    )

@@ -13,8 +13,9 @@ Where: ``cache_dir(root)/index.sqlite`` (``store/cache_files.py``: the user's ow
 - ``files``: a row per customer file — its stat key, when it was read, its problems, the
   record (msgpack of ``customer_to_data``), the day of its latest event, the columns filters
   read, and one column per summary (``SUMMARIES``: the few values a command family reads).
-- ``identity_keys``: each usable customer's normal name, phones and e-mails, indexed: the
-  duplicate check is a lookup, not a scan.
+- ``identity_keys``: each usable customer's credit code, normal name, phones, e-mails
+  (``core/identity.py``) and the numbers merged into it, indexed: the duplicate check is a
+  lookup, not a scan.
 
 A row is trusted (git's racy-index rule) when its stat key ``(size, mtime_ns, inode,
 ctime_ns)`` equals the file's and the file's mtime and ctime are older than the moment the
@@ -51,13 +52,13 @@ from salescrm.store.cache_files import cache_dir, code_fingerprint
 from salescrm.store.scan import Scan
 
 if TYPE_CHECKING:
-    from salescrm.core.customers import Identity
+    from salescrm.core.identity import Identity
     from salescrm.core.model import Customer
     from salescrm.store.customer_file import Parsed
     from salescrm.store.datadir import DataDir
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 2  # bump when the tables or what a column holds change: the index is rebuilt
+SCHEMA = 3  # bump when the tables or what a column holds change: the index is rebuilt
 _LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
 
@@ -121,7 +122,9 @@ CREATE INDEX identity_keys_file ON identity_keys (file);
 # The columns a read may narrow by (``Index.summaries``): what the filters of lists test.
 NARROWING = frozenset({"tier", "owner", "archived"})
 Narrow = dict[str, str | int]
-_KINDS = ("name", "phone", "e-mail")  # identity_keys.kind: the duplicate check's precedence
+# identity_keys.kind: the duplicate check's precedence (core/identity.MATCH_ORDER), then
+# the numbers merged into the customer (never a duplicate, found by ``alias_of``).
+_CREDIT, _NAME, _PHONE, _EMAIL, _ALIAS = range(5)
 
 
 # -- values in blobs: msgpack, dates and amounts as extension types (nothing can run code) --
@@ -251,12 +254,17 @@ def _columns_of(customer: Customer) -> dict[str, Any]:
 
 
 def _identity_keys(customer: Customer) -> list[tuple[int, str]]:
-    from salescrm.core.customers import identity_of
+    from salescrm.core.identity import identity_of
 
-    identity = identity_of(customer)
-    keys = [(0, identity.name)] if identity.name else []
-    keys += [(1, phone) for phone in sorted(identity.phones)]
-    return keys + [(2, email) for email in sorted(identity.emails)]
+    return _keys_of(identity_of(customer)) + [(_ALIAS, alias) for alias in sorted(customer.aliases)]
+
+
+def _keys_of(identity: Identity) -> list[tuple[int, str]]:
+    """(kind, key) of what the duplicate check compares."""
+    keys = [(_CREDIT, identity.credit_code)] if identity.credit_code else []
+    keys += [(_NAME, identity.name)] if identity.name else []
+    keys += [(_PHONE, phone) for phone in sorted(identity.phones)]
+    return keys + [(_EMAIL, email) for email in sorted(identity.emails)]
 
 
 def read_row(root: Path, name: str, config: Config) -> FileRow:
@@ -579,10 +587,11 @@ class Index:
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer, in file order, that ``mine``
-        repeats, as ``core.customers.find_duplicate`` finds it: a lookup of its keys."""
+        repeats, as ``core.identity.find_duplicate`` finds it: a lookup of its keys."""
+        from salescrm.core.identity import MATCH_ORDER
+
         self.refresh()
-        keys = [(0, mine.name)] if mine.name else []
-        keys += [(1, phone) for phone in mine.phones] + [(2, email) for email in mine.emails]
+        keys = _keys_of(mine)
         if not keys:
             return None
         matches = []
@@ -597,7 +606,53 @@ class Index:
         if not matches:
             return None
         _, kind, number = min(matches)
-        return number, _KINDS[kind]
+        return number, MATCH_ORDER[kind]
+
+    def names(self) -> list[tuple[str, str]]:
+        """(number, normalised name) of every usable customer with a name, in file order:
+        the close-name check's input."""
+        self.refresh()
+        query = (
+            "SELECT f.customer_id, k.key FROM identity_keys k JOIN files f ON f.name = k.file "
+            f"WHERE k.kind = {_NAME} AND f.usable ORDER BY k.file"
+        )
+        return [(_s(number), _s(name)) for number, name in self.db.execute(query)]
+
+    def identities(self) -> list[Identity]:
+        """Every usable customer's identity, in file order (``core/identity.py``)."""
+        from salescrm.core.identity import Identity
+
+        self.refresh()
+        query = (
+            "SELECT f.name, f.customer_id, k.kind, k.key FROM files f "
+            "LEFT JOIN identity_keys k ON k.file = f.name WHERE f.usable ORDER BY f.name, k.rowid"
+        )
+        found: dict[bytes, tuple[str, dict[int, list[str]]]] = {}
+        for file, number, kind, key in self.db.execute(query):
+            keys = found.setdefault(file, (_s(number), {}))[1]
+            if kind is not None:
+                keys.setdefault(kind, []).append(_s(key))
+        return [
+            Identity(
+                number,
+                keys.get(_NAME, [""])[0],
+                keys.get(_PHONE, []),
+                keys.get(_EMAIL, []),
+                keys.get(_CREDIT, [""])[0],
+                tuple(keys.get(_ALIAS, ())),
+            )
+            for number, keys in found.values()
+        ]
+
+    def alias_of(self, number: str) -> str | None:
+        """The number of the usable customer that ``number`` was merged into, if any."""
+        self.refresh()
+        query = (
+            "SELECT f.customer_id FROM identity_keys k JOIN files f ON f.name = k.file "
+            f"WHERE k.key = ? AND k.kind = {_ALIAS} AND f.usable ORDER BY k.file LIMIT 1"
+        )
+        row = self.db.execute(query, (_b(number),)).fetchone()
+        return None if row is None else _s(row[0])
 
 
 class _Foreign(Exception):

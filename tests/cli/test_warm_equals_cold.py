@@ -23,6 +23,8 @@ from tests.conftest import Crm, tree_digest
 from tests.timeline_scenarios import cli_commands
 
 C = "CRM202201001"  # the first generated customer: open tasks T1-T3, owner zhang.wei
+PAID = "CRM202204001-O3"  # a won deal the source is given a payment plan and a receipt for
+POOLED = "CRM202609001"  # the last generated customer, released to the pool in the source
 FORMATS = ("table", "json", "csv", "md")
 REPORTS = ("activity", "attainment", "conversion", "industry", "lost-reasons", "pipeline")
 
@@ -53,6 +55,14 @@ READING: dict[str, list[list[str]]] = {
                for redact in ([], ["--redact"])],
     **{f"report {name}": [*_each_format("report", name, "--period", "2025"),
                           ["report", name, "--period", "2026", "--as-of", "2026-03-31"]] for name in REPORTS},
+    "customer dupes": [["customer", "dupes"], ["customer", "dupes", "-f", "json", "--threshold", "80"]],
+    "pay list": [["pay", "list"], ["pay", "list", "--overdue", "-f", "json"], ["pay", "list", "--as-of", "2025-06-30"]],
+    "pay show": [["pay", "show", PAID], ["pay", "show", PAID, "-f", "json", "--as-of", "2025-12-31"]],
+    "pool list": [["pool", "list"], ["pool", "list", "-f", "json"]],
+    "pool rules": [["pool", "rules"]],
+    "pool recycle": [["pool", "recycle"], ["pool", "recycle", "-f", "json", "--as-of", "2026-06-30"]],
+    **{f"report {name}": [*_each_format("report", name, "--as-of", "2026-06-30"), ["report", name]]
+       for name in ("receivables", "collection", "forecast")},
     "report review": [["report", "review", "--period", "2025", "-f", "md"],
                       ["report", "review", "--period", "2025", "-f", "html", "--out", "{out}/review.html"]],
 }  # fmt: skip
@@ -87,6 +97,15 @@ WRITING: dict[str, list[list[str]]] = {
     "target delete": [["target", "delete", "zhang.wei", "--year", "2026"]],
     "filter save": [["filter", "save", "新过滤", "tier = B"]],
     "filter delete": [["filter", "delete", "新过滤"]],
+    "customer merge": [["customer", "merge", C, "CRM202202001"]],
+    "customer transfer": [["customer", "transfer", C, "--to", "wang.fang", "--reason", "区域调整"]],
+    "member leave": [["member", "leave", "zhang.wei", "--to", "wang.fang"], ["member", "leave", "zhang.wei", "--pool"]],
+    "pay plan": [["pay", "plan", "{won}", "--split", "30%@signed,70%@+60d"]],
+    "pay receive": [["pay", "receive", PAID, "--amount", "2000", "--at", "2026-01-05"]],
+    "pay amend": [["pay", "amend", f"{PAID}-P2", "--due", "2026-12-31", "--reason", "客户申请延期"]],
+    "pool claim": [["pool", "claim", POOLED]],
+    "pool release": [["pool", "release", C, "--reason", "客户暂无需求"]],
+    "pool recycle": [["pool", "recycle", "--apply"]],
 }  # fmt: skip
 
 # What runs on both teams before the command (and before the warm team's index is settled).
@@ -119,6 +138,11 @@ def test_every_command_is_enumerated() -> None:
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("source") / "team"
     generate(root, Plan(30, seed=5), workers=1)
+    crm = Crm(root, user="li.na")  # money and the pool, for the commands that read them
+    crm.ok(["pay", "plan", PAID, "--split", "30%@signed,70%@+60d"])
+    crm.ok(["pay", "receive", PAID, "--amount", "1000", "--at", "2026-01-05"])
+    crm.ok(["pool", "release", POOLED, "--reason", "公海"])
+    shutil.rmtree(cache_dir(root), ignore_errors=True)
     return root
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from salescrm.core.customers import find_duplicate, identity_of
+from salescrm.core.identity import find_duplicate, identity_of
 from salescrm.core.model import Customer
 from salescrm.store import cores, index, scan
 from salescrm.store.datadir import DataDir
@@ -306,6 +306,32 @@ def test_the_duplicate_check_is_a_lookup_that_agrees_with_a_scan(
     assert parses == []
 
 
+def test_identities_names_and_aliases_from_the_index_agree_with_the_files(team: DataDir, later: None) -> None:
+    path = team.root / FIRST
+    text = path.read_text("utf-8")
+    path.write_text(
+        text + "credit_code: 91350100M000100Y43\naliases: [CRM202101009, CRM202101003]\n", "utf-8"
+    )
+    customers = parsed_from_files(team)
+    assert set(customers[0].aliases) == {"CRM202101003", "CRM202101009"}
+    expected = [identity_of(c) for c in customers]
+    found = fresh(team).identities()
+    assert [i.customer_id for i in found] == [i.customer_id for i in expected]
+    for mine, theirs in zip(found, expected, strict=True):
+        assert (mine.name, mine.credit_code, set(mine.aliases)) == (
+            theirs.name,
+            theirs.credit_code,
+            set(theirs.aliases),
+        )
+        assert (set(mine.phones), set(mine.emails)) == (set(theirs.phones), set(theirs.emails))
+    assert fresh(team).index.names() == [(i.customer_id, i.name) for i in expected if i.name]
+    assert fresh(team).alias_of("CRM202101009") == "CRM202201001" == fresh(team).alias_of("CRM202101003")
+    assert fresh(team).alias_of("CRM202201001") is None
+    credit_only = expected[1]._replace(customer_id="CRM209901001", credit_code="91350100M000100Y43")
+    assert fresh(team).duplicate_of(credit_only) == find_duplicate(credit_only, expected)
+    assert fresh(team).duplicate_of(credit_only) == ("CRM202201001", "credit code")
+
+
 def test_the_duplicate_check_sees_a_changed_file_and_ignores_a_damaged_one(
     team: DataDir, later: None
 ) -> None:
@@ -313,7 +339,7 @@ def test_the_duplicate_check_sees_a_changed_file_and_ignores_a_damaged_one(
     path = team.root / FIRST
     text = path.read_text("utf-8")
     name = next(line for line in text.splitlines() if line.startswith("name: ")).removeprefix("name: ")
-    path.write_text(text.replace(f"name: {name}", "name: 改了名字的公司"), "utf-8")
+    path.write_text(text.replace(f"name: {name}", "name: 改了名字的商行"), "utf-8")
     mine = identity_of(parsed_from_files(team)[0])._replace(customer_id="CRM209901001")
     assert fresh(team).duplicate_of(mine) == ("CRM202201001", "name")
     path.write_text("<<<<<<< HEAD\n", "utf-8")
