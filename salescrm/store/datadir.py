@@ -264,8 +264,8 @@ class DataDir:
             finally:
                 self.listed = None  # the transaction's own writes come next
             tx.apply()
-            if "index" in self.__dict__:  # what this command reads next is read again
-                self.index.forget()
+            self.index.wrote(tx.customer_files())  # under the lock: no one else wrote them since
+            self.index.forget()  # what this command reads next is brought up to date again
 
 
 class Transaction:
@@ -369,6 +369,12 @@ class Transaction:
         self.datadir.__dict__.pop("_config_and_problems", None)
         if touched and git.is_repository(root) and self.datadir.config.autocommit:
             git.commit(root, touched, self.message())
+
+    def customer_files(self) -> list[str]:
+        """The customer files written or removed (``customers/…``, as the index names them)."""
+        folder = self.datadir.customers_dir
+        paths = [*self._files, *self._removals]
+        return sorted({f"customers/{p.name}" for p in paths if p.parent == folder and p.suffix == ".yaml"})
 
     def message(self) -> str:
         records = ", ".join(dict.fromkeys(self.records))

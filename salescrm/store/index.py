@@ -35,7 +35,7 @@ import gc
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from salescrm.store.datadir import DataDir
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 3  # bump when the tables or what a column holds change: the index is rebuilt
+SCHEMA = 4  # bump when the tables or what a column holds change: the index is rebuilt
 _LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
 
@@ -109,7 +109,8 @@ CREATE TABLE files (
     problems BLOB, rule_problems BLOB,
     usable INTEGER NOT NULL,
     customer_id BLOB, tier BLOB, owner BLOB, archived INTEGER,
-    last_event INTEGER
+    last_event INTEGER,
+    digest BLOB
 );
 CREATE TABLE records (name BLOB PRIMARY KEY, record BLOB NOT NULL);
 {"".join(f"CREATE TABLE summary_{name} (name BLOB PRIMARY KEY, data BLOB NOT NULL);" for name in SUMMARIES)}
@@ -192,6 +193,7 @@ class FileRow:
     rule_problems: list[list[Any]]
     customer: dict[str, Any] | None  # id, tier, owner, archived, last_event, record, summaries
     keys: list[tuple[int, str]]  # (kind, key) of its identity
+    digest: bytes | None = None  # of the bytes read: a racy row whose file still holds them is kept
 
     @property
     def usable(self) -> bool:
@@ -208,7 +210,7 @@ class FileRow:
             pack(self.problems) if self.problems else None,
             pack(self.rule_problems) if self.rule_problems else None,
             int(self.usable), _b(c.get("id")), _b(c.get("tier")), _b(c.get("owner")), c.get("archived"),
-            c.get("last_event"),
+            c.get("last_event"), self.digest,
         )  # fmt: skip
 
 
@@ -221,7 +223,10 @@ def _problem(data: list[Any]) -> Problem:
     return Problem(file, message, line, tuple(keys), severity)
 
 
-def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed) -> FileRow:
+def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed, summarise: bool = True) -> FileRow:
+    """The row of a parsed file; without ``summarise``, its summaries are left for the first
+    read that needs them (``Index.summaries``): one file written or pulled does not import
+    what every summary needs (pinyin for ``find``: half a second)."""
     row = FileRow(
         name,
         stat,
@@ -233,12 +238,12 @@ def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed) -> FileRow:
     )
     customer = parsed.customer
     if customer is not None:
-        row.customer = _columns_of(customer)
+        row.customer = _columns_of(customer, summarise)
         row.keys = _identity_keys(customer)
     return row
 
 
-def _columns_of(customer: Customer) -> dict[str, Any]:
+def _columns_of(customer: Customer, summarise: bool) -> dict[str, Any]:
     from salescrm.core.records import customer_to_data
     from salescrm.core.timeline import last_event_day
 
@@ -249,8 +254,14 @@ def _columns_of(customer: Customer) -> dict[str, Any]:
         "archived": int(customer.archived),
         "last_event": last_event_day(customer).toordinal(),
         "record": pack(customer_to_data(customer)),
-        "summaries": {name: pack(kind.to_data(kind.of(customer))) for name, kind in SUMMARIES.items()},
+        "summaries": {name: _summary(kind, customer) for name, kind in SUMMARIES.items()}
+        if summarise
+        else {},
     }
+
+
+def _summary(kind: Summary, customer: Customer) -> bytes:
+    return pack(kind.to_data(kind.of(customer)))
 
 
 def _identity_keys(customer: Customer) -> list[tuple[int, str]]:
@@ -267,8 +278,9 @@ def _keys_of(identity: Identity) -> list[tuple[int, str]]:
     return keys + [(_EMAIL, email) for email in sorted(identity.emails)]
 
 
-def read_row(root: Path, name: str, config: Config) -> FileRow:
-    """Stat, then parse one file (stat first: a change in between is caught next time)."""
+def read_row(root: Path, name: str, config: Config, summarise: bool = True) -> FileRow:
+    """Stat, hash, then parse one file (in that order: a change in between is caught next
+    time, as the stat or the digest no longer matches what was parsed)."""
     from salescrm.store.customer_file import parse_customer_file
     from salescrm.store.scan import key_of
 
@@ -278,7 +290,22 @@ def read_row(root: Path, name: str, config: Config) -> FileRow:
         stat = key_of(path.lstat())
     except OSError:
         stat = [-1, -1, -1, -1]
-    return row_of(name, stat, read_ns, parse_customer_file(path, name, config))
+    digest = _digest(path)
+    row = row_of(name, stat, read_ns, parse_customer_file(path, name, config), summarise)
+    row.digest = digest
+    return row
+
+
+def _digest(path: Path) -> bytes | None:
+    """A hash of the file's bytes (None: it cannot be read as a plain file)."""
+    from hashlib import blake2b
+
+    try:
+        if path.is_symlink():
+            return None
+        return blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return None
 
 
 def _read_chunk(root: str, names: list[str], config: Config) -> list[FileRow]:
@@ -305,6 +332,7 @@ class Index:
         self.path = cache_dir(datadir.root) / INDEX_NAME
         self._db: sqlite3.Connection | None = None
         self._fresh = False  # refreshed by this object already
+        self._pending: list[tuple[str, bytes, bytes, bytes]] = []  # summaries computed by a read, to keep
 
     def forget(self) -> None:
         """The files changed (this process wrote them): refresh again before the next answer."""
@@ -412,6 +440,7 @@ class Index:
             yield db
         finally:
             db.execute("COMMIT")
+        self._keep_pending()
 
     # -- salescrm.yaml ---------------------------------------------------------------------
     def config_data(self, text: str) -> Any:
@@ -451,43 +480,72 @@ class Index:
         if row is not None and row[0] == settled:
             return
         known = {_s(row[0]): row[1:] for row in db.execute(
-            "SELECT name, size, mtime_ns, inode, ctime_ns, read_ns FROM files")}  # fmt: skip
-        stale = [name for name, key in current.items() if not _trusted(known.get(name), key)]
+            "SELECT name, size, mtime_ns, inode, ctime_ns, read_ns, digest FROM files")}  # fmt: skip
+        untrusted = [name for name, key in current.items() if not _trusted(known.get(name), key)]
+        # A racy row (read within RACY_NS of the file's last change) whose file still holds
+        # the bytes it was read from is kept: git's answer to a racy entry, a look at the
+        # content (a hash: no YAML, no summaries). This command's own writes leave such rows.
+        keys_now = dict(current.items())
+        hashed_ns = _now_ns()  # before the bytes are read: the moment the rows kept are true of
+        root = datadir.root
+        kept = {name for name in untrusted if _same_bytes(known.get(name), keys_now[name], root / name)}
+        stale = [name for name in untrusted if name not in kept]
         gone = set(known).difference(current.names)
         row = db.execute("SELECT value FROM meta WHERE key = 'config_text'").fetchone()
         same_rules = row is not None and row[0] == config_text
         rows = self._read(stale, config) if stale else []
         with self._writing() as db:
-            names = [[_b(name)] for name in (*gone, *stale)]
-            db.executemany("DELETE FROM files WHERE name = ?", names)
-            db.executemany("DELETE FROM identity_keys WHERE file = ?", names)
-            db.executemany("DELETE FROM records WHERE name = ?", names)
-            for kind in SUMMARIES:
-                db.executemany(f"DELETE FROM summary_{kind} WHERE name = ?", names)
-            db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * 14)})", [r.values() for r in rows])
-            held = [(_b(r.name), r.customer) for r in rows if r.customer is not None]
-            db.executemany("INSERT INTO records VALUES (?, ?)", [(n, c["record"]) for n, c in held])
-            for kind in SUMMARIES:
-                summaries = [(n, c["summaries"][kind]) for n, c in held]
-                db.executemany(f"INSERT INTO summary_{kind} VALUES (?, ?)", summaries)
-            keys = [(_b(r.name), kind, _b(key)) for r in rows if r.usable for kind, key in r.keys]
-            db.executemany("INSERT INTO identity_keys VALUES (?, ?, ?)", keys)
+            self._replace(db, rows, gone)
+            db.executemany("UPDATE files SET read_ns = ? WHERE name = ?", [(hashed_ns, _b(n)) for n in kept])
             if not same_rules:
                 self._recheck(db, config, {r.name for r in rows})
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('config_text', ?)", (config_text,))
             # Every row now trusted for the files as scanned: the next refresh that finds the
             # same scan has nothing to read.
-            keys_now = dict(current.items())
-            if all(r.stat == keys_now.get(r.name) and _trusted((*r.stat, r.read_ns), r.stat) for r in rows):
+            if all(
+                r.stat == keys_now.get(r.name) and _trusted((*r.stat, r.read_ns), r.stat) for r in rows
+            ) and all(_trusted((*keys_now[n], hashed_ns), keys_now[n]) for n in kept):
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (settled,))
             else:
                 db.execute("DELETE FROM meta WHERE key = 'settled'")
+        self._checkpoint()
+
+    def _replace(self, db: sqlite3.Connection, rows: list[FileRow], gone: Collection[str]) -> None:
+        """Put ``rows`` in place of the rows of their files, and drop those of ``gone``."""
+        names = [[_b(name)] for name in (*gone, *(r.name for r in rows))]
+        db.executemany("DELETE FROM files WHERE name = ?", names)
+        db.executemany("DELETE FROM identity_keys WHERE file = ?", names)
+        db.executemany("DELETE FROM records WHERE name = ?", names)
+        for kind in SUMMARIES:
+            db.executemany(f"DELETE FROM summary_{kind} WHERE name = ?", names)
+        db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * 15)})", [r.values() for r in rows])
+        held = [(_b(r.name), r.customer) for r in rows if r.customer is not None]
+        db.executemany("INSERT INTO records VALUES (?, ?)", [(n, c["record"]) for n, c in held])
+        for kind in SUMMARIES:
+            summaries = [(n, c["summaries"][kind]) for n, c in held if kind in c["summaries"]]
+            db.executemany(f"INSERT INTO summary_{kind} VALUES (?, ?)", summaries)
+        keys = [(_b(r.name), kind, _b(key)) for r in rows if r.usable for kind, key in r.keys]
+        db.executemany("INSERT INTO identity_keys VALUES (?, ?, ?)", keys)
+
+    def _checkpoint(self) -> None:
         # Into the database file, and the log emptied: a command ends without closing its
         # connection, and the next one to open would otherwise read a log as large as the
         # index (70 MB after a first run at 10,000 customers) to rebuild the log's own index.
         with contextlib.suppress(sqlite3.Error, OSError):
             if os.path.getsize(f"{self.path}-wal") > _LARGE_LOG:
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def wrote(self, names: list[str]) -> None:
+        """This process wrote (or removed) these customer files, holding the data directory's
+        lock: their rows are read again now, without summaries, so that the next command finds
+        them by their bytes instead of parsing them (a write updates its rows, not the index)."""
+        datadir = self.datadir
+        root, config = datadir.root, datadir.config
+        rows = [read_row(root, name, config, summarise=False) for name in names if (root / name).exists()]
+        gone = [name for name in names if not (root / name).exists()]
+        with contextlib.suppress(sqlite3.Error), self._writing() as db:
+            self._replace(db, rows, gone)
+            db.execute("DELETE FROM meta WHERE key = 'settled'")
 
     def _read(self, names: list[str], config: Config) -> list[FileRow]:
         if len(names) >= cores.PARALLEL_FROM:
@@ -495,8 +553,9 @@ class Index:
             if cores.count() > 1:
                 return list(cores.on_every_core(_read_chunk, self.datadir, names, config))
         rows = []
+        summarise = len(names) >= cores.PARALLEL_FROM  # a few files: their summaries when read
         for done, name in enumerate(names, start=1):
-            rows.append(read_row(self.datadir.root, name, config))
+            rows.append(read_row(self.datadir.root, name, config, summarise))
             if self.datadir.progress and len(names) >= cores.PARALLEL_FROM:
                 self.datadir.progress(done, len(names))
         return rows
@@ -559,7 +618,8 @@ class Index:
         kind = SUMMARIES[name]
         self.refresh()
         from_data, tuples = kind.from_data, kind.tuples
-        query, values = f"SELECT data FROM summary_{name} JOIN files USING (name) WHERE usable", []
+        query = f"SELECT name, data FROM files LEFT JOIN summary_{name} USING (name) WHERE usable"
+        values: list[Any] = []
         if narrow:
             tests = [f"{column} = ?" for column in narrow if column in NARROWING]
             if len(tests) != len(narrow):
@@ -567,8 +627,31 @@ class Index:
             values = [_b(v) if isinstance(v, str) else v for v in narrow.values()]
             query += f" AND ((({' AND '.join(tests)})) OR last_event > ?)"
             values.append((as_of or date.max).toordinal())
-        rows = self.db.execute(query + " ORDER BY name", values)
-        return [from_data(unpack(packed, tuples)) for (packed,) in rows]
+        found = []
+        for key, packed in self.db.execute(query + " ORDER BY name", values).fetchall():
+            if packed is None:  # a file parsed alone, not yet summarised this way
+                packed = self._summarised(name, key)
+            found.append(from_data(unpack(packed, tuples)))
+        return found
+
+    def _summarised(self, name: str, key: bytes) -> bytes:
+        """The summary ``name`` of the file ``key``, from its record, kept for the next read
+        when the index can be written now (else computed again next time: the same value)."""
+        (record,) = self.db.execute("SELECT record FROM records WHERE name = ?", (key,)).fetchone()
+        packed = _summary(SUMMARIES[name], _customer(unpack(record)))
+        self._pending.append((name, key, packed, record))
+        return packed
+
+    def _keep_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            with contextlib.suppress(sqlite3.Error), self._writing() as db:
+                for name, key, packed, record in pending:  # unless another process read the file again
+                    db.execute(
+                        f"INSERT OR IGNORE INTO summary_{name} SELECT ?, ? "
+                        "WHERE EXISTS (SELECT 1 FROM records WHERE name = ? AND record = ?)",
+                        (key, packed, key, record),
+                    )
 
     def late(self, day: date) -> set[str]:
         """The numbers of usable customers with an event after ``day``."""
@@ -667,7 +750,14 @@ def _scan_bytes(scan: Scan, config_text: str) -> bytes:
     return b"\0".join([names, array("q", scan.stats).tobytes(), config_text.encode("utf-8", "surrogatepass")])
 
 
-def _trusted(known: tuple[int, ...] | None, key: list[int]) -> bool:
+def _same_bytes(known: tuple[Any, ...] | None, key: list[int], path: Path) -> bool:
+    """A row whose stat key is the file's, and whose digest the file's bytes still have."""
+    if known is None or known[5] is None or list(known[:4]) != key:
+        return False
+    return _digest(path) == known[5]
+
+
+def _trusted(known: tuple[Any, ...] | None, key: list[int]) -> bool:
     # git's racy rule: a file touched within RACY_NS of the moment its row was read may
     # have changed again in the same timestamp tick, invisibly to its stat.
     if known is None or list(known[:4]) != key:
