@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML no
     from salescrm.core.config import Config
     from salescrm.core.model import Customer
     from salescrm.core.parse import When
+    from salescrm.core.query import Test
     from salescrm.store.datadir import DataDir
 
 
@@ -141,11 +142,12 @@ class Session:
         rewound = (customer_as_of(c, as_of) for c in loaded.customers)
         return [c for c in rewound if c is not None]
 
-    def summaries(self, name: str, as_of: date, narrow: dict[str, str | int] | None = None) -> list[Any]:
+    def summaries(self, name: str, as_of: date, narrow: list[Test] | None = None) -> list[Any]:
         """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
         at the end of ``as_of``, from the index: only a customer with events after
         that day is decoded, rewound, and summarised again. ``narrow``: leave out those whose
-        tier, owner or archived flag cannot match (the command still filters what it gets)."""
+        tier, owner, name or archived flag cannot match (``core.query.narrowing``; the command
+        still filters what it gets)."""
         found, problems = self.datadir.load_summaries(name, as_of, narrow)
         warn_problems(problems)
         hold(found)

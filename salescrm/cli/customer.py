@@ -14,6 +14,7 @@ from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 
 if TYPE_CHECKING:
     from salescrm.core.customers import CustomerFilter
+    from salescrm.core.query import Test
 
 customer_app = typer.Typer(
     help="Customer profiles: add, show, list, edit, set, tag, contact, archive, dupes, merge.",
@@ -148,15 +149,16 @@ def list_customers(
     out(render([list_row(r, s.lang, fmt) for r in rows], LIST_COLUMNS, fmt, s.lang))
 
 
-def _narrowing(wanted: CustomerFilter) -> dict[str, str | int]:
+def _narrowing(wanted: CustomerFilter) -> list[Test]:
     """What the index can leave out before the rows are read (filter_customers still decides)."""
     from salescrm.core.labels import TIERS
+    from salescrm.core.query import fold
 
-    narrow: dict[str, str | int] = {} if wanted.archived else {"archived": 0}
+    narrow: list[Test] = [] if wanted.archived else [("archived", "in", (False,))]
     if wanted.tier:
-        narrow["tier"] = TIERS.parse(wanted.tier)
+        narrow.append(("tier", "in", (fold(TIERS.parse(wanted.tier)),)))
     if wanted.owner:
-        narrow["owner"] = wanted.owner
+        narrow.append(("owner", "in", (fold(wanted.owner),)))
     return narrow
 
 

@@ -81,6 +81,7 @@ def query(
     Example: salescrm query 'tier = B and followups(3m) > 5 and tag = 需求明确'
     """
     from salescrm.cli.listing import LIST_COLUMNS, list_row
+    from salescrm.core.query import narrowing
 
     s = session(ctx)
     if (expression is None) == (saved is None):
@@ -88,7 +89,7 @@ def query(
                          hint="e.g. salescrm query 'owner = me and not archived'")  # fmt: skip
     text = _saved(s, saved) if saved else expression
     chosen, context = compiled_query(s, text, as_of)
-    found = s.summaries("list", context.as_of)
+    found = s.summaries("list", context.as_of, narrowing(chosen, context))  # the index leaves out the rest
     picked = sorted((r for r in found if chosen.selects_row(r, context)), key=lambda r: r.id)
     out(render([list_row(r, s.lang, fmt) for r in picked], LIST_COLUMNS, fmt, s.lang))
 

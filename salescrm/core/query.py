@@ -265,8 +265,12 @@ def _window_start(as_of: date, amount: int, unit: str) -> date:
     return window_start(as_of, amount, unit)  # the same for every customer of a run
 
 
-def _fold(value: Any) -> Any:
+def fold(value: Any) -> Any:
+    """Text as queries compare it (full width, case and compatibility forms ignored)."""
     return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
+
+
+_fold = fold
 
 
 @functools.lru_cache(maxsize=256)
@@ -490,6 +494,35 @@ class Query:
 
     def selects(self, customer: Customer, ctx: QueryContext) -> bool:
         return self.selects_row(self.row_of(customer), ctx)
+
+
+# What a query needs of a customer's profile, for the index to leave out the others before
+# any row is read: (field, "in" | "contains", folded values) — the field's folded value is one
+# of the values, or holds one of them. Only tier, owner, name and archived are asked about.
+Test = tuple[str, str, tuple[Any, ...]]
+_NARROWED = frozenset({"tier", "owner", "name", "archived"})
+
+
+def narrowing(query: Query, ctx: QueryContext) -> list[Test]:
+    """Tests every customer ``query.selects_row`` picks passes (a superset: the query still
+    decides): the comparisons of those fields joined by ``and`` at the top of the query."""
+    tests: list[Test] = [] if "archived" in query.fields else [("archived", "in", (False,))]
+    pending, found = [query.root], []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, And):
+            pending += [node.left, node.right]
+        elif isinstance(node, Compare) and node.field.name in _NARROWED and node.window is None:
+            found.append(node)
+    for node in found:
+        values = _folded(node.values, ctx.me)
+        if any(v is None for v in values):
+            continue
+        if node.op in ("=", "in"):
+            tests.append((node.field.name, "in", values))
+        elif node.op == "~" and node.field.name == "name":
+            tests.append(("name", "contains", values))
+    return tests
 
 
 def parse_query(text: str) -> Query:

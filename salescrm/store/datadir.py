@@ -202,9 +202,9 @@ class DataDir:
         """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
         at the end of ``as_of``, and every problem, read from the index. Customers with an
         event after that day (``core/timeline.last_event_day``) are rewound and summarised
-        again; the others' summaries are already those of that day. ``narrow`` (column →
-        value: tier, owner, archived) leaves out customers that cannot match it (a superset:
-        the caller still filters)."""
+        again; the others' summaries are already those of that day. ``narrow`` (tests of
+        tier, owner, name and archived: ``core.query.narrowing``) leaves out customers that
+        cannot match them (a superset: the caller still filters)."""
         from salescrm.store.index import SUMMARIES
 
         index = self.index

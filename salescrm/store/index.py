@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from salescrm.store.datadir import DataDir
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 4  # bump when the tables or what a column holds change: the index is rebuilt
+SCHEMA = 5  # bump when the tables or what a column holds change: the index is rebuilt
 _LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
 
@@ -108,7 +108,7 @@ CREATE TABLE files (
     read_ns INTEGER NOT NULL,
     problems BLOB, rule_problems BLOB,
     usable INTEGER NOT NULL,
-    customer_id BLOB, tier BLOB, owner BLOB, archived INTEGER,
+    customer_id BLOB, tier BLOB, owner BLOB, folded_name BLOB, archived INTEGER,
     last_event INTEGER,
     digest BLOB
 );
@@ -120,9 +120,10 @@ CREATE TABLE identity_keys (file BLOB NOT NULL, kind INTEGER NOT NULL, key BLOB 
 CREATE INDEX identity_keys_key ON identity_keys (key, kind);
 CREATE INDEX identity_keys_file ON identity_keys (file);
 """
-# The columns a read may narrow by (``Index.summaries``): what the filters of lists test.
-NARROWING = frozenset({"tier", "owner", "archived"})
-Narrow = dict[str, str | int]
+# The columns a read may narrow by (``Index.summaries``): what the filters of lists and
+# queries test (``core.query.narrowing``), text folded as queries compare it.
+NARROWING = {"tier": "tier", "owner": "owner", "name": "folded_name", "archived": "archived"}
+Narrow = list[tuple[str, str, tuple[Any, ...]]]  # (column, "in" | "contains", folded values)
 # identity_keys.kind: the duplicate check's precedence (core/identity.MATCH_ORDER), then
 # the numbers merged into the customer (never a duplicate, found by ``alias_of``).
 _CREDIT, _NAME, _PHONE, _EMAIL, _ALIAS = range(5)
@@ -209,7 +210,8 @@ class FileRow:
             _b(self.name), *self.stat, self.read_ns,
             pack(self.problems) if self.problems else None,
             pack(self.rule_problems) if self.rule_problems else None,
-            int(self.usable), _b(c.get("id")), _b(c.get("tier")), _b(c.get("owner")), c.get("archived"),
+            int(self.usable), _b(c.get("id")), _b(c.get("tier")), _b(c.get("owner")), _b(c.get("name")),
+            c.get("archived"),
             c.get("last_event"), self.digest,
         )  # fmt: skip
 
@@ -244,13 +246,15 @@ def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed, summarise: 
 
 
 def _columns_of(customer: Customer, summarise: bool) -> dict[str, Any]:
+    from salescrm.core.query import fold
     from salescrm.core.records import customer_to_data
     from salescrm.core.timeline import last_event_day
 
     return {
         "id": customer.id,
-        "tier": customer.tier,
-        "owner": customer.owner,
+        "tier": fold(customer.tier),
+        "owner": fold(customer.owner),
+        "name": fold(customer.name),
         "archived": int(customer.archived),
         "last_event": last_event_day(customer).toordinal(),
         "record": pack(customer_to_data(customer)),
@@ -518,7 +522,7 @@ class Index:
         db.executemany("DELETE FROM records WHERE name = ?", names)
         for kind in SUMMARIES:
             db.executemany(f"DELETE FROM summary_{kind} WHERE name = ?", names)
-        db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * 15)})", [r.values() for r in rows])
+        db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * 16)})", [r.values() for r in rows])
         held = [(_b(r.name), r.customer) for r in rows if r.customer is not None]
         db.executemany("INSERT INTO records VALUES (?, ?)", [(n, c["record"]) for n, c in held])
         for kind in SUMMARIES:
@@ -621,10 +625,14 @@ class Index:
         query = f"SELECT name, data FROM files LEFT JOIN summary_{name} USING (name) WHERE usable"
         values: list[Any] = []
         if narrow:
-            tests = [f"{column} = ?" for column in narrow if column in NARROWING]
-            if len(tests) != len(narrow):
-                raise KeyError(f"not a column to narrow by: {sorted(set(narrow) - NARROWING)}")
-            values = [_b(v) if isinstance(v, str) else v for v in narrow.values()]
+            tests = []
+            for field, how, wanted in narrow:
+                column = NARROWING[field]
+                if how == "in":
+                    tests.append(f"{column} IN ({', '.join('?' * len(wanted))})")
+                else:  # contains: UTF-8 bytes hold the bytes of a text exactly when the text holds it
+                    tests.append("(" + " OR ".join(f"instr({column}, ?) > 0" for _ in wanted) + ")")
+                values += [_b(v) if isinstance(v, str) else v for v in wanted]
             query += f" AND ((({' AND '.join(tests)})) OR last_event > ?)"
             values.append((as_of or date.max).toordinal())
         found = []

@@ -447,3 +447,28 @@ def test_a_write_updates_its_own_row_and_the_next_read_parses_nothing(
     found, _ = fresh(team).load_summaries("find", date.max)  # the one missing summary, from its record
     assert found == [keys_of(c) for c in parsed_from_files(team)]
     assert parses == []
+
+
+QUERIES = [
+    "tier = B", "tier = vip or tier = A", "tier in (A, B) and not archived", "owner = zhang.wei",
+    "owner = ZHANG.WEI and tier = C", "name ~ 科技", "(name ~ 南京 or name ~ 苏州) and tier != VIP", "archived",
+    "not archived and name ~ 有限", "name ~ ＮＡＮＪＩＮＧ or tier = B", "not (tier = B)", "owner = me",
+    "name = 不存在的公司", "tier = B and followups(6m) > 1",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("day", [date(2024, 6, 30), date.max])
+def test_a_query_narrowed_by_the_index_picks_what_the_whole_scan_picks(
+    tmp_path: Path, text: str, day: date
+) -> None:
+    from salescrm.core.query import narrowing, parse_query, query_context
+
+    generate(tmp_path / "team", Plan(30, seed=5), workers=1)
+    team = DataDir(tmp_path / "team")
+    query, ctx = parse_query(text), query_context(min(day, date(2026, 11, 27)), "zhang.wei")
+    every, _ = team.load_summaries("list", ctx.as_of)
+    narrowed, _ = fresh(team).load_summaries("list", ctx.as_of, narrowing(query, ctx))
+    expected = [r for r in every if query.selects_row(r, ctx)]
+    assert [r for r in narrowed if query.selects_row(r, ctx)] == expected
+    assert len(narrowed) <= len(every)
