@@ -37,8 +37,9 @@ def on_every_core(
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     done = 0
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(work, str(datadir.root), chunk, config) for chunk in chunks]
+        futures = {pool.submit(work, str(datadir.root), chunk, config) for chunk in chunks}
         for future in as_completed(futures):
+            futures.discard(future)  # its rows are let go once the caller has them
             results = future.result()
             done += len(results)
             if datadir.progress:

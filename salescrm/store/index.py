@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 INDEX_NAME = "index.sqlite"
 SCHEMA = 5  # bump when the tables or what a column holds change: the index is rebuilt
 _LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
+_BATCH = 1000  # rows written at a time during a refresh
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
 
 
@@ -497,18 +498,31 @@ class Index:
         gone = set(known).difference(current.names)
         row = db.execute("SELECT value FROM meta WHERE key = 'config_text'").fetchone()
         same_rules = row is not None and row[0] == config_text
-        rows = self._read(stale, config) if stale else []
+        # Parsed rows go into the transaction as they come, a batch at a time: at 100,000
+        # customers, holding every row until the end would take a gigabyte. The writer's lock
+        # is held meanwhile; readers see the index as it was until the commit.
         with self._writing() as db:
-            self._replace(db, rows, gone)
+            self._replace(db, [], gone)
+            settles = all(_trusted((*keys_now[n], hashed_ns), keys_now[n]) for n in kept)
+            batch: list[FileRow] = []
+            for row in self._read(stale, config):
+                # Every row trusted for the files as scanned: the next refresh that finds the
+                # same scan has nothing to read.
+                settles = (
+                    settles
+                    and row.stat == keys_now.get(row.name)
+                    and _trusted((*row.stat, row.read_ns), row.stat)
+                )
+                batch.append(row)
+                if len(batch) >= _BATCH:
+                    self._replace(db, batch, ())
+                    batch = []
+            self._replace(db, batch, ())
             db.executemany("UPDATE files SET read_ns = ? WHERE name = ?", [(hashed_ns, _b(n)) for n in kept])
             if not same_rules:
-                self._recheck(db, config, {r.name for r in rows})
+                self._recheck(db, config, set(stale))
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('config_text', ?)", (config_text,))
-            # Every row now trusted for the files as scanned: the next refresh that finds the
-            # same scan has nothing to read.
-            if all(
-                r.stat == keys_now.get(r.name) and _trusted((*r.stat, r.read_ns), r.stat) for r in rows
-            ) and all(_trusted((*keys_now[n], hashed_ns), keys_now[n]) for n in kept):
+            if settles:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (settled,))
             else:
                 db.execute("DELETE FROM meta WHERE key = 'settled'")
@@ -551,18 +565,17 @@ class Index:
             self._replace(db, rows, gone)
             db.execute("DELETE FROM meta WHERE key = 'settled'")
 
-    def _read(self, names: list[str], config: Config) -> list[FileRow]:
+    def _read(self, names: list[str], config: Config) -> Iterator[FileRow]:
         if len(names) >= cores.PARALLEL_FROM:
             self._notice_slow(len(names))
             if cores.count() > 1:
-                return list(cores.on_every_core(_read_chunk, self.datadir, names, config))
-        rows = []
+                yield from cores.on_every_core(_read_chunk, self.datadir, names, config)
+                return
         summarise = len(names) >= cores.PARALLEL_FROM  # a few files: their summaries when read
         for done, name in enumerate(names, start=1):
-            rows.append(read_row(self.datadir.root, name, config, summarise))
+            yield read_row(self.datadir.root, name, config, summarise)
             if self.datadir.progress and len(names) >= cores.PARALLEL_FROM:
                 self.datadir.progress(done, len(names))
-        return rows
 
     def _notice_slow(self, count: int) -> None:
         from salescrm.store.yamlio import HAVE_LIBYAML
