@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from datetime import date
 from functools import partial
@@ -16,6 +16,7 @@ from salescrm.core.config import Config
 from salescrm.core.labels import CHANNELS, STAGES
 from salescrm.core.reminders import Digest, Reminder
 from salescrm.core.safe_text import visible
+from salescrm.formats.chat import ChatLine, ChatMessage
 
 _TITLES = {
     "en": {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming", "birthdays": "Birthdays",
@@ -92,9 +93,31 @@ class _Labels:
 
 def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: bool = False) -> str:
     """One member's digest: a heading, then one aligned table per section that has items."""
+    lines = [_style(visible(_heading(digest, config, as_of, lang)), colour)]
+    for title, columns in _sections(digest, lang):
+        table = table_lines(columns, _HEADERS.get(lang, _HEADERS["en"]))
+        while not table[-1]:  # a last row of empty cells: trimmed away, as from any text's end
+            table.pop()
+        lines += ["", _style(title, colour), *table]
+    return "\n".join(lines) + "\n"
+
+
+def digest_message(digest: Digest, config: Config, as_of: date, lang: str) -> ChatMessage:
+    """One member's digest for a team chat: a heading line per section, then one line per item."""
+    lines: list[ChatLine] = []
+    for title, columns in _sections(digest, lang):
+        lines.append(ChatLine(title, "heading"))
+        lines += [ChatLine(visible(" · ".join(cells))) for cells in zip(*columns, strict=True)]
+    return ChatMessage(visible(_heading(digest, config, as_of, lang)), tuple(lines))
+
+
+def _heading(digest: Digest, config: Config, as_of: date, lang: str) -> str:
     name = next((m.name for m in config.members if m.id == digest.owner), digest.owner)
-    heading = f"{name} ({digest.owner}) — {'提醒' if lang == 'zh' else 'reminders for'} {as_of.isoformat()}"
-    lines = [_style(visible(heading), colour)]
+    return f"{name} ({digest.owner}) — {'提醒' if lang == 'zh' else 'reminders for'} {as_of.isoformat()}"
+
+
+def _sections(digest: Digest, lang: str) -> Iterator[tuple[str, list[list[str]]]]:
+    """Each section that has items: its title with the count, and its five columns."""
     titles = _TITLES.get(lang, _TITLES["en"])
     labels = _Labels(lang)
     for section, items in digest.sections():
@@ -111,11 +134,7 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
             list(map(_WHEN_TEXT.__getitem__, map(_DUE, items))),
             list(map(whens.__getitem__, map(_DAYS, items))),
         ]
-        table = table_lines(columns, _HEADERS.get(lang, _HEADERS["en"]))
-        while not table[-1]:  # a last row of empty cells: trimmed away, as from any text's end
-            table.pop()
-        lines += ["", _style(f"{titles[section]} ({len(items)})", colour), *table]
-    return "\n".join(lines) + "\n"
+        yield f"{titles[section]} ({len(items)})", columns
 
 
 def _style(text: str, colour: bool) -> str:
