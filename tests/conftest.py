@@ -59,7 +59,7 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
             "SALESCRM_SMTP_PASSWORD", "SALESCRM_SMTP_STARTTLS")  # fmt: skip
     chats = ("SALESCRM_WECOM_WEBHOOK", "SALESCRM_DINGTALK_WEBHOOK", "SALESCRM_DINGTALK_SECRET",
              "SALESCRM_FEISHU_WEBHOOK", "SALESCRM_FEISHU_SECRET")  # fmt: skip
-    for name in ("SALESCRM_DATA", "SALESCRM_USER", "EDITOR", "VISUAL", *smtp, *chats):
+    for name in ("SALESCRM_DATA", "SALESCRM_USER", "SALESCRM_LANG", "EDITOR", "VISUAL", *smtp, *chats):
         monkeypatch.delenv(name, raising=False)
 
 

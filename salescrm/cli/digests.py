@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import date
 from functools import partial
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -16,7 +16,9 @@ from salescrm.core.config import Config
 from salescrm.core.labels import CHANNELS, STAGES
 from salescrm.core.reminders import Digest, Reminder
 from salescrm.core.safe_text import visible
-from salescrm.formats.chat import ChatLine, ChatMessage
+
+if TYPE_CHECKING:  # a chat message is built only for --push (its module signs: hashlib, hmac)
+    from salescrm.formats.chat import ChatMessage
 
 _TITLES = {
     "en": {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming", "birthdays": "Birthdays",
@@ -104,6 +106,8 @@ def digest_text(digest: Digest, config: Config, as_of: date, lang: str, colour: 
 
 def digest_message(digest: Digest, config: Config, as_of: date, lang: str) -> ChatMessage:
     """One member's digest for a team chat: a heading line per section, then one line per item."""
+    from salescrm.formats.chat import ChatLine, ChatMessage
+
     lines: list[ChatLine] = []
     for title, columns in _sections(digest, lang):
         lines.append(ChatLine(title, "heading"))

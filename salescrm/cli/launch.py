@@ -23,6 +23,7 @@ SCANNING = {
     ("customer", "list"), ("customer", "add"), ("tier", "review"), ("opp", "list"), ("followup", "list"),
 }  # fmt: skip
 _GLOBAL_OPTIONS = {"--data", "--as", "--lang"}  # each takes a value (cli/main.py)
+_GLOBAL_FLAGS = {"--wide", "--wan"}
 
 
 def scan_folder(args: list[str], environ: Mapping[str, str], cwd: str) -> str | None:
@@ -31,6 +32,9 @@ def scan_folder(args: list[str], environ: Mapping[str, str], cwd: str) -> str | 
     i = 0
     while i < len(args) and args[i].startswith("-"):
         option, given, value = args[i].partition("=")
+        if option in _GLOBAL_FLAGS:
+            i += 1
+            continue
         if option not in _GLOBAL_OPTIONS:
             return None  # --help, --version, or a mistake for typer to report
         if not given:
