@@ -17,9 +17,9 @@ from typing import Any
 
 import typer
 
-from salescrm.core.labels import heading
 from salescrm.core.safe_text import is_safe, visible
 from salescrm.formats.cells import safe_csv_cell
+from salescrm.i18n import heading
 
 
 class Format(StrEnum):
