@@ -176,6 +176,7 @@ def list_followups(
     if fmt != Format.json:
         for row in rows:
             row["via"] = label("channel", str(row["via"]), s.lang)
+            row["kind"] = label("followup kind", str(row["kind"]), s.lang)
             row["status"] = label("task status", str(row["status"]), s.lang) if row["status"] else ""
     out(render(rows, [*LIST_COLUMNS, "vague"] if vague else LIST_COLUMNS, fmt, s.lang))
 

@@ -94,7 +94,8 @@ def opportunity_text(c: Customer, o: Opportunity, config: Config, lang: str, fmt
     if talks:
         lines += ["", say("negotiation"), *talks]
     text = "\n".join(map(visible, lines)) + "\n"  # names and notes came by git
-    artefacts = [[name, config.artefacts.get(name, ""), path] for name, path in sorted(o.artefacts.items())]
+    artefacts = [[t(lang, "artefact", name), config.artefacts.get(name, ""), path]
+                 for name, path in sorted(o.artefacts.items())]  # fmt: skip
     if artefacts:
         text += f"\n{say('artefacts')}\n" + table(artefacts, [say("name"), say("label"), say("file")], fmt)
     history = [[label("stage", m.stage, lang), cell(m.at), m.by, m.note or ""] for m in o.stage_history]

@@ -65,7 +65,8 @@ def _sections(c: Customer, lang: str) -> list[tuple[str, list[str], list[list[st
          o.contract.number if o.contract else (o.lost_reason or "")]
         for o in c.opportunities
     ]  # fmt: skip
-    feedback = [[f"{c.id}-{b.id}", format_when(b.at), b.by, b.dept, b.content] for b in c.feedback]
+    feedback = [[f"{c.id}-{b.id}", format_when(b.at), b.by, label("department", b.dept, lang), b.content]
+                for b in c.feedback]  # fmt: skip
     history = [[cell(h.at), h.from_tier, h.to_tier, h.reason] for h in c.tier_history]
     return [
         ("contacts", ["name", "title", "phone", "email", "birthday"], contacts),

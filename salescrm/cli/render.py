@@ -19,7 +19,7 @@ import typer
 
 from salescrm.core.safe_text import is_safe, visible
 from salescrm.formats.cells import safe_csv_cell
-from salescrm.i18n import heading
+from salescrm.i18n import heading, t
 
 
 class Format(StrEnum):
@@ -120,9 +120,9 @@ def render(
         for row in rows:
             writer.writerow([safe_csv_cell(csv_cell(row.get(c))) for c in columns])
         return out.getvalue()
-    money = _money_cell(lang)
+    money, shown = _money_cell(lang), _cell_in(lang)
     keys = list(columns)
-    body = [[money(row.get(c)) if c in AMOUNT_COLUMNS else cell(row.get(c)) for c in keys] for row in rows]
+    body = [[money(row.get(c)) if c in AMOUNT_COLUMNS else shown(row.get(c)) for c in keys] for row in rows]
     headers = [(headings or {}).get(c) or heading(c, lang) for c in keys]
     if fmt == Format.table and LAYOUT.width is not None and body:
         from salescrm.cli.fit import fit_columns
@@ -131,6 +131,12 @@ def render(
         picked, cut = fit_columns(keys, headers, columns_in, LAYOUT.width, _width)
         return columns_table(cut, [headers[i] for i in picked])
     return table(body, headers, fmt)
+
+
+def _cell_in(lang: str) -> Any:
+    """``cell`` with yes in the table's language."""
+    yes = t(lang, "value", "yes")
+    return lambda value: yes if value is True else cell(value)
 
 
 def _money_cell(lang: str) -> Any:

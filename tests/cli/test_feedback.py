@@ -27,7 +27,7 @@ def test_after_sales_feedback_is_tagged_and_shown(crm: Crm, customer: str, tmp_p
     assert item.attachments == [f"attachments/{customer}/换货单.pdf"]  # one naming rule for every attachment
     assert (crm.root / item.attachments[0]).read_bytes() == b"%PDF receipt"
     shown = crm.ok(["customer", "show", customer])
-    assert f"{customer}-B1  2024-09-02  zhao.svc  after-sales  两台电脑屏幕闪烁,已换货" in shown
+    assert f"{customer}-B1  2024-09-02  zhao.svc  售后    两台电脑屏幕闪烁,已换货" in shown
 
 
 def test_second_feedback_by_a_rep_with_dept_override(crm: Crm, customer: str) -> None:
