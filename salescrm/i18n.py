@@ -7,7 +7,9 @@ than its ``.po``). Each message has a context (``stage``, ``heading``, ``review`
 code asks ``t(lang, context, key)``. The vocabularies' keys (stages, channels …) are the keys
 of their contexts, so a label is ``label("stage", "won", lang)``.
 
-Babel extracts the literal calls (keywords ``t:2c,3`` and ``N_:1c,2``); keys chosen at run
+Errors and hints are ``core.errors.Msg`` (an English text that keeps its template and values,
+so the core stays free of catalogues); ``say`` translates them at the edge, without a context.
+Babel extracts the literal calls (keywords ``t:2c,3``, ``N_:1c,2`` and ``Msg``); keys chosen at run
 time (a column, a stage) come from the contexts the catalogue lists (tests/test_messages.py
 checks every vocabulary key and every column heading is there).
 """
@@ -36,6 +38,16 @@ def t(lang: str, context: str, key: str, **values: Any) -> str:
     itself when the catalogue has no text for it."""
     text = translations(lang).pgettext(context, key)
     return text.format(**values) if values else text
+
+
+def say(message: str, lang: str) -> str:
+    """A message (core.errors.Msg) in ``lang``: its template translated, then its values filled
+    in; any other text as it is."""
+    template = getattr(message, "template", None)
+    if template is None or lang == "en":
+        return str(message)
+    values = getattr(message, "values", {})
+    return translations(lang).gettext(template).format(**values)
 
 
 def N_(context: str, key: str) -> str:  # noqa: N802 (gettext's name for a marker)

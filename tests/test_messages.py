@@ -50,7 +50,9 @@ def test_every_literal_message_in_the_code_is_in_the_catalogues() -> None:
     found = {
         (context, message)
         for _, _, message, _, context in extract_from_dir(
-            str(PACKAGE), method_map=[("**.py", "python")], keywords={"t": ((2, "c"), 3), "N_": ((1, "c"), 2)}
+            str(PACKAGE),
+            method_map=[("**.py", "python")],
+            keywords={"t": ((2, "c"), 3), "N_": ((1, "c"), 2), "Msg": (1,)},
         )
     }
     assert found, "the extraction found nothing: are the keywords right?"

@@ -20,12 +20,22 @@ from salescrm.cli.context import Session, language_of
 from salescrm.core.errors import CrmError
 
 
-def report_error(error: CrmError) -> None:
+def report_error(error: CrmError, lang: str = "en") -> None:
+    """``error: …`` and ``hint: …`` (the prefixes stay: scripts and cron mail grep for them)."""
     from salescrm.core.safe_text import visible  # messages quote names and values from files
+    from salescrm.i18n import say
 
-    print(f"error: {visible(error.message, multiline=True)}", file=sys.stderr)
+    print(f"error: {visible(say(error.message, lang), multiline=True)}", file=sys.stderr)
     if error.hint:
-        print(f"hint: {visible(error.hint, multiline=True)}", file=sys.stderr)
+        print(f"hint: {visible(say(error.hint, lang), multiline=True)}", file=sys.stderr)
+
+
+def _lang_of(ctx: typer.Context) -> str:
+    """The command's language for an error; English when even that cannot be known."""
+    try:
+        return str(ctx.find_root().obj.lang)
+    except Exception:  # no session yet, or the language setting itself is the error
+        return "en"
 
 
 def _untrusted_cache_notice() -> None:
@@ -72,7 +82,7 @@ class CrmGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CrmError as error:
-            report_error(error)
+            report_error(error, _lang_of(ctx))
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             print("error: interrupted; nothing was changed", file=sys.stderr)

@@ -27,7 +27,7 @@ def push_messages(s: Session, digest: str, messages: list[ChatMessage]) -> None:
             for message in messages:
                 push(chat, message, time.time_ns() // 1_000_000)
         except ConflictError as error:
-            report_error(error)
+            report_error(error, s.lang)
             failed += 1
     if failed:
         raise ConflictError(

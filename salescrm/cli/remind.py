@@ -12,7 +12,7 @@ import typer
 
 from salescrm.cli.context import Session, hold, out, session
 from salescrm.core.config import Config
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.core.reminders import Digest, Facts
 
 
@@ -45,9 +45,10 @@ def remind(
 
     s = session(ctx)
     if within < 0:
-        raise UsageError(f"--within {within}: days ahead cannot be negative", hint="use --within 0 or more")
+        raise UsageError(Msg("--within {days}: days ahead cannot be negative", days=within),
+                         hint=Msg("use --within 0 or more"))  # fmt: skip
     if owner and all_owners:
-        raise UsageError("--owner and --all cannot be used together")
+        raise UsageError(Msg("--owner and --all cannot be used together"))
     today = s.today(as_of)
     config = s.config
     facts: list[Facts] = s.summaries("remind", today)  # reminders read a few values of each customer
@@ -121,7 +122,7 @@ def _deliver(s: Session, chosen: list[Digest], today: date, push: bool, mail: bo
         except ConflictError as error:
             failures.append(error)
     for failure in failures[:-1]:
-        report_error(failure)
+        report_error(failure, s.lang)
     if failures:
         raise failures[-1]
 
@@ -142,7 +143,7 @@ def _mail(s: Session, chosen: list[Digest], today: date) -> None:
             body = digest_text(digest, config, today, s.lang)
             send(sender, to, mail_subject(digest, today, s.lang), body)
         except (UsageError, ConflictError) as error:
-            report_error(error)
+            report_error(error, s.lang)
             failures += 1
     if failures:
         raise ConflictError(
