@@ -236,6 +236,7 @@ def main() -> int:
             *new,
             "--phone",
             f"139{stamp % 10**6:06d}{n:02d}",
+            "--force",  # the names are alike on purpose: the close-name check would stop the second
         ]
         for n in range(runs)
     ]

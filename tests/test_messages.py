@@ -10,11 +10,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from salescrm.core.labels import CHANNELS, DEPARTMENTS, ROLES, SIZES, STAGES, TASK_STATUSES, TIERS
+from salescrm.core.labels import CHANNELS, DEPARTMENTS, FORECASTS, ROLES, SIZES, STAGES, TASK_STATUSES, TIERS
 from salescrm.i18n import CATALOGUES, LOCALE_DIR, t
 
 PACKAGE = Path(__file__).resolve().parent.parent / "salescrm"
-VOCABULARIES = (TIERS, STAGES, CHANNELS, DEPARTMENTS, ROLES, SIZES, TASK_STATUSES)
+VOCABULARIES = (TIERS, STAGES, CHANNELS, DEPARTMENTS, ROLES, SIZES, TASK_STATUSES, FORECASTS)
 
 
 def catalogue(lang: str, suffix: str = "po"):  # type: ignore[no-untyped-def]

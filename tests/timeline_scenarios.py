@@ -116,6 +116,8 @@ class _Deal:
     lost_from: str = "lead"  # a lost deal reopens at the stage it was lost from
     negotiated: bool = False
     contracts: int = 0
+    planned: bool = False  # its payment plan is made (once a contract)
+    paid: bool = False  # money planned or received against it: it is no longer reopened
 
 
 @dataclass
@@ -195,8 +197,11 @@ ARTEFACT_TO_LEAVE = {"needs_analysis": "needs_report", "proposal": "proposal"}
 def _choices(deal: _Deal) -> list[str]:
     """The moves ``deal`` allows in its stage, the likelier ones more than once."""
     if deal.stage in ("won", "lost"):
-        amend = deal.stage == "won" and has_command("opp amend")
-        return ["reopen", *(["amend", "amend"] if amend else [])]
+        amend = deal.stage == "won" and has_command("opp amend") and not deal.planned  # below a plan: refused
+        pay = deal.stage == "won" and has_command("pay receive")
+        money = [*([] if deal.planned else ["plan", "plan"]), "receive", "receive"]
+        reopen = [] if deal.paid else ["reopen"]
+        return [*reopen, *(["amend", "amend"] if amend else []), *(money if pay else [])]
     if deal.stage == "negotiation":
         choices = ["won", "won", "won", "lost"] if deal.negotiated else ["negotiate"]
     else:
@@ -238,6 +243,24 @@ def _won(draw: Any, s: _Story, deal: _Deal) -> None:
     s.add(deal.owner, "opp", "won", deal.symbol, "--contract", f"HT-{deal.symbol[1:]}-{deal.contracts}",
           "--amount", amount, "--payment-terms", "30%预付,验收后30天付清", "--signed", s.day.isoformat())  # fmt: skip
     deal.stage = "won"
+    deal.planned = False
+    if has_command("pay plan") and draw(st.integers(0, 2)):  # most plans are made the day the deal is won
+        _plan(draw, s, deal)
+
+
+def _plan(draw: Any, s: _Story, deal: _Deal) -> None:
+    split = draw(st.sampled_from(["30%@signed,70%@+30d", "100%@+10d", "50%@signed,50%@+60d"]))
+    s.add(deal.owner, "pay", "plan", deal.symbol, "--split", split, "--at", s.day.isoformat())
+    deal.planned = deal.paid = True
+    if draw(st.booleans()):  # the first money often comes on the day the plan is made
+        _receive(draw, s, deal)
+
+
+def _receive(draw: Any, s: _Story, deal: _Deal) -> None:
+    amount = draw(st.sampled_from(["1000", "2700"]))  # never more than a contract owes, but to be sure:
+    s.add(deal.owner, "pay", "receive", deal.symbol, "--amount", amount, "--at", s.day.isoformat(),
+          "--overpay", "--reason", "客户预付")  # fmt: skip
+    deal.paid = True
 
 
 def _lost(draw: Any, s: _Story, deal: _Deal) -> None:
@@ -266,7 +289,7 @@ def _amend(draw: Any, s: _Story, deal: _Deal) -> None:
 
 MOVES = {
     "forward": _forward, "back": _back, "negotiate": _negotiate, "won": _won, "lost": _lost,
-    "reopen": _reopen, "set": _set, "amend": _amend,
+    "reopen": _reopen, "set": _set, "amend": _amend, "plan": _plan, "receive": _receive,
 }  # fmt: skip
 
 
@@ -292,7 +315,22 @@ def _story(draw: Any, index: int, artefact: Path) -> list[Event]:
         else:
             deal = draw(st.sampled_from(story.deals))
             _deal_step(draw, story, deal)
+    _owner_change(draw, story)
     return story.events
+
+
+def _owner_change(draw: Any, s: _Story) -> None:
+    """The story may end with the customer released to the pool (and claimed by the other
+    rep) or transferred by the manager: recorded when played (today, after every cut), so
+    "as of" any day undoes them, with the tasks they cancelled and the deals they moved."""
+    ending = draw(st.sampled_from(["", "", "release", "claim", "transfer"]))
+    other = REPS[1 - REPS.index(s.owner)]
+    if ending in ("release", "claim") and has_command("pool release"):
+        s.add(s.owner, "pool", "release", s.symbol, "--reason", "客户暂无采购计划")
+        if ending == "claim":
+            s.add(other, "pool", "claim", s.symbol)
+    elif ending == "transfer" and has_command("customer transfer"):
+        s.add(MANAGER, "customer", "transfer", s.symbol, "--to", other, "--reason", "区域调整")
 
 
 @st.composite

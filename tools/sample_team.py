@@ -26,8 +26,10 @@ from salescrm.core.model import (  # noqa: E402
     Customer,
     Feedback,
     FollowUp,
+    Installment,
     Negotiation,
     Opportunity,
+    Receipt,
     StageMove,
     Task,
 )
@@ -349,12 +351,39 @@ def build_opportunity(
             payment_terms="30%预付,验收后30天付清",
             signed=close,
         )
+        opportunity.plan, opportunity.receipts = payments(opportunity, contracts)
     elif stage == "lost":
         opportunity.stage_history.append(StageMove("lost", close, customer.owner))
         opportunity.lost_reason = LOSS[(number + len(customer.name)) % 5]
         if opportunity.lost_reason == "选择竞品":
             opportunity.negotiation.competitors = [COMPETITORS[len(customer.name) % 5]]
     return opportunity
+
+
+def payments(o: Opportunity, contracts: int) -> tuple[list[Installment], list[Receipt]]:
+    """30 % due on signing, 70 % 45 days later (acceptance, then 30 days); paid on time, late,
+    in part or not at all by TODAY, by the contract's number, so that receivables have ages."""
+    assert o.contract is not None
+    signed, total = o.contract.signed, o.contract.amount
+    first = (total * 3 / 10).quantize(Decimal(1))
+    plan = [Installment("P1", signed, first, signed, o.owner, "30%预付"),
+            Installment("P2", signed + timedelta(days=45), total - first, signed, o.owner, "验收后30天付清")]  # fmt: skip
+    receipts: list[Receipt] = []
+
+    def pay(day: date, amount: Decimal, line: str) -> None:
+        if day <= TODAY:
+            receipts.append(Receipt(f"R{len(receipts) + 1}", day, amount, o.owner, line,
+                                    f"B{day:%Y%m%d}-{contracts + 1:03d}"))  # fmt: skip
+
+    pay(signed + timedelta(days=3 + contracts % 5), first, "P1")
+    due, kind = plan[1].due, contracts % 4
+    if kind == 0:
+        pay(due - timedelta(days=2), total - first, "P2")  # on time
+    elif kind == 1:
+        pay(due + timedelta(days=20), total - first, "P2")  # late
+    elif kind == 2:
+        pay(due + timedelta(days=10), ((total - first) / 2).quantize(Decimal(1)), "P2")  # late, and half
+    return plan, receipts  # kind 3: nothing yet
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 if TYPE_CHECKING:
     from salescrm.core.listrows import Row
 
-customer_app = typer.Typer(help="Customer profiles: add, show, list, edit, set, tag, contact, archive.",
-                           no_args_is_help=True)  # fmt: skip
+customer_app = typer.Typer(
+    help="Customer profiles: add, show, list, edit, set, tag, contact, archive, dupes, merge.",
+    no_args_is_help=True,
+)
 
 
 @customer_app.command("add")
@@ -37,16 +39,25 @@ def add(
     size: str = typer.Option(None, "--size", help="small | medium | large | enterprise."),
     birthday: str = typer.Option(None, "--birthday", help="The contact's birthday, MM-DD or YYYY-MM-DD."),
     at: str = typer.Option(None, "--at", help="Creation date, if earlier than today."),
-    allow_duplicate: bool = typer.Option(
-        False, "--allow-duplicate", help="Add even if name/phone/e-mail match."
+    credit_code: str = typer.Option(
+        None, "--credit-code", help="统一社会信用代码 (18 characters, checked), e.g. 91440400MA4UXXXX0X."
     ),
+    allow_duplicate: bool = typer.Option(
+        False, "--allow-duplicate", help="Add even if credit code, name, phone or e-mail match."
+    ),
+    force: bool = typer.Option(False, "--force", help="Add even if the name is close to another's."),
 ) -> None:
     """Add a customer; prints only its new number.
+
+    The same credit code, company name (有限公司, a leading city … ignored), phone or e-mail
+    as a customer's on file is refused (exit 4), naming that customer and its owner; a close
+    name is a warning and stops too, unless --force (docs/duplicates.md).
 
     Example: salescrm customer add 某某科技有限公司 --source 2024年春季行业展会 --contact 王经理
     --phone 021-5555-5678 --needs 需要采购50台办公电脑 --industry IT服务 --tag 急需采购
     """
-    from salescrm.core.customers import NewCustomer, build_customer, identity_of, refuse
+    from salescrm.cli.duplicates import refuse_duplicates
+    from salescrm.core.customers import NewCustomer, build_customer
     from salescrm.core.ids import next_customer_id
     from salescrm.core.parse import day_of
 
@@ -67,12 +78,12 @@ def add(
         owner,
         size,
         birthday,
+        credit_code,
     )
     acting = s.member
     candidate = build_customer(new, "CRM000001001", created, owner or acting, config)
     with s.datadir.transaction("customer add", acting) as tx:
-        if not allow_duplicate:
-            refuse(s.datadir.duplicate_of(identity_of(candidate)))
+        refuse_duplicates(s, candidate, exact=not allow_duplicate, close=not (force or allow_duplicate))
         candidate.id = next_customer_id(created, s.datadir.customer_ids())
         tx.save(candidate)
     out(f"{candidate.id}\n")
@@ -283,4 +294,7 @@ def edit(
 
 
 def register(app: typer.Typer) -> None:
+    from salescrm.cli import customer_dupes
+
+    customer_dupes.register(customer_app)
     app.add_typer(customer_app, name="customer")

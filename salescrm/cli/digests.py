@@ -26,7 +26,7 @@ _COLUMNS = ["reference", "customer", "what", "due", "when"]
 def _when(section: str, days: int, lang: str) -> str:
     if section == "stale":
         return t(lang, "remind", "idle_days", days=days)
-    if section == "feedback":
+    if section in ("feedback", "claims"):
         return t(lang, "remind", "days_ago", days=days)
     if days == 1:
         return t(lang, "remind", "day_overdue", days=days)
@@ -49,6 +49,12 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
     if kind == "stale":
         stage, since = labels.stage[r.detail], _WHEN_TEXT[r.since]
         return t(lang, "remind", "stale", what=r.what, stage=stage, since=since, limit=r.limit_days)
+    if kind == "recycle":
+        from salescrm.core.pool_rules import Clock
+
+        return Clock(r.what, r.limit_days or 0, r.since).text(lang)
+    if kind == "payment":
+        return t(lang, "remind", "payment", line=r.what, owed=r.detail)
     if kind == "review":
         return t(lang, "remind", "review_what", what=r.what)
     return f"{r.what} ({r.detail})" if r.detail else r.what
@@ -113,7 +119,7 @@ def _sections(digest: Digest, lang: str) -> Iterator[tuple[str, list[list[str]]]
         if not items:
             continue
         whats = [_what(r, lang, labels) for r in items]
-        if section == "escalated":
+        if section in ("escalated", "recycle"):
             whats = [f"[{r.owner}] {text}" for r, text in zip(items, whats, strict=True)]
         whens = _Texts(partial(_when, section, lang=lang))
         columns = [

@@ -13,6 +13,7 @@ from salescrm.cli.context import Session, out, session
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import date
 
     from salescrm.core.model import Customer
 
@@ -40,9 +41,10 @@ def export(
         None, "--as-of", help="Export the records as they stood on this day (default: today)."
     ),
 ) -> None:
-    """Export every customer: CSV (Excel-ready, formulas neutralised), JSON (complete),
-    vCard (contacts) or SQLite (one table per record kind, for BI tools); or the
-    follow-up calendar (open tasks, cadence days, cared-for birthdays) as iCalendar.
+    """Export every customer: CSV (Excel-ready, formulas neutralised, with what each still
+    owes), JSON (complete, payments too), vCard (contacts) or SQLite (one table per record
+    kind, payment plans, receipts and receivables among them, for BI tools); or the follow-up
+    calendar (open tasks, cadence days, cared-for birthdays, installments due) as iCalendar.
 
     --where picks the customers `salescrm query EXPR` lists (archived ones only when
     it names `archived`); a query that does not parse writes nothing.
@@ -73,9 +75,9 @@ def export(
     if target is not None and fmt == ExportFormat.sqlite:
         from salescrm.formats.sqlite import write_sqlite
 
-        write_sqlite(target, customers)
+        write_sqlite(target, customers, s.today(as_of))
     else:
-        data = _text(fmt, customers)
+        data = _text(fmt, customers, s.today(as_of))
         if target is None:
             out(data)
             return
@@ -92,12 +94,12 @@ def _chooser(s: Session, where: str | None, as_of: str | None) -> Callable[[Cust
     return selection(s, where, as_of)
 
 
-def _text(fmt: ExportFormat, customers: list[Customer]) -> str:
+def _text(fmt: ExportFormat, customers: list[Customer], day: date) -> str:
     if fmt == ExportFormat.csv:
         from salescrm.core.exports import CSV_COLUMNS, customer_row
         from salescrm.formats.csvio import csv_text
 
-        rows = [[customer_row(c)[k] for k in CSV_COLUMNS] for c in customers]
+        rows = [[customer_row(c, day)[k] for k in CSV_COLUMNS] for c in customers]
         return "\ufeff" + csv_text(CSV_COLUMNS, rows)  # the BOM makes Excel read UTF-8
     if fmt == ExportFormat.json:
         from salescrm.cli.render import to_json

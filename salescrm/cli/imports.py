@@ -28,7 +28,11 @@ def leads(
     assign: str = typer.Option(
         None, "--assign", help="round-robin: deal the leads to the sales reps in turn."
     ),
+    to_pool: bool = typer.Option(False, "--pool", help="Add the leads to the pool (客户公海), unowned."),
     on_duplicate: str = typer.Option("skip", "--on-duplicate", help="skip | update an existing customer."),
+    force: bool = typer.Option(
+        False, "--force", help="Import rows whose name is only close to a customer's."
+    ),
     at: str = typer.Option(None, "--at", help="Creation date of the new customers (default today)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; change nothing."),
     rejects: Path = typer.Option(
@@ -39,11 +43,15 @@ def leads(
 ) -> None:
     """Import leads: rows checked like customer add, duplicates skipped or merged, one commit.
 
+    A row with the credit code, name, phone or e-mail of a customer is a duplicate (skipped,
+    or merged with --on-duplicate update); one whose name is close to a customer's is skipped
+    unless --force. Each names the customer's number and owner only.
+
     Headers such as 客户名称, 联系人, 职位, 电话, 手机, 邮箱, 来源, 行业, 需求, 标签
     (or name, contact, phone, email, …) are recognised; map others with --map.
 
     Example: salescrm import leads 展会线索.csv --source 2024年春季行业展会 --tag 展会 --assign round-robin
-    --rejects rejects.csv
+    --rejects rejects.csv   (or --pool: into the pool, for the reps to claim)
     """
     from salescrm.core.errors import UsageError
     from salescrm.core.leads import LeadOptions, map_columns, plan_import
@@ -51,8 +59,8 @@ def leads(
     from salescrm.formats.csvio import read_table
 
     s = session(ctx)
-    if owner and assign:
-        raise UsageError("give --owner or --assign, not both")
+    if sum(map(bool, (owner, assign, to_pool))) > 1:
+        raise UsageError("give one of --owner, --assign and --pool")
     if assign not in (None, "round-robin"):
         raise UsageError(f"bad --assign {assign!r}", hint="the only way is: --assign round-robin")
     rejects_path = _rejects_path(s, rejects)
@@ -60,10 +68,11 @@ def leads(
     columns = map_columns(table.headers, maps)
     options = LeadOptions(
         created=day_of(s.moment(at)),
-        owners=_owners(s, owner, assign),
+        owners=[""] if to_pool else _owners(s, owner, assign),
         source=parse_text(source, "--source", 200) if source is not None else None,
         tags=tags,
         on_duplicate=on_duplicate,
+        force=force,
     )
 
     def plan() -> ImportPlan:

@@ -189,12 +189,13 @@ def root(
 # Each command group lives in its own module and adds itself to the app; a command line
 # imports only the modules of the command it names (``--help`` imports them all).
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "init": ("init",), "member": ("member",), "customer": ("customer",), "check": ("check",),
+    "init": ("init",), "member": ("member", "handover"), "customer": ("customer", "handover"),
+    "check": ("check",), "pool": ("pool",),
     "followup": ("followup",), "remind": ("remind",), "opp": ("opp",), "target": ("target",),
     "report": ("report", "review"), "tier": ("tier",), "query": ("query",), "filter": ("query",),
     "sync": ("sync",), "log": ("sync",), "merge-driver": ("sync",), "import": ("imports",),
     "feedback": ("feedback",), "export": ("export",), "dev": ("dev",), "verify": ("verify",),
-    "find": ("find",),
+    "find": ("find",), "pay": ("pay",),
 }  # fmt: skip
 
 

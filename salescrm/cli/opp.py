@@ -271,14 +271,19 @@ def set_(
     ctx: typer.Context,
     reference: str = OPP_ARGUMENT,
     assignments: list[str] = typer.Argument(
-        None, metavar="FIELD=VALUE...", help="amount, close, probability (or 'default'), owner, name."
+        None,
+        metavar="FIELD=VALUE...",
+        help="amount, close, probability (or 'default'), owner, name, forecast "
+        "(commit, best_case, pipeline, omitted or 'default').",
     ),
     at: str = typer.Option(None, "--at", help="When it changed, if not now (YYYY-MM-DD[THH:MM])."),
 ) -> None:
-    """Change an open deal's amount, expected close date, probability, owner or name; each
-    change is dated in its history, so reports as of an earlier day still show what was known.
+    """Change an open deal's amount, expected close date, probability, owner, name or forecast
+    category; each change is dated in its history, so reports as of an earlier day still show
+    what was known.
 
     Example: salescrm opp set CRM202405001-O1 amount=260000 close=2026-12-31 probability=60
+    Example: salescrm opp set CRM202405001-O1 forecast=commit
     """
     from salescrm.core.deal_edits import set_fields
 

@@ -21,7 +21,7 @@ def profile_text(c: Customer, config: Config, lang: str, fmt: Format = Format.ta
         (field("tier"), c.tier + pinned),
         (field("industry"), c.industry or "-"),
         (field("size"), label("size", c.size, lang) if c.size else "-"),
-        (field("owner"), f"{owner} ({c.owner})" if owner else c.owner),
+        (field("owner"), f"{owner} ({c.owner})" if owner else c.owner or t(lang, "profile", "the pool")),
     ]
     lines.append("  " + " · ".join(f"{k} {v}" for k, v in facts))
     lines.append(
@@ -68,6 +68,9 @@ def _sections(c: Customer, lang: str) -> list[tuple[str, list[str], list[list[st
     feedback = [[f"{c.id}-{b.id}", format_when(b.at), b.by, label("department", b.dept, lang), b.content]
                 for b in c.feedback]  # fmt: skip
     history = [[cell(h.at), h.from_tier, h.to_tier, h.reason] for h in c.tier_history]
+    pool = t(lang, "profile", "pool")
+    owners = [[format_when(h.at), h.by, h.old or pool, h.new or pool, h.reason or ""]
+              for h in c.changes if h.field == "owner"]  # fmt: skip
     return [
         ("contacts", ["name", "title", "phone", "email", "birthday"], contacts),
         ("tasks", ["task", "due", "via", "focus", "goal", "owner", "status"], tasks),
@@ -79,4 +82,5 @@ def _sections(c: Customer, lang: str) -> list[tuple[str, list[str], list[list[st
         ),
         ("feedback", ["record", "at", "by", "dept", "content"], feedback),
         ("tier_history", ["at", "from", "to", "reason"], history),
+        ("owner_history", ["at", "who", "former_owner", "owner", "reason"], owners),  # docs/pool.md
     ]

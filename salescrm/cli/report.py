@@ -9,13 +9,15 @@ import typer
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.dealrows import DealRows
+from salescrm.core.errors import UsageError
 from salescrm.core.labels import CHANNELS
 from salescrm.core.periods import Period
 from salescrm.core.reports import Report
 from salescrm.i18n import figure, heading, label, t
 
 report_app = typer.Typer(
-    help="Reports: attainment, conversion, industry, lost-reasons, pipeline, activity, review.",
+    help="Reports: attainment, conversion, industry, lost-reasons, pipeline, activity, receivables, "
+    "collection, forecast, review.",
     no_args_is_help=True,
 )
 PERIOD_OPTION = typer.Option(None, "--period", help="2026 | 2026Q3 | 2026-09 | 2026-W48 (default: the year).")
@@ -86,21 +88,35 @@ def attainment(
     period: str = PERIOD_OPTION,
     as_of: str = AS_OF_OPTION,
     owner: str = OWNER_OPTION,
+    basis: str = typer.Option(
+        None,
+        "--basis",
+        help="signed (contracts signed) | collected (money received); default: salescrm.yaml.",
+    ),
     chart: bool = CHART_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Target, won amount, attainment %, gap and weighted pipeline per member and for the team.
+    """Target, won amount, attainment %, gap and weighted pipeline per member and for the team;
+    won counts contracts signed in the period, or with --basis collected the money received (回款).
 
-    Example: salescrm report attainment --period 2026Q3 --as-of 2026-09-30
+    Example: salescrm report attainment --period 2026Q3 --as-of 2026-09-30 --basis collected
     """
+    from salescrm.core.config import BASES
+    from salescrm.core.dealrows import in_days
     from salescrm.core.reports.attainment import attainment as build
+    from salescrm.core.reports.receivables import collected
     from salescrm.core.targets import targets_from_data
 
     s = session(ctx)
     day = s.today(as_of)
     chosen = _period(period, day)
     member = s.member_option(owner)
-    report = build(_deal_rows(s, day), s.config, targets_from_data(s.config.targets), chosen, day, member)
+    counted = (basis or s.config.attainment_basis).strip().lower()
+    if counted not in BASES:
+        raise UsageError(f"unknown --basis {basis!r}", hint=f"one of: {', '.join(BASES)}")
+    money = collected(s.customers(day), in_days(chosen, day)) if counted == "collected" else None
+    targets = targets_from_data(s.config.targets)
+    report = build(_deal_rows(s, day), s.config, targets, chosen, day, member, money)
     show(s, report, fmt, day, chart)
 
 
@@ -211,6 +227,84 @@ def activity(
     day = s.today(as_of)
     report = build(s.customers(day), _period(period, day, "month"), day, by, s.member_option(owner), s.config)
     show(s, report, fmt, day)
+
+
+@report_app.command("forecast")
+def forecast(
+    ctx: typer.Context,
+    period: str = typer.Option(None, "--period", help="2026Q4 | 2026 | 2026-11 (default: this quarter)."),
+    as_of: str = AS_OF_OPTION,
+    owner: str = OWNER_OPTION,
+    accuracy: bool = typer.Option(
+        False,
+        "--accuracy",
+        help="Instead: each past month's forecast (as of its first day) against what was won.",
+    ),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """The forecast per member and team: won, commit, best case, pipeline and weighted pipeline
+    closing in the period against the remaining target (coverage); velocity, deals past their
+    close date or their stage's limit. --accuracy: how well past months' forecasts held.
+
+    Example: salescrm report forecast --period 2026Q4 --as-of 2026-11-27
+    """
+    from salescrm.core.periods import quarter_of
+    from salescrm.core.reports.forecast import accuracy as held
+    from salescrm.core.reports.forecast import forecast as build
+    from salescrm.core.reports.forecast import past_months
+    from salescrm.core.targets import targets_from_data
+
+    s = session(ctx)
+    day = s.today(as_of)
+    chosen = _period(period, day) if period else quarter_of(day)
+    member = s.member_option(owner)
+    if accuracy:
+        report = held(lambda on: _deal_rows(s, on), s.config, past_months(chosen, day), day, member)
+    else:
+        report = build(_deal_rows(s, day), s.config, targets_from_data(s.config.targets), chosen, day, member)
+    show(s, report, fmt, day)
+
+
+@report_app.command("receivables")
+def receivables(
+    ctx: typer.Context,
+    as_of: str = AS_OF_OPTION,
+    owner: str = OWNER_OPTION,
+    by: str = typer.Option("customer", "--by", help="customer | member."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """What won contracts still owe (应收): owed, not yet due, overdue by age (0-30, 31-60,
+    61-90, over 90 days) per customer or member; the total is contract amounts less receipts.
+
+    Example: salescrm report receivables --as-of 2026-11-27 --by member
+    """
+    from salescrm.core.reports.receivables import receivables as build
+
+    s = session(ctx)
+    day = s.today(as_of)
+    if by not in ("customer", "member"):
+        raise UsageError(f"unknown --by {by!r}", hint="one of: customer, member")
+    show(s, build(s.customers(day), s.config, day, s.member_option(owner), by), fmt, day)
+
+
+@report_app.command("collection")
+def collection(
+    ctx: typer.Context,
+    period: str = PERIOD_OPTION,
+    as_of: str = AS_OF_OPTION,
+    owner: str = OWNER_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Planned against received (回款) in the period, per member and month, and the collection
+    rate (received ÷ planned).
+
+    Example: salescrm report collection --period 2026Q4 --as-of 2026-11-27
+    """
+    from salescrm.core.reports.receivables import collection as build
+
+    s = session(ctx)
+    day = s.today(as_of)
+    show(s, build(s.customers(day), s.config, _period(period, day), day, s.member_option(owner)), fmt, day)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from salescrm.core.errors import CrmError, NotFoundError, Problem
 from salescrm.core.labels import CHANNELS, DEPARTMENTS, ROLES, STAGES, TIERS
+from salescrm.core.pool_rules import PoolRules, pool_rules_from_data
 from salescrm.core.roles import DEFAULT_PERMISSIONS, permissions_from_data, role_of
 from salescrm.core.schema import Reader
 
@@ -90,6 +91,8 @@ DEFAULT_STAGES = {
     "won": StageRule("won", Decimal(100)),
     "lost": StageRule("lost", Decimal(0)),
 }
+# What attainment counts: contracts signed in the period, or money collected in it (回款).
+BASES = ("signed", "collected")
 DEFAULT_ARTEFACTS = {"needs_report": "客户需求调研报告", "proposal": "解决方案建议书"}
 
 
@@ -129,6 +132,8 @@ class Config:
     # Which team chats (by name) each pushed digest goes to: "remind", "review". Only names:
     # the webhooks and secrets are each user's own settings (store/user_settings.py).
     push: dict[str, list[str]] = field(default_factory=dict)
+    pool: PoolRules = field(default_factory=PoolRules)  # the public pool (客户公海): recycling, claims
+    attainment_basis: str = "signed"  # signed | collected: what attainment counts (the team is paid on)
 
     @property
     def lang(self) -> str:
@@ -167,7 +172,8 @@ class Config:
 _TOP_KEYS = {
     "format", "team", "currency", "locale", "timezone", "members", "industries", "sources", "tiers", "stages",
     "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
-    "targets", "filters", "last_tier_review", "permissions", "duplicates", "channels", "push",
+    "targets", "filters", "last_tier_review", "permissions", "duplicates", "channels", "push", "pool",
+    "attainment_basis",
 }  # fmt: skip
 # "mail" stays a known key so old files load; no one reads it (check refuses it: core/shared_settings.py).
 
@@ -210,6 +216,8 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
         permissions=permissions_from_data(r, _section(r, d, "permissions")),
         name_similarity=_similarity(r, _section(r, d, "duplicates")),
         push=_push(r, _section(r, d, "push")),
+        pool=pool_rules_from_data(r, _section(r, d, "pool")),
+        attainment_basis=_choice(r, d, "attainment_basis", list(BASES), "signed"),
     )
     _check_members(r, config)
     return config, r.problems

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, NotFoundError, UsageError
+from salescrm.core.identity import parse_credit_code
 from salescrm.core.labels import SIZES, TIERS
 from salescrm.core.model import Contact, Customer, TierChange
 from salescrm.core.parse import (
-    normal_name,
-    normal_phone,
     parse_birthday,
     parse_date,
     parse_email,
@@ -40,6 +39,7 @@ class NewCustomer:
     owner: str | None = None
     size: str | None = None
     birthday: str | None = None
+    credit_code: str | None = None
 
 
 def build_customer(new: NewCustomer, customer_id: str, created: date, owner: str, config: Config) -> Customer:
@@ -57,7 +57,8 @@ def build_customer(new: NewCustomer, customer_id: str, created: date, owner: str
     ]
     if missing:
         raise UsageError(f"missing required field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-    config.member(owner)
+    if owner:  # "": straight into the pool (import leads --pool)
+        config.member(owner)
     contact = Contact(
         name=parse_text(new.contact, "contact name", 100),
         title=parse_text(new.title, "contact title", 100) if new.title else None,
@@ -74,6 +75,7 @@ def build_customer(new: NewCustomer, customer_id: str, created: date, owner: str
         owner=owner,
         created=created,
         first_contact=created,
+        credit_code=parse_credit_code(new.credit_code) if new.credit_code else None,
         tier=TIERS.parse(new.tier) if new.tier else "C",
         industry=parse_industry(new.industry, config) if new.industry else None,
         size=SIZES.parse(new.size) if new.size else None,
@@ -96,53 +98,9 @@ def parse_tag(text: str) -> str:
     return tag
 
 
-class Identity(NamedTuple):
-    """What makes two customers the same: normalised name, phones and e-mails (a tuple:
-    a write's duplicate check builds 10,000 of them, straight from the cache's rows)."""
-
-    customer_id: str
-    name: str
-    phones: Collection[str]  # a frozenset when computed here, a list when read from the cache
-    emails: Collection[str]
-
-
-def identity_of(customer: Customer) -> Identity:
-    return Identity(
-        customer.id,
-        normal_name(customer.name),
-        frozenset(normal_phone(c.phone) for c in customer.contacts if c.phone),
-        frozenset(c.email.casefold() for c in customer.contacts if c.email),
-    )
-
-
-def find_duplicate(candidate: Customer | Identity, existing: Iterable[Identity]) -> tuple[str, str] | None:
-    """(number, what matched) of an existing customer that ``candidate`` repeats."""
-    mine = candidate if isinstance(candidate, Identity) else identity_of(candidate)
-    phones, emails = frozenset(mine.phones), frozenset(mine.emails)  # the same sets: no copy
-    for other in existing:
-        if other.customer_id == mine.customer_id:
-            continue
-        if mine.name and mine.name == other.name:
-            return other.customer_id, "name"
-        if other.phones and not phones.isdisjoint(other.phones):
-            return other.customer_id, "phone"
-        if other.emails and not emails.isdisjoint(other.emails):
-            return other.customer_id, "e-mail"
-    return None
-
-
-def refuse(duplicate: tuple[str, str] | None) -> None:
-    """Stop a write that would add ``duplicate`` (number, what matched) again."""
-    if duplicate:
-        number, what = duplicate
-        raise ConflictError(
-            f"customer {number} has the same {what}",
-            hint="if this really is another customer, add --allow-duplicate",
-        )
-
-
 SETTABLE = (
     "name",
+    "credit_code",
     "industry",
     "size",
     "source",
@@ -174,8 +132,9 @@ def set_field(customer: Customer, assignment: str, config: Config, by: str, now:
         record(customer.changes, customer, "owner", config.member(value.strip()).id, now, by)
     elif name == "industry":
         customer.industry = parse_industry(value, config) if value.strip() else None
-    elif name == "size":
-        customer.size = SIZES.parse(value) if value.strip() else None
+    elif name in ("size", "credit_code"):  # may be cleared
+        parse = SIZES.parse if name == "size" else parse_credit_code
+        setattr(customer, name, parse(value) if value.strip() else None)
     elif name == "first_contact":
         first = parse_date(value, what="first_contact")
         refuse_future(first, now, "first_contact")
@@ -207,6 +166,14 @@ def change_tags(customer: Customer, changes: list[str]) -> None:
 
 
 def add_contact(customer: Customer, contact: Contact) -> None:
+    """Add ``contact``; a customer's contacts are told apart by name, so a second of the same
+    name is refused (``contact set`` changes the one there is)."""
+    if any(other.name == contact.name for other in customer.contacts):
+        raise ConflictError(
+            f"{customer.id} already has a contact called {contact.name!r}",
+            hint=f"change that one: salescrm customer contact {customer.id} set --name {contact.name} …; "
+            "or tell them apart, e.g. --name 陈老板（采购）",
+        )
     if contact.primary:
         for other in customer.contacts:
             other.primary = False
@@ -249,6 +216,11 @@ def update_contact(
     if not matches:
         known = ", ".join(c.name for c in customer.contacts)
         raise NotFoundError(f"{customer.id} has no contact {name!r}", hint=f"its contacts: {known}")
+    if len(matches) > 1:
+        raise UsageError(
+            f"{customer.id} has {len(matches)} contacts called {name.strip()!r}: which one is unclear",
+            hint=f"rename one first in the file: salescrm customer edit {customer.id}",
+        )
     contact = matches[0]
     if title is not None:
         contact.title = parse_text(title, "contact title", 100)

@@ -16,7 +16,7 @@ from typing import Any
 
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, UsageError
-from salescrm.core.labels import CLOSED_STAGES
+from salescrm.core.labels import CLOSED_STAGES, FORECASTS
 from salescrm.core.model import Opportunity
 from salescrm.core.parse import When, as_datetime, day_of, parse_amount, parse_date, parse_percent, parse_text
 from salescrm.core.stages import contract_key, parse_contract_number, stage_name
@@ -37,10 +37,11 @@ def _parsers(config: Config, opened: date) -> dict[str, Callable[[str], Any]]:
         "probability": lambda text: None if text.strip().lower() in ("", "default") else parse_percent(text),
         "owner": lambda text: config.member(text.strip()).id,
         "name": lambda text: parse_text(text, "name", 200),
+        "forecast": lambda text: None if text.strip().lower() in ("", "default") else FORECASTS.parse(text),
     }
 
 
-SETTABLE = ("amount", "close", "probability", "owner", "name")
+SETTABLE = ("amount", "close", "probability", "owner", "name", "forecast")
 
 
 def set_fields(

@@ -59,6 +59,7 @@ class Deal(NamedTuple):
     settled: int
     settled_stage: str | None
     settled_furthest: int
+    forecast: str | None = None  # its forecast category override (opp set forecast=), as of the day
 
     def pairs(self) -> Iterator[tuple[str, int]]:
         """The stage moves as (stage, day), by day."""
@@ -119,6 +120,7 @@ def _deal(o: Opportunity, customer: Customer) -> Deal:
         won.toordinal() if won else None, str(won_value(o)), o.contract.number if o.contract else "",
         lost.toordinal() if lost else None, stage_at_loss(o) if lost else "", o.lost_reason,
         list(o.negotiation.competitors), settled, settled_stage, furthest_from(pairs, settled_stage, settled),
+        o.forecast,
     )  # fmt: skip
 
 

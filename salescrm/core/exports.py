@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from salescrm.core.labels import CLOSED_STAGES
@@ -10,10 +12,12 @@ from salescrm.core.parse import as_datetime, format_when
 
 CSV_COLUMNS = ["id", "name", "tier", "industry", "size", "owner", "source", "tags", "created",
                "first_contact", "contact", "title", "phone", "email", "needs", "followups", "last_followup",
-               "open_opportunities", "archived"]  # fmt: skip
+               "open_opportunities", "archived", "receivable", "overdue"]  # fmt: skip
 
 
-def customer_row(c: Customer) -> dict[str, Any]:
+def customer_row(c: Customer, as_of: date | None = None) -> dict[str, Any]:
+    """One customer as a CSV row; receivable and overdue (回款) as of ``as_of`` (the day the
+    customer was rewound to), empty without one."""
     contact = c.primary_contact
     last = max(c.followups, key=lambda f: as_datetime(f.at), default=None)
     return {
@@ -36,4 +40,17 @@ def customer_row(c: Customer) -> dict[str, Any]:
         "last_followup": format_when(last.at) if last else "",
         "open_opportunities": sum(1 for o in c.opportunities if o.stage not in CLOSED_STAGES),
         "archived": "yes" if c.archived else "",
+        **_receivable(c, as_of),
     }
+
+
+def _receivable(c: Customer, as_of: date | None) -> dict[str, Any]:
+    """What the customer's won contracts still owe, and how much of it is overdue."""
+    won = [o for o in c.opportunities if o.stage == "won" and o.contract is not None]
+    if as_of is None or not won:
+        return {"receivable": "", "overdue": ""}
+    from salescrm.core.reports.receivables import deal_figures
+
+    figures = [deal_figures(o, as_of) for o in won]
+    return {"receivable": str(sum((f["owed"] for f in figures), Decimal(0))),
+            "overdue": str(sum((f["overdue"] for f in figures), Decimal(0)))}  # fmt: skip

@@ -61,6 +61,13 @@ STAGES = Vocabulary(
 OPEN_STAGES = ("lead", "needs_analysis", "proposal", "negotiation")
 CLOSED_STAGES = ("won", "lost")
 
+# Forecast categories (report forecast): from the stage unless a deal overrides (opp set forecast=).
+FORECASTS = Vocabulary(
+    "forecast category",
+    {"commit": "承诺", "best_case": "最佳", "pipeline": "管道", "omitted": "排除"},
+    {"best-case": "best_case", "bestcase": "best_case", "omit": "omitted"},
+)
+
 CHANNELS = Vocabulary(
     "channel",
     {

@@ -14,20 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from salescrm.core.config import Config
-from salescrm.core.customers import (
-    Identity,
-    NewCustomer,
-    build_customer,
-    find_duplicate,
-    identity_of,
-    parse_tag,
-)
+from salescrm.core.customers import NewCustomer, build_customer, parse_tag
 from salescrm.core.errors import CrmError, UsageError
+from salescrm.core.identity import Identity, close_name, find_duplicate, identity_of
 from salescrm.core.ids import next_customer_id
 from salescrm.core.model import Customer
 
 FIELDS = ("name", "contact", "title", "phone", "email", "source", "industry", "needs", "tags", "size",
-          "owner", "birthday")  # fmt: skip
+          "owner", "birthday", "credit_code")  # fmt: skip
 REQUIRED = ("name", "source", "contact", "needs")
 _HEADERS = {
     "name": "客户名称 客户名 客户 公司名称 公司 企业名称 单位名称 "
@@ -43,6 +37,7 @@ _HEADERS = {
     "size": "规模 企业规模 size",
     "owner": "负责人 owner",
     "birthday": "生日 birthday",
+    "credit_code": "统一社会信用代码 社会信用代码 信用代码 creditcode uscc",
 }
 HEADER_FIELDS = {alias: name for name, aliases in _HEADERS.items() for alias in aliases.split()}
 _TAG_SPLIT = re.compile(r"[,，;；、/|]+")
@@ -86,6 +81,7 @@ class LeadOptions:
     source: str | None = None  # for rows without one
     tags: list[str] = field(default_factory=list)
     on_duplicate: str = "skip"  # skip | update
+    force: bool = False  # import a row whose name is only close to a customer's
 
 
 REJECTED = ("duplicate", "invalid")
@@ -133,6 +129,7 @@ def plan_import(
     plan = ImportPlan()
     by_id = {c.id: c for c in existing}
     identities: list[Identity] = [identity_of(c) for c in existing]
+    names = [(i.customer_id, i.name) for i in identities]
     taken = set(by_id)
     for number, cells in enumerate(rows, start=2):
         values = _values(cells, columns)
@@ -150,10 +147,17 @@ def plan_import(
         if duplicate:
             _duplicate(plan, outcome, candidate, duplicate, by_id, options.on_duplicate)
             continue
+        near = None if options.force else close_name(identity_of(candidate), names, config.name_similarity)
+        if near:
+            where = _where(plan, near[0], by_id)
+            outcome.status, outcome.customer_id = "duplicate", near[0]
+            outcome.reason = f"close name to {where} ({near[1]:.0f}/100); --force imports it"
+            continue
         candidate.id = next_customer_id(options.created, taken)
         taken.add(candidate.id)
         by_id[candidate.id] = candidate
         identities.append(identity_of(candidate))
+        names.append((candidate.id, identities[-1].name))
         plan.added.append(candidate)
         outcome.status, outcome.customer_id = "added", candidate.id
     return plan
@@ -192,6 +196,7 @@ def _candidate(
         tags=[*row_tags, *tags],
         size=values.get("size"),
         birthday=values.get("birthday"),
+        credit_code=values.get("credit_code"),
     )
     if values.get("owner"):
         owner = config.member(values["owner"]).id
@@ -207,17 +212,33 @@ def _duplicate(
     on_duplicate: str,
 ) -> None:
     number, what = duplicate
-    made_here = next((o.row for o in plan.outcomes if o.customer_id == number and o.status == "added"), None)
-    where = f"{number} (row {made_here} of this file)" if made_here else number
+    made_here = _made_here(plan, number)
     outcome.customer_id = number
     if on_duplicate == "skip":
-        outcome.status, outcome.reason = "duplicate", f"duplicate: same {what} as {where}"
+        outcome.status, outcome.reason = (
+            "duplicate",
+            f"duplicate: same {what} as {_where(plan, number, by_id)}",
+        )
         return
+    where = f"{number} (row {made_here} of this file)" if made_here else number
     target = by_id[number]
     merge_lead(target, candidate)
     if not made_here and all(target is not c for c in plan.updated):
         plan.updated.append(target)
     outcome.status, outcome.reason = "updated", f"merged into {where} (same {what})"
+
+
+def _made_here(plan: ImportPlan, number: str) -> int | None:
+    return next((o.row for o in plan.outcomes if o.customer_id == number and o.status == "added"), None)
+
+
+def _where(plan: ImportPlan, number: str, by_id: dict[str, Customer]) -> str:
+    """The customer a row repeats: its number and owner only (a rep may not read another's
+    customer, but must know whom to ask), or the row of this file that added it."""
+    made_here = _made_here(plan, number)
+    return (
+        f"{number} (row {made_here} of this file)" if made_here else f"{number} (owner {by_id[number].owner})"
+    )
 
 
 def merge_lead(target: Customer, lead: Customer) -> None:

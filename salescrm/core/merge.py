@@ -8,6 +8,12 @@ changed on one side wins, changed identically counts once, changed differently i
 a conflict a person must settle. New items that took the same id on both sides
 (both logged ``F3``) are both kept: theirs keeps the id (it may already be
 shared), ours moves to the next free one, and our references to it follow.
+
+Two claims of one customer from the pool (客户公海) on two clones are settled, not left
+to a person: the earlier claim (by its recorded moment, then by member id) wins, the other
+side's claim (the owner it took and the deals and tasks that came with it) is undone, and
+the customer records the lost claim so its maker is told (``sync``, ``remind``). Nothing
+else of the losing side is lost.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ class MergeResult:
     data: dict[str, Any]
     conflicts: list[str] = field(default_factory=list)  # "name: ours '甲', theirs '乙'"
     renumbered: list[str] = field(default_factory=list)  # "followups F2 → F3"
+    settled: list[str] = field(default_factory=list)  # "wang.fang's claim lost to zhang.wei's (earlier)"
 
     @property
     def clean(self) -> bool:
@@ -46,6 +53,7 @@ def merge_customer(base: dict[str, Any] | None, ours: dict[str, Any], theirs: di
     """
     result = MergeResult({})
     ours = _renumber_clashes(base or {}, ours, theirs, result)
+    ours, theirs = _settle_claims(base or {}, ours, theirs, result)
     result.data = _merge_mapping(base or {}, ours, theirs, "", result.conflicts)
     return result
 
@@ -97,6 +105,77 @@ def _ident(item: Any, key: str) -> str:
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+# -- two claims of one customer from the pool ------------------------------------------
+
+
+def _settle_claims(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], result: MergeResult
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """When both sides claimed the pooled customer for different members: undo the later
+    claim on its side, and record it as lost on the other (the winner's) side."""
+    if (
+        base.get("owner")
+        or not ours.get("owner")
+        or not theirs.get("owner")
+        or ours["owner"] == theirs["owner"]
+    ):
+        return ours, theirs
+    mine, other = _claim_of(base, ours), _claim_of(base, theirs)
+    if mine is None or other is None:
+        return ours, theirs
+    if (str(mine["at"]), str(mine["to"])) <= (str(other["at"]), str(other["to"])):
+        winner, loser = ours, _undo_claim(base, theirs, other)
+        won, lost = mine, other
+    else:
+        winner, loser = _undo_claim(base, ours, mine), theirs
+        won, lost = other, mine
+    winner = _copy(winner)
+    entry = {"at": lost["at"], "by": lost["to"], "winner": won["to"], "won_at": won["at"]}
+    winner["lost_claims"] = [*(winner.get("lost_claims") or []), entry]
+    result.settled.append(f"{lost['to']}'s claim lost to {won['to']}'s, made earlier ({won['at']})")
+    return (winner, loser) if winner["owner"] == ours["owner"] else (loser, winner)
+
+
+def _claim_of(base: dict[str, Any], side: dict[str, Any]) -> dict[str, Any] | None:
+    """The side's claim from the pool: its latest new change of owner to its owner now."""
+    known = {_canonical(c) for c in base.get("changes") or []}
+    claims = [
+        c for c in side.get("changes") or []
+        if isinstance(c, dict) and c.get("field") == "owner" and not c.get("from")
+        and c.get("to") == side.get("owner") and _canonical(c) not in known
+    ]  # fmt: skip
+    return claims[-1] if claims else None
+
+
+def _undo_claim(base: dict[str, Any], side: dict[str, Any], claim: dict[str, Any]) -> dict[str, Any]:
+    """``side`` without its claim: the owner, and the deals and tasks the claim moved, as in
+    ``base``; the dated changes that recorded them, gone."""
+    undone = _copy(side)
+    undone["owner"] = base.get("owner")
+    undone["changes"] = [c for c in undone.get("changes") or [] if c != claim] or None
+    if undone["changes"] is None:
+        del undone["changes"]
+    for key in ("opportunities", "tasks"):
+        before = {_ident(item, "id"): item for item in _items(base, key)}
+        for item in _items(undone, key):
+            old = before.get(_ident(item, "id"))
+            moved = [c for c in item.get("changes") or [] if _same_move(c, claim)]
+            if old is None or not moved:
+                continue
+            item["owner"] = old.get("owner")
+            item["changes"] = [c for c in item["changes"] if c not in moved]
+            if not item["changes"]:
+                del item["changes"]
+    return undone
+
+
+def _same_move(change: Any, claim: dict[str, Any]) -> bool:
+    """Whether ``change`` moved a deal or task to the claimer with the claim."""
+    if not isinstance(change, dict) or change.get("field") != "owner":
+        return False
+    return (change.get("at"), change.get("to")) == (claim["at"], claim["to"])
 
 
 # -- the merge itself ----------------------------------------------------------------

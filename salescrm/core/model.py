@@ -64,6 +64,7 @@ class Task:
     created: When | None = None
     closed: When | None = None
     note: str | None = None
+    changes: list[Change] = field(default_factory=list)  # of its owner (a handover), dated
 
 
 @dataclass
@@ -121,6 +122,34 @@ class Contract:
 
 
 @dataclass
+class Installment:
+    """A line of a won deal's payment plan (回款计划): an amount due on a day. Amended
+    (manager) with its history, so "as of" a day before still shows the plan then."""
+
+    id: str  # P1: its reference is CRM202405001-O2-P1
+    due: date
+    amount: Decimal
+    at: When  # when it was planned
+    by: str
+    note: str | None = None
+    amendments: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Receipt:
+    """Money received against a won deal (回款), matched to a plan line."""
+
+    id: str  # R1
+    at: date  # the day the money arrived
+    amount: Decimal
+    by: str
+    plan: str | None = None  # the plan line it pays first (P1); the rest goes to the earliest open
+    ref: str | None = None  # the bank's reference (银行流水号)
+    overpay: str | None = None  # why more than was owed was taken (pay receive --overpay --reason)
+    amendments: list[Change] = field(default_factory=list)
+
+
+@dataclass
 class Opportunity:
     """A deal, from lead to won or lost."""
 
@@ -140,6 +169,9 @@ class Opportunity:
     lost_note: str | None = None
     lost_to: str | None = None  # the competitor that won the deal
     changes: list[Change] = field(default_factory=list)  # opp set, and probabilities reset by moves
+    forecast: str | None = None  # commit | best_case | pipeline | omitted; None: from its stage
+    plan: list[Installment] = field(default_factory=list)  # of a won deal: when its money is due
+    receipts: list[Receipt] = field(default_factory=list)  # and what has come in
 
 
 @dataclass
@@ -155,6 +187,17 @@ class Feedback:
 
 
 @dataclass
+class LostClaim:
+    """A claim from the pool that lost to a teammate's earlier claim on another clone
+    (core/merge.py settles it when the two meet): kept so the loser is told."""
+
+    at: When  # when the losing claim was made
+    by: str  # who made it
+    winner: str  # who claimed first
+    won_at: When  # when the winning claim was made
+
+
+@dataclass
 class Customer:
     """One customer: one file in customers/, with its contacts, follow-ups, tasks and deals."""
 
@@ -162,8 +205,9 @@ class Customer:
     name: str
     source: str
     needs: str
-    owner: str
+    owner: str  # "" while the customer is in the pool (客户公海, core/pool.py)
     created: date
+    credit_code: str | None = None  # 统一社会信用代码, checked (core/identity.py)
     tier: str = "C"
     tier_pinned: bool = False
     industry: str | None = None
@@ -171,6 +215,7 @@ class Customer:
     tags: list[str] = field(default_factory=list)
     first_contact: date | None = None
     archived: bool = False
+    aliases: list[str] = field(default_factory=list)  # numbers merged into this one (customer merge)
     contacts: list[Contact] = field(default_factory=list)
     tier_history: list[TierChange] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
@@ -178,6 +223,7 @@ class Customer:
     opportunities: list[Opportunity] = field(default_factory=list)
     feedback: list[Feedback] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)  # of its owner and archiving, dated
+    lost_claims: list[LostClaim] = field(default_factory=list)
     # Keys this version does not know, kept so that a newer teammate's data survives.
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -204,14 +204,3 @@ def parse_text(text: str | None, what: str, max_length: int = 2000, multiline: b
     if control or (not multiline and ("\n" in value or "\r" in value)):
         raise UsageError(f"{what} contains a control character", hint="remove line breaks and such")
     return value
-
-
-def normal_name(text: str) -> str:
-    """A name as compared for duplicates: width, case, spaces and punctuation ignored."""
-    value = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\s\W_]+", "", value)
-
-
-def normal_phone(text: str) -> str:
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
-    return digits.removeprefix("0086").removeprefix("86") if len(digits) > 11 else digits

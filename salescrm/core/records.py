@@ -19,8 +19,11 @@ from salescrm.core.model import (
     Customer,
     Feedback,
     FollowUp,
+    Installment,
+    LostClaim,
     Negotiation,
     Opportunity,
+    Receipt,
     StageMove,
     Task,
     TierChange,
@@ -32,6 +35,7 @@ FORMAT = 1
 CUSTOMER_KEYS = [
     "id",
     "name",
+    "credit_code",
     "industry",
     "size",
     "source",
@@ -43,6 +47,7 @@ CUSTOMER_KEYS = [
     "first_contact",
     "needs",
     "archived",
+    "aliases",
     "contacts",
     "tier_history",
     "tasks",
@@ -50,12 +55,14 @@ CUSTOMER_KEYS = [
     "opportunities",
     "feedback",
     "changes",
+    "lost_claims",
 ]
 
 # The kind of value each field a Change records holds (of a customer, a deal, a contract).
 CHANGE_KINDS = {
     "owner": "text",
     "archived": "flag",
+    "aliases": "texts",  # customer merge: the numbers merged in
     "name": "text",
     "amount": "amount",
     "close": "day",
@@ -65,6 +72,11 @@ CHANGE_KINDS = {
     "signed": "day",
     "artefacts.": "text",  # artefacts.needs_report: the file attached
     "negotiation.": "texts",  # negotiation.competitors: the list after the change
+    "forecast": "text",
+    "due": "day",  # of a plan line
+    "note": "text",
+    "plan": "text",  # the plan line a receipt pays
+    "ref": "text",
 }
 
 
@@ -87,7 +99,7 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
         name=r.required_text(d, "name"),
         source=r.required_text(d, "source"),
         needs=r.required_text(d, "needs"),
-        owner=r.required_text(d, "owner"),
+        owner=_owner(r, d),
         created=r.day(d, "created", required=True) or date.min,
         tier=r.text(d, "tier") or "C",
         tier_pinned=r.flag(d, "tier_pinned"),
@@ -96,6 +108,8 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
         tags=r.texts(d, "tags"),
         first_contact=r.day(d, "first_contact"),
         archived=r.flag(d, "archived"),
+        credit_code=r.text(d, "credit_code"),
+        aliases=r.texts(d, "aliases"),
         contacts=r.items(d, "contacts", lambda c: _contact(r, c)),
         tier_history=r.items(d, "tier_history", lambda c: _tier_change(r, c)),
         tasks=r.items(d, "tasks", lambda t: _task(r, t)),
@@ -103,7 +117,25 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
         opportunities=r.items(d, "opportunities", lambda o: _opportunity(r, o)),
         feedback=r.items(d, "feedback", lambda b: _feedback(r, b)),
         changes=_changes(r, d),
+        lost_claims=r.items(d, "lost_claims", lambda c: _lost_claim(r, c)),
         extra=r.unknown_keys(d, set(CUSTOMER_KEYS)),
+    )
+
+
+def _owner(r: Reader, d: dict[str, Any]) -> str:
+    """The owner; ``owner: null`` is a customer in the pool (""), a missing key an error."""
+    if "owner" not in d:
+        r.problem("is required (owner: null for a customer in the pool)", "owner")
+    return r.text(d, "owner") or ""
+
+
+def _lost_claim(r: Reader, d: dict[str, Any]) -> LostClaim:
+    r.unknown_keys(d, {"at", "by", "winner", "won_at"})
+    return LostClaim(
+        at=r.when(d, "at", required=True) or date.min,
+        by=r.required_text(d, "by"),
+        winner=r.required_text(d, "winner"),
+        won_at=r.when(d, "won_at", required=True) or date.min,
     )
 
 
@@ -121,12 +153,15 @@ def _change(r: Reader, d: dict[str, Any]) -> Change:
         "text": r.text, "amount": r.amount, "day": r.day, "flag": r.flag, "texts": r.texts,
     }  # fmt: skip
     read = readers[kind or "text"]
+    old, new = read(d, "from"), read(d, "to")
+    if name == "owner":  # null: the pool
+        old, new = old or "", new or ""
     return Change(
         at=r.when(d, "at", required=True) or date.min,
         by=r.required_text(d, "by"),
         field=name,
-        old=read(d, "from"),
-        new=read(d, "to"),
+        old=old,
+        new=new,
         reason=r.text(d, "reason"),
     )
 
@@ -153,7 +188,8 @@ def _tier_change(r: Reader, d: dict[str, Any]) -> TierChange:
 
 
 def _task(r: Reader, d: dict[str, Any]) -> Task:
-    r.unknown_keys(d, {"id", "due", "via", "focus", "goal", "owner", "status", "created", "closed", "note"})
+    r.unknown_keys(d, {"id", "due", "via", "focus", "goal", "owner", "status", "created", "closed", "note",
+                       "changes"})  # fmt: skip
     return Task(
         id=r.required_text(d, "id"),
         due=r.when(d, "due", required=True) or date.min,
@@ -165,6 +201,7 @@ def _task(r: Reader, d: dict[str, Any]) -> Task:
         created=r.when(d, "created"),
         closed=r.when(d, "closed"),
         note=r.text(d, "note"),
+        changes=_changes(r, d),
     )
 
 
@@ -216,6 +253,36 @@ def _opportunity(r: Reader, d: dict[str, Any]) -> Opportunity:
         lost_note=r.text(d, "lost_note"),
         lost_to=r.text(d, "lost_to"),
         changes=_changes(r, d),
+        forecast=r.text(d, "forecast"),
+        plan=r.items(d, "plan", lambda p: _installment(r, p)),
+        receipts=r.items(d, "receipts", lambda p: _receipt(r, p)),
+    )
+
+
+def _installment(r: Reader, d: dict[str, Any]) -> Installment:
+    r.unknown_keys(d, {"id", "due", "amount", "at", "by", "note", "amendments"})
+    return Installment(
+        id=r.required_text(d, "id"),
+        due=r.day(d, "due", required=True) or date.min,
+        amount=r.amount(d, "amount", required=True) or Decimal(0),
+        at=r.when(d, "at", required=True) or date.min,
+        by=r.required_text(d, "by"),
+        note=r.text(d, "note"),
+        amendments=r.items(d, "amendments", lambda a: _change(r, a)),
+    )
+
+
+def _receipt(r: Reader, d: dict[str, Any]) -> Receipt:
+    r.unknown_keys(d, {"id", "at", "amount", "by", "plan", "ref", "overpay", "amendments"})
+    return Receipt(
+        id=r.required_text(d, "id"),
+        at=r.day(d, "at", required=True) or date.min,
+        amount=r.amount(d, "amount", required=True) or Decimal(0),
+        by=r.required_text(d, "by"),
+        plan=r.text(d, "plan"),
+        ref=r.text(d, "ref"),
+        overpay=r.text(d, "overpay"),
+        amendments=r.items(d, "amendments", lambda a: _change(r, a)),
     )
 
 
@@ -246,6 +313,9 @@ _OPPORTUNITY_KEYS = [
     "lost_note",
     "lost_to",
     "changes",
+    "forecast",
+    "plan",
+    "receipts",
 ]
 
 
@@ -286,17 +356,19 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": c.id,
         "name": c.name,
+        "credit_code": c.credit_code,
         "industry": c.industry,
         "size": c.size,
         "source": c.source,
         "tags": sorted(set(c.tags)),
         "tier": c.tier,
         "tier_pinned": c.tier_pinned,
-        "owner": c.owner,
+        "owner": c.owner or None,
         "created": c.created,
         "first_contact": c.first_contact,
         "needs": c.needs,
         "archived": c.archived or None,
+        "aliases": sorted(set(c.aliases)) or None,
         "contacts": [_compact(vars(contact)) for contact in c.contacts],
         "tier_history": [
             {"at": t.at, "from": t.from_tier, "to": t.to_tier, "reason": t.reason} for t in c.tier_history
@@ -306,8 +378,12 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
         "opportunities": [_opportunity_data(o) for o in c.opportunities],
         "feedback": [_compact({**vars(b), "at": _when(b.at)}) for b in c.feedback],
         "changes": _changes_data(c.changes),
+        "lost_claims": [
+            {**vars(lost), "at": _when(lost.at), "won_at": _when(lost.won_at)} for lost in c.lost_claims
+        ]
+        or None,  # fmt: skip
     }
-    data = {k: v for k, v in data.items() if v is not None}
+    data = {k: v for k, v in data.items() if v is not None or k == "owner"}  # owner: null, the pool
     data.update(c.extra)
     return data
 
@@ -329,6 +405,7 @@ def _task_data(t: Task) -> dict[str, Any]:
             "due": _when(t.due),
             "created": _when(t.created),
             "closed": _when(t.closed),
+            "changes": _changes_data(t.changes),
         }
     )
 
@@ -343,7 +420,8 @@ def _changes_data(changes: list[Change]) -> list[dict[str, Any]] | None:
 
 def _change_data(c: Change) -> dict[str, Any]:
     # "from" and "to" stay even when empty: a probability set where there was none
-    data = {"at": _when(c.at), "by": c.by, "field": c.field, "from": c.old, "to": c.new}
+    old, new = (c.old or None, c.new or None) if c.field == "owner" else (c.old, c.new)  # "": the pool
+    data = {"at": _when(c.at), "by": c.by, "field": c.field, "from": old, "to": new}
     return {**data, "reason": c.reason} if c.reason else data
 
 
@@ -378,5 +456,14 @@ def _opportunity_data(o: Opportunity) -> dict[str, Any]:
             "lost_note": o.lost_note,
             "lost_to": o.lost_to,
             "changes": _changes_data(o.changes),
+            "forecast": o.forecast,
+            "plan": [_installment_data(p) for p in o.plan],
+            "receipts": [
+                _compact({**vars(p), "amendments": _changes_data(p.amendments)}) for p in o.receipts
+            ],
         }
     )
+
+
+def _installment_data(p: Installment) -> dict[str, Any]:
+    return _compact({**vars(p), "at": _when(p.at), "amendments": _changes_data(p.amendments)})

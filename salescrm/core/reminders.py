@@ -24,8 +24,12 @@ if TYPE_CHECKING:  # read from the cache, facts need no model: remind never impo
 _DUE_DAY = itemgetter(2)  # of a task in Facts
 _TASK_OWNER = itemgetter(6)
 _DEAL_OWNER = itemgetter(2)  # of an open deal in Facts
+_CLAIMER = itemgetter(2)  # of a lost claim in Facts
+_PAYER = itemgetter(3)  # the deal owner of an open installment in Facts
+ESCALATED = ("task", "payment")  # what a manager sees once it is long overdue
 
-SECTIONS = ("review", "overdue", "today", "upcoming", "birthdays", "stale", "feedback", "escalated")
+SECTIONS = ("review", "overdue", "today", "upcoming", "birthdays", "stale", "feedback", "escalated",
+            "recycle", "claims")  # fmt: skip
 
 
 @dataclass(slots=True)  # not frozen: a frozen init is slow, and a team has 30,000 reminders
@@ -37,7 +41,7 @@ class Reminder:
     since it was last touched.
     """
 
-    kind: str  # task | cadence | birthday | stale | feedback | review
+    kind: str  # task | cadence | birthday | stale | feedback | review | recycle | claim_lost
     reference: str  # CRM202405001-T1, CRM202405001 (cadence, birthday), CRM202405001-O1, …-B1
     customer: str
     customer_name: str
@@ -62,9 +66,11 @@ class Digest:
     upcoming: list[Reminder] = field(default_factory=list)
     birthdays: list[Reminder] = field(default_factory=list)
     stale: list[Reminder] = field(default_factory=list)
-    escalated: list[Reminder] = field(default_factory=list)  # the team's tasks long overdue
+    escalated: list[Reminder] = field(default_factory=list)  # the team's tasks and installments long overdue
     feedback: list[Reminder] = field(default_factory=list)  # other departments' news since the last visit
     review: list[Reminder] = field(default_factory=list)  # the quarterly tier review is due
+    recycle: list[Reminder] = field(default_factory=list)  # customers soon back in the pool (core/recycle.py)
+    claims: list[Reminder] = field(default_factory=list)  # claims lost to a teammate's earlier one
 
     def sections(self) -> Iterator[tuple[str, list[Reminder]]]:
         for name in SECTIONS:
@@ -111,6 +117,11 @@ class Facts(NamedTuple):
     birthdays: Rows  # contacts with a valid birthday: (name, month, day, detail)
     deals: Rows  # open deals: (id, name, owner, stage, latest move (ordinal))
     feedback: Rows  # news since the owner's latest record: (id, at (ISO), day, by, dept, content)
+    taken: int  # the day the owner took the customer (ordinal; core/recycle.py)
+    last_won: int | None  # the day its latest deal was won (ordinal)
+    lost_claims: Rows  # claims from the pool that lost: (at (ISO), day, by, winner, won_at (ISO))
+    # open installments of won deals (回款): (O1-P2, due day (ordinal), open amount (text), owner, deal)
+    installments: Rows = ()
 
     @property
     def last_contact(self) -> int:
@@ -142,8 +153,29 @@ def facts_of(customer: Customer) -> Facts:
         for t in c.tasks
         if t.status == "open"
     )
+    from salescrm.core.pool import last_won, taken_on
+
+    won = last_won(c)
+    lost = tuple((format_when(x.at), day_of(x.at).toordinal(), x.by, x.winner, format_when(x.won_at))
+                 for x in c.lost_claims)  # fmt: skip
     return Facts(c.id, c.name, c.tier, c.owner, c.archived, (c.first_contact or c.created).toordinal(),
-                 last_followup, latest_next, tasks, birthdays, deals, _news(c))  # fmt: skip
+                 last_followup, latest_next, tasks, birthdays, deals, _news(c), taken_on(c).toordinal(),
+                 won.toordinal() if won else None, lost, _installments(c))  # fmt: skip
+
+
+def _installments(c: Customer) -> Rows:
+    """The open part of each plan line of the customer's won deals."""
+    if not any(o.plan for o in c.opportunities):
+        return ()
+    from salescrm.core.payments import allocation  # only a customer with a payment plan needs it
+
+    rows = []
+    for o in c.opportunities:
+        if o.stage == "won" and o.plan:
+            paid = allocation(o)
+            rows += [(f"{o.id}-{p.id}", p.due.toordinal(), str(p.amount - paid[p.id]), o.owner, o.name)
+                     for p in o.plan if p.amount > paid[p.id]]  # fmt: skip
+    return tuple(rows)
 
 
 def _news(c: Customer) -> Rows:
@@ -202,6 +234,7 @@ class _Rules:
             lambda: fallback.birthday_care, {n: r.birthday_care for n, r in tiers.items()}
         )
         self.stale_days = {name: rule.stale_days for name, rule in config.stages.items()}
+        self.pool = config.pool
         self.moment = _Moments()  # ISO text → moment: many tasks share a due time
         self.day = _Days()  # ordinal → day
 
@@ -264,6 +297,15 @@ class _Rules:
                 )  # fmt: skip
         return found
 
+    def payments(self, f: Facts, today: int, least_days: int | None = None) -> list[Reminder]:
+        """Each installment not yet paid in full: due in the window, due today, or overdue."""
+        return [
+            Reminder("payment", f"{f.id}-{ref}", f.id, f.name, f.tier, owner, self.day[due], today - due,
+                     deal, open_amount)
+            for ref, due, open_amount, owner, deal in f.installments
+            if least_days is None or today - due >= least_days
+        ]  # fmt: skip
+
     def feedback(self, f: Facts, today: int) -> list[Reminder]:
         """Feedback from other departments since the owner's latest record, up to today."""
         return [
@@ -271,6 +313,31 @@ class _Rules:
                      today - day, content, f"{by} {dept}".strip())
             for note_id, at, day, by, dept, content in f.feedback
             if day <= today
+        ]  # fmt: skip
+
+    def recycle(self, f: Facts, today: int) -> Reminder | None:
+        """The owner's customer due back in the pool within ``warn_days`` (not yet due)."""
+        if not f.owner or self.pool.rule(f.tier).never:
+            return None
+        from salescrm.core.recycle import recycle_of  # it reads these facts (and imports this module)
+
+        found = recycle_of(f, self.pool)
+        if found is None or not 0 < found.due.toordinal() - today <= self.pool.warn_days:
+            return None
+        clock, due = (
+            found.clock,
+            found.due,
+        )  # digests say it in the reader's language: what, since, limit_days
+        return Reminder("recycle", f.id, f.id, f.name, f.tier, f.owner, due, today - due.toordinal(),
+                        clock.kind, since=clock.last, limit_days=clock.days)  # fmt: skip
+
+    def lost_claims(self, f: Facts, today: int) -> list[Reminder]:
+        """Claims that lost to a teammate's earlier claim, for ``warn_days`` after."""
+        return [
+            Reminder("claim_lost", f.id, f.id, f.name, f.tier, by, self.moment[at], today - day,
+                     f"{winner} claimed it first", won_at)
+            for at, day, by, winner, won_at in f.lost_claims
+            if 0 <= today - day <= self.pool.warn_days
         ]  # fmt: skip
 
 
@@ -344,6 +411,8 @@ def concerning(customers: Iterable[Facts], member: str, config: Config) -> list[
         if f.owner in people
         or (f.tasks and not people.isdisjoint(map(_TASK_OWNER, f.tasks)))
         or (f.deals and not people.isdisjoint(map(_DEAL_OWNER, f.deals)))
+        or (f.lost_claims and not people.isdisjoint(map(_CLAIMER, f.lost_claims)))
+        or (f.installments and not people.isdisjoint(map(_PAYER, f.installments)))
     ]
 
 
@@ -369,6 +438,8 @@ class _Team:
     def add(self, f: Facts) -> None:
         rules, today, found = self.rules, self.today, self.found
         self.file(rules.follow_ups(f, today, self.least_days))
+        if f.installments:
+            self.file(rules.payments(f, today, self.least_days))
         if f.birthdays:
             for reminder in rules.birthdays(f, today, self.config.birthday_days):
                 found[reminder.owner].birthdays.append(reminder)
@@ -378,6 +449,21 @@ class _Team:
         if f.feedback:
             for reminder in rules.feedback(f, today):
                 found[reminder.owner].feedback.append(reminder)
+        self.add_pool(f)
+
+    def add_pool(self, f: Facts) -> None:
+        """A warning before the customer goes back to the pool, to its owner and their manager;
+        claims of it that lost, to who made them."""
+        rules, found = self.rules, self.found
+        recycle = rules.recycle(f, self.today)
+        if recycle is not None:
+            found[recycle.owner].recycle.append(recycle)
+            manager = self.managers.get(recycle.owner)
+            if manager and manager != recycle.owner:
+                found[manager].recycle.append(recycle)
+        if f.lost_claims:
+            for reminder in rules.lost_claims(f, self.today):
+                found[reminder.owner].claims.append(reminder)
 
     def file(self, reminders: list[Reminder]) -> None:
         """Follow-ups by how overdue they are; a task long overdue to the owner's manager too."""
@@ -391,7 +477,7 @@ class _Team:
                 digest.today.append(reminder)
             elif -days <= within:
                 digest.upcoming.append(reminder)
-            if days > escalate_after and reminder.kind == "task":
+            if days > escalate_after and reminder.kind in ESCALATED:
                 manager = self.managers.get(reminder.owner)
                 if manager:
                     found[manager].escalated.append(reminder)
@@ -407,11 +493,13 @@ class _Team:
     def digests(self) -> dict[str, Digest]:
         for digest in self.found.values():
             digest.sort()
-        return {owner: d for owner, d in sorted(self.found.items()) if not d.is_empty()}
+        # "": a customer in the pool (core/pool.py) is nobody's to follow up
+        return {owner: d for owner, d in sorted(self.found.items()) if owner and not d.is_empty()}
 
 
 def calendar_reminders(customers: Iterable[Customer | Facts], config: Config, as_of: When) -> list[Reminder]:
-    """What a calendar shows: every open task, each customer's cadence day, cared-for birthdays."""
+    """What a calendar shows: every open task, each customer's cadence day, cared-for birthdays,
+    each installment not yet paid in full."""
     today = day_of(as_of).toordinal()
     rules = _Rules(config)
     reminders: list[Reminder] = []
@@ -420,6 +508,7 @@ def calendar_reminders(customers: Iterable[Customer | Facts], config: Config, as
         if not f.archived:
             reminders += rules.follow_ups(f, today)
             reminders += rules.birthdays(f, today, None)
+            reminders += rules.payments(f, today)
     return reminders
 
 

@@ -1,7 +1,7 @@
 """The weekly or monthly review pack (复盘会): every figure of the meeting, as plain data.
 
 Nothing is computed twice: the sections are the existing reports (attainment,
-pipeline, conversion, lost reasons, industry, activity), the reminders digest,
+pipeline, conversion, lost reasons, industry, activity, receivables, forecast), the reminders digest,
 the tier review and a saved filter, run for one period as of one day. The
 formats (``formats/review_html.py``, ``formats/review_md.py``) only lay them out.
 """
@@ -16,16 +16,18 @@ from decimal import Decimal
 from salescrm.core.config import Config
 from salescrm.core.dealrows import DealRows, as_rows, in_days, lost_deals, won_deals
 from salescrm.core.model import Customer, TierChange
-from salescrm.core.periods import Period
+from salescrm.core.periods import Period, quarter_of
 from salescrm.core.query import parse_query, query_context
 from salescrm.core.reminders import Reminder, build_digests
 from salescrm.core.reports import TOTAL, Report
 from salescrm.core.reports.activity import activity
 from salescrm.core.reports.attainment import attainment
 from salescrm.core.reports.conversion import conversion
+from salescrm.core.reports.forecast import forecast
 from salescrm.core.reports.industry import industry
 from salescrm.core.reports.lost_reasons import lost_reasons
 from salescrm.core.reports.pipeline import pipeline
+from salescrm.core.reports.receivables import receivables
 from salescrm.core.targets import Targets
 from salescrm.core.tiers import TierReview, review_tiers
 
@@ -85,6 +87,8 @@ class ReviewPack:
     tier_proposals: list[TierReview]
     tier_moves: list[TierMove]
     saved_filter: SavedFilter
+    receivables: Report  # what won contracts owe as of the day, per member (回款)
+    forecast: Report  # the forecast of the quarter holding the day
 
 
 def review_pack(
@@ -126,6 +130,8 @@ def review_pack(
         tier_proposals=review_tiers([r for r in rows if owner in (None, r.owner)], as_of, config),
         tier_moves=tier_moves(mine, period, as_of),
         saved_filter=run_saved_filter(mine, config, filter_name, as_of, me),
+        receivables=receivables(customers, config, as_of, owner, "member"),
+        forecast=forecast(rows, config, targets, quarter_of(as_of), as_of, owner),
     )
 
 

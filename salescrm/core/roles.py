@@ -26,15 +26,24 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "customer.add": (("manager", "marketing", OWNER), "add a customer"),
     "customer.change": (("manager", OWNER), "change the customer"),
     "customer.delete": (("manager",), "delete the customer"),
-    "customer.owner": (("manager",), "change the customer's owner"),
+    "customer.owner": (("manager",), "change the customer's owner (transfer it)"),
+    "pool.add": (("manager", "marketing"), "add a customer to the pool"),
+    "pool.claim": (("manager", OWNER), "claim a customer from the pool"),  # owner: who claims it
+    "pool.release": (("manager", OWNER), "release the customer to the pool"),
+    "pool.reclaim": (("manager",), "reclaim a customer within the cool-down after releasing it"),
+    "pool.settle": (("manager",), "give a claimed customer to the teammate who claimed it first"),
     "customer.tier": (("manager", OWNER), "change the customer's tier"),
+    "customer.merge": (("manager",), "merge customers"),  # both records: KEEP's and DROP's
     "feedback.add": (("manager", OWNER, "after-sales", "marketing"), "add feedback"),
     "deal.change": (("manager", OWNER), "change the deal"),  # owner: the customer's or the deal's
     "deal.force_stage": (("manager",), "skip pipeline stages"),
     "deal.amend_closed": (("manager", OWNER), "change a closed (won or lost) deal"),
+    "pay.record": (("manager", OWNER), "record a payment plan or receipt"),  # of a won deal
+    "pay.amend": (("manager",), "amend a payment plan line or receipt"),
     "config.members": (("manager",), "change the team's members"),
     "config.targets": (("manager",), "set targets"),
     "config.tier_review": (("manager",), "apply a tier review"),
+    "config.pool": (("manager",), "change the pool's rules"),
     "config.filters": ((EVERYONE,), "change the saved filters"),
     "config.settings": (("manager",), "change the team's rules in salescrm.yaml"),
 }

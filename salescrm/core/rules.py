@@ -10,12 +10,18 @@ themselves are data (``Config.permissions``, defaults in ``core/roles.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from datetime import timedelta
 
 from salescrm.core.config import Config, Member
 from salescrm.core.errors import UsageError
 from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES
 from salescrm.core.model import Customer, Opportunity
+from salescrm.core.parse import day_of
 from salescrm.core.roles import EVERYONE, OWNER, what
+
+# The owner of a record that cannot be read (a damaged file): no member, so that only those
+# whose role allows (managers) may change it; never "" (the pool, which claims may take).
+UNREADABLE = "(unreadable)"
 
 
 @dataclass(frozen=True)
@@ -53,24 +59,41 @@ class Breach:
 # -- what a change does ------------------------------------------------------------------
 
 
-def customer_actions(before: Customer | None, after: Customer | None) -> list[Action]:
-    """The actions that turn ``before`` into ``after`` (None: the file is new, or gone)."""
+def customer_actions(
+    before: Customer | None,
+    after: Customer | None,
+    cooldown_days: int = 0,
+    merged_into: Customer | None = None,
+) -> list[Action]:
+    """The actions that turn ``before`` into ``after`` (None: the file is new, or gone —
+    into ``merged_into`` when that customer now holds its number as an alias);
+    ``cooldown_days``: the pool's cool-down (a claim of what one released this recently)."""
     if before is None:
-        return [Action("customer.add", after.id, frozenset({after.owner}))] if after else []
+        if after is None:
+            return []
+        return [Action("customer.add" if after.owner else "pool.add", after.id, frozenset({after.owner}))]
     owners = frozenset({before.owner})
     if after is None:
-        return [Action("customer.delete", before.id, owners)]
+        merged = merged_into is not None and before.id in merged_into.aliases
+        return [Action("customer.merge" if merged else "customer.delete", before.id, owners)]
     names = []
+    if set(after.aliases) - set(before.aliases):
+        names.append("customer.merge")
     if before.owner != after.owner:
-        names.append("customer.owner")
+        owner_action = _owner_action(before, after, cooldown_days)
+        found_owner = [Action(name, before.id, _owner_of(name, before, after)) for name in owner_action]
+        if "pool.claim" in owner_action:  # what comes with a claim (deals, tasks) is the claimer's
+            owners = frozenset({after.owner})
+    else:
+        found_owner = []
     if _tier(before) != _tier(after):
         names.append("customer.tier")
     old_feedback = {f.id for f in before.feedback}
     if any(f.id not in old_feedback for f in after.feedback):
         names.append("feedback.add")
-    found = [Action(name, before.id, owners) for name in names]
+    found = found_owner + [Action(name, before.id, owners) for name in names]
     closed = {o.id: o for o in before.opportunities if o.stage in CLOSED_STAGES}
-    found += _deal_actions(before, after, closed)
+    found += _deal_actions(before, after, closed, owners)
     # deals on both sides are judged by _deal_actions (a deal's owner may work it)
     covered = {o.id for o in before.opportunities} & {o.id for o in after.opportunities} | closed.keys()
     if _rest(before, covered, old_feedback) != _rest(after, covered, old_feedback):
@@ -78,25 +101,64 @@ def customer_actions(before: Customer | None, after: Customer | None) -> list[Ac
     return found
 
 
+def _owner_action(before: Customer, after: Customer, cooldown_days: int) -> list[str]:
+    """A claim from the pool (and, within the cool-down of one's own release, a reclaim), a
+    release to it, a claim that a teammate's earlier one settled (core/merge.py), or a
+    transfer."""
+    from salescrm.core.pool import POOL, owner_changes
+
+    if before.owner == POOL:
+        claims = [c for c in owner_changes(after) if c.new == after.owner]
+        releases = [c for c in owner_changes(before) if c.old == after.owner and c.new == POOL]
+        # a claim not dated (a hand edit) of what one released counts as within the cool-down
+        since = day_of(claims[-1].at) - day_of(releases[-1].at) if claims and releases else None
+        if releases and (since is None or since < timedelta(cooldown_days)):
+            return ["pool.claim", "pool.reclaim"]
+        return ["pool.claim"]
+    if after.owner == POOL:
+        return ["pool.release"]
+    settled = {(lost.by, lost.winner) for lost in after.lost_claims} - {
+        (lost.by, lost.winner) for lost in before.lost_claims
+    }
+    if (before.owner, after.owner) in settled:
+        return ["pool.settle"]  # the winner's claim, brought by the merge of the two
+    return ["customer.owner"]
+
+
+def _owner_of(action: str, before: Customer, after: Customer) -> frozenset[str]:
+    """Who counts as the owner for an owner action: the claimer for a claim, nobody for a
+    settled claim (only a merge brings it: verify's merge rule), else the owner before."""
+    if action in ("pool.claim", "pool.reclaim"):
+        return frozenset({after.owner})
+    return frozenset() if action == "pool.settle" else frozenset({before.owner})
+
+
 def _tier(customer: Customer) -> tuple[object, ...]:
     return customer.tier, customer.tier_pinned, customer.tier_history
 
 
-def _deal_actions(before: Customer, after: Customer, closed: dict[str, Opportunity]) -> list[Action]:
-    """Closed deals changed (or gone), open deals changed (their owner may), and open deals
-    moved past a stage."""
-    owners = frozenset({before.owner})
+def _deal_actions(
+    before: Customer, after: Customer, closed: dict[str, Opportunity], owners: frozenset[str]
+) -> list[Action]:
+    """Closed deals changed (or gone), open deals changed (their owner may), open deals moved
+    past a stage, and payments recorded or amended (judged apart from the deal)."""
     now = {o.id: o for o in after.opportunities}
     found = [
         Action("deal.amend_closed", f"{before.id}-{opp_id}", owners | {old.owner})
         for opp_id, old in closed.items()
-        if now.get(opp_id) != old
+        if opp_id not in now or _unpaid(now[opp_id]) != _unpaid(old)
+    ]
+    found += [
+        Action(name, f"{before.id}-{old.id}", owners | {old.owner})
+        for old in before.opportunities
+        if old.id in now
+        for name in _payment_actions(old, now[old.id])
     ]
     earlier = {o.id: o for o in before.opportunities}
     found += [
         Action("deal.change", f"{before.id}-{o.id}", owners | {earlier[o.id].owner})
         for o in after.opportunities
-        if o.id in earlier and o.id not in closed and o != earlier[o.id]
+        if o.id in earlier and o.id not in closed and _unpaid(o) != _unpaid(earlier[o.id])
     ]
     found += [
         Action("deal.force_stage", f"{before.id}-{o.id}", owners)
@@ -104,6 +166,25 @@ def _deal_actions(before: Customer, after: Customer, closed: dict[str, Opportuni
         if o.id in earlier and _skips(earlier[o.id], o)
     ]
     return found
+
+
+def _unpaid(deal: Opportunity) -> Opportunity:
+    """The deal without its payments (``pay.record`` and ``pay.amend`` judge those)."""
+    return replace(deal, plan=[], receipts=[])
+
+
+def _payment_actions(before: Opportunity, after: Opportunity) -> list[str]:
+    """``pay.record`` when plan lines or receipts were added, ``pay.amend`` when one that
+    was there changed or went."""
+    names = []
+    for old_items, new_items in ((before.plan, after.plan), (before.receipts, after.receipts)):
+        old: dict[str, object] = {item.id: item for item in old_items}
+        new: dict[str, object] = {item.id: item for item in new_items}
+        if new.keys() - old.keys():
+            names.append("pay.record")
+        if any(new.get(key) != item for key, item in old.items()):
+            names.append("pay.amend")
+    return list(dict.fromkeys(names))
 
 
 def _skips(before: Opportunity, after: Opportunity) -> bool:
@@ -119,6 +200,7 @@ def _rest(customer: Customer, deals: set[str], feedback_ids: set[str]) -> Custom
     return replace(
         customer,
         owner="",
+        aliases=[],
         tier="",
         tier_pinned=False,
         tier_history=[],
@@ -132,6 +214,7 @@ _CONFIG_ACTIONS = {
     "targets": "config.targets",
     "filters": "config.filters",
     "last_tier_review": "config.tier_review",
+    "pool": "config.pool",
 }
 
 
@@ -169,10 +252,15 @@ def may(member: Member, allowed: tuple[str, ...], action: Action) -> bool:
 
 
 def customer_breaches(
-    member_id: str, config: Config, before: Customer | None, after: Customer | None
+    member_id: str,
+    config: Config,
+    before: Customer | None,
+    after: Customer | None,
+    merged_into: Customer | None = None,
 ) -> list[Breach]:
     """What ``member_id`` may not do of the change ``before`` → ``after``, under ``config``."""
-    return breaches(member_id, config, customer_actions(before, after))
+    actions = customer_actions(before, after, config.pool.cooldown_days, merged_into)
+    return breaches(member_id, config, actions)
 
 
 def config_breaches(member_id: str, before: Config, after: Config) -> list[Breach]:

@@ -189,22 +189,29 @@ def _joined(notes: list[str | None]) -> str | None:
 
 # -- won -------------------------------------------------------------------------------
 
-_CONTRACT_NUMBER = re.compile(r"^\w[\w\-/.#]{0,49}$")
+# Letters (Chinese too: 合同, 第, 号), digits, - / . # and the brackets Chinese contract numbers
+# use: HT〔2026〕101号, HT-2026-101, 合同2026第101号. Checked after width normalising (ＨＴ is HT).
+_CONTRACT_NUMBER = re.compile(r"^\w[\w\-/.#()\[\]〔〕【】〖〗［］（）]{0,49}$")
+# Brackets that are one number's same bracket written another way (after NFKC: （ is already ().
+_BRACKETS = str.maketrans("〔【〖［[〕】〗］]", "((((()))))")
 
 
 def parse_contract_number(text: str) -> str:
-    value = unicodedata.normalize("NFKC", text or "").strip()
-    if not _CONTRACT_NUMBER.match(value):
+    """A contract number as the team writes it, trimmed (HT〔2026〕101号 stays so)."""
+    value = (text or "").strip()
+    if not _CONTRACT_NUMBER.match(unicodedata.normalize("NFKC", value)):
         raise UsageError(
             f"bad contract number {text!r}",
-            hint="a letter or digit first, then letters, digits and - / . # (at most 50), e.g. HT-2024-031",
+            hint="a letter or digit first, then letters, digits, brackets and - / . # (at most 50), "
+            "e.g. HT-2024-031 or HT〔2026〕101号",
         )
     return value
 
 
 def contract_key(number: str) -> str:
-    """Contract numbers compare without case: HT-2024-031 and ht-2024-031 are one."""
-    return unicodedata.normalize("NFKC", number).casefold()
+    """Contract numbers compare without case, width or bracket style: HT-2024-031 and
+    ht-2024-031 are one, and so are HT〔2026〕101号, HT[2026]101号 and ＨＴ（2026）101号."""
+    return unicodedata.normalize("NFKC", number).translate(_BRACKETS).casefold()
 
 
 def taken_contracts(customers: Iterable[Customer]) -> dict[str, str]:
@@ -314,6 +321,11 @@ def reopen(o: Opportunity, ref: str, reason: str, by: str, at: date) -> str:
     """
     if o.stage not in CLOSED_STAGES:
         raise UsageError(f"{ref} is open ({stage_name(o.stage)}); only a won or lost deal can be reopened")
+    if o.plan or o.receipts:  # the money stays with the contract it was planned and paid against
+        raise UsageError(
+            f"{ref} has a payment plan or receipts; a won deal with money against it is not reopened",
+            hint=f"a manager corrects the contract: salescrm opp amend {ref} … --reason R",
+        )
     check_date(o, ref, at)
     if o.stage_history and o.stage_history[-1].stage == o.stage:
         closing = o.stage_history[-1]

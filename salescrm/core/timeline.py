@@ -3,9 +3,11 @@
 Every reading command answers "as of D" through ``customer_as_of`` (DESIGN §7.1): a record
 rewound to D is what the same data would hold had nothing after D been recorded. Events
 are the dated parts of a record: its creation, follow-ups, feedback, tasks planned and
-closed, tier changes, owner and archive changes, and of each deal its opening, stage
-moves, changes (``opp set``, the probability a move resets) and its contract's
-amendments. Everything else (name, tags, contacts, negotiation notes) is shown as it is
+closed and handed over, tier changes, owner and archive changes, claims from the pool that
+lost to a teammate's, and of each deal its opening, stage
+moves, changes (``opp set``, the probability a move resets) its contract's
+amendments, and its payment plan lines, receipts (on the day the money arrived) and
+their amendments. Everything else (name, tags, contacts, negotiation notes) is shown as it is
 now. Events on one day count in the order they were made: a record's lists are kept in
 that order, so the state at the end of a day is the **last** of that day's moves.
 
@@ -21,7 +23,15 @@ from typing import Any
 
 from salescrm.core.errors import UsageError
 from salescrm.core.labels import CLOSED_STAGES
-from salescrm.core.model import Change, Contract, Customer, Opportunity, StageMove, Task
+from salescrm.core.model import (
+    Change,
+    Customer,
+    Installment,
+    Opportunity,
+    Receipt,
+    StageMove,
+    Task,
+)
 from salescrm.core.parse import When, as_datetime, day_of, format_when
 
 # How far ahead of the clock a recorded moment may be: two machines' clocks differ a little.
@@ -60,7 +70,18 @@ def latest_deal_event(o: Opportunity, annotations: bool = True) -> date | None:
     days = [m.at for m in o.stage_history] + [day_of(c.at) for c in changes]
     if o.contract:
         days += [day_of(a.at) for a in o.contract.amendments]
+    if annotations:  # money planned and received does not hold back a move either
+        days += payment_days(o)
     return max(days, default=None)
+
+
+def payment_days(o: Opportunity) -> list[date]:
+    """The days of a deal's payment events: plan lines, receipts, and their amendments."""
+    days = [day_of(p.at) for p in o.plan] + [r.at for r in o.receipts]
+    items: list[Installment | Receipt] = [*o.plan, *o.receipts]
+    for item in items:
+        days += [day_of(a.at) for a in item.amendments]
+    return days
 
 
 def check_deal_order(o: Opportunity, ref: str, at: When) -> None:
@@ -128,8 +149,10 @@ def customer_as_of(customer: Customer, day: date) -> Customer | None:
         followups=[f for f in c.followups if day_of(f.at) <= day],
         feedback=[b for b in c.feedback if day_of(b.at) <= day],
         opportunities=[o for o in (deal_as_of(o, opened(o, c), day) for o in c.opportunities) if o],
-        changes=_undo(c, c.changes, day),
+        changes=[],
+        lost_claims=[lost for lost in c.lost_claims if day_of(lost.at) <= day],
     )
+    rewound.changes = _undo(rewound, c.changes, day)  # on the copy: the record itself stays
     for change in reversed([t for t in c.tier_history if t.at > day]):
         rewound.tier = change.from_tier
     return rewound
@@ -146,7 +169,8 @@ def deal_as_of(opp: Opportunity, opened_day: date, day: date) -> Opportunity | N
     moves = [m for m in o.stage_history if m.at <= day]
     rewound = replace(o, stage_history=moves, changes=[], contract=None, lost_reason=None,
                       lost_note=None, lost_to=None, artefacts=dict(o.artefacts),
-                      negotiation=replace(o.negotiation))  # fmt: skip
+                      negotiation=replace(o.negotiation), plan=_plan_as_of(o.plan, day),
+                      receipts=_receipts_as_of(o.receipts, day))  # fmt: skip
     rewound.changes = _undo(rewound, o.changes, day)
     if not o.stage_history:
         return rewound  # an old record without a history keeps its stage
@@ -163,7 +187,7 @@ def _close_as_of(rewound: Opportunity, o: Opportunity, last: StageMove, day: dat
     current = last is o.stage_history[-1]
     if last.stage == "won":
         contract = o.contract if current else last.contract
-        rewound.contract = _contract_as_of(contract, day) if contract else None
+        rewound.contract = _amended_as_of(contract, day) if contract else None
     else:
         source: Any = o if current else last
         rewound.lost_reason, rewound.lost_note, rewound.lost_to = (
@@ -174,11 +198,20 @@ def _close_as_of(rewound: Opportunity, o: Opportunity, last: StageMove, day: dat
                                             lost_to=None)  # fmt: skip
 
 
-def _contract_as_of(contract: Contract, day: date) -> Contract:
-    if all(day_of(a.at) <= day for a in contract.amendments):
-        return contract
-    rewound = replace(contract, amendments=[])
-    rewound.amendments = _undo(rewound, contract.amendments, day)
+def _plan_as_of(plan: list[Installment], day: date) -> list[Installment]:
+    return [_amended_as_of(p, day) for p in plan if day_of(p.at) <= day]
+
+
+def _receipts_as_of(receipts: list[Receipt], day: date) -> list[Receipt]:
+    return [_amended_as_of(r, day) for r in receipts if r.at <= day]
+
+
+def _amended_as_of(item: Any, day: date) -> Any:
+    """A contract, plan line or receipt with its amendments after ``day`` undone."""
+    if all(day_of(a.at) <= day for a in item.amendments):
+        return item
+    rewound = replace(item, amendments=[])
+    rewound.amendments = _undo(rewound, item.amendments, day)
     return rewound
 
 
@@ -190,9 +223,12 @@ def _undo(target: Any, changes: list[Change], day: date) -> list[Change]:
 
 
 def _task_as_of(task: Task, day: date) -> Task:
-    if task.closed is None or day_of(task.closed) <= day:
+    closed_later = task.closed is not None and day_of(task.closed) > day
+    if not closed_later and all(day_of(c.at) <= day for c in task.changes):
         return task
-    return replace(task, status="open", closed=None, note=None)
+    rewound = replace(task, status="open", closed=None, note=None) if closed_later else replace(task)
+    rewound.changes = _undo(rewound, task.changes, day)  # a handover to another owner
+    return rewound
 
 
 def opened(opp: Opportunity, customer: Customer) -> date:
@@ -211,9 +247,10 @@ def last_event_day(customer: Customer) -> date:
     if c.first_contact:
         days.append(c.first_contact)
     days += [day_of(f.at) for f in c.followups] + [day_of(b.at) for b in c.feedback]
-    days += [day_of(change.at) for change in c.changes]
+    days += [day_of(change.at) for change in c.changes] + [day_of(lost.at) for lost in c.lost_claims]
     for task in c.tasks:
         days += [day_of(moment) for moment in (task.created, task.closed) if moment is not None]
+        days += [day_of(change.at) for change in task.changes]
     for o in c.opportunities:
         days.append(opened(o, c))
         latest = latest_deal_event(o)

@@ -7,15 +7,19 @@ customer with errors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from salescrm.core.config import Config
 from salescrm.core.errors import Problem
+from salescrm.core.identity import parse_credit_code
 from salescrm.core.ids import is_customer_id
 from salescrm.core.labels import (
     CHANNELS,
     CLOSED_STAGES,
     DEPARTMENTS,
+    FORECASTS,
     SIZES,
     STAGES,
     TASK_STATUSES,
@@ -52,6 +56,7 @@ def validate_customer(customer: Customer, config: Config, file: str) -> list[Pro
     found.one_of(("industry",), c.industry, config.industries, "industry")
     _member(found, config, ("owner",), c.owner)
     _contacts(found, c)
+    _identity(found, c)
     _unique(found, "tasks", [t.id for t in c.tasks])
     _unique(found, "followups", [f.id for f in c.followups])
     _unique(found, "opportunities", [o.id for o in c.opportunities])
@@ -92,6 +97,21 @@ def _contacts(found: _Findings, c: Customer) -> None:
             _check(found, ("contacts", i, "birthday"), parse_birthday, contact.birthday)
     if sum(1 for contact in c.contacts if contact.primary) > 1:
         found.add(("contacts",), "more than one contact is marked primary")
+    seen: set[str] = set()
+    for i, contact in enumerate(c.contacts):  # a warning: files written before the rule stay usable
+        if contact.name in seen:
+            found.add(
+                ("contacts", i, "name"), f"two contacts are called {contact.name!r}", severity="warning"
+            )
+        seen.add(contact.name)
+
+
+def _identity(found: _Findings, c: Customer) -> None:
+    if c.credit_code:
+        _check(found, ("credit_code",), parse_credit_code, c.credit_code)
+    for i, alias in enumerate(c.aliases):
+        if not is_customer_id(alias) or alias == c.id:
+            found.add(("aliases", i), f"bad merged customer number {alias!r}")
 
 
 def _check(found: _Findings, keys: Keys, parse: Callable[[str], Any], value: str) -> None:
@@ -149,6 +169,44 @@ def _opportunity(found: _Findings, config: Config, keys: Keys, o: Opportunity, c
                 (*keys, "artefacts", name),
                 f"artefact {path!r} is outside attachments/{customer_id}/",
             )
+    _payments(found, keys, o)
+
+
+def _payments(found: _Findings, keys: Keys, o: Opportunity) -> None:
+    """A hand-edited forecast category, plan or receipt keeps the rules ``opp set`` and ``pay``
+    keep (core/payments.py)."""
+    if o.forecast is not None:
+        found.one_of((*keys, "forecast"), o.forecast, FORECASTS.keys, "forecast category")
+    if not (o.plan or o.receipts):
+        return
+    if o.contract is None:
+        return  # a reopened deal keeps the money it had, until it is won again
+    for name, items in (("plan", o.plan), ("receipts", o.receipts)):
+        amounts = [item.amount for item in items]
+        ids = [item.id for item in items]
+        for index, item_id in enumerate(ids):
+            if item_id in ids[:index]:
+                found.add((*keys, name, index, "id"), f"id {item_id!r} is used twice in {name}")
+            if amounts[index] <= 0:
+                found.add((*keys, name, index, "amount"), f"{item_id}: the amount must be more than zero")
+        limit = o.contract.amount
+        if sum(amounts, Decimal(0)) > limit and (name == "plan" or not any(r.overpay for r in o.receipts)):
+            found.add(
+                (*keys, name),
+                f"the {name} total {sum(amounts, Decimal(0))}, above the contract amount {limit}",
+            )
+    _receipt_links(found, keys, o, o.contract.signed)
+
+
+def _receipt_links(found: _Findings, keys: Keys, o: Opportunity, signed: date) -> None:
+    lines = {p.id for p in o.plan}
+    for index, r in enumerate(o.receipts):
+        if r.plan is not None and r.plan not in lines:
+            found.add(
+                (*keys, "receipts", index, "plan"), f"{r.id} pays plan line {r.plan!r}, which does not exist"
+            )
+        if r.at < signed:
+            found.add((*keys, "receipts", index, "at"), f"{r.id} is dated before the contract was signed")
 
 
 def validate_file_name(customer: Customer, stem: str, file: str) -> list[Problem]:

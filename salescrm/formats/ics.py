@@ -1,7 +1,7 @@
 """Reminders as an iCalendar file (RFC 5545), built with the icalendar library.
 
-Open tasks become events at their due time, cadence days all-day events, and
-birthdays yearly all-day events. UIDs come from the record references, so a
+Open tasks become events at their due time, cadence days and installments due (回款)
+all-day events, and birthdays yearly all-day events. UIDs come from the record references, so a
 calendar that re-imports the file updates events instead of duplicating them.
 """
 
@@ -20,7 +20,7 @@ from salescrm.i18n import label, t
 UID_DOMAIN = "salescrm"
 # What has a day in a calendar; stale deals, feedback notes and the tier-review notice are
 # things to read, not appointments.
-CALENDAR_KINDS = frozenset({"task", "cadence", "birthday"})
+CALENDAR_KINDS = frozenset({"task", "cadence", "birthday", "payment"})
 
 
 def reminders_calendar(reminders: Iterable[Reminder], team: str, stamp: date, lang: str = "en") -> bytes:
@@ -49,7 +49,12 @@ def _event(reminder: Reminder, uid: str, stamp: datetime, lang: str) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    names = {"name": reminder.customer_name, "tier": reminder.tier, "what": reminder.what}
+    names = {
+        "name": reminder.customer_name,
+        "tier": reminder.tier,
+        "what": reminder.what,
+        "detail": reminder.detail,
+    }
     if reminder.kind == "task":
         via = label("channel", reminder.via or "other", lang)
         event.add("summary", f"{via} {reminder.customer_name}: {reminder.what}")

@@ -98,6 +98,8 @@ def review_sections(pack: ReviewPack, lang: str = "zh") -> list[Section]:
         _saved_filter(pack, lang),
         _tier_proposals(pack, lang),
         _tier_moves(pack, lang),
+        _receivables(pack, lang),
+        _forecast(pack, lang),
     ]
 
 
@@ -334,3 +336,29 @@ def _tier_moves(pack: ReviewPack, lang: str) -> Section:
     ]
     headers = _headers(lang, "date", "ref", "customer", "from", "to", "reason")
     return Section("tier_moves", text("tier_moves", lang), headers, rows, empty=text("none", lang))
+
+
+def _receivables(pack: ReviewPack, lang: str) -> Section:
+    columns = ["owed", "not_due", "overdue", "days_0_30", "days_31_60", "days_61_90", "days_over_90"]
+    rows = [[_total_label(r["member"], lang) if r["member"] == TOTAL else _name(pack, str(r["member"])),
+             *(amount(r[c]) for c in columns)] for r in pack.receivables.rows]  # fmt: skip
+    bars = [Bar(_name(pack, str(r["member"])), r["owed"], note=amount(r["overdue"]))
+            for r in pack.receivables.rows if r["member"] != TOTAL]  # fmt: skip
+    headers = _headers(lang, "member", "owed", "not_due", "overdue_amount", *columns[3:])
+    return Section("receivables", text("receivables", lang), headers, rows, empty=text("none", lang),
+                   chart="bars", legend=text("overdue_tick", lang), bars=bars)  # fmt: skip
+
+
+def _forecast(pack: ReviewPack, lang: str) -> Section:
+    columns = ["target", "won", "commit", "best_case", "pipeline", "remaining_target"]
+    rows = [[_total_label(r["member"], lang) if r["member"] == TOTAL else _name(pack, str(r["member"])),
+             *(amount(r[c]) for c in columns), "" if r["coverage"] is None else str(r["coverage"])]
+            for r in pack.forecast.rows]  # fmt: skip
+    bars = [Bar(_name(pack, str(r["member"])), r["commit"], r["target"] or None, amount(r["best_case"]))
+            for r in pack.forecast.rows if r["member"] != TOTAL]  # fmt: skip
+    headers = _headers(lang, "member", "target", "won_amount", "commit", "best_case", "pipeline_amount",
+                       "remaining_target", "coverage")  # fmt: skip
+    title = text("forecast", lang, quarter=pack.forecast.period)
+    return Section(
+        "forecast", title, headers, rows, chart="bars", legend=text("forecast_tick", lang), bars=bars
+    )

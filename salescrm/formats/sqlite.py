@@ -1,7 +1,8 @@
 """A SQLite database of the customers: the way into BI tools when flat files are outgrown.
 
-One table each for customers, contacts, tasks, follow-ups, opportunities and
-feedback; list items carry ``customer_id``. Written to a temporary file and
+One table each for customers, contacts, tasks, follow-ups, opportunities,
+feedback, payment plan lines, receipts and receivables (as of the export's day); list
+items carry ``customer_id``. Written to a temporary file and
 renamed, so a reader never sees half a database.
 """
 
@@ -12,10 +13,11 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salescrm.core.model import Customer
+from salescrm.core.model import Customer, Opportunity
 from salescrm.core.parse import format_when
 
 SCHEMA = """
@@ -34,16 +36,25 @@ CREATE TABLE opportunities (customer_id TEXT REFERENCES customers(id), id TEXT, 
   PRIMARY KEY (customer_id, id));
 CREATE TABLE feedback (customer_id TEXT REFERENCES customers(id), id TEXT, at TEXT, by TEXT, dept TEXT,
   content TEXT, attachments TEXT, PRIMARY KEY (customer_id, id));
+CREATE TABLE payment_plan (customer_id TEXT REFERENCES customers(id), opportunity_id TEXT, id TEXT,
+  due TEXT, amount NUMERIC, paid NUMERIC, open NUMERIC, days_late INTEGER, note TEXT, planned TEXT, by TEXT,
+  PRIMARY KEY (customer_id, opportunity_id, id));
+CREATE TABLE receipts (customer_id TEXT REFERENCES customers(id), opportunity_id TEXT, id TEXT, at TEXT,
+  amount NUMERIC, by TEXT, plan TEXT, ref TEXT, overpay TEXT, PRIMARY KEY (customer_id, opportunity_id, id));
+CREATE TABLE receivables (customer_id TEXT REFERENCES customers(id), opportunity_id TEXT, owner TEXT,
+  contract NUMERIC, received NUMERIC, owed NUMERIC, not_due NUMERIC, overdue NUMERIC, days_0_30 NUMERIC,
+  days_31_60 NUMERIC, days_61_90 NUMERIC, days_over_90 NUMERIC, PRIMARY KEY (customer_id, opportunity_id));
 """
 
 
-def write_sqlite(path: Path, customers: Iterable[Customer]) -> None:
+def write_sqlite(path: Path, customers: Iterable[Customer], as_of: date) -> None:
+    """The customers (as they stood on ``as_of``) into a new database at ``path``."""
     fd, temp = tempfile.mkstemp(prefix=".salescrm-tmp-", suffix=".sqlite", dir=path.parent)
     os.close(fd)
     try:
         with contextlib.closing(sqlite3.connect(temp)) as db:
             db.executescript(SCHEMA)
-            for table, rows in _rows(customers).items():
+            for table, rows in _rows(customers, as_of).items():
                 if rows:
                     marks = ", ".join("?" * len(rows[0]))
                     db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
@@ -55,10 +66,11 @@ def write_sqlite(path: Path, customers: Iterable[Customer]) -> None:
         raise
 
 
-def _rows(customers: Iterable[Customer]) -> dict[str, list[tuple[Any, ...]]]:
+def _rows(customers: Iterable[Customer], as_of: date) -> dict[str, list[tuple[Any, ...]]]:
     tables: dict[str, list[tuple[Any, ...]]] = {
-        name: [] for name in ("customers", "contacts", "tasks", "followups", "opportunities", "feedback")
-    }
+        name: [] for name in ("customers", "contacts", "tasks", "followups", "opportunities", "feedback",
+                              "payment_plan", "receipts", "receivables")
+    }  # fmt: skip
     for c in customers:
         tables["customers"].append((c.id, c.name, c.industry, c.size, c.source, ";".join(c.tags), c.tier,
                                     int(c.tier_pinned), c.owner, _text(c.created), _text(c.first_contact),
@@ -72,7 +84,27 @@ def _rows(customers: Iterable[Customer]) -> dict[str, list[tuple[Any, ...]]]:
         tables["opportunities"] += [_opportunity(c.id, o) for o in c.opportunities]
         tables["feedback"] += [(c.id, b.id, _text(b.at), b.by, b.dept, b.content, ";".join(b.attachments))
                                for b in c.feedback]  # fmt: skip
+        for o in c.opportunities:
+            if o.stage == "won" and o.contract is not None:
+                _payments(tables, c.id, o, as_of)
     return tables
+
+
+def _payments(
+    tables: dict[str, list[tuple[Any, ...]]], customer_id: str, o: Opportunity, as_of: date
+) -> None:
+    """A won deal's plan lines, receipts and receivable (回款) as of ``as_of``."""
+    from salescrm.core.payments import installments
+    from salescrm.core.reports.receivables import deal_figures
+
+    planned = {p.id: p for p in o.plan}
+    tables["payment_plan"] += [(customer_id, o.id, x.id, _text(x.due), str(x.amount), str(x.paid),
+                                str(x.open), x.days_late, x.note, _text(planned[x.id].at), planned[x.id].by)
+                               for x in installments(o, as_of)]  # fmt: skip
+    tables["receipts"] += [(customer_id, o.id, r.id, _text(r.at), str(r.amount), r.by, r.plan, r.ref,
+                            r.overpay) for r in o.receipts]  # fmt: skip
+    figures = deal_figures(o, as_of)
+    tables["receivables"].append((customer_id, o.id, o.owner, *(str(value) for value in figures.values())))
 
 
 def _opportunity(customer_id: str, o: Any) -> tuple[Any, ...]:

@@ -58,7 +58,7 @@ from salescrm.store.index_file import (
 from salescrm.store.scan import Scan
 
 if TYPE_CHECKING:
-    from salescrm.core.customers import Identity
+    from salescrm.core.identity import Identity
     from salescrm.core.model import Customer
 
 CACHE_NAME = "index.msgpack"
@@ -257,13 +257,12 @@ def entry_of(stat: StatKey, parsed: Parsed) -> Entry:
 
 
 def _identity_row(customer: Customer | None) -> list[Any] | None:
-    """What the duplicate check keeps of a usable customer: number, normal name, phones, e-mails."""
+    """What the duplicate check keeps of a usable customer (core/identity.py)."""
     if customer is None:
         return None
-    from salescrm.core.customers import identity_of
+    from salescrm.core.identity import identity_row
 
-    identity = identity_of(customer)
-    return [customer.id, identity.name, sorted(identity.phones), sorted(identity.emails)]
+    return identity_row(customer)
 
 
 def _keys(flat: list[int]) -> Iterator[tuple[int, ...]]:
@@ -311,6 +310,7 @@ class RecordCache:
         # An index found to match the files: a second summary of the same command reads it
         # without a second scan of 10,000 files.
         self._current: tuple[IndexFile, Scan] | None = None
+        self._identities: tuple[bytes, dict[str, Identity]] | None = None  # brought up to date once
 
     # -- answers ---------------------------------------------------------------------
     def load(self, only: set[str] | None = None) -> Loaded:
@@ -395,9 +395,9 @@ class RecordCache:
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer that ``mine`` repeats, as
-        ``core.customers.find_duplicate`` finds it: a search of the identity file's text
+        ``core.identity.find_duplicate`` finds it: a search of the identity file's text
         for ``mine``'s keys, and a look at the files changed since it was saved."""
-        from salescrm.core.customers import find_duplicate
+        from salescrm.core.identity import find_duplicate
 
         text, fresh = self._identities_now()
         matches = []
@@ -414,12 +414,30 @@ class RecordCache:
         _, number, what = min(matches, key=identity_text.precedence)
         return number, what
 
+    def names(self) -> list[tuple[str, str]]:
+        """(number, normalised name) of every usable customer, for the close-name check."""
+        text, fresh = self._identities_now()
+        return identity_text.names_of(text) + [(i.customer_id, i.name) for i in fresh.values()]
+
+    def alias_of(self, number: str) -> str | None:
+        """The number of the customer ``number`` was merged into (``customer merge``), if any."""
+        text, fresh = self._identities_now()
+        found = identity_text.alias_owner(text, number)
+        if found is None:
+            found = next((i.customer_id for _, i in sorted(fresh.items()) if number in i.aliases), None)
+        return found
+
     def _identities_now(self) -> tuple[bytes, dict[str, Identity]]:
+        if self._identities is None:
+            self._identities = self._identities_brought_up_to_date()
+        return self._identities
+
+    def _identities_brought_up_to_date(self) -> tuple[bytes, dict[str, Identity]]:
         """The identity file's text without the lines of files changed since it was saved,
         and those files' identities, parsed; the file is saved again when any changed (so
         the next write parses none of them). Without a sound identity file (a first run, an
         upgrade) the whole cache is refreshed and saved, once."""
-        from salescrm.core.customers import Identity
+        from salescrm.core.identity import Identity
 
         current = self._scan()
         with contextlib.suppress(Exception):  # a missing or damaged file: the index answers
@@ -431,7 +449,7 @@ class RecordCache:
         return identity_text.EMPTY, {name: Identity._make(row) for name, row in rows}
 
     def _identity_text(self, current: Scan) -> tuple[bytes, dict[str, Identity]] | None:
-        from salescrm.core.customers import Identity
+        from salescrm.core.identity import Identity
 
         kept, text = self._identity_file()
         header = kept.header

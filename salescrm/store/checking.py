@@ -9,6 +9,7 @@ from pathlib import Path
 
 from salescrm.core.config import Config
 from salescrm.core.errors import Problem
+from salescrm.core.identity import Identity, identity_of, likely_pairs, pair_text
 from salescrm.core.stages import contract_key
 from salescrm.core.validate import validate_unique_ids
 from salescrm.store.datadir import DataDir, parse_customer_file
@@ -24,6 +25,7 @@ class Findings:
     customer_id: str | None = None  # None: the file is not a usable customer
     contracts: list[tuple[str, str]] = field(default_factory=list)  # (number, CRM…-O1)
     attachments: list[str] = field(default_factory=list)  # every file its records name
+    identity: Identity | None = None  # what the duplicate check compares
 
 
 def check_all(datadir: DataDir) -> list[Problem]:
@@ -37,6 +39,7 @@ def check_all(datadir: DataDir) -> list[Problem]:
         problems += found.problems
     problems += validate_unique_ids({f.name: f.customer_id for f in findings if f.customer_id})
     problems += _contracts(findings)
+    problems += _duplicates(findings)
     problems += _stray_files(datadir)
     problems += _missing_attachments(datadir, findings)
     return problems
@@ -68,6 +71,7 @@ def _check_file(root: Path, name: str, config: Config) -> Findings:
     customer = parsed.usable
     if customer is not None:
         found.customer_id = customer.id
+        found.identity = None if customer.archived else identity_of(customer)  # archived: settled
         found.contracts = [
             (o.contract.number, f"{customer.id}-{o.id}") for o in customer.opportunities if o.contract
         ]
@@ -75,6 +79,36 @@ def _check_file(root: Path, name: str, config: Config) -> Findings:
                              *(p for b in customer.feedback for p in b.attachments),
                              *(p for o in customer.opportunities for p in o.artefacts.values())]  # fmt: skip
     return found
+
+
+def check_files_of(datadir: DataDir, names: list[str]) -> list[Problem]:
+    """What ``check`` finds in these files alone (customer files and salescrm.yaml): what
+    ``sync`` checks before it commits a pending change."""
+    problems = datadir.config_problems()
+    if any(p.severity == "error" for p in problems):  # no rules to judge the customers by
+        return problems if "salescrm.yaml" in names else []  # not ours: the fix may be coming in
+    problems = _team_file(datadir) + problems if "salescrm.yaml" in names else []
+    customers = [n for n in names if n.startswith("customers/") and n.endswith(".yaml")]
+    if not customers:
+        return problems
+    for found in check_files(str(datadir.root), customers, datadir.config):
+        problems += found.problems
+    return problems
+
+
+def _duplicates(findings: list[Findings]) -> list[Problem]:
+    """Customers that share a credit code, name, phone or e-mail: a warning (two clones may
+    each have added the company; ``customer merge`` joins them, ``customer dupes`` lists them
+    with close names too)."""
+    pairs = likely_pairs([f.identity for f in findings if f.identity is not None], None)
+    return [
+        Problem(
+            f"customers/{p.second}.yaml",
+            f"{pair_text(p)}: salescrm customer merge KEEP DROP",
+            severity="warning",
+        )  # fmt: skip
+        for p in pairs
+    ]
 
 
 def _team_file(datadir: DataDir) -> list[Problem]:

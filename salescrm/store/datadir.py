@@ -26,7 +26,7 @@ from salescrm.store.lock import locked
 from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, Scan, customer_names, data_root
 
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
-    from salescrm.core.customers import Identity
+    from salescrm.core.identity import Identity
     from salescrm.core.model import Customer
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
@@ -215,6 +215,8 @@ class DataDir:
     def read_customer(self, customer_id: str) -> Customer:
         """One customer, for a command that works on it; damaged files are refused."""
         path = self.path_of(customer_id)
+        if not path.exists() and (merged_into := self.alias_of(customer_id)) is not None:
+            path = self.path_of(merged_into)  # a number merged into another: that customer
         if not path.exists():
             raise NotFoundError(
                 f"no such customer {customer_id}", hint="list them with: salescrm customer list"
@@ -266,14 +268,36 @@ class DataDir:
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer ``mine`` repeats: a search of the
         cache's identity file (store/identity_text.py), no customer decoded."""
+        return self.duplicate_and_names(mine, names=False)[0]
+
+    def duplicate_and_names(
+        self, mine: Identity, names: bool = True
+    ) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+        """``duplicate_of(mine)``, and (number, normalised name) of every usable customer for
+        the close-name check: one look at the cache's identity file for both."""
         from salescrm.store.cache import RecordCache
 
-        return RecordCache(self).duplicate_of(mine)
+        cache = RecordCache(self)
+        return cache.duplicate_of(mine), cache.names() if names else []
+
+    def identities(self) -> list[Identity]:
+        """Every usable customer's identity (core/identity.py), from the cache's identity file."""
+        from salescrm.store.cache import RecordCache
+
+        return RecordCache(self).identities()
+
+    def alias_of(self, number: str) -> str | None:
+        """The customer that ``number`` was merged into, if any: the one place that knows
+        where aliases are kept (the cache's identity file)."""
+        from salescrm.store.cache import RecordCache
+
+        return RecordCache(self).alias_of(number)
 
     # -- writing ---------------------------------------------------------------------
     @contextmanager
     def transaction(self, command: str, member: str) -> Iterator[Transaction]:
         """Lock, collect changes, and on success write and commit them all."""
+        git.refuse_unfinished(self.root)  # before anything is read, changed or written
         with locked(self.local_dir / LOCK_NAME, self.config.lock_timeout) as generation:
             # The start-up's listing and stat of customers/, if no writer held the lock since.
             self.scanned = prescan.take(self.customers_dir, generation)
@@ -311,6 +335,7 @@ class Transaction:
         self.records: list[str] = []
         self._files: dict[Path, bytes] = {}
         self._copies: list[tuple[Path, Path]] = []
+        self._removals: list[Path] = []  # files and folders removed after the rest is written
         self.saved: dict[Path, Customer] = {}  # the customers queued, by file
 
     def save(self, customer: Customer, record: str | None = None) -> None:
@@ -342,8 +367,23 @@ class Transaction:
         if path.exists():
             before = parse_customer_file(path, self.datadir.relative(path), config).customer
             if before is None:  # a damaged file: whose it was cannot be read, so managers only
-                before = replace(customer, owner="")
+                before = replace(customer, owner=rules.UNREADABLE)
         rules.refuse(config, rules.customer_breaches(self.member, config, before, customer))
+
+    def remove_merged(self, drop: Customer, merged_into: Customer, moves: list[tuple[str, str]]) -> None:
+        """Queue removing ``drop``'s file, merged into ``merged_into`` (saved in this
+        transaction too), and moving its attachments (``moves``: from, to in the data directory)."""
+        from salescrm.core import rules
+
+        config = self.datadir.config
+        if not rules.unrestricted(self.member, config):
+            rules.refuse(config, rules.customer_breaches(self.member, config, drop, None, merged_into))
+        root = self.datadir.root
+        for source, target in moves:
+            self.copy_in(root / source, root / target)
+            self._removals.append(root / source)
+        self._removals.append(self.datadir.path_of(drop.id))  # files no record names stay where they are
+        self.records.append(drop.id)
 
     def exists(self, customer_id: str) -> bool:
         return self.datadir.path_of(customer_id) in self._files or self.datadir.path_of(customer_id).exists()
@@ -381,6 +421,9 @@ class Transaction:
         for path, data in self._files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
+            touched.append(path)
+        for path in self._removals:  # last: a killed process leaves both records, never neither
+            path.unlink(missing_ok=True)
             touched.append(path)
         self.datadir.__dict__.pop("_config_and_problems", None)
         if touched and git.is_repository(root) and self.datadir.config.autocommit:

@@ -57,6 +57,30 @@ def user_email(root: Path) -> str | None:
     return result.stdout.strip() or None
 
 
+_UNFINISHED = (("MERGE_HEAD", "merge"), ("rebase-merge", "rebase"), ("rebase-apply", "rebase"),
+               ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"))  # fmt: skip
+
+
+def unfinished(root: Path) -> str | None:
+    """The git operation left unfinished in ``root`` (merge, rebase …), if any: a few stats."""
+    folder = root / ".git"
+    if folder.is_file():  # a linked work tree: ".git" names the real folder
+        folder = (root / folder.read_text("utf-8").removeprefix("gitdir:").strip()).resolve()
+    return next((what for name, what in _UNFINISHED if (folder / name).exists()), None)
+
+
+def refuse_unfinished(root: Path) -> None:
+    """Refuse a write while a merge (or rebase …) waits for a person: its commit would fail and
+    leave the change staged, and ``git merge --abort`` would silently throw it away."""
+    what = unfinished(root) if is_repository(root) else None
+    if what is not None:
+        undo = "git rebase --abort" if what == "rebase" else f"git {what} --abort"
+        raise ConflictError(
+            f"a git {what} is unfinished in {root}: nothing was written",
+            hint=f"finish it first (resolve the files, git add them, salescrm sync) or undo it: {undo}",
+        )
+
+
 def init(root: Path) -> None:
     run(root, ["init", "--quiet"])
 

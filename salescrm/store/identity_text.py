@@ -4,10 +4,11 @@
 customer's. At 10,000 customers, unpacking and comparing 10,000 identities cost ~15 ms; finding
 the new customer's three to five keys in one text costs well under one. A line is
 ``<kind><key>\\x1f<file's stem>[\\x1f<number, when not the stem>]`` — kind ``i`` for the
-normalised name (every usable customer has this line), ``p`` for a phone, ``e`` for an e-mail —
-and the text (UTF-8) is a newline, then each line followed by one. The first match is the one
-``core.customers.find_duplicate`` names: the customer first in file order, and within it the
-name before a phone before an e-mail.
+normalised name (every usable customer has this line), ``c`` for the credit code, ``p`` for a
+phone, ``e`` for an e-mail, ``a`` for a number merged into the customer (found by ``alias_of``,
+never a duplicate) — and the text (UTF-8) is a newline, then each line followed by one. The
+first match is the one ``core.identity.find_duplicate`` names: the customer first in file
+order, and within it what matched in ``MATCH_ORDER``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # read commands import this module with the cache, and never need these
-    from salescrm.core.customers import Identity
+from salescrm.core.identity import MATCH_ORDER
 
-NAME, PHONE, EMAIL = "i", "p", "e"
-_WHAT = {NAME: "name", PHONE: "phone", EMAIL: "e-mail"}
-_RANK = {NAME: 0, PHONE: 1, EMAIL: 2}
-_RANK_OF_WHAT = {what: _RANK[kind] for kind, what in _WHAT.items()}
+if TYPE_CHECKING:
+    from salescrm.core.identity import Identity
+
+NAME, CREDIT, PHONE, EMAIL, ALIAS = "i", "c", "p", "e", "a"
+_WHAT = {CREDIT: "credit code", NAME: "name", PHONE: "phone", EMAIL: "e-mail"}
+_RANK_OF_WHAT = {what: MATCH_ORDER.index(what) for what in _WHAT.values()}
+_RANK = {kind: _RANK_OF_WHAT[what] for kind, what in _WHAT.items()}
 EMPTY = b"\n"
 _FOLDER, _SUFFIX = "customers/", ".yaml"  # every file is customers/<stem>.yaml (store/scan.py)
 
@@ -37,15 +40,18 @@ def _stem(file: str) -> str:
 
 
 def lines_of(file: str, row: list[Any] | None) -> bytes:
-    """The lines of one customer file (a row of the cache: number, name, phones, e-mails;
+    """The lines of one customer file (a row of the cache: ``core.identity.identity_row``;
     None for a file that is not usable), in UTF-8. The number is left out when it is the
     file's stem."""
     if row is None:
         return b""
-    number, name, phones, emails = row
+    number, name, phones, emails, *more = row  # more: credit code and aliases, when known
+    credit_code, aliases = [*more, "", []][:2]
     stem = _stem(file)
     tail = f"\x1f{stem}\n" if _escaped(number) == stem else f"\x1f{stem}\x1f{_escaped(number)}\n"
     keys = [NAME + name, *(PHONE + p for p in phones), *(EMAIL + e for e in emails)]
+    keys += [CREDIT + credit_code] if credit_code else []
+    keys += [ALIAS + a for a in aliases]
     return "".join(_escaped(key) + tail for key in keys).encode()
 
 
@@ -96,7 +102,7 @@ def _split(line: str) -> tuple[str, str, str]:
 def first_match(text: bytes, mine: Identity) -> tuple[str, str, str] | None:
     """(file, number, what matched) of the first customer in ``text`` that ``mine`` repeats."""
     keys = ([NAME + mine.name] if mine.name else []) + [PHONE + p for p in mine.phones]
-    keys += [EMAIL + e for e in mine.emails]
+    keys += [EMAIL + e for e in mine.emails] + ([CREDIT + mine.credit_code] if mine.credit_code else [])
     best: tuple[tuple[str, int], str, str] | None = None
     for key in keys:
         needle = ("\n" + _escaped(key) + "\x1f").encode()
@@ -119,19 +125,52 @@ def precedence(match: tuple[str, str, str]) -> tuple[str, int]:
 
 def identities_of(text: bytes) -> list[tuple[str, Identity]]:
     """Each customer's file and identity, in file order (what the lines say)."""
-    from salescrm.core.customers import Identity
+    from salescrm.core.identity import Identity
 
-    found: dict[tuple[str, str], tuple[list[str], list[str], list[str]]] = {}
+    found: dict[tuple[str, str], dict[str, list[str]]] = {}
     for line in text.decode().split("\n"):
         if not line:
             continue
         key, file, number = _split(line)
-        names, phones, emails = found.setdefault((file, number), ([], [], []))
-        {NAME: names, PHONE: phones, EMAIL: emails}[key[0]].append(_unescaped(key[1:]))
+        found.setdefault((file, number), {}).setdefault(key[0], []).append(_unescaped(key[1:]))
     return sorted(
-        (file, Identity(number, names[0] if names else "", phones, emails))
-        for (file, number), (names, phones, emails) in found.items()
+        (
+            file,
+            Identity(
+                number,
+                _one(keys, NAME),
+                keys.get(PHONE, []),
+                keys.get(EMAIL, []),
+                _one(keys, CREDIT),
+                tuple(keys.get(ALIAS, ())),
+            ),
+        )  # fmt: skip
+        for (file, number), keys in found.items()
     )
+
+
+_NAME_LINE = re.compile("\ni([^\x1f\n]*)\x1f([^\x1f\n]*)(?:\x1f([^\n]*))?")  # leaves each line's \n
+
+
+def names_of(text: bytes) -> list[tuple[str, str]]:
+    """(number, normalised name) of every customer in ``text``: the close-name check's input,
+    found by one regular expression (every line holding keys would cost ten times more)."""
+    return [
+        (_unescaped(number or stem), _unescaped(name))
+        for name, stem, number in _NAME_LINE.findall(text.decode())
+    ]
+
+
+def _one(keys: dict[str, list[str]], kind: str) -> str:
+    return keys[kind][0] if kind in keys else ""
+
+
+def alias_owner(text: bytes, number: str) -> str | None:
+    """The number of the customer that ``number`` was merged into, if any."""
+    at = text.find(("\n" + ALIAS + _escaped(number) + "\x1f").encode())
+    if at < 0:
+        return None
+    return _split(text[at + 1 : text.index(b"\n", at + 1)].decode())[2]
 
 
 def _unescaped(text: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, CrmError, UsageError
 from salescrm.core.renumber import next_free_number, renumber_data
-from salescrm.core.safe_text import quoted
+from salescrm.core.safe_text import quoted, visible
 from salescrm.store import git, incoming, merge_driver
 from salescrm.store.atomic import write_atomic
 from salescrm.store.datadir import DataDir
@@ -67,11 +67,20 @@ def sync(datadir: DataDir, member: str) -> Iterator[str]:
         yield from _new(lines, said)
         with _writing(datadir):
             lines = _commit_pending(root, f"salescrm sync: pending changes (by {member})")
+            before = _head(root)
             if arrived:
                 lines += _renumber_collisions(DataDir(root), tracking, member)
-                lines += _merge(root, tracking, f"{remote}/{branch}", member)
+                lines += _merge(root, tracking, f"{remote}/{branch}")
         yield from _new(lines, said)
-        _check(DataDir(root))
+        merging = (root / ".git/MERGE_HEAD").exists()  # writes are refused meanwhile (git.refuse_unfinished)
+        _check(DataDir(root), merging)
+        if merging:
+            with _writing(datadir):
+                git.run(root, ["commit", "--quiet", "--no-verify", "-m",
+                               f"salescrm sync: merge {remote}/{branch} (by {member})"])  # fmt: skip
+        if before and arrived:
+            yield from _new(_lost_claims(root, before, member), said)
+            yield from _new(_duplicates_arrived(DataDir(root), before), said)
         pushed = _push(root, remote, branch, tracking)
         if pushed is not None:
             yield pushed
@@ -161,6 +170,7 @@ def _commit_pending(root: Path, message: str) -> list[str]:
     others = [path for path in changed if path.split("/", 1)[0] not in (*OWN_PATHS, LOCAL_DIR)]
     lines = []
     merging = (root / ".git/MERGE_HEAD").exists()
+    _refuse_problems(DataDir(root), [path for path in changed if (root / path).is_file()], merging)
     if own:
         git.run(root, ["add", "--all", "--", *own])
     if merging:
@@ -174,6 +184,23 @@ def _commit_pending(root: Path, message: str) -> list[str]:
         more = f" and {len(others) - 10} more" if len(others) > 10 else ""
         lines.append(f"left alone (not salescrm's, not shared): {shown}{more}")
     return lines
+
+
+def _refuse_problems(datadir: DataDir, changed: list[str], merging: bool) -> None:
+    """Commit nothing ``check`` refuses: the pending files (a hand edit), and while a merge
+    waits, the whole merged data (what it brought, with what it met)."""
+    from salescrm.store.checking import check_all, check_files_of
+
+    problems = check_all(datadir) if merging else check_files_of(datadir, changed)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        what = "the merge" if merging else "your pending changes"
+        raise CheckFailed(
+            f"check found {len(errors)} problem{'s' if len(errors) != 1 else ''} in {what}, so nothing "
+            f"was committed or pushed; first: {errors[0]}",
+            hint="see them all with: salescrm check; fix them, then: salescrm sync"
+            + (" (or give up the merge: git merge --abort)" if merging else ""),
+        )
 
 
 def _changed_paths(root: Path) -> list[str]:
@@ -266,15 +293,13 @@ def _move_customer(datadir: DataDir, old: str, new: str) -> list[Path]:
 # -- merge, check, push -----------------------------------------------------------------
 
 
-def _merge(root: Path, tracking: str, name: str, member: str) -> list[str]:
+def _merge(root: Path, tracking: str, name: str) -> list[str]:
+    """Merge what arrived; a merge that is not a fast-forward is left for ``sync`` to check
+    before it commits it."""
     incoming = int(git.run(root, ["rev-list", "--count", f"HEAD..{tracking}"]).stdout.strip() or 0)
     if not incoming:
         return []
-    result = git.run(
-        root,
-        ["merge", "--no-edit", "-m", f"salescrm sync: merge {name} (by {member})", tracking],
-        check=False,
-    )
+    result = git.run(root, ["merge", "--no-commit", tracking], check=False)  # checked, then committed
     if result.returncode != 0:
         unmerged = _unmerged(root)
         if not unmerged:
@@ -289,20 +314,78 @@ def _merge(root: Path, tracking: str, name: str, member: str) -> list[str]:
     return [f"merged {incoming} commit{'s' if incoming != 1 else ''} from {name}"]
 
 
+def _lost_claims(root: Path, before: str, member: str) -> list[str]:
+    """The claims from the pool that the merge settled against their makers (core/merge.py):
+    two reps claimed one customer on two clones, the earlier claim won."""
+    changed = git.run(root, ["diff", "--name-only", "--no-renames", before, "HEAD", "--", "customers/"])
+    lines = []
+    for name in changed.stdout.split():
+        old, new = (_lost_claims_in(root, commit, name) for commit in (before, "HEAD"))
+        for lost in new:
+            if lost in old:
+                continue
+            number = Path(name).stem
+            if lost.get("by") == member:
+                winner, won_at = lost.get("winner"), lost.get("won_at")
+                lines.append(f"your claim of {number} lost: {winner} claimed it first ({won_at}); "
+                             "it stays theirs, your records in it are kept")  # fmt: skip
+            else:
+                lines.append(
+                    f"{number}: {lost.get('by')}'s claim lost to {lost.get('winner')}'s, made earlier"
+                )
+    return [visible(line) for line in lines]  # names come from files git delivered
+
+
+def _lost_claims_in(root: Path, commit: str, name: str) -> list[dict[str, object]]:
+    shown = git.run(root, ["cat-file", "blob", f"{commit}:{name}"], check=False)
+    if shown.returncode != 0:
+        return []
+    try:
+        data = load_text(shown.stdout, name)
+    except CrmError:
+        return []  # a damaged file: check reports it
+    found = data.get("lost_claims") if isinstance(data, dict) else None
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
 def _unmerged(root: Path) -> list[str]:
     return git.run(root, ["diff", "--name-only", "--diff-filter=U"]).stdout.split()
 
 
-def _check(datadir: DataDir) -> None:
+def _check(datadir: DataDir, merging: bool) -> None:
+    """Nothing is pushed, and an unfinished merge is not committed, while check finds errors."""
     from salescrm.store.checking import check_all
 
     errors = [p for p in check_all(datadir) if p.severity == "error"]
     if errors:
         raise CheckFailed(
             f"check found {len(errors)} problem{'s' if len(errors) != 1 else ''} after the merge, "
-            f"so nothing was pushed; first: {errors[0]}",
-            hint="see them all with: salescrm check; fix them, then: salescrm sync",
-        )
+            f"so nothing was {'committed or ' if merging else ''}pushed; first: {errors[0]}",
+            hint="see them all with: salescrm check; fix them, then: "
+            + ("git add FILES && salescrm sync (or give up the merge: git merge --abort)" if merging
+               else "salescrm sync"),
+        )  # fmt: skip
+
+
+def _head(root: Path) -> str | None:
+    result = git.run(root, ["rev-parse", "--verify", "--quiet", "HEAD"], check=False)
+    return result.stdout.strip() or None
+
+
+def _duplicates_arrived(datadir: DataDir, before: str) -> list[str]:
+    """``note:`` lines for the customers that arrived (or changed) in the merge and now share a
+    credit code, name, phone or e-mail with another: two clones may each have added one company."""
+    from salescrm.core.identity import likely_pairs, pair_text
+
+    changed = git.run(
+        datadir.root, ["diff", "--name-only", "--no-renames", before, "HEAD", "--", "customers/"]
+    )
+    arrived = {Path(name).stem for name in changed.stdout.split()}
+    if not arrived:
+        return []
+    pairs = [p for p in likely_pairs(datadir.identities(), None) if {p.first, p.second} & arrived]
+    return [f"note: {pair_text(p)}; see: salescrm customer dupes, salescrm customer merge KEEP DROP"
+            for p in pairs]  # fmt: skip
 
 
 def _push(root: Path, remote: str, branch: str, tracking: str) -> str | None:

@@ -107,15 +107,23 @@ def _verify_commit(repo: Path, commit: str, parents: list[str], email: str) -> l
     actions: list[tuple[str, Action]] = []
     for file in reader.changed(parent, commit):
         try:
-            actions += [(file, a) for a in reader.actions(file, parent, commit)]
+            actions += [(file, a) for a in reader.actions(file, parent, commit, config.pool.cooldown_days)]
         except DamagedError as error:
             findings.append(Finding(commit, email, file, f"damaged: {error.message}"))
     if len(parents) > 1:
         brought = _brought_by_merge(repo, reader, parents)
-        actions = [(file, a) for file, a in actions if (a.name, a.record) not in brought]
+        actions = [(file, a) for file, a in actions if not _was_brought(a, brought)]
     for file, action in actions:
         findings += [Finding(commit, email, file, str(b)) for b in breaches(member, config, [action])]
     return findings
+
+
+def _was_brought(action: Action, brought: set[tuple[str, str]]) -> bool:
+    """Whether a merge's ``action`` came from a merged-in side: the same action, or the
+    settling of two claims of a customer (core/merge.py) when a side claimed it."""
+    if action.name == "pool.settle":
+        return ("pool.claim", action.record) in brought
+    return (action.name, action.record) in brought
 
 
 def _changed(repo: Path, parent: str | None, commit: str) -> list[str]:
@@ -180,7 +188,7 @@ class _Reader:
             raise DamagedError(str(errors[0]) if errors else f"{file}: not a customer")
         return customer
 
-    def actions(self, file: str, before: str | None, after: str) -> list[Action]:
+    def actions(self, file: str, before: str | None, after: str, cooldown_days: int = 0) -> list[Action]:
         from salescrm.core.rules import Action, config_actions, customer_actions
 
         if file == CONFIG:
@@ -188,7 +196,9 @@ class _Reader:
         if _is_customer_file(file):
             if self._renumbered(file, before, after):
                 return []
-            return customer_actions(self._old_customer(before, file), self.customer(after, file))
+            now = self.customer(after, file)
+            merged_into = self._merged_into(file, before, after) if now is None else None
+            return customer_actions(self._old_customer(before, file), now, cooldown_days, merged_into)
         parts = file.split("/")
         if len(parts) >= 3 and parts[0] == "attachments":  # a customer's files: a change of it
             number = parts[1]
@@ -204,7 +214,9 @@ class _Reader:
         except DamagedError:  # whose it was cannot be read: a change that only a manager may make
             from datetime import date
 
-            return Customer(Path(file).stem, "", "", "", "", date.min)
+            from salescrm.core.rules import UNREADABLE
+
+            return Customer(Path(file).stem, "", "", "", UNREADABLE, date.min)
 
     def _owner(self, file: str, before: str | None, after: str) -> str | None:
         for commit in (before, after):
@@ -214,6 +226,19 @@ class _Reader:
                 continue
             if found is not None:
                 return found.owner
+        return None
+
+    def _merged_into(self, file: str, before: str | None, after: str) -> Customer | None:
+        """The customer that took ``file``'s number as an alias in this change (customer merge)."""
+        number = Path(file).stem
+        for other in self.changed(before, after):
+            if other != file and _is_customer_file(other):
+                try:
+                    found = self.customer(after, other)
+                except DamagedError:
+                    continue
+                if found is not None and number in found.aliases:
+                    return found
         return None
 
     def _renumbered(self, file: str, before: str | None, after: str) -> bool:

@@ -57,7 +57,15 @@ def case(command: str, param: str, args: list[str], exit_code: int, check: Check
     CASES.append(Case(command, param, tuple(args), exit_code, check, user, label))
 
 
-MANAGERS_ONLY = ("member add", "member deactivate", "target set")
+MANAGERS_ONLY = (
+    "member add",
+    "member deactivate",
+    "member leave",
+    "target set",
+    "customer transfer",
+    "customer merge",
+    "pay amend",
+)
 
 
 # ---- the bad values -------------------------------------------------------------------
@@ -281,6 +289,26 @@ for value in ("", "  ", "a\x07b", LONG, "a,b\nc"):
 case("customer add", "--tag", [*add_args(), "--tag", EMOJI], 0, new_customer("tags", [EMOJI]), label="emoji")
 dates("customer add", "--at", add_args())
 case("customer add", "--at", add_args(at="2024-02-29"), 0, new_customer("created", date(2024, 2, 29)))
+# the 统一社会信用代码: wrong length, check character, lowercase, a letter it never holds
+for value in (
+    "91440400MA4UX1234",
+    "91440400MA4UX1234Q",
+    "91440400ma4ux1234p",
+    "91440400MA4UZ1234P",
+    "",
+    "\x00",
+):
+    case("customer add", "--credit-code", add_args(credit_code=value), 2, label=repr(value))
+case("customer add", "--credit-code", add_args(credit_code="9144 0400 MA4U X123 4P"), 0,
+     new_customer("credit_code", "91440400MA4UX1234P"))  # fmt: skip
+
+# customer dupes / merge
+for value in ("49", "101", "abc", "", "\x00"):
+    case("customer dupes", "--threshold", ["customer", "dupes", "--threshold", value], 2, label=repr(value))
+formats("customer dupes", ["customer", "dupes"])
+customers("customer merge", "keep_id", ["customer", "merge"], [C])
+customers("customer merge", "drop_id", ["customer", "merge", C], [])
+case("customer merge", "drop_id", ["customer", "merge", C, C], 2, label="itself")
 
 # customer read commands
 for sub, extra in (("show", []), ("archive", []), ("edit", [])):
@@ -582,9 +610,161 @@ for name in ("attainment", "conversion", "industry", "lost-reasons", "pipeline",
 for name in ("lost-reasons", "pipeline", "activity"):
     choices(f"report {name}", "--by", ["report", name], bad="../x")
 
+# report: payments and the forecast (issue 20)
+for name in ("forecast", "collection"):
+    periods(f"report {name}", "--period", ["report", name])
+for name in ("forecast", "collection", "receivables"):
+    dates(f"report {name}", "--as-of", ["report", name])
+    members(f"report {name}", "--owner", ["report", name])
+    formats(f"report {name}", ["report", name])
+choices("report receivables", "--by", ["report", "receivables"], bad="../x")
+choices("report attainment", "--basis", ["report", "attainment"], bad="paid")
+
+# pay: W is won (contract 1, signed today) with plan line P1 (1, due today); C-O1 is open, C-O3 lost
+ONE = ["--due", "today", "--amount", "1"]
+
+
+def planned(key: str, value: Any, item: str = "plan") -> Check:
+    def check(root: Path) -> None:
+        assert customer_data(root, "CRM202405002")["opportunities"][0][item][-1][key] == value
+
+    return check
+
+
+references("pay plan", "reference", "O", ["pay", "plan"], ONE)
+for deal, label in ((f"{C}-O1", "open"), (f"{C}-O3", "lost")):
+    case("pay plan", "reference", ["pay", "plan", deal, *ONE], 2, label=label)
+    case(
+        "pay receive", "reference", ["pay", "receive", deal, "--amount", "1", "--at", "today"], 2, label=label
+    )
+    case("pay show", "reference", ["pay", "show", deal], 2, label=label)
+dates("pay plan", "--due", ["pay", "plan", W, "--amount", "1"])
+case(
+    "pay plan", "--due", ["pay", "plan", W, "--amount", "1", "--due", "2024-01-01"], 2, label="before signing"
+)
+for value in [*BAD_AMOUNTS, "0", "1"]:  # 1 more is above the contract (1, planned already)
+    case(
+        "pay plan", "--amount", ["pay", "plan", W, "--due", "today", "--amount", value], 2, label=repr(value)
+    )
+for value in (
+    "",
+    "abc",
+    "100%",
+    "100%@nowhen",
+    "30%@signed,60%@+60d",
+    "30%@signed,80%@+1d",
+    "-100%@signed",
+    "100%@signed\x00",
+    "100%@+99999d",
+):
+    case("pay plan", "--split", ["pay", "plan", W, "--split", value], 2, label=repr(value))
+case(
+    "pay plan",
+    "--split",
+    ["pay", "plan", W, "--split", "100%@signed", "--due", "today"],
+    2,
+    label="and --due",
+)
+texts("pay plan", "--note", ["pay", "plan", W, *ONE])
+dates("pay plan", "--at", ["pay", "plan", W, *ONE])
+references("pay receive", "reference", "O", ["pay", "receive"], ["--amount", "1", "--at", "today"])
+for value in [*BAD_AMOUNTS, "0", "2"]:  # 2 is above what is owed
+    case(
+        "pay receive",
+        "--amount",
+        ["pay", "receive", W, "--at", "today", "--amount", value],
+        2,
+        label=repr(value),
+    )
+case(
+    "pay receive",
+    "--amount",
+    ["pay", "receive", W, "--at", "today", "--amount", "1"],
+    0,
+    planned("plan", "P1", "receipts"),
+)
+dates("pay receive", "--at", ["pay", "receive", W, "--amount", "1"])
+for value in ("2024-01-01", "2099-01-01"):  # before signing, in the future
+    case("pay receive", "--at", ["pay", "receive", W, "--amount", "1", "--at", value], 2, label=value)
+RECEIVE = ["pay", "receive", W, "--amount", "1", "--at", "today"]
+texts("pay receive", "--ref", RECEIVE, stored=lambda v: planned("ref", v, "receipts"))
+for value in ("P9", "../x", "P1\x00"):
+    case("pay receive", "--plan", [*RECEIVE, "--plan", value], 3, label=repr(value))
+case("pay receive", "--plan", [*RECEIVE, "--plan", ""], 2, label="''")
+case("pay receive", "--reason", [*RECEIVE, "--reason", "多付"], 2, label="without --overpay")
+texts("pay receive", "--reason", [*RECEIVE, "--overpay"])
+AMEND = ["pay", "amend", f"{W}-P1", "--reason", "更正"]
+for value in ("", "x", f"{W}", f"{W}-X1", f"{W}-P1/../x", f"{W}-P1\x00", f"../{W}-P1"):
+    case(
+        "pay amend", "item", ["pay", "amend", value, "--amount", "1", "--reason", "改"], 2, label=repr(value)
+    )
+for value in (f"{W}-P9", f"{W}-R1", "CRM202405999-O1-P1"):
+    case("pay amend", "item", ["pay", "amend", value, "--amount", "1", "--reason", "改"], 3, label=value)
+for value in [*BAD_AMOUNTS, "0", "2"]:
+    case("pay amend", "--amount", [*AMEND, "--amount", value], 2, label=repr(value))
+case("pay amend", "--amount", [*AMEND, "--amount", "1"], 0, planned("amount", 1), label="unchanged")
+dates("pay amend", "--due", AMEND)
+case("pay amend", "--due", [*AMEND, "--due", "2024-01-01"], 2, label="before signing")
+texts("pay amend", "--note", AMEND, stored=lambda v: planned("note", v))
+dates("pay amend", "--received", AMEND)
+case("pay amend", "--received", [*AMEND, "--received", "today"], 2, label="a plan line has no day received")
+case("pay amend", "--plan", [*AMEND, "--plan", "P1"], 2, label="a plan line pays no line")
+texts("pay amend", "--ref", AMEND)
+texts("pay amend", "--reason", ["pay", "amend", f"{W}-P1", "--amount", "1"])
+case("pay amend", "--reason", ["pay", "amend", f"{W}-P1", "--note", "新备注", "--reason", "改"], 2, user="wang.fang",
+     label="a rep")  # fmt: skip
+members("pay list", "--owner", ["pay", "list"])
+dates("pay list", "--as-of", ["pay", "list"])
+formats("pay list", ["pay", "list"])
+references("pay show", "reference", "O", ["pay", "show"], [])
+dates("pay show", "--as-of", ["pay", "show", W])
+formats("pay show", ["pay", "show", W])
+
 # tier
 dates("tier review", "--as-of", ["tier", "review"])
 formats("tier review", ["tier", "review"])
+
+
+# the pool and handover (docs/pool.md)
+def last_change_reason(value: str) -> Check:
+    def check(root: Path) -> None:
+        assert customer_data(root)["changes"][-1]["reason"] == value
+
+    return check
+
+
+dates("pool list", "--as-of", ["pool", "list"])
+formats("pool list", ["pool", "list"])
+customers("pool claim", "customer_id", ["pool", "claim"], [])
+case("pool claim", "customer_id", ["pool", "claim", C], 4, label="owned")
+customers("pool release", "customer_id", ["pool", "release"], ["--reason", "不跟了"])
+texts("pool release", "--reason", ["pool", "release", C], stored=last_change_reason)
+case("pool release", "--reason", ["pool", "release", C], 2, label="missing")
+dates("pool recycle", "--as-of", ["pool", "recycle"])
+formats("pool recycle", ["pool", "recycle"])
+formats("pool rules", ["pool", "rules"])
+TRANSFER = ["--to", "wang.fang", "--reason", "区域调整"]
+customers("customer transfer", "customer_ids", ["customer", "transfer"], TRANSFER, user="li.na")
+members("customer transfer", "--to", ["customer", "transfer", C], ["--reason", "区域调整"], user="li.na")
+case("customer transfer", "--to", ["customer", "transfer", C, "--to", "zhao.svc", "--reason", "x"], 2,
+     user="li.na", label="after-sales")  # fmt: skip
+case("customer transfer", "--to", ["customer", "transfer", C, "--to", "zhang.wei", "--reason", "x"], 2,
+     user="li.na", label="its owner already")  # fmt: skip
+texts("customer transfer", "--reason", ["customer", "transfer", C, "--to", "wang.fang"],
+      stored=last_change_reason, user="li.na")  # fmt: skip
+for value in BAD_MEMBERS:
+    case("member leave", "member_id", ["member", "leave", value, "--pool"], 2 if value == "" else 3)
+case(
+    "member leave",
+    "member_id",
+    ["member", "leave", "li.na", "--to", "wang.fang"],
+    2,
+    label="the last manager",
+)
+members("member leave", "--to", ["member", "leave", "zhang.wei"], user="li.na")
+case("member leave", "--to", ["member", "leave", "zhang.wei", "--to", "zhang.wei"], 2, label="the leaver")
+case("member leave", "--to", ["member", "leave", "zhang.wei", "--to", "wang.fang", "--pool"], 2, label="both")
+texts("member leave", "--reason", ["member", "leave", "zhang.wei", "--pool"], stored=last_change_reason)
 
 # query and filters
 for value in ("tier = ", "((", "tier = X\x00", "tier ~ '", LONG, "", "followups(99999999999999m) > 1",
@@ -793,6 +973,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "x",
             ]
         )
+        crm.ok(["pay", "plan", f"{other}-O1", "--due", "today", "--amount", "1"])
         crm.ok(["filter", "save", "重点跟进", "tier = B"])
     files = base / "files"
     files.mkdir()

@@ -50,5 +50,5 @@ def test_customer_add_still_finds_a_duplicate_through_the_index(crm: Crm, digest
     again = crm(["customer", "add", "另一家", "--source", "展会", "--contact", "李", "--phone",
                  "138-0000-0001", "--needs", "需要采购50台办公电脑"])  # fmt: skip
     assert again.exit_code == 4
-    assert again.stderr.startswith(f"error: customer {first} has the same phone\n")
+    assert again.stderr.startswith(f"error: customer {first} (owner zhang.wei) has the same phone\n")
     assert digest(crm.root) == before

@@ -168,7 +168,8 @@ def test_duplicates_are_refused_unless_allowed(crm: Crm, digest: Digest) -> None
     ):
         result = crm(variant)
         assert result.exit_code == 4
-        assert f"customer {number} has the same" in result.stderr and "--allow-duplicate" in result.stderr
+        assert f"customer {number} (owner zhang.wei) has the same" in result.stderr
+        assert "--allow-duplicate" in result.stderr
     assert digest(crm.root) == before
     crm.ok([*ADD, "--allow-duplicate"])
 

@@ -92,5 +92,5 @@ def test_list_shows_feedback_oldest_first_filtered(crm: Crm, customer: str) -> N
      (["--since", "someday"], 2, "error: bad --since date"), (["没有这家"], 3, "error: no customer matches")],
 )  # fmt: skip
 def test_list_refuses_bad_input(crm: Crm, customer: str, args: list[str], code: int, error: str) -> None:
-    result = crm(["feedback", "list", *args])
+    result = crm(["--lang", "en", "feedback", "list", *args])  # the errors as an English reader reads them
     assert result.exit_code == code and result.stderr.startswith(error), result.stderr

@@ -37,7 +37,7 @@ def test_gb18030_csv_imports_two_and_rejects_the_duplicate(team: Crm, tmp_path: 
                       "--rejects", str(rejects)])  # fmt: skip
     assert stdout == (
         "3 rows: 2 added, 0 updated, 1 rejected (1 duplicate skipped, 0 invalid)\n"
-        "row 4: rejected: duplicate: same phone as CRM202405001\n"
+        "row 4: rejected: duplicate: same phone as CRM202405001 (owner zhang.wei)\n"
         f"1 row rejected written to {rejects}\n"
     )
     datadir = DataDir(team.root)
@@ -54,7 +54,7 @@ def test_gb18030_csv_imports_two_and_rejects_the_duplicate(team: Crm, tmp_path: 
     assert rows == [
         ["客户名称", "联系人", "职位", "手机", "邮箱", "来源", "行业", "需求", "标签", "reason"],
         ["重复客户有限公司", "周主任", "主任", "13800000001", "", "2024年春季行业展会", "", "需要打印机", "",
-         "duplicate: same phone as CRM202405001"],
+         "duplicate: same phone as CRM202405001 (owner zhang.wei)"],
     ]  # fmt: skip
 
 
@@ -145,7 +145,7 @@ def test_dry_run_still_writes_the_rejects_file_the_user_asked_for(team: Crm, tmp
     assert stdout.splitlines()[-1] == f"1 row rejected written to {rejects}"
     rows = list(csv.reader(rejects.read_bytes().decode("utf-8-sig").splitlines()))
     assert [row[0] for row in rows] == ["客户名称", "重复客户有限公司"]
-    assert rows[1][-1] == "duplicate: same phone as CRM202405001"
+    assert rows[1][-1] == "duplicate: same phone as CRM202405001 (owner zhang.wei)"
     assert digest(team.root) == before  # the data directory: untouched
 
 

@@ -437,7 +437,7 @@ def test_list_filters_and_json(crm: Crm, files: Path) -> None:
     ],
 )
 def test_bad_list_options(crm: Crm, options: list[str], message: str) -> None:
-    result = crm(["opp", "list", *options])
+    result = crm(["--lang", "en", "opp", "list", *options])  # the errors as an English reader reads them
     assert result.exit_code in (2, 3) and result.stderr.splitlines()[0] == message
 
 

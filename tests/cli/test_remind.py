@@ -36,7 +36,7 @@ def test_cadence_by_tier_is_exact(crm: Crm, tier: str, created: str, section: st
 
 
 def test_nothing_due_prints_zero_bytes_and_exits_0(crm: Crm) -> None:
-    crm.add_customer("某某科技有限公司", "--tier", "C", "--at", "2026-08-30")  # 89 days ago: not yet due
+    crm.add_customer("某某科技有限公司", "--tier", "B", "--at", "2026-10-29")  # 29 days ago: not yet due
     for args in ([], ["--all"], ["--fail-on-overdue"], ["-f", "json"], ["-f", "ics"]):
         result = crm(["remind", "--as-of", AS_OF, *args])
         assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")

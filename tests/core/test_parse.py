@@ -8,8 +8,6 @@ from hypothesis import strategies as st
 from salescrm.core.errors import UsageError
 from salescrm.core.parse import _DATETIME_FORMATS as MOMENT_FORMATS
 from salescrm.core.parse import (
-    normal_name,
-    normal_phone,
     parse_amount,
     parse_birthday,
     parse_date,
@@ -159,11 +157,6 @@ def test_text_must_be_plain_and_present(text: str) -> None:
 
 def test_text_keeps_chinese_and_emoji() -> None:
     assert parse_text(" 某某科技🚀 ", "name") == "某某科技🚀"
-
-
-def test_normal_forms_for_duplicates() -> None:
-    assert normal_name("某某 科技（上海）有限公司") == normal_name("某某科技(上海)有限公司")
-    assert normal_phone("+86 138-0013-8000") == normal_phone("13800138000")
 
 
 def test_early_years_are_written_with_four_digits() -> None:

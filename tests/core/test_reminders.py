@@ -8,6 +8,7 @@ import pytest
 
 from salescrm.core.config import Config, Member
 from salescrm.core.model import Contact, Customer, FollowUp, Opportunity, StageMove, Task
+from salescrm.core.pool_rules import PoolRules
 from salescrm.core.reminders import build_digests, cadence_due, next_birthday, next_due
 
 AS_OF = date(2026, 11, 27)
@@ -16,7 +17,8 @@ CONFIG = Config(
         Member("li.na", "李娜", role="manager"),
         Member("zhang.wei", "张伟", manager="li.na"),
         Member("wang.fang", "王芳", manager="li.na"),
-    ]
+    ],
+    pool=PoolRules(recycle={}),  # no tier is recycled here: the pool's warnings are tests/core/test_pool.py's
 )
 
 

@@ -8,7 +8,18 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salescrm.core.model import Contact, Contract, Customer, FollowUp, Opportunity, StageMove, Task
+from salescrm.core.model import (
+    Change,
+    Contact,
+    Contract,
+    Customer,
+    FollowUp,
+    Installment,
+    Opportunity,
+    Receipt,
+    StageMove,
+    Task,
+)
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.store.yamlio import dump_text, load_text
 
@@ -34,6 +45,14 @@ AMOUNTS = st.decimals(min_value=0, max_value=10**10, places=2, allow_nan=False, 
     lambda d: d.quantize(Decimal(1)) if d == d.to_integral_value() else d
 )
 CHANNELS = st.sampled_from(["phone", "visit", "email", "meeting"])
+AMENDMENTS = st.lists(
+    st.builds(Change, MOMENTS, st.just("li.na"), st.just("amount"), AMOUNTS, AMOUNTS, st.none() | TEXT),
+    max_size=2,
+)
+INSTALLMENTS = st.builds(Installment, st.sampled_from(["P1", "P2"]), DAYS, AMOUNTS, MOMENTS, st.just("zhang.wei"),
+                         st.none() | TEXT, AMENDMENTS)  # fmt: skip
+RECEIPTS = st.builds(Receipt, st.sampled_from(["R1", "R2"]), DAYS, AMOUNTS, st.just("zhang.wei"),
+                     st.none() | st.just("P1"), st.none() | TEXT, st.none() | TEXT, AMENDMENTS)  # fmt: skip
 
 
 @st.composite
@@ -57,6 +76,9 @@ def customers(draw: st.DrawFn) -> Customer:
                 stage="won" if won else "lead",
                 stage_history=[StageMove("lead", draw(DAYS), "zhang.wei", draw(st.none() | TEXT))],
                 contract=Contract(draw(TEXT), draw(AMOUNTS), draw(TEXT), draw(DAYS)) if won else None,
+                forecast=draw(st.none() | st.sampled_from(["commit", "best_case", "pipeline", "omitted"])),
+                plan=draw(st.lists(INSTALLMENTS, max_size=2)) if won else [],
+                receipts=draw(st.lists(RECEIPTS, max_size=2)) if won else [],
             )
         )  # fmt: skip
     return Customer(

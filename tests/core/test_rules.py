@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from salescrm.core.config import Config, Member, config_from_data
-from salescrm.core.model import Contract, Customer, Feedback, Opportunity, TierChange
+from salescrm.core.model import Contract, Customer, Feedback, Installment, Opportunity, Receipt, TierChange
 from salescrm.core.rules import (
     config_actions,
     config_breaches,
@@ -65,6 +65,28 @@ def test_each_kind_of_change_is_its_own_action() -> None:
     assert names(before, skipped) == ["deal.change", "deal.force_stage"]
     stepped = changed(lambda c: setattr(c.opportunities[1], "stage", "needs_analysis"))
     assert names(before, stepped) == ["deal.change"]
+
+
+def test_payments_are_recorded_by_the_owner_and_amended_by_a_manager() -> None:
+    line = Installment("P1", date(2024, 6, 1), Decimal(1000), date(2024, 6, 1), "zhang.wei")
+    planned = changed(lambda c: c.opportunities[0].plan.append(line))
+    assert names(customer(), planned) == ["pay.record"]
+    paid = copy.deepcopy(planned)
+    paid.opportunities[0].receipts.append(Receipt("R1", date(2024, 6, 5), Decimal(1000), "zhang.wei", "P1"))
+    assert names(planned, paid) == ["pay.record"]
+    moved = copy.deepcopy(paid)
+    moved.opportunities[0].plan[0].due = date(2024, 7, 1)
+    assert names(paid, moved) == ["pay.amend"]
+    removed = copy.deepcopy(paid)
+    removed.opportunities[0].receipts.clear()
+    assert names(paid, removed) == ["pay.amend"]
+    assert customer_breaches("zhang.wei", TEAM, customer(), planned) == []
+    assert customer_breaches("wang.fang", TEAM, customer(), planned)  # not the owner
+    refused = customer_breaches("zhang.wei", TEAM, paid, moved)
+    assert [str(b) for b in refused] == [
+        "zhang.wei may not amend a payment plan line or receipt (CRM202405001-O1); rule pay.amend allows: manager"
+    ]
+    assert customer_breaches("li.na", TEAM, paid, moved) == []
 
 
 def test_editing_feedback_is_a_change_not_an_addition() -> None:

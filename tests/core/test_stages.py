@@ -15,6 +15,7 @@ from salescrm.core.stages import (
     Move,
     artefact_names,
     check_gate,
+    contract_key,
     lose,
     loss_reason,
     missing_to_leave,
@@ -182,8 +183,15 @@ def test_bad_contract_numbers(bad: str) -> None:
         parse_contract_number(bad)
 
 
-def test_contract_numbers_are_normalised() -> None:
-    assert parse_contract_number(" ＨＴ-2024-031 ") == "HT-2024-031"
+def test_contract_numbers_are_kept_as_written_and_compared_normalised() -> None:
+    assert parse_contract_number(" ＨＴ-2024-031 ") == "ＨＴ-2024-031"
+    assert contract_key("ＨＴ-2024-031") == contract_key("ht-2024-031")
+    chinese = ["HT〔2026〕101号", "HT[2026]101号", "ＨＴ（2026）101号", "ht【2026】101号"]
+    assert [parse_contract_number(n) for n in chinese] == chinese
+    assert len({contract_key(n) for n in chinese}) == 1
+    assert parse_contract_number("合同2026第101号") == "合同2026第101号"
+    assert contract_key("HT〔2026〕101号") != contract_key("HT〔2026〕102号")
+    assert contract_key("HT-2026-101") != contract_key("HT〔2026〕101号")  # another way, another number
 
 
 def test_loss_reasons() -> None:

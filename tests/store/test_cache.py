@@ -9,7 +9,7 @@ from pathlib import Path
 import msgpack
 import pytest
 
-from salescrm.core.customers import identity_of
+from salescrm.core.identity import identity_of
 from salescrm.store import cache, scan
 from salescrm.store.cache import RecordCache
 from salescrm.store.cached_customer import CachedCustomer
@@ -288,11 +288,11 @@ def test_identities_see_a_changed_file_and_ignore_a_damaged_one(
     path = team.root / FIRST
     text = path.read_text("utf-8")
     name = next(line for line in text.splitlines() if line.startswith("name: ")).removeprefix("name: ")
-    path.write_text(text.replace(f"name: {name}", "name: 改了名字的公司"), "utf-8")
+    path.write_text(text.replace(f"name: {name}", "name: 改了名字的商行"), "utf-8")
     parses.clear()
-    assert ("CRM202201001", "改了名字的公司") in _identities(team)
+    assert ("CRM202201001", "改了名字的商行") in _identities(team)
     assert parses == [FIRST]
-    assert ("CRM202201001", "改了名字的公司") in _identities(team)
+    assert ("CRM202201001", "改了名字的商行") in _identities(team)
     assert parses == [FIRST]  # the identity file was brought up to date: the next write parses nothing
     path.write_text("<<<<<<< HEAD\n", "utf-8")
     assert "CRM202201001" not in [number for number, _ in _identities(team)]

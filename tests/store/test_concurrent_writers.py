@@ -28,7 +28,7 @@ writer, writes, shared = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 for n in range(writer * writes, (writer + 1) * writes):
     if n % 2 == 0:
         args = ["customer", "add", f"并发客户{n}", "--source", "展会", "--contact", f"联系人{n}",
-                "--phone", f"139{n:08d}", "--needs", "采购服务器"]
+                "--phone", f"139{n:08d}", "--needs", "采购服务器", "--force"]  # close names: all 并发客户
     else:
         args = ["followup", "log", shared, "--via", "phone", "--content", f"第{n}次电话:客户确认需求,预算15万"]
     try:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salescrm.core.customers import Identity, find_duplicate, identity_of
+from salescrm.core.identity import Identity, find_duplicate, identity_of
 from salescrm.core.model import Customer
 from salescrm.store import cache, identity_text
 from salescrm.store.datadir import DataDir
@@ -174,3 +174,14 @@ def test_any_text_is_found_whole_and_only_whole(
     assert identity_text.without(text, [file for file, _ in named]) == identity_text.EMPTY
     odd = [file for i, (file, _) in enumerate(named) if i % 2]
     assert identity_text.without(text, odd) == identity_text.text_of(named[::2])
+
+
+@given(st.lists(st.tuples(keys, st.lists(keys, max_size=2)), max_size=6))
+def test_the_names_read_by_one_expression_are_those_of_every_line(rows: list[tuple[str, list[str]]]) -> None:
+    """names_of (the close-name check's fast read) agrees with identities_of (every line parsed)."""
+    named = [(f"customers/x\n{i}\x1f.yaml", [f"CRM{i}", name, phones, [], "", []])
+             for i, (name, phones) in enumerate(rows)]  # fmt: skip
+    text = identity_text.text_of(named)
+    assert sorted(identity_text.names_of(text)) == sorted(
+        (found.customer_id, found.name) for _, found in identity_text.identities_of(text)
+    )

@@ -162,3 +162,23 @@ def test_the_hook_goes_only_into_a_bare_repository(server: tuple[Path, Crm]) -> 
     (remote / "hooks/pre-receive").write_text("#!/bin/sh\nexit 0\n")
     assert crm(["init", "--server-hook", str(remote)]).exit_code == 4
     assert crm(["init", "--server-hook", str(remote / "nothing")]).exit_code == 3
+
+
+def test_a_merge_passes_the_hook_from_a_manager_only(server: tuple[Path, Crm]) -> None:
+    remote, _ = server
+    rep = clone(remote, "zhang.wei")
+    drop = rep.add_customer("某某科技", "--at", "2024-06-03", "--allow-duplicate")
+    assert push(rep).returncode == 0
+    assert rep(["customer", "merge", "CRM202405001", drop]).exit_code == 2  # the CLI refuses the rep
+    rep.ok(
+        ["customer", "merge", "CRM202405001", drop], user="li.na"
+    )  # claims to be li.na: git says zhang.wei
+    refused = push(rep)
+    assert refused.returncode != 0
+    assert (
+        f"zhang.wei may not merge customers ({drop}); rule customer.merge allows: manager" in refused.stderr
+    )
+    assert "may not merge customers (CRM202405001)" in refused.stderr  # KEEP's side of it too
+    manager = clone(remote, "li.na")
+    manager.ok(["customer", "merge", "CRM202405001", drop])
+    assert push(manager).returncode == 0, push(manager).stderr

@@ -24,16 +24,22 @@ def attainment(
     period: Period,
     as_of: date,
     owner: str | None = None,
+    collected: dict[str, list[Decimal]] | None = None,
 ) -> Report:
-    """Won = contract amounts signed in the period up to ``as_of``, credited to the deal's owner.
+    """Won = contract amounts signed in the period up to ``as_of``, credited to the deal's owner;
+    or, on the collected basis, ``collected``: the money received in it per owner
+    (reports/receivables.collected).
 
     Pipeline = the probability-weighted amount of deals open on ``as_of`` whose
     expected close date falls in the period.
     """
     rows = as_rows(customers)
     won: dict[str, list[Decimal]] = defaultdict(list)
-    for _, deal in won_deals(rows, in_days(period, as_of)):
-        won[deal.owner].append(Decimal(deal.won_amount))
+    if collected is not None:
+        won.update(collected)
+    else:
+        for _, deal in won_deals(rows, in_days(period, as_of)):
+            won[deal.owner].append(Decimal(deal.won_amount))
     pipeline: dict[str, list[Decimal]] = defaultdict(list)
     closing = in_days(period)
     for _, deal, stage in open_deals(rows, as_of.toordinal()):
@@ -45,7 +51,8 @@ def attainment(
         everyone = [v for values in won.values() for v in values]
         open_total = [v for values in pipeline.values() for v in values]
         lines.append(_row(TOTAL, config.team, targets.team(period), everyone, open_total))
-    return Report("attainment", period.label, COLUMNS, lines)
+    basis = {"basis": "collected"} if collected is not None else {}  # signed: as it always read
+    return Report("attainment", period.label, COLUMNS, lines, basis)
 
 
 def _members(config: Config, targets: Targets, active: Iterable[str]) -> list[str]:

@@ -1,0 +1,227 @@
+"""``salescrm pay …``: payment collection (回款) of won deals (rules in core/payments.py)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+
+from salescrm.cli import completion
+from salescrm.cli.context import Session, out, session
+from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
+from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.model import Customer, Opportunity
+from salescrm.i18n import heading
+
+pay_app = typer.Typer(
+    help="Payment collection (回款): plan, receive, amend, list, show.", no_args_is_help=True
+)
+OPP_ARGUMENT = typer.Argument(
+    ...,
+    metavar="OPP",
+    help="A won opportunity, e.g. CRM202405001-O2.",
+    autocompletion=completion.opportunities,
+)
+AS_OF_OPTION = typer.Option(None, "--as-of", help="As on this day (default: today).")
+
+
+def _with_deal(s: Session, reference: str) -> tuple[Customer, Opportunity, str]:
+    from salescrm.core.ids import parse_reference
+    from salescrm.core.opportunities import find_opportunity
+
+    ref = parse_reference(reference, "O")
+    customer = s.datadir.read_customer(ref.customer)
+    return customer, find_opportunity(customer, ref), str(ref)
+
+
+@pay_app.command("plan")
+def plan(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    due: str = typer.Option(None, "--due", help="When the installment is due (YYYY-MM-DD)."),
+    amount: str = typer.Option(None, "--amount", help="The installment's amount, e.g. 112500."),
+    split: str = typer.Option(
+        None,
+        "--split",
+        help="The whole plan from the terms: SHARE%@WHEN,… with WHEN signed, +60d, +2m or a date.",
+    ),
+    note: str = typer.Option(None, "--note", help="A note, e.g. 验收后60天."),
+    at: str = typer.Option(None, "--at", help="When it was planned, if earlier than now (YYYY-MM-DD)."),
+) -> None:
+    """Plan when a won deal's money is due: one installment (--due, --amount) or the whole
+    contract at once (--split). Prints each plan line; warns while the plan is below the
+    contract amount, refuses it above.
+
+    Example: salescrm pay plan CRM202405001-O2 --split 30%@signed,70%@+60d
+    Example: salescrm pay plan CRM202405001-O2 --due 2026-10-30 --amount 262500 --note 验收后60天
+    """
+    from salescrm.core.parse import parse_date, parse_text
+    from salescrm.core.payments import add_plan, contract_of, parse_money, parse_split
+
+    s = session(ctx)
+    if split is not None and (due is not None or amount is not None):
+        raise UsageError("give --split, or --due and --amount, not both")
+    if split is None and (due is None or amount is None):
+        raise UsageError("give --due and --amount, or --split", hint="e.g. --split 30%@signed,70%@+60d")
+    remark = parse_text(note, "--note", 200) if note is not None else None
+    with s.datadir.transaction("pay plan", s.member) as tx:
+        customer, o, ref = _with_deal(s, reference)
+        if split is not None:
+            lines = [
+                (day, money, remark or part) for day, money, part in parse_split(split, contract_of(o, ref))
+            ]
+        else:
+            lines = [(parse_date(due, s.today(), "--due date"), parse_money(amount, "--amount"), remark)]
+        added, warning = add_plan(o, ref, list(lines), s.member, s.moment(at))
+        tx.save(customer, record=ref)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    out("".join(f"{ref}-{line.id} {line.due} {line.amount}\n" for line in added))
+
+
+@pay_app.command("receive")
+def receive(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    amount: str = typer.Option(..., "--amount", help="The amount received, e.g. 150000."),
+    at: str = typer.Option(..., "--at", help="The day the money arrived (YYYY-MM-DD)."),
+    bank_ref: str = typer.Option(None, "--ref", help="The bank's reference (银行流水号)."),
+    line: str = typer.Option(
+        None, "--plan", help="The plan line it pays, e.g. P2 (default: the earliest open)."
+    ),
+    overpay: bool = typer.Option(False, "--overpay", help="Take more than is owed (needs --reason)."),
+    reason: str = typer.Option(None, "--reason", help="Why more than is owed is taken."),
+) -> None:
+    """Record money received against a won deal; prints the receipt and the plan line it pays.
+
+    Example: salescrm pay receive CRM202405001-O2 --amount 150000 --at 2026-11-20 --ref 20261120-0031
+    """
+    from salescrm.core.parse import day_of
+    from salescrm.core.payments import NewReceipt, parse_money
+    from salescrm.core.payments import receive as take
+
+    s = session(ctx)
+    if not at.strip():  # required: refuse_blank leaves it to us, and moment("") would mean now
+        raise UsageError("--at must not be empty", hint="the day the money arrived, e.g. --at 2026-11-20")
+    if overpay and not reason:
+        raise UsageError("--overpay needs --reason", hint="say why more than is owed is taken")
+    if reason and not overpay:
+        raise UsageError("--reason goes with --overpay")
+    new = NewReceipt(parse_money(amount, "--amount"), day_of(s.moment(at, "receipt date")), bank_ref,
+                     line, reason if overpay else None)  # fmt: skip
+    with s.datadir.transaction("pay receive", s.member) as tx:
+        customer, o, ref = _with_deal(s, reference)
+        receipt = take(o, ref, new, s.member)
+        tx.save(customer, record=ref)
+    pays = f" pays {ref}-{receipt.plan}" if receipt.plan else ""
+    out(f"{ref}-{receipt.id} {receipt.at} {receipt.amount}{pays}\n")
+
+
+@pay_app.command("amend")
+def amend(
+    ctx: typer.Context,
+    item: str = typer.Argument(..., metavar="ITEM", help="A plan line or receipt, e.g. CRM202405001-O2-P1."),
+    amount: str = typer.Option(None, "--amount", help="The corrected amount."),
+    due: str = typer.Option(None, "--due", help="A plan line's corrected due date."),
+    note: str = typer.Option(None, "--note", help="A plan line's corrected note."),
+    received: str = typer.Option(None, "--received", help="A receipt's corrected day of arrival."),
+    line: str = typer.Option(None, "--plan", help="The plan line a receipt pays, corrected."),
+    bank_ref: str = typer.Option(None, "--ref", help="A receipt's corrected bank reference."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in its history)."),
+) -> None:
+    """Correct a plan line or a receipt (managers, by default: pay.amend); the correction is
+    dated and kept, so figures as of an earlier day do not change.
+
+    Example: salescrm pay amend CRM202405001-O2-P2 --due 2026-11-15 --reason 验收推迟两周
+    """
+    from salescrm.core.ids import parse_reference
+    from salescrm.core.opportunities import find_opportunity
+    from salescrm.core.parse import parse_date, parse_text
+    from salescrm.core.payments import amend as correct
+    from salescrm.core.payments import parse_money, split_reference
+
+    s = session(ctx)
+    deal, item_id = split_reference(item)
+    today = s.today()
+    values: dict[str, Any] = {
+        "amount": parse_money(amount, "--amount") if amount is not None else None,
+        "due": parse_date(due, today, "--due date") if due is not None else None,
+        "note": parse_text(note, "--note", 200) if note is not None else None,
+        "at": parse_date(received, today, "--received date") if received is not None else None,
+        "plan": line,
+        "ref": parse_text(bank_ref, "--ref", 100) if bank_ref is not None else None,
+    }
+    ref = parse_reference(deal, "O")
+    with s.datadir.transaction("pay amend", s.member) as tx:
+        customer = s.datadir.read_customer(ref.customer)
+        changed = correct(
+            find_opportunity(customer, ref), str(ref), item_id, values, reason, s.member, s.now()
+        )
+        tx.save(customer, record=f"{ref}-{item_id}")
+    shown = " ".join(f"{name}={cell(values[name])}" for name in changed) or "unchanged"
+    out(f"{ref}-{item_id} {shown}\n")
+
+
+@pay_app.command("list")
+def list_lines(
+    ctx: typer.Context,
+    owner: str = typer.Option(
+        None, "--owner", help="Only this member's deals ('me' for you).", autocompletion=completion.members
+    ),
+    overdue: bool = typer.Option(False, "--overdue", help="Only installments open after their due date."),
+    as_of: str = AS_OF_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Every installment of every won deal: due, amount, paid, open, days late, status.
+
+    Example: salescrm pay list --overdue --owner zhang.wei --as-of 2026-11-27
+    """
+    from salescrm.core.reports.receivables import LINE_COLUMNS, plan_lines
+
+    s = session(ctx)
+    day = s.today(as_of)
+    rows = plan_lines(s.customers(day), day, s.member_option(owner), overdue)
+    out(render(rows, LINE_COLUMNS, fmt, s.lang))
+
+
+@pay_app.command("show")
+def show(
+    ctx: typer.Context, reference: str = OPP_ARGUMENT, as_of: str = AS_OF_OPTION, fmt: Format = FORMAT_OPTION
+) -> None:
+    """One won deal's collection: contract, owed, overdue, each installment, each receipt and
+    every amendment.
+
+    Example: salescrm pay show CRM202405001-O2 --as-of 2026-11-27
+    """
+    from salescrm.core.payments import contract_of
+    from salescrm.core.reports.receivables import SHOW_COLUMNS, deal_collection
+    from salescrm.core.timeline import customer_as_of
+
+    s = session(ctx)
+    day = s.today(as_of)
+    customer, o, ref = _with_deal(s, reference)
+    rewound = customer_as_of(customer, day)
+    deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == o.id), None)
+    if deal is None:  # as the day's data would answer: no such deal (or customer) yet
+        raise NotFoundError(f"no such opportunity {ref} on {day}", hint="it was opened later")
+    contract = contract_of(deal, ref)
+    shown = deal_collection(ref, deal, day)
+    if fmt == Format.json:
+        out(to_json({"ref": ref, "as_of": day, "contract": contract.number, **shown}))
+        return
+    head = [["number", contract.number], ["signed", str(contract.signed)],
+            ["payment_terms", contract.payment_terms]]  # fmt: skip
+    head += [[name, cell(value)] for name, value in shown["figures"].items()]
+    parts = [
+        f"{ref} {customer.name} — {deal.name}\n",
+        table(head, [heading("figure", s.lang), heading("value", s.lang)], fmt),
+    ]
+    for name, columns in SHOW_COLUMNS.items():
+        if shown[name]:
+            parts.append("\n" + render(shown[name], columns, fmt, s.lang))
+    out("".join(parts))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(pay_app, name="pay")

@@ -1,0 +1,228 @@
+"""The public pool (客户公海) and handover: who owns a customer, and how that changes.
+
+A customer in the pool has no owner (``owner: null``) and keeps its whole history. Every
+change of owner is a dated change of the record (core/timeline.py rewinds it): a claim
+from the pool, a release to it (by hand or by the recycle rules, core/recycle.py), a
+transfer by a manager, a leaver's handover. Open deals and open tasks move with the
+customer; closed deals keep the owner who won or lost them, so past attainment stays put.
+Who may do which is the rulebook's (core/rules.py: pool.claim, pool.release, pool.reclaim,
+customer.owner); the limits on claims are here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from salescrm.core.config import Config, Member
+from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.labels import CLOSED_STAGES
+from salescrm.core.model import Change, Customer
+from salescrm.core.parse import day_of, parse_text
+from salescrm.core.roles import sells
+from salescrm.core.timeline import record
+
+POOL = ""  # the owner of a customer in the pool
+
+
+def in_pool(customer: Customer) -> bool:
+    return customer.owner == POOL and not customer.archived
+
+
+def owner_changes(customer: Customer) -> list[Change]:
+    return [c for c in customer.changes if c.field == "owner"]
+
+
+def claims_on(customers: Iterable[Customer], member: str, day: date) -> int:
+    """How many customers ``member`` claimed from the pool on ``day``."""
+    return sum(
+        1
+        for c in customers
+        for change in owner_changes(c)
+        if change.old == POOL and change.new == member and change.by == member and day_of(change.at) == day
+    )
+
+
+def owned_by(customers: Iterable[Customer], member: str) -> int:
+    return sum(1 for c in customers if c.owner == member and not c.archived)
+
+
+def parse_reason(text: str | None, what: str = "--reason") -> str:
+    if text is None or not text.strip():
+        raise UsageError(f"{what} is required", hint="say why, e.g. --reason 客户暂无需求")
+    return parse_text(text, what, 500)
+
+
+def taken_on(customer: Customer) -> date:
+    """The day the customer's owner took it: its last change of owner, else its creation."""
+    changes = [day_of(c.at) for c in owner_changes(customer) if c.new == customer.owner]
+    return changes[-1] if changes else customer.created
+
+
+def last_won(customer: Customer) -> date | None:
+    """The day the customer's latest deal was won."""
+    return max(
+        (m.at for o in customer.opportunities for m in o.stage_history if m.stage == "won"), default=None
+    )
+
+
+# -- claiming and releasing --------------------------------------------------------------
+
+
+def check_claim(customer: Customer, member: Member, config: Config, customers: list[Customer],
+                now: datetime) -> None:  # fmt: skip
+    """Refuse a claim of ``customer`` by ``member``: not in the pool, not a seller, past a
+    rep's limits (managers are not held to them). The cool-down is the rulebook's."""
+    if customer.archived:
+        raise UsageError(
+            f"{customer.id} is archived", hint="a manager may restore it: customer archive --undo"
+        )
+    if customer.owner != POOL:
+        raise ConflictError(
+            f"{customer.id} is owned by {customer.owner}, not in the pool",
+            hint="only a customer in the pool can be claimed; a manager may transfer it: "
+            "salescrm customer transfer",
+        )
+    if not sells(member):
+        raise UsageError(f"{member.id} is {member.role}: only reps and managers own customers")
+    if member.role == "manager":
+        return
+    limits = config.pool
+    managers = ", ".join(m.id for m in config.members if m.role == "manager" and m.active)
+    owned = owned_by(customers, member.id)
+    if owned >= limits.max_customers:
+        raise UsageError(
+            f"{member.id} owns {_customers(owned)}, the most a rep may "
+            f"(pool.max_customers: {limits.max_customers})",
+            hint=f"release one first (salescrm pool release), or ask a manager to transfer it: {managers}",
+        )
+    claimed = claims_on(customers, member.id, now.date())
+    if claimed >= limits.claims_per_day:
+        raise UsageError(
+            f"{member.id} claimed {_customers(claimed)} today, the most a rep may "
+            f"(pool.claims_per_day: {limits.claims_per_day})",
+            hint=f"claim again tomorrow, or ask a manager: {managers}",
+        )
+
+
+def _customers(count: int) -> str:
+    return f"{count} customer{'s' if count != 1 else ''}"
+
+
+def claim(customer: Customer, member: str, now: datetime, by: str | None = None) -> None:
+    """``member`` takes ``customer`` from the pool (``by`` a manager for them)."""
+    hand_over(customer, member, by or member, now, "claimed from the pool")
+
+
+def release(customer: Customer, by: str, reason: str, now: datetime) -> int:
+    """``customer`` goes back to the pool; its open tasks are cancelled (nobody is to do
+    them now). Open deals keep their owner until someone claims the customer. Returns the
+    number of tasks cancelled."""
+    if customer.owner == POOL:
+        raise ConflictError(f"{customer.id} is in the pool already")
+    if customer.archived:
+        raise UsageError(f"{customer.id} is archived", hint="archived customers stay out of the pool")
+    record(customer.changes, customer, "owner", POOL, now, by, reason)
+    cancelled = 0
+    for task in customer.tasks:
+        if task.status == "open":
+            task.status, task.closed, task.note = "cancelled", now, f"released to the pool: {reason}"
+            cancelled += 1
+    return cancelled
+
+
+def former_owner(customer: Customer) -> str:
+    """The owner before the customer went to the pool (or its owner now)."""
+    if customer.owner != POOL:
+        return customer.owner
+    released = [c for c in owner_changes(customer) if c.new == POOL]
+    return str(released[-1].old) if released else POOL
+
+
+# -- handover -----------------------------------------------------------------------------
+
+
+def hand_over(customer: Customer, to: str, by: str, now: datetime, reason: str) -> list[str]:
+    """``customer`` to ``to``, with the open deals and open tasks its (former) owner held;
+    closed deals stay with whoever won or lost them. Returns what moved (``O2``, ``T3``)."""
+    previous = former_owner(customer)
+    record(customer.changes, customer, "owner", to, now, by, reason)
+    moved = []
+    for opp in customer.opportunities:
+        if opp.stage not in CLOSED_STAGES and opp.owner == previous and opp.owner != to:
+            record(opp.changes, opp, "owner", to, now, by, reason)
+            moved.append(opp.id)
+    for task in customer.tasks:
+        if task.status == "open" and task.owner == previous and task.owner != to:
+            record(task.changes, task, "owner", to, now, by, reason)
+            moved.append(task.id)
+    return moved
+
+
+def receiver(config: Config, member_id: str) -> Member:
+    """The member customers are handed to: known, active, and one who sells."""
+    member = config.member(member_id.strip())
+    if not member.active:
+        raise UsageError(f"{member.id} is deactivated", hint="hand customers to an active rep or manager")
+    if not sells(member):
+        raise UsageError(f"{member.id} is {member.role}: only reps and managers own customers")
+    return member
+
+
+def transfer(customer: Customer, to: Member, by: str, reason: str, now: datetime) -> list[str]:
+    """A manager's transfer of ``customer`` to ``to`` (from its owner, or from the pool)."""
+    if customer.archived:
+        raise UsageError(
+            f"{customer.id} is archived", hint="a manager may restore it: customer archive --undo"
+        )
+    if customer.owner == to.id:
+        raise UsageError(f"{customer.id} is owned by {to.id} already")
+    return hand_over(customer, to.id, by, now, reason)
+
+
+def leaver_handover(customers: list[Customer], leaver: str, to: str | None, by: str, reason: str,
+                    now: datetime) -> list[Customer]:  # fmt: skip
+    """What ``member leave`` changes: the leaver's customers to ``to`` (None: to the pool),
+    and their open deals and tasks on colleagues' customers to those customers' owners.
+    Returns the customers changed."""
+    changed = []
+    for customer in customers:
+        if customer.archived:
+            continue
+        if customer.owner == leaver:
+            if to is None:
+                release(customer, by, reason, now)
+            else:
+                hand_over(customer, to, by, now, reason)
+            changed.append(customer)
+        elif _hand_back(customer, leaver, by, reason, now):
+            changed.append(customer)
+    return changed
+
+
+def holds(customer: Customer, member: str) -> bool:
+    """Whether ``member`` owns ``customer``, or an open deal or open task of it."""
+    return not customer.archived and (
+        customer.owner == member
+        or any(o.owner == member and o.stage not in CLOSED_STAGES for o in customer.opportunities)
+        or any(t.owner == member and t.status == "open" for t in customer.tasks)
+    )
+
+
+def _hand_back(customer: Customer, leaver: str, by: str, reason: str, now: datetime) -> bool:
+    """The leaver's open deals and tasks on a colleague's customer go to its owner (or, in
+    the pool, the tasks are cancelled and the deals wait for the claimer)."""
+    changed = False
+    owner = customer.owner
+    for opp in customer.opportunities:
+        if owner and opp.stage not in CLOSED_STAGES and opp.owner == leaver:
+            changed |= record(opp.changes, opp, "owner", owner, now, by, reason)
+    for task in customer.tasks:
+        if task.status != "open" or task.owner != leaver:
+            continue
+        if owner:
+            changed |= record(task.changes, task, "owner", owner, now, by, reason)
+        else:
+            task.status, task.closed, task.note = "cancelled", now, f"{leaver} left: {reason}"
+            changed = True
+    return changed
