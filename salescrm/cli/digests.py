@@ -67,11 +67,21 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
         from salescrm.core.pool_rules import Clock
 
         return Clock(r.what, r.limit_days or 0, r.since).text(lang)
-    if kind == "payment":
-        return f"回款 {r.what}: 待收 {r.detail}" if zh else f"collect {r.detail}: {r.what}"
+    if kind in ("payment", "overplanned"):
+        return _money_what(r, zh)
     if kind == "review":
         return f"本季度末前完成: {r.what}" if zh else f"before the quarter ends: {r.what}"
     return f"{r.what} ({r.detail})" if r.detail else r.what
+
+
+def _money_what(r: Reminder, zh: bool) -> str:
+    """An installment to collect, or a plan above its contract (a manager amends it)."""
+    if r.kind == "payment":
+        return f"回款 {r.what}: 待收 {r.detail}" if zh else f"collect {r.detail}: {r.what}"
+    planned, contract = r.detail.split(" ")
+    if zh:
+        return f"回款计划 {planned} 超出合同 {contract}: {r.what} (pay amend)"
+    return f"plan {planned} above the contract {contract}: {r.what} (pay amend)"
 
 
 class _Texts(dict[Any, str]):
