@@ -63,7 +63,6 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
     return f"{r.what} ({r.detail})" if r.detail else r.what
 
 
-
 class _Texts(dict[Any, str]):
     """A value's text, made once: 25,000 rows share a few hundred days and labels."""
 
