@@ -73,12 +73,18 @@ class Session:
 
     @property
     def lang(self) -> str:
+        """--lang, else $SALESCRM_LANG, else the team's locale (salescrm.yaml), else $LC_ALL /
+        $LANG (outside a data directory: init, help), else English."""
         if self.lang_option:
             return self.lang_option
+        chosen = os.environ.get("SALESCRM_LANG", "").strip()
+        if chosen:
+            return language_of(chosen, "SALESCRM_LANG")
         try:
             return self.config.lang
-        except Exception:  # no data directory (yet): English is the safe default
-            return "en"
+        except Exception:  # no data directory (yet): the system's language
+            system = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+            return "zh" if system.lower().startswith("zh") else "en"
 
     def today(self, as_of: str | None = None) -> date:
         """``--as-of`` as given, else today in the team's time zone."""
@@ -152,6 +158,17 @@ class Session:
         warn_problems(problems)
         hold(found)
         return found
+
+
+LANGUAGES = ("zh", "en")
+
+
+def language_of(text: str, where: str) -> str:
+    """``zh`` or ``en`` from ``zh``, ``zh_CN``, ``zh-CN.UTF-8``, ``en_US`` …; anything else is an error."""
+    code = text.strip().replace("-", "_").split(".")[0].split("_")[0].lower()
+    if code not in LANGUAGES:
+        raise UsageError(f"unknown language {text!r} ({where})", hint="use zh or en")
+    return code
 
 
 def session(ctx: typer.Context) -> Session:
