@@ -34,6 +34,7 @@ import functools
 import gc
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -305,8 +306,11 @@ def _digest(path: Path) -> bytes | None:
     """A hash of the file's bytes (None: it cannot be read as a plain file)."""
     from hashlib import blake2b
 
+    from salescrm.store.customer_file import MAX_FILE_BYTES
+
     try:
-        if path.is_symlink():
+        st = path.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:  # refused by the parse too
             return None
         return blake2b(path.read_bytes(), digest_size=16).digest()
     except OSError:

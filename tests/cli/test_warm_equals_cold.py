@@ -151,7 +151,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = index.read_row
     monkeypatch.setattr(
-        index, "read_row", lambda root, name, *more: parsed.append(name) or real(root, name, *more)
+        index,
+        "read_row",
+        lambda root, name, *more, **kw: parsed.append(name) or real(root, name, *more, **kw),
     )
     monkeypatch.setattr(index, "_now_ns", lambda: 2**62)  # every file long settled when read
     return parsed
