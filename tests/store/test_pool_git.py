@@ -87,6 +87,29 @@ def test_claims_in_the_same_minute_are_settled_by_member_id(
     assert DataDir(b.root).read_customer("CRM202405001").owner == "li.na"
 
 
+@pytest.mark.parametrize("first", ["li.na", "wang.fang"])
+@pytest.mark.parametrize(
+    ("li_na_at", "wang_fang_at", "winner"),
+    [("10:05", "10:01", "wang.fang"), ("10:01", "10:05", "li.na"), ("10:00", "10:00", "li.na")],
+)
+def test_both_clones_agree_on_the_winner_whichever_syncs_first(
+    pooled: Path, monkeypatch: pytest.MonkeyPatch, first: str, li_na_at: str, wang_fang_at: str, winner: str
+) -> None:
+    clones = {"li.na": clone(pooled, "li.na"), "wang.fang": clone(pooled, "wang.fang")}
+    for member, moment in (("li.na", li_na_at), ("wang.fang", wang_fang_at)):
+        at(monkeypatch, f"2026-11-20T{moment}")
+        clones[member].ok(["pool", "claim", "CRM202405001"])
+    second = "wang.fang" if first == "li.na" else "li.na"
+    for member in (first, second, first):
+        clones[member].ok("sync")
+    for crm in clones.values():
+        assert DataDir(crm.root).read_customer("CRM202405001").owner == winner
+    assert (
+        git(clones["li.na"].root, "rev-parse", "HEAD").stdout
+        == git(clones["wang.fang"].root, "rev-parse", "HEAD").stdout
+    )
+
+
 def test_the_hook_refuses_a_hand_edited_claim_for_a_colleague(pooled: Path) -> None:
     rep = clone(pooled, "wang.fang")
     hand_edit(rep, "owner: null", "owner: zhang.wei")
