@@ -248,7 +248,7 @@ class DataDir:
         late = {customer_id for customer_id, last in settled if last > day}
         if not late:
             return found, problems
-        from salescrm.core.timeline import customer_as_of
+        from salescrm.core.timeline import customers_as_of
 
         of = SUMMARIES[name].of
         # A few (written since that day): their files, parsed; many (a day long ago): the cache.
@@ -256,13 +256,13 @@ class DataDir:
             customers = [self.read_customer(customer_id) for customer_id in sorted(late)]
         else:
             customers = cache.load(only=late).customers
-        rewound = {c.id: customer_as_of(c, as_of) for c in customers}
+        rewound = {c.id: customers_as_of(c, as_of) for c in customers}  # and those merged into it later
         kept: list[Any] = []
         for summary in found:
             if summary[0] not in late:
                 kept.append(summary)
-            elif (customer := rewound.get(summary[0])) is not None:  # None: created later
-                kept.append(of(customer))
+            else:  # none: created later
+                kept += [of(customer) for customer in rewound.get(summary[0], [])]
         return kept, problems
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
