@@ -208,6 +208,7 @@ class MergedCustomer:
     by: str
     customer: Customer
     records: dict[str, str] = field(default_factory=dict)
+    contacts_before: list[Contact] = field(default_factory=list)  # this customer's, before the merge
 
 
 @dataclass

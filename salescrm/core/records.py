@@ -65,6 +65,10 @@ CHANGE_KINDS = {
     "owner": "text",
     "archived": "flag",
     "aliases": "texts",  # customer merge: the numbers merged in
+    "industry": "text",  # customer merge: what KEEP lacked, filled from DROP
+    "size": "text",
+    "credit_code": "text",
+    "first_contact": "day",
     "name": "text",
     "amount": "amount",
     "close": "day",
@@ -143,13 +147,14 @@ def _lost_claim(r: Reader, d: dict[str, Any]) -> LostClaim:
 
 
 def _merged(r: Reader, d: dict[str, Any]) -> MergedCustomer:
-    r.unknown_keys(d, {"at", "by", "customer", "records"})
+    r.unknown_keys(d, {"at", "by", "customer", "records", "contacts_before"})
     records = r.mapping(d.get("records") or {}, "a mapping of record ids")
     return MergedCustomer(
         at=r.when(d, "at", required=True) or date.min,
         by=r.required_text(d, "by"),
         customer=_customer(r, r.mapping(d.get("customer"), "the merged customer")),
         records={str(k): str(v) for k, v in records.items()},
+        contacts_before=r.items(d, "contacts_before", lambda c: _contact(r, c)),
     )
 
 
@@ -405,7 +410,8 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
 
 def _merged_data(m: MergedCustomer) -> dict[str, Any]:
     customer = {k: v for k, v in customer_to_data(m.customer).items() if v != []}
-    return {"at": _when(m.at), "by": m.by, "customer": customer, "records": dict(sorted(m.records.items()))}
+    return {"at": _when(m.at), "by": m.by, "customer": customer, "records": dict(sorted(m.records.items())),
+            "contacts_before": [_compact(vars(contact)) for contact in m.contacts_before]}  # fmt: skip
 
 
 def _when(moment: Any) -> Any:

@@ -159,6 +159,9 @@ def customer_as_of(customer: Customer, day: date) -> Customer | None:
     rewound.changes = _undo(rewound, c.changes, day)  # on the copy: the record itself stays
     if rewound.first_contact and rewound.first_contact > day:
         rewound.first_contact = None
+    undone = [m for m in c.merged if day_of(m.at) > day]
+    if undone:  # the contacts it had before the first merge undone
+        rewound.contacts = list(undone[0].contacts_before)
     for change in reversed([t for t in c.tier_history if t.at > day]):
         rewound.tier = change.from_tier
     return rewound
@@ -174,6 +177,18 @@ def customers_as_of(customer: Customer, day: date) -> list[Customer]:
         if day_of(merge.at) > day:
             found += customers_as_of(merged_customer(customer, merge), day)
     return found
+
+
+def item_here(customer: Customer, number: str, item: str) -> str | None:
+    """The id in ``customer`` of item ``item`` (``O1``) of customer ``number``: the item
+    itself, or the one a customer merged into it brought (CRM…DROP-O1 is KEEP's O3)."""
+    if number == customer.id:
+        return item
+    for merge in customer.merged:
+        theirs = item_here(merge.customer, number, item)
+        if theirs is not None:
+            return next((mine for mine, old in merge.records.items() if old == theirs), None)
+    return None
 
 
 def merged_customer(customer: Customer, merge: MergedCustomer) -> Customer:
