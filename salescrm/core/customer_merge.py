@@ -94,7 +94,7 @@ def merge_customers(
     profile = replace(drop, tasks=[], followups=[], opportunities=[], feedback=[])
     merged.merged = [
         *keep.merged,
-        MergedCustomer(now, by, profile, {new: old for old, new in records.items()}),
+        MergedCustomer(now, by, profile, {new: old for old, new in records.items()}, list(keep.contacts)),
     ]
     return result
 
