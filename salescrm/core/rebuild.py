@@ -104,8 +104,8 @@ def builder(cls: type, absent: frozenset[str] = frozenset()) -> Build:
 
     def build(data: dict[str, Any]) -> Any:
         extra: dict[str, Any] = {}
-        if simple and plan.known.issuperset(data):  # the usual case, done in C
-            values = {**plan.defaults, **data}
+        if simple and plan.known.issuperset(data):  # the usual case, done in C; the data's keys
+            values = {**data, **plan.defaults, **data}  # first, in its order, as a parsed record has them
         else:
             values = _sorted_out(plan, data, extra)
         for name, convert in plan.converters:
