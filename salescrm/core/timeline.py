@@ -7,7 +7,8 @@ closed and handed over, tier changes, owner and archive changes, claims from the
 lost to a teammate's, and of each deal its opening, stage
 moves, changes (``opp set``, the probability a move resets) its contract's
 amendments, and its payment plan lines, receipts (on the day the money arrived) and
-their amendments. Everything else (name, tags, contacts, negotiation notes) is shown as it is
+their amendments, and merges (a customer merged into another stands apart before the merge:
+``customers_as_of``). Everything else (name, tags, contacts, negotiation notes) is shown as it is
 now. Events on one day count in the order they were made: a record's lists are kept in
 that order, so the state at the end of a day is the **last** of that day's moves.
 
