@@ -1,7 +1,7 @@
 """Random team histories for the timeline properties (issue 17), played through the command line.
 
 A scenario is a list of dated events: customers created, follow-ups planned, logged and done,
-feedback, tier changes, deals moving through their stages (won, lost, reopened, edited and
+feedback, tier changes, owner changes, a merge of two customers, deals moving through their stages (won, lost, reopened, edited and
 amended where the CLI has ``opp set`` / ``opp amend``), several of them on one day. Events are
 applied in date order, ties in the order they were generated; every date is in the past
 (2026-01-01 … 2026-11-30, the machine's today being later).
@@ -337,8 +337,14 @@ def _owner_change(draw: Any, s: _Story) -> None:
 def scenarios(draw: Any, artefact: Path) -> list[Event]:
     """A few customers' histories, merged in date order (ties: generation order)."""
     events: list[Event] = []
-    for index in range(draw(st.integers(1, 3))):
+    stories = draw(st.integers(1, 3))
+    for index in range(stories):
         events += draw(_story(index, artefact))
+    if stories > 1 and has_command("customer merge") and draw(st.integers(0, 2)) == 0:
+        # the manager merges the second customer into the first: recorded when played (today),
+        # so "as of" any day before shows the two apart, each with its own records
+        last = max(e.day for e in events)
+        events.append(Event(last, MANAGER, ("customer", "merge", "@c0", "@c1")))
     return ordered(events)
 
 

@@ -143,10 +143,9 @@ class Session:
         hold(loaded)
         if as_of is None:
             return loaded.customers
-        from salescrm.core.timeline import customer_as_of
+        from salescrm.core.timeline import customers_as_of
 
-        rewound = (customer_as_of(c, as_of) for c in loaded.customers)
-        return [c for c in rewound if c is not None]
+        return [rewound for c in loaded.customers for rewound in customers_as_of(c, as_of)]
 
     def summaries(self, name: str, as_of: date, narrow: list[Test] | None = None) -> list[Any]:
         """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood

@@ -96,11 +96,13 @@ def log(
 def _close(s: Session, reference: str, status: str, when: Any, note: str | None) -> str:
     from salescrm.core.followups import close_task, find_task
     from salescrm.core.ids import parse_reference
+    from salescrm.core.timeline import item_here
 
     ref = parse_reference(reference, "T")
     with s.datadir.transaction(f"followup {status}", s.member) as tx:
         customer = s.datadir.read_customer(ref.customer)
-        close_task(find_task(customer, ref.item), customer.id, status, when, note)
+        item = item_here(customer, ref.customer, ref.item) or ref.item  # DROP-T1 after a merge
+        close_task(find_task(customer, item), customer.id, status, when, note)
         tx.save(customer, str(ref))
     return str(ref)
 

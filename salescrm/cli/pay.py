@@ -196,13 +196,17 @@ def show(
     """
     from salescrm.core.payments import contract_of
     from salescrm.core.reports.receivables import SHOW_COLUMNS, deal_collection
-    from salescrm.core.timeline import customer_as_of
+    from salescrm.core.timeline import customers_as_of
 
     s = session(ctx)
     day = s.today(as_of)
     customer, o, ref = _with_deal(s, reference)
-    rewound = customer_as_of(customer, day)
-    deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == o.id), None)
+    standing = customers_as_of(customer, day)
+    # a customer merged in later stands apart on that day, its deal under its own id
+    apart = next((c for c in standing if c.id == ref.split("-")[0] != customer.id), None)
+    rewound = apart or next((c for c in standing if c.id == customer.id), None)
+    item = ref.split("-")[1] if apart else o.id
+    deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == item), None)
     if deal is None:  # as the day's data would answer: no such deal (or customer) yet
         raise NotFoundError(f"no such opportunity {ref} on {day}", hint="it was opened later")
     contract = contract_of(deal, ref)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from salescrm.core.errors import UsageError
 from salescrm.core.ids import next_item_id
-from salescrm.core.model import Contact, Customer
+from salescrm.core.model import Contact, Customer, MergedCustomer
 from salescrm.core.timeline import record
 
 
@@ -64,27 +64,38 @@ def merge_customers(
         _merge_contact(merged, contact, drop.id)
     tasks = _new_ids("T", [t.id for t in merged.tasks], [t.id for t in drop.tasks])
     merged.tasks += [replace(t, id=tasks[t.id]) for t in drop.tasks]
-    ids = _new_ids("F", [f.id for f in merged.followups], [f.id for f in drop.followups])
+    followups = _new_ids("F", [f.id for f in merged.followups], [f.id for f in drop.followups])
     merged.followups += [
         replace(
             f,
-            id=ids[f.id],
+            id=followups[f.id],
             task=tasks.get(f.task, f.task) if f.task else None,
             attachments=[paths.move(p) for p in f.attachments],
         )  # fmt: skip
         for f in drop.followups
     ]
-    ids = _new_ids("O", [o.id for o in merged.opportunities], [o.id for o in drop.opportunities])
+    deals = _new_ids("O", [o.id for o in merged.opportunities], [o.id for o in drop.opportunities])
     merged.opportunities += [
-        replace(o, id=ids[o.id], artefacts={k: paths.move(v) for k, v in o.artefacts.items()})
+        replace(o, id=deals[o.id], artefacts={k: paths.move(v) for k, v in o.artefacts.items()})
         for o in drop.opportunities
     ]
-    ids = _new_ids("B", [b.id for b in merged.feedback], [b.id for b in drop.feedback])
+    feedback = _new_ids("B", [b.id for b in merged.feedback], [b.id for b in drop.feedback])
     merged.feedback += [
-        replace(b, id=ids[b.id], attachments=[paths.move(p) for p in b.attachments]) for b in drop.feedback
+        replace(b, id=feedback[b.id], attachments=[paths.move(p) for p in b.attachments])
+        for b in drop.feedback
     ]
     aliases = sorted({*keep.aliases, drop.id, *drop.aliases})
     record(merged.changes, merged, "aliases", aliases, now, by, f"merged {drop.id}")
+    for name in ("industry", "size", "credit_code", "first_contact"):  # dated: "as of" undoes them
+        filled, merged_value = getattr(keep, name), getattr(merged, name)
+        setattr(merged, name, filled)
+        record(merged.changes, merged, name, merged_value, now, by, f"merged {drop.id}")
+    records = {**tasks, **followups, **deals, **feedback}
+    profile = replace(drop, tasks=[], followups=[], opportunities=[], feedback=[])
+    merged.merged = [
+        *keep.merged,
+        MergedCustomer(now, by, profile, {new: old for old, new in records.items()}, list(keep.contacts)),
+    ]
     return result
 
 

@@ -198,6 +198,20 @@ class LostClaim:
 
 
 @dataclass
+class MergedCustomer:
+    """A customer merged into this one (``customer merge KEEP DROP``): when and by whom, the
+    merged customer as it stood then without its records, and which of this customer's
+    records were its (id here → its id). As of a day before the merge, the timeline shows
+    those records under the merged customer (core/timeline.py: customers_as_of)."""
+
+    at: When
+    by: str
+    customer: Customer
+    records: dict[str, str] = field(default_factory=dict)
+    contacts_before: list[Contact] = field(default_factory=list)  # this customer's, before the merge
+
+
+@dataclass
 class Customer:
     """One customer: one file in customers/, with its contacts, follow-ups, tasks and deals."""
 
@@ -224,6 +238,7 @@ class Customer:
     feedback: list[Feedback] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)  # of its owner and archiving, dated
     lost_claims: list[LostClaim] = field(default_factory=list)
+    merged: list[MergedCustomer] = field(default_factory=list)  # customers merged into it, dated
     # Keys this version does not know, kept so that a newer teammate's data survives.
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -15,7 +15,7 @@ from salescrm.core.labels import OPEN_STAGES, STAGES
 from salescrm.core.model import Customer, Negotiation, Opportunity, StageMove
 from salescrm.core.parse import When, day_of, parse_text
 from salescrm.core.stages import refuse_closed
-from salescrm.core.timeline import record, refuse_before
+from salescrm.core.timeline import item_here, record, refuse_before
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,9 @@ def add_opportunity(customer: Customer, new: NewOpportunity, by: str) -> Opportu
 
 
 def find_opportunity(customer: Customer, ref: Reference) -> Opportunity:
+    item = item_here(customer, ref.customer, ref.item) or ref.item  # DROP-O1 after a merge
     for o in customer.opportunities:
-        if o.id == ref.item:
+        if o.id == item:
             return o
     known = ", ".join(f"{customer.id}-{o.id}" for o in customer.opportunities) or "none"
     raise NotFoundError(f"no such opportunity {ref}", hint=f"{customer.id}'s opportunities: {known}")

@@ -19,6 +19,7 @@ from salescrm.core.errors import ConflictError, UsageError
 from salescrm.core.labels import CLOSED_STAGES
 from salescrm.core.model import Change, Customer
 from salescrm.core.parse import day_of, parse_text
+from salescrm.core.pool_rules import PoolRules
 from salescrm.core.roles import sells
 from salescrm.core.timeline import record
 
@@ -87,22 +88,34 @@ def check_claim(customer: Customer, member: Member, config: Config, customers: l
         raise UsageError(f"{member.id} is {member.role}: only reps and managers own customers")
     if member.role == "manager":
         return
-    limits = config.pool
     managers = ", ".join(m.id for m in config.members if m.role == "manager" and m.active)
-    owned = owned_by(customers, member.id)
-    if owned >= limits.max_customers:
-        raise UsageError(
-            f"{member.id} owns {_customers(owned)}, the most a rep may "
-            f"(pool.max_customers: {limits.max_customers})",
-            hint=f"release one first (salescrm pool release), or ask a manager to transfer it: {managers}",
-        )
-    claimed = claims_on(customers, member.id, now.date())
-    if claimed >= limits.claims_per_day:
-        raise UsageError(
-            f"{member.id} claimed {_customers(claimed)} today, the most a rep may "
-            f"(pool.claims_per_day: {limits.claims_per_day})",
-            hint=f"claim again tomorrow, or ask a manager: {managers}",
-        )
+    # counted with this claim, as verify counts a pushed claim (store/verify.py)
+    owned = owned_by(customers, member.id) + 1
+    claimed = claims_on(customers, member.id, now.date()) + 1
+    for limit, message in limit_breaches(member, config.pool, owned, claimed, now.date()):
+        hint = "release one first (salescrm pool release), or ask a manager to transfer it"
+        if limit == "claims_per_day":
+            hint = "claim again tomorrow, or ask a manager"
+        raise UsageError(message, hint=f"{hint}: {managers}")
+
+
+def limit_breaches(member: Member, limits: PoolRules, owned: int, claimed: int,
+                   day: date) -> list[tuple[str, str]]:  # fmt: skip
+    """(limit, message) for each of a rep's claim limits that a claim breaks when, with it,
+    ``member`` owns ``owned`` customers and claimed ``claimed`` on ``day``. The command line
+    asks before a claim, ``salescrm verify`` after a pushed one; managers are held to none."""
+    if member.role == "manager":
+        return []
+    found = []
+    if owned > limits.max_customers:
+        count = f"owns {_customers(owned)}"
+        found.append(("max_customers", f"with this claim {member.id} {count}, more than a rep may "
+                      f"(pool.max_customers: {limits.max_customers})"))  # fmt: skip
+    if claimed > limits.claims_per_day:
+        count = f"claimed {_customers(claimed)} on {day}"
+        found.append(("claims_per_day", f"with this claim {member.id} {count}, more than a rep may "
+                      f"(pool.claims_per_day: {limits.claims_per_day})"))  # fmt: skip
+    return found
 
 
 def _customers(count: int) -> str:

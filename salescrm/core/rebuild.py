@@ -62,9 +62,8 @@ def _converter(type_text: str) -> Build | None:
         item = builder(getattr(model, text[5:-1]))
         return lambda values: [item(v) for v in values]
     record = getattr(model, text, None)
-    if isinstance(record, type) and dataclasses.is_dataclass(record):
-        nested = builder(record)
-        return lambda value: None if value is None else nested(value)
+    if isinstance(record, type) and dataclasses.is_dataclass(record):  # looked up when used: a
+        return lambda value: None if value is None else builder(record)(value)  # record may nest its kind
     return None
 
 

@@ -21,6 +21,7 @@ from salescrm.core.model import (
     FollowUp,
     Installment,
     LostClaim,
+    MergedCustomer,
     Negotiation,
     Opportunity,
     Receipt,
@@ -56,6 +57,7 @@ CUSTOMER_KEYS = [
     "feedback",
     "changes",
     "lost_claims",
+    "merged",
 ]
 
 # The kind of value each field a Change records holds (of a customer, a deal, a contract).
@@ -63,6 +65,10 @@ CHANGE_KINDS = {
     "owner": "text",
     "archived": "flag",
     "aliases": "texts",  # customer merge: the numbers merged in
+    "industry": "text",  # customer merge: what KEEP lacked, filled from DROP
+    "size": "text",
+    "credit_code": "text",
+    "first_contact": "day",
     "name": "text",
     "amount": "amount",
     "close": "day",
@@ -118,6 +124,7 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
         feedback=r.items(d, "feedback", lambda b: _feedback(r, b)),
         changes=_changes(r, d),
         lost_claims=r.items(d, "lost_claims", lambda c: _lost_claim(r, c)),
+        merged=r.items(d, "merged", lambda m: _merged(r, m)),
         extra=r.unknown_keys(d, set(CUSTOMER_KEYS)),
     )
 
@@ -136,6 +143,18 @@ def _lost_claim(r: Reader, d: dict[str, Any]) -> LostClaim:
         by=r.required_text(d, "by"),
         winner=r.required_text(d, "winner"),
         won_at=r.when(d, "won_at", required=True) or date.min,
+    )
+
+
+def _merged(r: Reader, d: dict[str, Any]) -> MergedCustomer:
+    r.unknown_keys(d, {"at", "by", "customer", "records", "contacts_before"})
+    records = r.mapping(d.get("records") or {}, "a mapping of record ids")
+    return MergedCustomer(
+        at=r.when(d, "at", required=True) or date.min,
+        by=r.required_text(d, "by"),
+        customer=_customer(r, r.mapping(d.get("customer"), "the merged customer")),
+        records={str(k): str(v) for k, v in records.items()},
+        contacts_before=r.items(d, "contacts_before", lambda c: _contact(r, c)),
     )
 
 
@@ -382,10 +401,17 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
             {**vars(lost), "at": _when(lost.at), "won_at": _when(lost.won_at)} for lost in c.lost_claims
         ]
         or None,  # fmt: skip
+        "merged": [_merged_data(m) for m in c.merged] or None,
     }
     data = {k: v for k, v in data.items() if v is not None or k == "owner"}  # owner: null, the pool
     data.update(c.extra)
     return data
+
+
+def _merged_data(m: MergedCustomer) -> dict[str, Any]:
+    customer = {k: v for k, v in customer_to_data(m.customer).items() if v != []}
+    return {"at": _when(m.at), "by": m.by, "customer": customer, "records": dict(sorted(m.records.items())),
+            "contacts_before": [_compact(vars(contact)) for contact in m.contacts_before]}  # fmt: skip
 
 
 def _when(moment: Any) -> Any:

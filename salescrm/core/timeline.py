@@ -7,7 +7,8 @@ closed and handed over, tier changes, owner and archive changes, claims from the
 lost to a teammate's, and of each deal its opening, stage
 moves, changes (``opp set``, the probability a move resets) its contract's
 amendments, and its payment plan lines, receipts (on the day the money arrived) and
-their amendments. Everything else (name, tags, contacts, negotiation notes) is shown as it is
+their amendments, and merges (a customer merged into another stands apart before the merge:
+``customers_as_of``). Everything else (name, tags, contacts, negotiation notes) is shown as it is
 now. Events on one day count in the order they were made: a record's lists are kept in
 that order, so the state at the end of a day is the **last** of that day's moves.
 
@@ -27,6 +28,7 @@ from salescrm.core.model import (
     Change,
     Customer,
     Installment,
+    MergedCustomer,
     Opportunity,
     Receipt,
     StageMove,
@@ -141,21 +143,67 @@ def customer_as_of(customer: Customer, day: date) -> Customer | None:
         return None
     if last_event_day(c) <= day:
         return c
+    later = {mine for m in c.merged if day_of(m.at) > day for mine in m.records}  # still another's
     rewound = replace(
         c,
-        first_contact=c.first_contact if c.first_contact and c.first_contact <= day else None,
         tier_history=[t for t in c.tier_history if t.at <= day],
-        tasks=[_task_as_of(t, day) for t in c.tasks if t.created is None or day_of(t.created) <= day],
-        followups=[f for f in c.followups if day_of(f.at) <= day],
-        feedback=[b for b in c.feedback if day_of(b.at) <= day],
-        opportunities=[o for o in (deal_as_of(o, opened(o, c), day) for o in c.opportunities) if o],
+        tasks=[_task_as_of(t, day) for t in c.tasks
+               if (t.created is None or day_of(t.created) <= day) and t.id not in later],
+        followups=[f for f in c.followups if day_of(f.at) <= day and f.id not in later],
+        feedback=[b for b in c.feedback if day_of(b.at) <= day and b.id not in later],
+        opportunities=[o for o in (deal_as_of(o, opened(o, c), day) for o in c.opportunities
+                                   if o.id not in later) if o],
         changes=[],
         lost_claims=[lost for lost in c.lost_claims if day_of(lost.at) <= day],
-    )
+        merged=[m for m in c.merged if day_of(m.at) <= day],
+    )  # fmt: skip
     rewound.changes = _undo(rewound, c.changes, day)  # on the copy: the record itself stays
+    if rewound.first_contact and rewound.first_contact > day:
+        rewound.first_contact = None
+    undone = [m for m in c.merged if day_of(m.at) > day]
+    if undone:  # the contacts it had before the first merge undone
+        rewound.contacts = list(undone[0].contacts_before)
     for change in reversed([t for t in c.tier_history if t.at > day]):
         rewound.tier = change.from_tier
     return rewound
+
+
+def customers_as_of(customer: Customer, day: date) -> list[Customer]:
+    """``customer`` as it stood at the end of ``day`` (unless created later), and each
+    customer merged into it after that day, as it stood then, apart: its own number, owner
+    and tier, and the records it brought (by their ids there)."""
+    rewound = customer_as_of(customer, day)
+    found = [rewound] if rewound is not None else []
+    for merge in customer.merged:
+        if day_of(merge.at) > day:
+            found += customers_as_of(merged_customer(customer, merge), day)
+    return found
+
+
+def item_here(customer: Customer, number: str, item: str) -> str | None:
+    """The id in ``customer`` of item ``item`` (``O1``) of customer ``number``: the item
+    itself, or the one a customer merged into it brought (CRM…DROP-O1 is KEEP's O3)."""
+    if number == customer.id:
+        return item
+    for merge in customer.merged:
+        theirs = item_here(merge.customer, number, item)
+        if theirs is not None:
+            return next((mine for mine, old in merge.records.items() if old == theirs), None)
+    return None
+
+
+def merged_customer(customer: Customer, merge: MergedCustomer) -> Customer:
+    """The customer that ``merge`` merged into ``customer``, with the records it brought as
+    they are now (renumbered back; a follow-up's task too)."""
+    theirs = merge.records
+    return replace(
+        merge.customer,
+        tasks=[replace(t, id=theirs[t.id]) for t in customer.tasks if t.id in theirs],
+        followups=[replace(f, id=theirs[f.id], task=theirs.get(f.task, f.task) if f.task else None)
+                   for f in customer.followups if f.id in theirs],
+        opportunities=[replace(o, id=theirs[o.id]) for o in customer.opportunities if o.id in theirs],
+        feedback=[replace(b, id=theirs[b.id]) for b in customer.feedback if b.id in theirs],
+    )  # fmt: skip
 
 
 def deal_as_of(opp: Opportunity, opened_day: date, day: date) -> Opportunity | None:

@@ -214,16 +214,16 @@ class DataDir:
             if not late:
                 return found, problems
             customers = index.customers(after=as_of)
-        from salescrm.core.timeline import customer_as_of
+        from salescrm.core.timeline import customers_as_of
 
         of = SUMMARIES[name].of
-        rewound = {c.id: customer_as_of(c, as_of) for c in customers}
+        rewound = {c.id: customers_as_of(c, as_of) for c in customers}  # and those merged into it later
         kept: list[Any] = []
         for summary in found:
             if summary[0] not in late:
                 kept.append(summary)
-            elif (customer := rewound.get(summary[0])) is not None:  # None: created later
-                kept.append(of(customer))
+            else:  # none: created later
+                kept += [of(customer) for customer in rewound.get(summary[0], [])]
         return kept, problems
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:

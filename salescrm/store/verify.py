@@ -16,6 +16,7 @@ import re
 import shlex
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,7 +116,44 @@ def _verify_commit(repo: Path, commit: str, parents: list[str], email: str) -> l
         actions = [(file, a) for file, a in actions if not _was_brought(a, brought)]
     for file, action in actions:
         findings += [Finding(commit, email, file, str(b)) for b in breaches(member, config, [action])]
+    claimed = [file for file, a in actions if a.name == "pool.claim" and a.owners == {member}]
+    if claimed:
+        findings += _claim_limits(reader, commit, email, config, member, claimed)
     return findings
+
+
+def _claim_limits(reader: _Reader, commit: str, email: str, config: Config, member_id: str,
+                  claimed: list[str]) -> list[Finding]:  # fmt: skip
+    """A rep's claims of this commit past the claim limits (core/pool.py: limit_breaches),
+    counted over the customers of the commit: how many the rep owns with them, and how many
+    they claimed on each day they were made (a claim not dated, by hand: on the commit's day)."""
+    from salescrm.core.parse import day_of
+    from salescrm.core.pool import POOL, claims_on, limit_breaches, owned_by, owner_changes
+
+    member = next((m for m in config.members if m.id == member_id), None)
+    if member is None or member.role == "manager":
+        return []
+    customers = reader.customers_naming(commit, member_id)
+    undated, days = 0, set()
+    for file in claimed:
+        customer = next((c for c in customers if f"customers/{c.id}.yaml" == file), None)
+        claims = (
+            [c for c in owner_changes(customer) if c.old == POOL and c.new == member_id] if customer else []
+        )
+        if claims:
+            days.add(day_of(claims[-1].at))
+        else:
+            undated += 1
+    committed = reader.day(commit)
+    if undated:
+        days.add(committed)
+    owned = owned_by(customers, member_id)
+    found: dict[str, str] = {}
+    for day in sorted(days):
+        count = claims_on(customers, member_id, day) + (undated if day == committed else 0)
+        for limit, message in limit_breaches(member, config.pool, owned, count, day):
+            found.setdefault(limit, message)
+    return [Finding(commit, email, claimed[0], message) for message in found.values()]
 
 
 def _was_brought(action: Action, brought: set[tuple[str, str]]) -> bool:
@@ -212,8 +250,6 @@ class _Reader:
         try:
             return self.customer(commit, file)
         except DamagedError:  # whose it was cannot be read: a change that only a manager may make
-            from datetime import date
-
             from salescrm.core.rules import UNREADABLE
 
             return Customer(Path(file).stem, "", "", "", UNREADABLE, date.min)
@@ -267,6 +303,31 @@ class _Reader:
             if data == load_text(target, target_file):
                 return True
         return False
+
+    def customers_naming(self, commit: str, member_id: str) -> list[Customer]:
+        """The customers of ``commit`` whose file names ``member_id`` (every one that member
+        owns or claimed, among others), found by ``git grep`` rather than reading every file.
+        A file with a backslash is read too: a double-quoted YAML string may spell an id with
+        escapes. A damaged file is left out (its own commit reports it)."""
+        grep = ["grep", "-l", "-F", "-e", member_id, "-e", "\\", commit, "--", "customers/"]
+        listed = git.run(self.repo, grep, check=False)
+        found = []
+        for line in listed.stdout.splitlines():
+            file = line.removeprefix(f"{commit}:")
+            if not _is_customer_file(file):
+                continue
+            try:
+                customer = self.customer(commit, file)
+            except DamagedError:
+                continue
+            if customer is not None:
+                found.append(customer)
+        return found
+
+    def day(self, commit: str) -> date:
+        """The day ``commit`` was made (its author date)."""
+        shown = git.run(self.repo, ["show", "-s", "--format=%as", commit])
+        return date.fromisoformat(shown.stdout.strip())
 
     def changed(self, before: str | None, after: str) -> list[str]:
         key = (before or "", after)

@@ -119,3 +119,38 @@ def test_bad_merges_are_refused_and_change_nothing(
     message = "is archived: merge into a customer in use" if case == "archived" else "with itself"
     assert result.stderr.startswith("error: ") and message in result.stderr
     assert digest(crm.root) == before
+
+
+def test_as_of_a_day_before_the_merge_drops_records_count_under_drop(crm: Crm) -> None:
+    add = ["--source", "展会", "--contact", "王经理", "--needs", "采购电脑"]
+    keep = crm.ok(["customer", "add", "甲公司", *add, "--phone", "13800000001", "--at", "2026-02-01",
+                   "--tier", "A", "--owner", "zhang.wei"], user="li.na").strip()  # fmt: skip
+    drop = crm.ok(["customer", "add", "乙公司", *add, "--phone", "13800000002", "--owner", "wang.fang",
+                   "--at", "2026-02-02"], user="li.na").strip()  # fmt: skip
+    crm.ok(["opp", "add", drop, *OPP, "--owner", "wang.fang", "--at", "2026-02-03"], user="wang.fang")
+    crm.ok(["followup", "log", drop, *LOG, "--at", "2026-02-04"], user="wang.fang")
+    task = crm.ok(["followup", "plan", drop, "--due", "2026-12-20T10:00", "--via", "visit", "--focus", "演示",
+                   "--goal", "确认"], user="wang.fang").strip()  # fmt: skip
+    reading = [
+        ["customer", "list", "-f", "json"],
+        ["opp", "list", "-f", "json"],
+        ["query", "followups(12m) >= 1", "-f", "json"],
+        ["report", "activity", "--period", "2026", "-f", "json"],
+        ["remind", "--all", "-f", "json"],
+    ]
+    before = {tuple(r): crm.ok([*r, "--as-of", "2026-03-01"]) for r in reading}
+    crm.ok(["customer", "merge", keep, drop], user="li.na")
+
+    for r in reading:  # as of a day before the merge: DROP apart, with its number, owner and records
+        assert crm.ok([*r, "--as-of", "2026-03-01"]) == before[tuple(r)], r
+    apart = {c["id"]: c["owner"] for c in json.loads(before[("customer", "list", "-f", "json")])}
+    assert apart == {keep: "zhang.wei", drop: "wang.fang"}
+    now = json.loads(crm.ok(["customer", "list", "-f", "json"]))
+    assert [c["id"] for c in now] == [keep]  # from the merge on: under KEEP
+    deals = json.loads(crm.ok(["opp", "list", "-f", "json"]))
+    assert len(deals) == 1 and f"{keep}-O1" in json.dumps(deals) and drop not in json.dumps(deals)
+    crm.ok(
+        ["followup", "done", task, "--note", "已演示,客户确认配置"], user="li.na"
+    )  # DROP's reference still works
+    merged = json.loads(crm.ok(["export", "json"]))[0]
+    assert [t["status"] for t in merged["tasks"]] == ["done"]

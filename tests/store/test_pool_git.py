@@ -87,6 +87,29 @@ def test_claims_in_the_same_minute_are_settled_by_member_id(
     assert DataDir(b.root).read_customer("CRM202405001").owner == "li.na"
 
 
+@pytest.mark.parametrize("first", ["li.na", "wang.fang"])
+@pytest.mark.parametrize(
+    ("li_na_at", "wang_fang_at", "winner"),
+    [("10:05", "10:01", "wang.fang"), ("10:01", "10:05", "li.na"), ("10:00", "10:00", "li.na")],
+)
+def test_both_clones_agree_on_the_winner_whichever_syncs_first(
+    pooled: Path, monkeypatch: pytest.MonkeyPatch, first: str, li_na_at: str, wang_fang_at: str, winner: str
+) -> None:
+    clones = {"li.na": clone(pooled, "li.na"), "wang.fang": clone(pooled, "wang.fang")}
+    for member, moment in (("li.na", li_na_at), ("wang.fang", wang_fang_at)):
+        at(monkeypatch, f"2026-11-20T{moment}")
+        clones[member].ok(["pool", "claim", "CRM202405001"])
+    second = "wang.fang" if first == "li.na" else "li.na"
+    for member in (first, second, first):
+        clones[member].ok("sync")
+    for crm in clones.values():
+        assert DataDir(crm.root).read_customer("CRM202405001").owner == winner
+    assert (
+        git(clones["li.na"].root, "rev-parse", "HEAD").stdout
+        == git(clones["wang.fang"].root, "rev-parse", "HEAD").stdout
+    )
+
+
 def test_the_hook_refuses_a_hand_edited_claim_for_a_colleague(pooled: Path) -> None:
     rep = clone(pooled, "wang.fang")
     hand_edit(rep, "owner: null", "owner: zhang.wei")
@@ -147,3 +170,70 @@ def test_pool_rules_are_a_managers(server: tuple[Path, Crm]) -> None:
     assert (
         subprocess.run(["git", "status", "--porcelain"], cwd=manager.root, capture_output=True).stdout == b""
     )
+
+
+@pytest.fixture
+def limited(server: tuple[Path, Crm]) -> Path:
+    """The server with a rep's limits at one customer owned and one claimed a day (li.na's
+    change), and two customers of hers in the pool; zhang.wei owns CRM202405001."""
+    remote, _ = server
+    root = remote.parent / "limiter"
+    git(remote.parent, "clone", "--quiet", str(remote), str(root))
+    git(root, "config", "user.email", EMAIL["li.na"])
+    manager = Crm(root, user="li.na")
+    for limit in ("max_customers: 100", "claims_per_day: 5"):
+        hand_edit(manager, limit, limit.split(":")[0] + ": 1", file="salescrm.yaml")
+    for name in ("甲公司", "乙公司"):
+        number = manager.add_customer(name, "--at", "2024-05-03")
+        manager.ok(["pool", "release", number, "--reason", "公海"])
+    assert push(manager).returncode == 0
+    return remote
+
+
+def claim_by_hand(crm: Crm, number: str) -> None:
+    """A claim written into the file as the command line writes it (dated now), committed."""
+    path = crm.root / f"customers/{number}.yaml"
+    now = datetime.now().strftime("%Y-%m-%dT%H:%M")
+    text = path.read_text("utf-8").replace("owner: null", f"owner: {crm.user}")
+    path.write_text(
+        text + f"- {{at: '{now}', by: {crm.user}, field: owner, from: null, to: {crm.user}}}\n", "utf-8"
+    )
+    assert DataDir(crm.root).read_customer(number).owner == crm.user
+    git(crm.root, "commit", "--quiet", "-am", f"claim of {number} by hand")
+
+
+def pooled_numbers(crm: Crm) -> list[str]:
+    return [row["id"] for row in json.loads(crm.ok("pool list -f json"))]
+
+
+def test_the_hook_refuses_a_claim_past_the_most_a_rep_may_own(limited: Path) -> None:
+    rep = clone(limited, "zhang.wei")
+    first, _ = pooled_numbers(rep)
+    refused_here = rep(["pool", "claim", first])
+    assert (
+        refused_here.exit_code == 2 and "more than a rep may (pool.max_customers: 1)" in refused_here.stderr
+    )
+    claim_by_hand(rep, first)
+    refused = push(rep)
+    assert refused.returncode != 0
+    assert f"customers/{first}.yaml: with this claim zhang.wei owns 2 customers, more than a rep may " \
+           "(pool.max_customers: 1)" in refused.stderr  # fmt: skip
+    manager = clone(limited, "li.na")
+    manager.ok(["pool", "claim", first])  # a manager is held to no limit
+    assert push(manager).returncode == 0
+
+
+def test_the_hook_refuses_more_claims_a_day_than_a_rep_may(limited: Path) -> None:
+    rep = clone(limited, "wang.fang")
+    first, second = pooled_numbers(rep)
+    rep.ok(["pool", "claim", first])  # her first today: within both limits
+    assert push(rep).returncode == 0
+    path = rep.root / "salescrm.yaml"  # her own copy's limit raised: the server keeps the team's
+    path.write_text(path.read_text("utf-8").replace("max_customers: 1", "max_customers: 5"), "utf-8")
+    git(rep.root, "update-index", "--assume-unchanged", "salescrm.yaml")
+    claim_by_hand(rep, second)
+    refused = push(rep)
+    assert refused.returncode != 0
+    assert "with this claim wang.fang claimed 2 customers on" in refused.stderr
+    assert "more than a rep may (pool.claims_per_day: 1)" in refused.stderr
+    assert "pool.max_customers" in refused.stderr  # she owns two, one past her limit too
