@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Any
 
 import typer
@@ -195,32 +196,50 @@ def show(
     Example: salescrm pay show CRM202405001-O2 --as-of 2026-11-27
     """
     from salescrm.core.payments import contract_of
-    from salescrm.core.reports.receivables import SHOW_COLUMNS, deal_collection
-    from salescrm.core.timeline import customer_as_of
+    from salescrm.core.reports.receivables import deal_collection
 
     s = session(ctx)
     day = s.today(as_of)
     customer, o, ref = _with_deal(s, reference)
-    rewound = customer_as_of(customer, day)
-    deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == o.id), None)
-    if deal is None:  # as the day's data would answer: no such deal (or customer) yet
-        raise NotFoundError(f"no such opportunity {ref} on {day}", hint="it was opened later")
+    deal = deal_as_of(customer, o, ref, day)
     contract = contract_of(deal, ref)
-    shown = deal_collection(ref, deal, day)
     if fmt == Format.json:
-        out(to_json({"ref": ref, "as_of": day, "contract": contract.number, **shown}))
+        out(
+            to_json(
+                {"ref": ref, "as_of": day, "contract": contract.number, **deal_collection(ref, deal, day)}
+            )
+        )
         return
     head = [["number", contract.number], ["signed", str(contract.signed)],
             ["payment_terms", contract.payment_terms]]  # fmt: skip
-    head += [[name, cell(value)] for name, value in shown["figures"].items()]
-    parts = [
-        f"{ref} {customer.name} — {deal.name}\n",
-        table(head, [heading("figure", s.lang), heading("value", s.lang)], fmt),
-    ]
+    out(f"{ref} {customer.name} — {deal.name}\n" + collection_text(ref, deal, day, fmt, s.lang, head))
+
+
+def deal_as_of(customer: Customer, o: Opportunity, ref: str, day: date) -> Opportunity:
+    """``o`` as it stood on ``day``; as the day's data would answer, none before it was opened."""
+    from salescrm.core.timeline import customer_as_of
+
+    rewound = customer_as_of(customer, day)
+    deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == o.id), None)
+    if deal is None:
+        raise NotFoundError(f"no such opportunity {ref} on {day}", hint="it was opened later")
+    return deal
+
+
+def collection_text(
+    ref: str, deal: Opportunity, day: date, fmt: Format, lang: str, head: list[list[str]] | None = None
+) -> str:
+    """A won deal's collection as of ``day`` (``pay show``, ``opp show``): its figures (owed,
+    overdue, ageing), then its plan lines, receipts and amendments, one table each."""
+    from salescrm.core.reports.receivables import SHOW_COLUMNS, deal_collection
+
+    shown = deal_collection(ref, deal, day)
+    rows = [*(head or []), *([name, cell(value)] for name, value in shown["figures"].items())]
+    parts = [table(rows, [heading("figure", lang), heading("value", lang)], fmt)]
     for name, columns in SHOW_COLUMNS.items():
         if shown[name]:
-            parts.append("\n" + render(shown[name], columns, fmt, s.lang))
-    out("".join(parts))
+            parts.append("\n" + render(shown[name], columns, fmt, lang))
+    return "".join(parts)
 
 
 def register(app: typer.Typer) -> None:

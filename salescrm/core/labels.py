@@ -255,6 +255,7 @@ HEADINGS_ZH: dict[str, str] = {
     "month": "月份",
     "planned": "计划回款",
     "collection_pct": "回款率%",
+    "collection": "回款",
     "forecast": "预测",
     "accuracy_pct": "准确率%",
     "commit": "承诺",
