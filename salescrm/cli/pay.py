@@ -182,7 +182,7 @@ def list_lines(
 
     s = session(ctx)
     day = s.today(as_of)
-    rows = plan_lines(s.customers(day), day, s.member_option(owner), overdue)
+    rows = plan_lines(money_as_of(s, day), day, s.member_option(owner), overdue)
     out(render(rows, LINE_COLUMNS, fmt, s.lang))
 
 
@@ -213,6 +213,14 @@ def show(
     head = [["number", contract.number], ["signed", str(contract.signed)],
             ["payment_terms", contract.payment_terms]]  # fmt: skip
     out(f"{ref} {customer.name} — {deal.name}\n" + collection_text(ref, deal, day, fmt, s.lang, head))
+
+
+def money_as_of(s: Session, day: date) -> list[Customer]:
+    """Every customer's won deals with their plan lines and receipts, as of ``day``, from the
+    cache's index (core/moneyrows.py): what the payment reports read."""
+    from salescrm.core.moneyrows import customers_of
+
+    return customers_of(s.summaries("money", day))
 
 
 def deal_as_of(customer: Customer, o: Opportunity, ref: str, day: date) -> Opportunity:

@@ -114,6 +114,8 @@ SUMMARIES: dict[str, Summary] = {
     # (number, day of its latest event): which customers "as of" a day must rewind
     "settled": Summary("salescrm.core.settled", ("settled_of", "settled_to_data", "settled_from_data")),
     "find": Summary("salescrm.core.find", ("keys_of", "keys_to_data", "keys_from_data")),  # find, CUSTOMER
+    # won deals' plan lines and receipts: report receivables and collection, pay list
+    "money": Summary("salescrm.core.moneyrows", ("money_of", "money_to_data", "money_from_data")),
 }
 
 
