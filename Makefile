@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 AS_OF  := 2026-11-27
 
-.PHONY: install demo test lint bench fuzz clean
+.PHONY: install demo test lint bench fuzz clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check salescrm tests tools fuzz bench
 	$(BIN)/ruff format --check salescrm tests tools fuzz bench
 	$(BIN)/mypy
+
+# The message catalogues (salescrm/i18n.py): the template of every literal message in the code,
+# then each language's .po compiled to the .mo that is shipped beside it.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k t:2c,3 -k N_:1c,2 -k Msg:1 --no-location --sort-output \
+		-o build/salescrm.pot salescrm
+	$(BIN)/pybabel compile -d salescrm/locale -D salescrm --statistics
 
 # Builds the 10k data set once (bench/out/, git-ignored) and compares with taskwarrior.
 bench: $(STAMP)

@@ -57,7 +57,9 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     smtp = ("SALESCRM_SMTP_HOST", "SALESCRM_SMTP_PORT", "SALESCRM_SMTP_USER", "SALESCRM_SMTP_SENDER",
             "SALESCRM_SMTP_PASSWORD", "SALESCRM_SMTP_STARTTLS")  # fmt: skip
-    for name in ("SALESCRM_DATA", "SALESCRM_USER", "EDITOR", "VISUAL", *smtp):
+    chats = ("SALESCRM_WECOM_WEBHOOK", "SALESCRM_DINGTALK_WEBHOOK", "SALESCRM_DINGTALK_SECRET",
+             "SALESCRM_FEISHU_WEBHOOK", "SALESCRM_FEISHU_SECRET")  # fmt: skip
+    for name in ("SALESCRM_DATA", "SALESCRM_USER", "SALESCRM_LANG", "EDITOR", "VISUAL", *smtp, *chats):
         monkeypatch.delenv(name, raising=False)
 
 

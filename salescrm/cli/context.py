@@ -72,12 +72,18 @@ class Session:
 
     @property
     def lang(self) -> str:
+        """--lang, else $SALESCRM_LANG, else the team's locale (salescrm.yaml), else $LC_ALL /
+        $LANG (outside a data directory: init, help), else English."""
         if self.lang_option:
             return self.lang_option
+        chosen = os.environ.get("SALESCRM_LANG", "").strip()
+        if chosen:
+            return language_of(chosen, "SALESCRM_LANG")
         try:
             return self.config.lang
-        except Exception:  # no data directory (yet): English is the safe default
-            return "en"
+        except Exception:  # no data directory (yet): the system's language
+            system = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+            return "zh" if system.lower().startswith("zh") else "en"
 
     def today(self, as_of: str | None = None) -> date:
         """``--as-of`` as given, else today in the team's time zone."""
@@ -129,7 +135,7 @@ class Session:
 
     # -- reading every customer: damaged files are skipped with a warning --------------
     def customers(self, as_of: date | None = None) -> list[Customer]:
-        """Every usable customer (through the parsed-record cache); with ``as_of``, each as
+        """Every usable customer (through the derived index, store/index.py); with ``as_of``, each as
         it stood at the end of that day, leaving out those created later (core/timeline.py)."""
         loaded = self.datadir.load_all()
         warn_problems(loaded.problems)
@@ -141,14 +147,26 @@ class Session:
         rewound = (customer_as_of(c, as_of) for c in loaded.customers)
         return [c for c in rewound if c is not None]
 
-    def summaries(self, name: str, as_of: date) -> list[Any]:
-        """One summary (``store/cache.SUMMARIES[name]``) of every usable customer as it stood
-        at the end of ``as_of``, from the cache's index: only a customer with events after
-        that day is decoded, rewound, and summarised again."""
-        found, problems = self.datadir.load_summaries(name, as_of)
+    def summaries(self, name: str, as_of: date, narrow: dict[str, str | int] | None = None) -> list[Any]:
+        """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
+        at the end of ``as_of``, from the index: only a customer with events after
+        that day is decoded, rewound, and summarised again. ``narrow``: leave out those whose
+        tier, owner or archived flag cannot match (the command still filters what it gets)."""
+        found, problems = self.datadir.load_summaries(name, as_of, narrow)
         warn_problems(problems)
         hold(found)
         return found
+
+
+LANGUAGES = ("zh", "en")
+
+
+def language_of(text: str, where: str) -> str:
+    """``zh`` or ``en`` from ``zh``, ``zh_CN``, ``zh-CN.UTF-8``, ``en_US`` …; anything else is an error."""
+    code = text.strip().replace("-", "_").split(".")[0].split("_")[0].lower()
+    if code not in LANGUAGES:
+        raise UsageError(f"unknown language {text!r} ({where})", hint="use zh or en")
+    return code
 
 
 def session(ctx: typer.Context) -> Session:

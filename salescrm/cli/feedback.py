@@ -60,8 +60,8 @@ def list_feedback(
     Example: salescrm feedback list --owner me --dept 售后 --since 2024-09-01
     """
     from salescrm.core.feedback import feedback_rows
-    from salescrm.core.labels import DEPARTMENTS
     from salescrm.core.parse import parse_date
+    from salescrm.i18n import label
 
     s = session(ctx)
     start = parse_date(since, s.today(), "--since date") if since else None
@@ -70,7 +70,7 @@ def list_feedback(
     rows = feedback_rows(customers, member, dept, start)
     if fmt != Format.json:
         for row in rows:
-            row["dept"] = DEPARTMENTS.label(str(row["dept"]), s.lang)
+            row["dept"] = label("department", str(row["dept"]), s.lang)
     out(render(rows, LIST_COLUMNS, fmt, s.lang))
 
 

@@ -161,8 +161,8 @@ def list_followups(
     Example: salescrm followup list --vague --owner me
     """
     from salescrm.core.followups import ListFilter, followup_rows
-    from salescrm.core.labels import CHANNELS, TASK_STATUSES
     from salescrm.core.parse import parse_date
+    from salescrm.i18n import label
 
     s = session(ctx)
     wanted = ListFilter(
@@ -175,8 +175,9 @@ def list_followups(
     rows = followup_rows(customers, wanted)
     if fmt != Format.json:
         for row in rows:
-            row["via"] = CHANNELS.label(str(row["via"]), s.lang)
-            row["status"] = TASK_STATUSES.label(str(row["status"]), s.lang) if row["status"] else ""
+            row["via"] = label("channel", str(row["via"]), s.lang)
+            row["kind"] = label("followup kind", str(row["kind"]), s.lang)
+            row["status"] = label("task status", str(row["status"]), s.lang) if row["status"] else ""
     out(render(rows, [*LIST_COLUMNS, "vague"] if vague else LIST_COLUMNS, fmt, s.lang))
 
 

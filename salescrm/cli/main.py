@@ -16,16 +16,26 @@ from typer.exceptions import Abort, TyperException
 
 from salescrm import __version__
 from salescrm.cli import completion
-from salescrm.cli.context import Session
+from salescrm.cli.context import Session, language_of
 from salescrm.core.errors import CrmError
 
 
-def report_error(error: CrmError) -> None:
+def report_error(error: CrmError, lang: str = "en") -> None:
+    """``error: …`` and ``hint: …`` (the prefixes stay: scripts and cron mail grep for them)."""
     from salescrm.core.safe_text import visible  # messages quote names and values from files
+    from salescrm.i18n import say
 
-    print(f"error: {visible(error.message, multiline=True)}", file=sys.stderr)
+    print(f"error: {visible(say(error.message, lang), multiline=True)}", file=sys.stderr)
     if error.hint:
-        print(f"hint: {visible(error.hint, multiline=True)}", file=sys.stderr)
+        print(f"hint: {visible(say(error.hint, lang), multiline=True)}", file=sys.stderr)
+
+
+def _lang_of(ctx: typer.Context) -> str:
+    """The command's language for an error; English when even that cannot be known."""
+    try:
+        return str(ctx.find_root().obj.lang)
+    except Exception:  # no session yet, or the language setting itself is the error
+        return "en"
 
 
 def _untrusted_cache_notice() -> None:
@@ -40,6 +50,31 @@ def _untrusted_cache_notice() -> None:
         files.remove_private_cache()
 
 
+GLOBAL_ANYWHERE = {"--lang": True, "--wide": False, "--wan": False}  # option → takes a value
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``--lang``, ``--wide`` and ``--wan`` moved to the front, where the root takes them, from
+    wherever they were typed (``salescrm customer list --lang zh``); nothing after ``--``."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            rest += args[i:]
+            break
+        name = word.partition("=")[0]
+        if name in GLOBAL_ANYWHERE:
+            takes_value = GLOBAL_ANYWHERE[name] and "=" not in word
+            front += args[i : i + 1 + takes_value]
+            i += 1 + takes_value
+            continue
+        rest.append(word)
+        i += 1
+    return front + rest
+
+
 class CrmGroup(TyperGroup):
     """Turns every CrmError and usage error into ``error: …`` / ``hint: …`` and its exit code."""
 
@@ -47,13 +82,18 @@ class CrmGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CrmError as error:
-            report_error(error)
+            report_error(error, _lang_of(ctx))
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             print("error: interrupted; nothing was changed", file=sys.stderr)
             ctx.exit(130)
         finally:
             _untrusted_cache_notice()
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if ctx.parent is None:  # the whole command line: global options may come anywhere in it
+            args = hoist_global_options(args)
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         for name in COMMAND_MODULES:
@@ -121,7 +161,15 @@ def root(
         help="Act as this member (else $SALESCRM_USER, or git e-mail).",
         autocompletion=completion.members,
     ),
-    lang: str = typer.Option(None, "--lang", help="Labels in zh or en (else the team's locale)."),
+    lang: str = typer.Option(
+        None, "--lang", help="zh or en, anywhere on the line (else $SALESCRM_LANG, the team's locale, $LANG)."
+    ),
+    wide: bool = typer.Option(
+        False,
+        "--wide",
+        help="Tables show every column, uncut, even in a narrow terminal (anywhere on the line).",
+    ),
+    wan: bool = typer.Option(False, "--wan", help="Amounts in 万 in Chinese tables (anywhere on the line)."),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),
@@ -130,9 +178,12 @@ def root(
     for option, value in (("--data", data), ("--as", as_member)):
         if value is not None and not value.strip():
             raise CrmError(f"{option} must not be empty", hint="leave the option out, or give a value")
-    if lang is not None and lang not in ("zh", "en"):
-        raise CrmError(f"unknown language {lang!r}", hint="use --lang zh or --lang en")
+    if lang is not None:
+        lang = language_of(lang, "--lang")
     ctx.obj = Session(data_option=data, as_option=as_member, lang_option=lang)
+    from salescrm.cli import fit, render
+
+    render.LAYOUT = render.Layout(width=None if wide else fit.terminal_width(), wan=wan)
 
 
 # Each command group lives in its own module and adds itself to the app; a command line

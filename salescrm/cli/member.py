@@ -95,15 +95,15 @@ def list_members(
 
     Example: salescrm member list -f json
     """
-    from salescrm.core.labels import DEPARTMENTS, ROLES
+    from salescrm.i18n import label
 
     s = session(ctx)
     lang = s.lang
     rows = [
         {
             **vars(m),
-            "dept": DEPARTMENTS.label(m.dept, lang) if fmt == Format.table else m.dept,
-            "role": ROLES.label(m.role, lang) if fmt == Format.table else m.role,
+            "dept": label("department", m.dept, lang) if fmt == Format.table else m.dept,
+            "role": label("role", m.role, lang) if fmt == Format.table else m.role,
         }
         for m in s.config.members
     ]

@@ -357,10 +357,10 @@ def show(
     from salescrm.cli.pay import collection_text, deal_as_of
     from salescrm.cli.render import to_json
     from salescrm.core.ids import parse_reference
-    from salescrm.core.labels import heading
     from salescrm.core.opportunities import find_opportunity
     from salescrm.core.reports.receivables import deal_collection
     from salescrm.core.timeline import customer_as_of
+    from salescrm.i18n import heading
 
     s = session(ctx)
     ref = parse_reference(reference, "O")

@@ -7,12 +7,13 @@ from typing import Any
 
 from salescrm.cli.render import Format, cell, table
 from salescrm.core.config import Config
-from salescrm.core.labels import OPEN_STAGES, STAGES
+from salescrm.core.labels import OPEN_STAGES
 from salescrm.core.model import Customer, Opportunity
 from salescrm.core.opportunities import idle_days, probability_of
 from salescrm.core.records import customer_to_data
 from salescrm.core.safe_text import visible
-from salescrm.core.stages import NEGOTIATION_ITEMS, missing_to_leave
+from salescrm.core.stages import missing_to_leave
+from salescrm.i18n import label, t
 
 LIST_COLUMNS = [
     "opportunity",
@@ -26,33 +27,6 @@ LIST_COLUMNS = [
     "idle_days",
 ]
 
-_ZH = {
-    "customer": "客户",
-    "owner": "负责人",
-    "stage": "阶段",
-    "amount": "金额",
-    "probability": "赢率",
-    "close": "预计成交",
-    "created": "创建",
-    "gate": "阶段要求",
-    "gate met": "已满足",
-    "missing": "缺少",
-    "artefacts": "附件资料",
-    "negotiation": "商务谈判",
-    "obstacles": "障碍",
-    "solutions": "对策",
-    "contract": "合同",
-    "lost": "失败原因",
-    "to": "输给",
-    "history": "阶段历史",
-    "note": "备注",
-    "at": "日期",
-    "by": "操作人",
-    "name": "名称",
-    "label": "说明",
-    "file": "文件",
-}
-
 
 def list_row(
     c: Customer, o: Opportunity, config: Config, today: date, lang: str, fmt: Format
@@ -63,7 +37,7 @@ def list_row(
         "customer": c.name,
         "customer_id": c.id,
         "name": o.name,
-        "stage": o.stage if fmt == Format.json else STAGES.label(o.stage, lang),
+        "stage": o.stage if fmt == Format.json else label("stage", o.stage, lang),
         "amount": o.amount,
         "probability": probability_of(o, config),
         "close": o.close,
@@ -91,13 +65,13 @@ def opportunity_data(c: Customer, o: Opportunity, config: Config) -> dict[str, A
 
 def opportunity_text(c: Customer, o: Opportunity, config: Config, lang: str, fmt: Format) -> str:
     def say(word: str) -> str:
-        return _ZH.get(word, word) if lang == "zh" else word
+        return t(lang, "opp", word)
 
     owner = next((f"{m.name} ({m.id})" for m in config.members if m.id == o.owner), o.owner)
     lines = [
         f"{c.id}-{o.id}  {o.name}",
         f"  {say('customer')} {c.id} {c.name} · {say('owner')} {owner}",
-        f"  {say('stage')} {o.stage} ({STAGES.label(o.stage, 'zh')}) · {say('amount')} {cell(o.amount)} "
+        f"  {say('stage')} {label('stage', o.stage, lang)} · {say('amount')} {cell(o.amount)} "
         f"{config.currency} · {say('probability')} {probability_of(o, config)}% · {say('close')} {o.close}",
     ]
     if o.stage in OPEN_STAGES:
@@ -120,15 +94,14 @@ def opportunity_text(c: Customer, o: Opportunity, config: Config, lang: str, fmt
     if talks:
         lines += ["", say("negotiation"), *talks]
     text = "\n".join(map(visible, lines)) + "\n"  # names and notes came by git
-    artefacts = [[name, config.artefacts.get(name, ""), path] for name, path in sorted(o.artefacts.items())]
+    artefacts = [[t(lang, "artefact", name), config.artefacts.get(name, ""), path]
+                 for name, path in sorted(o.artefacts.items())]  # fmt: skip
     if artefacts:
         text += f"\n{say('artefacts')}\n" + table(artefacts, [say("name"), say("label"), say("file")], fmt)
-    history = [[STAGES.label(m.stage, lang), cell(m.at), m.by, m.note or ""] for m in o.stage_history]
+    history = [[label("stage", m.stage, lang), cell(m.at), m.by, m.note or ""] for m in o.stage_history]
     text += f"\n{say('history')}\n" + table(history, [say(h) for h in ("stage", "at", "by", "note")], fmt)
     return text
 
 
 def _talk_label(key: str, lang: str) -> str:
-    if lang != "zh":
-        return key.replace("_", " ")
-    return NEGOTIATION_ITEMS[key][0] if key in NEGOTIATION_ITEMS else _ZH[key]
+    return t(lang, "opp", key)

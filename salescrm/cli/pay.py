@@ -12,8 +12,8 @@ from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.errors import NotFoundError, UsageError
-from salescrm.core.labels import heading
 from salescrm.core.model import Customer, Opportunity
+from salescrm.i18n import heading
 
 pay_app = typer.Typer(
     help="Payment collection (回款): plan, receive, amend, list, show.", no_args_is_help=True

@@ -4,63 +4,37 @@ from __future__ import annotations
 
 from salescrm.cli.render import Format, cell, table
 from salescrm.core.config import Config
-from salescrm.core.labels import CHANNELS, SIZES, STAGES, TASK_STATUSES, heading
 from salescrm.core.model import Customer
 from salescrm.core.parse import format_when
 from salescrm.core.safe_text import visible
-
-_TITLES = {
-    "contacts": "联系人",
-    "tasks": "跟进计划",
-    "followups": "跟进记录",
-    "opportunities": "商机",
-    "feedback": "反馈",
-    "tier_history": "等级变更",
-    "owner_history": "负责人变更",
-}
-_FIELDS = {
-    "tier": "等级",
-    "industry": "行业",
-    "size": "规模",
-    "owner": "负责人",
-    "source": "来源",
-    "created": "创建",
-    "first_contact": "首次联系",
-    "tags": "标签",
-    "needs": "需求",
-    "archived": "已归档",
-}
+from salescrm.i18n import heading, label, t
 
 
 def profile_text(c: Customer, config: Config, lang: str, fmt: Format = Format.table) -> str:
-    zh = lang == "zh"
-
-    def label(key: str) -> str:
-        return _FIELDS.get(key, key) if zh else key
+    def field(key: str) -> str:
+        return t(lang, "profile", f"field {key}")
 
     owner = next((m.name for m in config.members if m.id == c.owner), None)
-    lines = [f"{c.id}  {c.name}" + ("  [archived]" if c.archived else "")]
+    lines = [f"{c.id}  {c.name}" + (f"  {t(lang, 'profile', 'archived_mark')}" if c.archived else "")]
+    pinned = f" {t(lang, 'profile', 'pinned_mark')}" if c.tier_pinned else ""
     facts = [
-        (label("tier"), c.tier + (" (pinned)" if c.tier_pinned else "")),
-        (label("industry"), c.industry or "-"),
-        (label("size"), SIZES.label(c.size, lang) if c.size else "-"),
-        (
-            label("owner"),
-            f"{owner} ({c.owner})" if owner else c.owner or ("公海" if lang == "zh" else "the pool"),
-        ),
+        (field("tier"), c.tier + pinned),
+        (field("industry"), c.industry or "-"),
+        (field("size"), label("size", c.size, lang) if c.size else "-"),
+        (field("owner"), f"{owner} ({c.owner})" if owner else c.owner or t(lang, "profile", "the pool")),
     ]
     lines.append("  " + " · ".join(f"{k} {v}" for k, v in facts))
     lines.append(
-        f"  {label('source')} {c.source} · {label('created')} {c.created}"
-        + (f" · {label('first_contact')} {c.first_contact}" if c.first_contact else "")
+        f"  {field('source')} {c.source} · {field('created')} {c.created}"
+        + (f" · {field('first_contact')} {c.first_contact}" if c.first_contact else "")
     )
     if c.tags:
-        lines.append(f"  {label('tags')} {', '.join(c.tags)}")
-    lines.append(f"  {label('needs')} {c.needs}")
+        lines.append(f"  {field('tags')} {', '.join(c.tags)}")
+    lines.append(f"  {field('needs')} {c.needs}")
     text = "\n".join(map(visible, lines)) + "\n"  # names and needs came by git
     for key, headers, rows in _sections(c, lang):
         if rows:
-            title = _TITLES[key] if zh else key.replace("_", " ")
+            title = t(lang, "profile", key)
             text += f"\n{title}\n" + table(rows, [heading(h, lang) for h in headers], fmt)
     return text
 
@@ -77,23 +51,24 @@ def _sections(c: Customer, lang: str) -> list[tuple[str, list[str], list[list[st
         for x in c.contacts
     ]
     tasks = [
-        [f"{c.id}-{t.id}", format_when(t.due), CHANNELS.label(t.via, lang), t.focus, t.goal, t.owner,
-         TASK_STATUSES.label(t.status, lang)]
-        for t in c.tasks
+        [f"{c.id}-{k.id}", format_when(k.due), label("channel", k.via, lang), k.focus, k.goal, k.owner,
+         label("task status", k.status, lang)]
+        for k in c.tasks
     ]  # fmt: skip
     followups = [
-        [f"{c.id}-{f.id}", format_when(f.at), CHANNELS.label(f.via, lang), f.by, f.content,
+        [f"{c.id}-{f.id}", format_when(f.at), label("channel", f.via, lang), f.by, f.content,
          cell(f.next), str(len(f.attachments) or "")]
         for f in c.followups[-10:]
     ]  # fmt: skip
     opportunities = [
-        [f"{c.id}-{o.id}", o.name, STAGES.label(o.stage, lang), cell(o.amount), cell(o.close), o.owner,
+        [f"{c.id}-{o.id}", o.name, label("stage", o.stage, lang), cell(o.amount), cell(o.close), o.owner,
          o.contract.number if o.contract else (o.lost_reason or "")]
         for o in c.opportunities
     ]  # fmt: skip
-    feedback = [[f"{c.id}-{b.id}", format_when(b.at), b.by, b.dept, b.content] for b in c.feedback]
+    feedback = [[f"{c.id}-{b.id}", format_when(b.at), b.by, label("department", b.dept, lang), b.content]
+                for b in c.feedback]  # fmt: skip
     history = [[cell(h.at), h.from_tier, h.to_tier, h.reason] for h in c.tier_history]
-    pool = "公海" if lang == "zh" else "(pool)"
+    pool = t(lang, "profile", "pool")
     owners = [[format_when(h.at), h.by, h.old or pool, h.new or pool, h.reason or ""]
               for h in c.changes if h.field == "owner"]  # fmt: skip
     return [

@@ -12,7 +12,7 @@ import typer
 
 from salescrm.cli.context import Session, hold, out, session
 from salescrm.core.config import Config
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.core.reminders import Digest, Facts
 
 
@@ -30,23 +30,29 @@ def remind(
     as_of: str = typer.Option(None, "--as-of", help="Compute as of this date (default: today)."),
     fmt: RemindFormat = typer.Option(RemindFormat.text, "-f", "--format", help="text | json | ics"),
     mail: bool = typer.Option(False, "--mail", help="Mail each owner (and manager) their own digest."),
+    push: bool = typer.Option(
+        False, "--push", help="Post the digests to the team chats (push: remind in salescrm.yaml)."
+    ),
     fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="Exit 1 when anything is overdue."),
 ) -> None:
     """Overdue and due follow-ups, birthdays, stale deals and escalations; nothing due prints nothing.
 
     Example: salescrm remind --all --within 3 --as-of 2026-11-27
+
+    Example: salescrm remind --push   (企业微信 / 钉钉 / 飞书 group bots: docs/push.md)
     """
     from salescrm.core.reminders import build_digests, concerning
 
     s = session(ctx)
     if within < 0:
-        raise UsageError(f"--within {within}: days ahead cannot be negative", hint="use --within 0 or more")
+        raise UsageError(Msg("--within {days}: days ahead cannot be negative", days=within),
+                         hint=Msg("use --within 0 or more"))  # fmt: skip
     if owner and all_owners:
-        raise UsageError("--owner and --all cannot be used together")
+        raise UsageError(Msg("--owner and --all cannot be used together"))
     today = s.today(as_of)
     config = s.config
     facts: list[Facts] = s.summaries("remind", today)  # reminders read a few values of each customer
-    everyone = all_owners or (mail and not owner)
+    everyone = all_owners or ((mail or push) and not owner)
     member = None if everyone else _member(s, owner)
     if member is not None:  # one digest: the rules run only where it can get something
         facts = concerning(facts, member, config)
@@ -58,8 +64,8 @@ def remind(
         chosen = [digests[member]]
     else:
         chosen = []  # nothing due: nothing printed
-    if mail:
-        _mail(s, chosen, today)
+    if push or mail:
+        _deliver(s, chosen, today, push, mail)
     elif chosen:
         for text in _render(s, chosen, today, fmt):
             out(text)
@@ -98,6 +104,29 @@ def _render(s: Session, chosen: list[Digest], today: date, fmt: RemindFormat) ->
             yield ("\n" if i else "") + digest_text(digest, s.config, today, s.lang, colour)
 
 
+def _deliver(s: Session, chosen: list[Digest], today: date, push: bool, mail: bool) -> None:
+    """Push and/or mail; one failing does not stop the other, and the command still fails."""
+    from salescrm.cli.digests import digest_message
+    from salescrm.cli.main import report_error
+    from salescrm.cli.pushing import push_messages
+
+    failures: list[ConflictError] = []
+    if push:
+        try:
+            push_messages(s, "remind", [digest_message(d, s.config, today, s.lang) for d in chosen])
+        except ConflictError as error:
+            failures.append(error)
+    if mail:
+        try:
+            _mail(s, chosen, today)
+        except ConflictError as error:
+            failures.append(error)
+    for failure in failures[:-1]:
+        report_error(failure, s.lang)
+    if failures:
+        raise failures[-1]
+
+
 def _mail(s: Session, chosen: list[Digest], today: date) -> None:
     """One mail per digest; a failed delivery does not stop the others."""
     from salescrm.cli.digests import digest_text, mail_subject
@@ -114,7 +143,7 @@ def _mail(s: Session, chosen: list[Digest], today: date) -> None:
             body = digest_text(digest, config, today, s.lang)
             send(sender, to, mail_subject(digest, today, s.lang), body)
         except (UsageError, ConflictError) as error:
-            report_error(error)
+            report_error(error, s.lang)
             failures += 1
     if failures:
         raise ConflictError(

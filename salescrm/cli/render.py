@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -16,9 +17,9 @@ from typing import Any
 
 import typer
 
-from salescrm.core.labels import heading
 from salescrm.core.safe_text import is_safe, visible
 from salescrm.formats.cells import safe_csv_cell
+from salescrm.i18n import heading, t
 
 
 class Format(StrEnum):
@@ -60,6 +61,38 @@ def cell(value: Any) -> str:
     return str(plain(value))
 
 
+def csv_cell(value: Any) -> str:
+    """A value as a CSV field: amounts as plain numbers (a spreadsheet sums them), not "1,500,000"."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(csv_cell(v) for v in value)
+    return cell(value)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How this command's tables are laid out (set once per command by the root options)."""
+
+    width: int | None = None  # fit tables to this many columns; None: never (piped, or --wide)
+    wan: bool = False  # amounts in 万 (--wan, Chinese tables only)
+
+
+LAYOUT = Layout()
+
+# Columns whose Decimal values are money (--wan shows them in 万); percentages are not.
+AMOUNT_COLUMNS = frozenset(
+    {"amount", "target", "won", "gap", "pipeline_weighted", "weighted", "won_12m", "value",
+     "Q1", "Q2", "Q3", "Q4", "contract_amount", "paid", "due_amount", "outstanding"}
+)  # fmt: skip
+
+
+def wan(value: Decimal) -> str:
+    """An amount in 万 (ten thousands), to two decimals at most: 1,234,500 → 123.45万."""
+    text = f"{(value / 10_000).quantize(Decimal('0.01')):,}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "万"
+
+
 def to_json(data: Any) -> str:
     import json  # imported here, as csv below: a table needs neither
 
@@ -85,13 +118,35 @@ def render(
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([safe_csv_cell(cell(row.get(c))) for c in columns])
+            writer.writerow([safe_csv_cell(csv_cell(row.get(c))) for c in columns])
         return out.getvalue()
-    return table(
-        [[cell(row.get(c)) for c in columns] for row in rows],
-        [(headings or {}).get(c) or heading(c, lang) for c in columns],
-        fmt,
-    )
+    money, shown = _money_cell(lang), _cell_in(lang)
+    keys = list(columns)
+    body = [[money(row.get(c)) if c in AMOUNT_COLUMNS else shown(row.get(c)) for c in keys] for row in rows]
+    headers = [(headings or {}).get(c) or heading(c, lang) for c in keys]
+    if fmt == Format.table and LAYOUT.width is not None and body:
+        from salescrm.cli.fit import fit_columns
+
+        columns_in = [visible_cells(list(c)) for c in zip(*body, strict=True)]
+        picked, cut = fit_columns(keys, headers, columns_in, LAYOUT.width, _width)
+        return columns_table(cut, [headers[i] for i in picked])
+    return table(body, headers, fmt)
+
+
+def _cell_in(lang: str) -> Any:
+    """``cell`` with yes in the table's language."""
+    yes = t(lang, "value", "yes")
+    return lambda value: yes if value is True else cell(value)
+
+
+def _money_cell(lang: str) -> Any:
+    if not LAYOUT.wan:
+        return cell
+    if lang != "zh":
+        from salescrm.core.errors import UsageError
+
+        raise UsageError("--wan shows amounts in 万 in Chinese tables", hint="use it with --lang zh")
+    return lambda value: wan(value) if isinstance(value, Decimal) else cell(value)
 
 
 def table(body: list[list[str]], headers: Sequence[str], fmt: Format = Format.table) -> str:

@@ -10,9 +10,10 @@ from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.dealrows import DealRows
 from salescrm.core.errors import UsageError
-from salescrm.core.labels import CHANNELS, figure, heading
+from salescrm.core.labels import CHANNELS
 from salescrm.core.periods import Period
 from salescrm.core.reports import Report
+from salescrm.i18n import figure, heading, label, t
 
 report_app = typer.Typer(
     help="Reports: attainment, conversion, industry, lost-reasons, pipeline, activity, receivables, "
@@ -39,20 +40,21 @@ def _period(text: str | None, as_of: date, default: str = "year") -> Period:
     return month_of(as_of) if default == "month" else year_period(as_of.year)
 
 
-def _labelled(row: dict[str, object], columns: list[str]) -> dict[str, object]:
-    """A row as a Chinese table shows it: stage labels, 合计 for the total row, (无) for no value."""
-    from salescrm.core.labels import STAGES
+def _labelled(row: dict[str, object], columns: list[str], lang: str) -> dict[str, object]:
+    """A row as a table shows it: stage labels, the total row's and no value's words."""
     from salescrm.core.reports import NONE, TOTAL
 
-    shown = {**row, "stage": STAGES.label(str(row["stage"]), "zh")} if "stage" in row else dict(row)
+    shown = {**row, "stage": label("stage", str(row["stage"]), lang)} if "stage" in row else dict(row)
     for column in (columns[0], "period"):
         if shown.get(column) in (TOTAL, NONE):
-            shown[column] = {TOTAL: "合计", NONE: "(无)"}[str(shown[column])]
+            shown[column] = t(lang, "report", str(shown[column]))
     return shown
 
 
-# activity counts follow-ups per channel: 邮件 (the channel), not 邮箱 (a contact's address)
-CHANNEL_HEADINGS_ZH = {key: CHANNELS.label(key, "zh") for key in CHANNELS.keys}
+def channel_headings(lang: str) -> dict[str, str]:
+    """activity counts follow-ups per channel: 邮件 (the channel), not 邮箱 (a contact's address)."""
+    return {key: label("channel", key, lang) for key in CHANNELS.keys}
+
 
 CHART_OPTION = typer.Option(False, "--chart", help="Draw horizontal bars instead of the table.")
 
@@ -72,11 +74,8 @@ def show(s: Session, report: Report, fmt: Format, as_of: date, chart: bool = Fal
     if fmt == Format.csv:  # the scripting interface: English keys and values
         out(render(report.rows, report.columns, fmt, s.lang))
         return
-    rows = report.rows
-    headings = None
-    if s.lang == "zh":
-        rows = [_labelled(row, report.columns) for row in rows]
-        headings = CHANNEL_HEADINGS_ZH if report.name == "activity" else None
+    rows = [_labelled(row, report.columns, s.lang) for row in report.rows]
+    headings = channel_headings(s.lang) if report.name == "activity" else None
     out(render(rows, report.columns, fmt, s.lang, headings))
     if report.summary:
         figures = [[figure(key, s.lang), cell(value)] for key, value in report.summary.items()]

@@ -30,6 +30,9 @@ def review(
     out_file: Path = typer.Option(
         None, "--out", help="Write to this file (and print its path); else stdout."
     ),
+    push: bool = typer.Option(
+        False, "--push", help="Post the pack (Markdown) to the team chats (push: review in salescrm.yaml)."
+    ),
 ) -> None:
     """The review meeting's pack: attainment, pipeline funnel, won and lost, loss reasons,
     industries and tiers, activity, overdue follow-ups, stale deals, a saved filter, tier changes.
@@ -38,6 +41,8 @@ def review(
     Markdown is tables for pasting into WeCom, DingTalk or Feishu.
 
     Example: salescrm report review --period 2026-11 --as-of 2026-11-27 -f html --out review-2026-11.html
+
+    Example: salescrm report review --period 2026-W48 --push   (the team chats: docs/push.md)
     """
     from salescrm.cli.report import _period
     from salescrm.core.query import parse_query
@@ -64,6 +69,13 @@ def review(
     me = s.member if expression and parse_query(expression).uses_me else None  # only then must we know who
     pack = review_pack(customers, s.config, targets_from_data(s.config.targets), chosen, day, member,
                        filter_name, me)  # fmt: skip
+    if push:
+        from salescrm.cli.pushing import push_messages
+        from salescrm.formats.review_md import review_message
+
+        push_messages(s, "review", [review_message(pack, s.lang)])
+        if target is None:
+            return
     if fmt == ReviewFormat.html:
         from salescrm.formats.review_html import review_html
 

@@ -156,6 +156,7 @@ def show(
     Example: salescrm target show zhang.wei --year 2026
     """
     from salescrm.core.targets import targets_from_data
+    from salescrm.i18n import t
 
     s = session(ctx)
     wanted = year or s.today().year
@@ -171,7 +172,9 @@ def show(
     rows = [_summary(who, targets.year(who, wanted)) for who in targets.members if targets.year(who, wanted)]
     team_plan = targets.team_year(wanted)
     if team_plan is not None:
-        rows.append(_summary(TEAM, team_plan))
+        rows.append(
+            _summary(TEAM if fmt in (Format.json, Format.csv) else t(s.lang, "target", TEAM), team_plan)
+        )
     out(render(rows, ["member", "year", "target", "Q1", "Q2", "Q3", "Q4"], fmt, s.lang))
 
 

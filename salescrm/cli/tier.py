@@ -8,6 +8,7 @@ import typer
 
 from salescrm.cli.context import out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
+from salescrm.i18n import t
 
 tier_app = typer.Typer(help="Customer tiers: the quarterly review.", no_args_is_help=True)
 COLUMNS = ["id", "name", "owner", "from", "to", "won_12m", "note"]
@@ -46,18 +47,19 @@ def review(
                     apply_review(customer, fresh, day)
                     tx.save(customer, f"{customer.id} {fresh.from_tier}→{fresh.to_tier}")
             edit_config(tx, lambda document: document.__setitem__("last_tier_review", day))
-    rows = [_row(change, apply) for change in changes]
+    words = s.lang if fmt in (Format.table, Format.md) else "en"  # json and csv: the stable English
+    rows = [_row(change, apply, words) for change in changes]
     if rows or fmt != Format.table:
         out(render(rows, COLUMNS, fmt, s.lang))
     if fmt == Format.table:
         applied = sum(1 for change in changes if not change.pinned)
-        verb = "applied" if apply else "to apply (with --apply)"
-        out(f"{applied} tier change{'s' if applied != 1 else ''} {verb} as of {day.isoformat()}\n")
+        key = ("footer_applied" if apply else "footer_apply") + ("_one" if applied == 1 else "")
+        out(t(s.lang, "tier", key, n=applied, day=day.isoformat()) + "\n")
 
 
-def _row(change: Any, applied: bool) -> dict[str, Any]:
+def _row(change: Any, applied: bool, lang: str) -> dict[str, Any]:
     customer = change.customer
-    note = "pinned: kept" if change.pinned else ("applied" if applied else "")
+    note = t(lang, "tier", "pinned") if change.pinned else (t(lang, "tier", "applied") if applied else "")
     return {"id": customer.id, "name": customer.name, "owner": customer.owner, "from": change.from_tier,
             "to": change.to_tier, "won_12m": change.amount, "note": note}  # fmt: skip
 

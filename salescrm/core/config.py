@@ -131,6 +131,9 @@ class Config:
     last_tier_review: date | None = None  # the day `tier review --apply` last ran
     permissions: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_PERMISSIONS))
     name_similarity: int = 90  # a new customer's name this close (0-100) to another's is a warning
+    # Which team chats (by name) each pushed digest goes to: "remind", "review". Only names:
+    # the webhooks and secrets are each user's own settings (store/user_settings.py).
+    push: dict[str, list[str]] = field(default_factory=dict)
     pool: PoolRules = field(default_factory=PoolRules)  # the public pool (客户公海): recycling, claims
     attainment_basis: str = "signed"  # signed | collected: what attainment counts (the team is paid on)
 
@@ -171,7 +174,7 @@ class Config:
 _TOP_KEYS = {
     "format", "team", "currency", "locale", "timezone", "members", "industries", "sources", "tiers", "stages",
     "artefacts", "loss_reasons", "notes", "reminders", "mail", "attachments", "git", "lock_timeout",
-    "targets", "filters", "last_tier_review", "permissions", "duplicates", "channels", "pool",
+    "targets", "filters", "last_tier_review", "permissions", "duplicates", "channels", "push", "pool",
     "attainment_basis",
 }  # fmt: skip
 # "mail" stays a known key so old files load; no one reads it (check refuses it: core/shared_settings.py).
@@ -214,6 +217,7 @@ def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, li
         last_tier_review=r.day(d, "last_tier_review"),
         permissions=permissions_from_data(r, _section(r, d, "permissions")),
         name_similarity=_similarity(r, _section(r, d, "duplicates")),
+        push=_push(r, _section(r, d, "push")),
         pool=pool_rules_from_data(r, _section(r, d, "pool")),
         attainment_basis=_choice(r, d, "attainment_basis", list(BASES), "signed"),
     )
@@ -231,6 +235,19 @@ def _channels(r: Reader, texts: list[str]) -> list[str]:
             with r.at("channels"):
                 r.problem(f"{error.message}; {error.hint}", i)
     return list(dict.fromkeys(keys))
+
+
+PUSHED = ("remind", "review")  # the digests `--push` sends
+
+
+def _push(r: Reader, d: dict[str, Any]) -> dict[str, list[str]]:
+    """push: {remind: [销售一组], review: [销售一组, 管理层]}: chat names, nothing else."""
+    with r.at("push"):
+        for key in set(d) - set(PUSHED):  # a webhook here would let any pusher redirect the team's digests
+            r.problem(f"unknown key {key!r}: push: names chats only ({', '.join(PUSHED)}); their webhooks "
+                      "and secrets belong in each user's own settings", str(key))  # fmt: skip
+        one = {key: [d[key]] for key in PUSHED if isinstance(d.get(key), str)}  # a single name
+        return {key: one.get(key) or r.texts(d, key) for key in PUSHED if key in d}
 
 
 def _with(r: Reader, key: str, read: Any) -> Any:

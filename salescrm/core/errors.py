@@ -9,6 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class Msg(str):
+    """A message in English that keeps its template and values, so that the edge can say it in
+    the user's language (salescrm.i18n translates the template, then fills the values in).
+
+    Example: str(Msg("no customer matches {text!r}", text="启明")) == "no customer matches '启明'"
+    """
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Msg:
+        message = super().__new__(cls, template.format(**values))
+        message.template, message.values = template, values
+        return message
+
+
 class CrmError(Exception):
     """Base class: a message for the user, an optional hint, an exit code."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.ids import check_customer_id
 from salescrm.core.model import Customer
 
@@ -156,7 +156,7 @@ def listed(hits: list[Hit]) -> str:
     """``CRM202405001 上海启明科技有限公司, …`` (and how many more)."""
     named = ", ".join(f"{hit.keys.id} {hit.keys.name}" for hit in hits[:SHOWN])
     more = len(hits) - SHOWN
-    return named + (f", and {more} more" if more > 0 else "")
+    return named + (f", … +{more}" if more > 0 else "")
 
 
 def choose(text: str, candidates: list[SearchKeys]) -> str:
@@ -170,8 +170,13 @@ def choose(text: str, candidates: list[SearchKeys]) -> str:
         return hits[0].keys.id
     if hits:
         raise UsageError(
-            f"{text!r} matches {len(hits)} customers: {listed(hits)}",
-            hint="give the customer number, or more of the name (salescrm find lists them)",
+            Msg(
+                "{text!r} matches {count} customers: {listed}",
+                text=text,
+                count=len(hits),
+                listed=listed(hits),
+            ),
+            hint=Msg("give the customer number, or more of the name (salescrm find lists them)"),
         )
     raise no_match(text, candidates)
 
@@ -179,8 +184,8 @@ def choose(text: str, candidates: list[SearchKeys]) -> str:
 def no_match(text: str, candidates: list[SearchKeys]) -> NotFoundError:
     """The error for a query nothing matches, with the closest name as a hint."""
     near = closest(text, candidates)
-    hint = f"did you mean {near.id} {near.name}?" if near else None
+    hint = Msg("did you mean {number} {name}?", number=near.id, name=near.name) if near else None
     return NotFoundError(
-        f"no customer matches {text!r}",
-        hint=hint or "search with: salescrm find TEXT (a name, pinyin, initials or phone)",
+        Msg("no customer matches {text!r}", text=text),
+        hint=hint or Msg("search with: salescrm find TEXT (a name, pinyin, initials or phone)"),
     )

@@ -333,7 +333,7 @@ class _Rules:
         """The owner's customer due back in the pool within ``warn_days`` (not yet due)."""
         if not f.owner or self.pool.rule(f.tier).never:
             return None
-        from salescrm.core.recycle import recycle_of  # it reads these facts (and imports this module)
+        from salescrm.core.recycle import recycle_of  # it reads these facts
 
         found = recycle_of(f, self.pool)
         if found is None or not 0 < found.due.toordinal() - today <= self.pool.warn_days:

@@ -13,20 +13,14 @@ from hashlib import sha1
 
 from icalendar import Calendar, Event
 
-from salescrm.core.labels import CHANNELS
 from salescrm.core.parse import as_datetime
 from salescrm.core.reminders import Reminder
+from salescrm.i18n import label, t
 
 UID_DOMAIN = "salescrm"
 # What has a day in a calendar; stale deals, feedback notes and the tier-review notice are
 # things to read, not appointments.
 CALENDAR_KINDS = frozenset({"task", "cadence", "birthday", "payment"})
-_SUMMARY = {
-    "en": {"cadence": "Follow up {name} ({tier})", "birthday": "Birthday: {what} ({name})",
-           "payment": "Payment due: {name} {detail} ({what})"},
-    "zh": {"cadence": "跟进 {name} ({tier})", "birthday": "{what} 生日 ({name})",
-           "payment": "回款 {name} {detail} ({what})"},
-}  # fmt: skip
 
 
 def reminders_calendar(reminders: Iterable[Reminder], team: str, stamp: date, lang: str = "en") -> bytes:
@@ -55,7 +49,6 @@ def _event(reminder: Reminder, uid: str, stamp: datetime, lang: str) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    texts = _SUMMARY.get(lang, _SUMMARY["en"])
     names = {
         "name": reminder.customer_name,
         "tier": reminder.tier,
@@ -63,10 +56,10 @@ def _event(reminder: Reminder, uid: str, stamp: datetime, lang: str) -> Event:
         "detail": reminder.detail,
     }
     if reminder.kind == "task":
-        via = CHANNELS.label(reminder.via or "other", lang)
+        via = label("channel", reminder.via or "other", lang)
         event.add("summary", f"{via} {reminder.customer_name}: {reminder.what}")
     else:
-        event.add("summary", texts[reminder.kind].format(**names))
+        event.add("summary", t(lang, "calendar", reminder.kind, **names))
     event.add("description", "\n".join(x for x in (reminder.reference, reminder.detail) if x))
     if isinstance(reminder.due, datetime):
         event.add("dtstart", reminder.due)

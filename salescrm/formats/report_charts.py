@@ -9,6 +9,7 @@ from typing import Any
 from salescrm.core.labels import STAGES
 from salescrm.core.reports import TOTAL, Report
 from salescrm.formats.charts import Bar
+from salescrm.i18n import label
 
 CHARTED = ("attainment", "pipeline", "lost-reasons", "industry", "conversion")
 
@@ -36,7 +37,7 @@ def report_bars(report: Report, lang: str = "zh") -> list[Bar]:
         return [Bar(str(r["industry"]), r["won"], note=f"{r['customers']} · {_pct(r['won_share_pct'])}")
                 for r in rows]  # fmt: skip
     if report.name == "conversion":
-        return [Bar(STAGES.label(str(r["stage"]), lang), r["reached"], note=_pct(r["pct_of_previous"]))
+        return [Bar(label("stage", str(r["stage"]), lang), r["reached"], note=_pct(r["pct_of_previous"]))
                 for r in rows]  # fmt: skip
     return []
 
@@ -55,7 +56,7 @@ def _pipeline_bars(rows: list[dict[str, Any]], lang: str) -> list[Bar]:
             amounts[stage] += Decimal(str(row["amount"]))
             weighted[stage] += Decimal(str(row["weighted"]))
     return [
-        Bar(STAGES.label(stage, lang), amounts[stage], note=f"≈ {weighted[stage]:,.0f}")
+        Bar(label("stage", stage, lang), amounts[stage], note=f"≈ {weighted[stage]:,.0f}")
         for stage in STAGES.keys
         if stage in amounts
     ]

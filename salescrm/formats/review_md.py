@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from salescrm.core.review import ReviewPack
 from salescrm.core.safe_text import visible
+from salescrm.formats.chat import ChatLine, ChatMessage
 from salescrm.formats.review_sections import (
     Section,
     key_figures,
@@ -43,3 +44,9 @@ def review_markdown(pack: ReviewPack, lang: str = "zh") -> str:
     )
     body = "\n\n".join(_section(s) for s in review_sections(pack, lang))
     return visible(f"{head}\n\n{body}\n", multiline=True)  # names and notes came by git
+
+
+def review_message(pack: ReviewPack, lang: str = "zh") -> ChatMessage:
+    """The pack for a team chat: its title, then the Markdown's lines (blank lines dropped)."""
+    title, *lines = review_markdown(pack, lang).splitlines()
+    return ChatMessage(title.removeprefix("# "), tuple(ChatLine(line, "markdown") for line in lines if line))

@@ -12,110 +12,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from salescrm.core.labels import CHANNELS, OPEN_STAGES, STAGES
+from salescrm.core.labels import CHANNELS, OPEN_STAGES
 from salescrm.core.reminders import Reminder
 from salescrm.core.reports import NONE, TOTAL, Report
 from salescrm.core.review import ClosedDeal, ReviewPack
 from salescrm.formats.charts import Bar, format_amount
 from salescrm.formats.report_charts import report_bars
-
-# key → (Chinese, English)
-TEXT: dict[str, tuple[str, str]] = {
-    "review": ("销售复盘", "Sales review"),
-    "as_of": ("截至", "as of"),
-    "owner_only": ("仅负责人", "owner"),
-    "figures": ("关键数字", "Key figures"),
-    "attainment": ("目标达成", "Target attainment"),
-    "pipeline": ("商机漏斗(当前未结商机)", "Pipeline funnel (open deals now)"),
-    "conversion": ("阶段转化(本期新建商机)", "Stage conversion (deals opened in the period)"),
-    "won": ("本期成交", "Won in the period"),
-    "lost": ("本期丢单", "Lost in the period"),
-    "lost_reasons": ("丢单原因", "Loss reasons"),
-    "industry": ("行业与等级分布", "Customers by industry and tier"),
-    "activity": ("跟进活动(按成员与方式)", "Activity by member and channel"),
-    "overdue": ("逾期跟进", "Overdue follow-ups"),
-    "stale": ("停滞商机", "Stale deals"),
-    "saved_filter": ("保存的筛选", "Saved filter"),
-    "tiers": ("等级调整建议", "Proposed tier changes"),
-    "tier_moves": ("本期等级变更", "Tier changes in the period"),
-    "none": ("无", "none"),
-    "no_filter": ("团队没有名为「{name}」的保存筛选", "The team has no saved filter named {name}"),
-    "filter_expr": ("条件", "expression"),
-    "member": ("成员", "member"),
-    "target": ("目标", "target"),
-    "won_amount": ("成交额", "won"),
-    "attainment_pct": ("达成率", "attainment"),
-    "gap": ("差额", "gap"),
-    "pipeline_weighted": ("本期加权商机", "weighted pipeline"),
-    "stage": ("阶段", "stage"),
-    "deals": ("商机数", "deals"),
-    "amount": ("金额", "amount"),
-    "weighted": ("加权金额", "weighted"),
-    "pipeline_amount": ("未结商机金额", "open pipeline"),
-    "past_close": ("过预计成交日未结", "open past their close date"),
-    "reached": ("到达", "reached"),
-    "pct_of_previous": ("较上一阶段", "of previous"),
-    "pct_of_created": ("占新建", "of opened"),
-    "median_days": ("中位天数", "median days"),
-    "opened": ("新建商机", "deals opened"),
-    "won_count": ("成交", "won"),
-    "lost_count": ("丢单", "lost"),
-    "lead_to_won_pct": ("线索→成交", "lead → won"),
-    "win_rate_pct": ("赢率", "win rate"),
-    "ref": ("编号", "ref"),
-    "customer": ("客户", "customer"),
-    "opportunity": ("商机", "deal"),
-    "owner": ("负责人", "owner"),
-    "signed": ("签约日", "signed"),
-    "contract": ("合同号", "contract"),
-    "lost_on": ("丢单日", "lost on"),
-    "reason": ("原因", "reason"),
-    "share": ("占比", "share"),
-    "amount_share": ("金额占比", "amount share"),
-    "industry_col": ("行业", "industry"),
-    "customers": ("客户数", "customers"),
-    "followups": ("跟进", "follow-ups"),
-    "tasks_on_time": ("按时完成", "tasks on time"),
-    "tasks_late": ("延迟完成", "tasks late"),
-    "overdue_now": ("当前逾期", "overdue now"),
-    "what": ("事项", "what"),
-    "due": ("应跟进", "due"),
-    "days_overdue": ("逾期天数", "days overdue"),
-    "since": ("最近进展", "last touched"),
-    "idle_days": ("停滞天数", "idle days"),
-    "tier": ("等级", "tier"),
-    "tags": ("标签", "tags"),
-    "from": ("原等级", "from"),
-    "to": ("新等级", "to"),
-    "won_12m": ("近12个月成交", "won, 12 months"),
-    "note": ("备注", "note"),
-    "pinned": ("已锁定,不调整", "pinned: kept"),
-    "date": ("日期", "date"),
-    "cadence": ("{tier} 每{days}天跟进", "{tier} every {days} days"),
-    "total": ("合计", "total"),
-    "count": ("{n} 笔,合计 {amount}", "{n} deals, {amount} in all"),
-    "target_tick": ("竖线为目标", "the tick marks the target"),
-    "receivables": ("应收账款(回款)", "Receivables (payment collection)"),
-    "owed": ("应收", "owed"),
-    "not_due": ("未到期", "not yet due"),
-    "overdue_amount": ("已逾期", "overdue"),
-    "days_0_30": ("逾期0-30天", "0-30 days"),
-    "days_31_60": ("31-60天", "31-60 days"),
-    "days_61_90": ("61-90天", "61-90 days"),
-    "days_over_90": ("90天以上", "over 90 days"),
-    "overdue_tick": ("条长为应收,注为逾期", "bars: owed; note: overdue"),
-    "forecast": ("本季度预测 {quarter}", "This quarter's forecast, {quarter}"),
-    "commit": ("承诺", "commit"),
-    "best_case": ("最佳", "best case"),
-    "remaining_target": ("剩余目标", "remaining target"),
-    "coverage": ("覆盖率", "coverage"),
-    "forecast_tick": ("条长为承诺,竖线为目标", "bars: commit; the tick marks the target"),
-}
+from salescrm.i18n import label, t
 
 
 def text(key: str, lang: str, **values: Any) -> str:
-    zh, en = TEXT[key]
-    return (zh if lang == "zh" else en).format(**values)
+    """A word of the review pack in ``lang`` (the catalogue's "review" context)."""
+    return t(lang, "review", key, **values)
 
 
 @dataclass
@@ -240,12 +148,14 @@ def stage_totals(report: Report) -> dict[str, tuple[int, Decimal, Decimal]]:
 
 def _pipeline(pack: ReviewPack, lang: str) -> Section:
     stages = stage_totals(pack.pipeline)
-    rows = [[STAGES.label(stage, lang), str(n), amount(a), amount(w)] for stage, (n, a, w) in stages.items()]
+    rows = [
+        [label("stage", stage, lang), str(n), amount(a), amount(w)] for stage, (n, a, w) in stages.items()
+    ]
     total = pack.pipeline.rows[-1]
     rows.append(
         [text("total", lang), str(total["deals"]), amount(total["amount"]), amount(total["weighted"])]
     )
-    bars = [Bar(STAGES.label(stage, lang), n, note=amount(a)) for stage, (n, a, _) in stages.items()]
+    bars = [Bar(label("stage", stage, lang), n, note=amount(a)) for stage, (n, a, _) in stages.items()]
     return Section("pipeline", text("pipeline", lang), _headers(lang, "stage", "deals", "amount", "weighted"),
                    rows, empty=text("none", lang), chart="funnel", bars=bars)  # fmt: skip
 
@@ -253,7 +163,7 @@ def _pipeline(pack: ReviewPack, lang: str) -> Section:
 def _conversion(pack: ReviewPack, lang: str) -> Section:
     rows = [
         [
-            STAGES.label(r["stage"], lang),
+            label("stage", r["stage"], lang),
             str(r["reached"]),
             pct(r["pct_of_previous"]),
             pct(r["pct_of_created"]),
@@ -281,7 +191,7 @@ def _closed(pack: ReviewPack, lang: str, kind: str, deals: list[ClosedDeal]) -> 
         headers = _headers(lang, "ref", "customer", "opportunity", "owner", "amount", "lost_on", "reason",
                            "stage")  # fmt: skip
         rows = [[d.reference, d.customer, d.name, _name(pack, d.owner), amount(d.amount), d.day.isoformat(),
-                 d.detail, STAGES.label(d.stage, lang)] for d in deals]  # fmt: skip
+                 d.detail, label("stage", d.stage, lang)] for d in deals]  # fmt: skip
     notes = [text("count", lang, n=len(deals), amount=amount(sum((d.amount for d in deals), Decimal(0))))]
     return Section(kind, text(kind, lang), headers, rows, empty=text("none", lang), notes=notes)
 
@@ -338,7 +248,7 @@ def _activity(pack: ReviewPack, lang: str) -> Section:
     counts = ["followups", *CHANNELS.keys, "tasks_on_time", "tasks_late", "overdue_now"]
     rows = [[_name(pack, r["member"]), *(str(r[c]) for c in counts)] for r in pack.activity.rows]
     headers = [
-        text("member", lang), text("followups", lang), *(CHANNELS.label(c, lang) for c in CHANNELS.keys),
+        text("member", lang), text("followups", lang), *(label("channel", c, lang) for c in CHANNELS.keys),
         text("tasks_on_time", lang), text("tasks_late", lang), text("overdue_now", lang),
     ]  # fmt: skip
     bars = [Bar(_name(pack, r["member"]), r["followups"]) for r in pack.activity.rows]
@@ -349,7 +259,7 @@ def _activity(pack: ReviewPack, lang: str) -> Section:
 def _what(reminder: Reminder, lang: str) -> str:
     if reminder.kind == "cadence":
         return text("cadence", lang, tier=reminder.tier, days=reminder.limit_days)
-    via = CHANNELS.label(reminder.via, lang) + " " if reminder.via else ""
+    via = label("channel", reminder.via, lang) + " " if reminder.via else ""
     return f"{via}{reminder.what}"
 
 
@@ -373,7 +283,7 @@ def _stale(pack: ReviewPack, lang: str) -> Section:
             r.customer_name,
             r.what,
             _name(pack, r.owner),
-            STAGES.label(r.detail, lang),
+            label("stage", r.detail, lang),
             _day(r.since),
             str(r.days),
         ]  # fmt: skip

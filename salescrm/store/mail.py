@@ -11,6 +11,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from salescrm.core.errors import ConflictError, UsageError
 from salescrm.core.shared_settings import is_one_address
@@ -54,6 +55,10 @@ def send(mail: Mailer, to: str, subject: str, body: str) -> None:
     message["From"] = mail.sender
     message["To"] = to
     message["Subject"] = subject
+    # Date and Message-ID: without them spam filters score the digest and threads break. The
+    # ID's domain is the sender's, not this machine's name (getfqdn can block, and says nothing).
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid("salescrm", domain=mail.sender.rpartition("@")[2])
     message.set_content(body)
     s = mail.settings
     try:

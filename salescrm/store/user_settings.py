@@ -16,8 +16,14 @@ environment variables with fixed names, which win over the file:
 
     editor = "vim"                      # after $VISUAL and $EDITOR
 
-A later section for team-chat webhooks (URLs and secrets) belongs here as ``[webhooks]``:
-add its dataclass beside ``MailSettings`` and read it in ``load_user_settings``.
+    [webhooks.销售一组]                  # a team chat, by the name salescrm.yaml's push: uses
+    service = "dingtalk"                # wecom | dingtalk | feishu
+    url = "https://oapi.dingtalk.com/robot/send?access_token=…"
+    secret = "SEC…"                     # the bot's 加签 / signature secret (DingTalk, Feishu)
+
+A chat named after its service comes from fixed variables too: SALESCRM_WECOM_WEBHOOK;
+SALESCRM_DINGTALK_WEBHOOK and _SECRET; SALESCRM_FEISHU_WEBHOOK and _SECRET. A webhook URL is
+itself a credential (WeCom's key is in it), so a file holding one must be 0600 as well.
 """
 
 from __future__ import annotations
@@ -41,6 +47,15 @@ MAIL_VARIABLES = {  # environment variable → key of [mail]
     "SALESCRM_SMTP_PASSWORD": "password",
 }
 _MAIL_KEYS = set(MAIL_VARIABLES.values())
+CHAT_SERVICES = ("wecom", "dingtalk", "feishu")
+CHAT_VARIABLES = {  # environment variable → (chat, key); the chat is named after its service
+    "SALESCRM_WECOM_WEBHOOK": ("wecom", "url"),
+    "SALESCRM_DINGTALK_WEBHOOK": ("dingtalk", "url"),
+    "SALESCRM_DINGTALK_SECRET": ("dingtalk", "secret"),
+    "SALESCRM_FEISHU_WEBHOOK": ("feishu", "url"),
+    "SALESCRM_FEISHU_SECRET": ("feishu", "secret"),
+}
+_CHAT_KEYS = {"service", "url", "secret"}
 
 
 @dataclass(frozen=True)
@@ -56,12 +71,23 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class ChatSettings:
+    """One team chat's group bot: where its webhook is and the secret it signs with."""
+
+    name: str
+    service: str  # wecom | dingtalk | feishu
+    url: str = field(repr=False)  # holds the bot's key or token: never printed
+    secret: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class UserSettings:
     """Everything the user's own settings file and variables hold."""
 
     path: Path  # where the file is (or would be): named in hints
     mail: MailSettings = field(default_factory=MailSettings)
     editor: str | None = None
+    chats: dict[str, ChatSettings] = field(default_factory=dict)
 
 
 def settings_path(environ: Mapping[str, str]) -> Path:
@@ -78,9 +104,9 @@ def load_user_settings(environ: Mapping[str, str]) -> UserSettings:
     """The settings file (if any) with the fixed environment variables over it."""
     path = settings_path(environ)
     data = _read(path)
-    unknown = set(data) - {"mail", "editor"}
+    unknown = set(data) - {"mail", "editor", "webhooks"}
     if unknown:
-        _fail(path, f"unknown setting {sorted(unknown)[0]!r}; known: mail, editor")
+        _fail(path, f"unknown setting {sorted(unknown)[0]!r}; known: mail, editor, webhooks")
     mail = data.get("mail", {})
     if not isinstance(mail, dict) or set(mail) - _MAIL_KEYS:
         _fail(path, f"[mail] holds only: {', '.join(sorted(_MAIL_KEYS))}")
@@ -92,7 +118,9 @@ def load_user_settings(environ: Mapping[str, str]) -> UserSettings:
     editor = data.get("editor")
     if editor is not None and not isinstance(editor, str):
         _fail(path, 'editor must be text, e.g. editor = "vim"')
-    return UserSettings(path, _mail(path, mail), editor or None)
+    return UserSettings(
+        path, _mail(path, mail), editor or None, _chats(path, data.get("webhooks", {}), environ)
+    )
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -120,6 +148,34 @@ def _mail(path: Path, mail: dict[str, Any]) -> MailSettings:
         if value is not None and not isinstance(value, str):
             _fail(path, f"mail {key} must be text")
     return MailSettings(port=port, starttls=bool(starttls), **texts)
+
+
+def _chats(path: Path, webhooks: Any, environ: Mapping[str, str]) -> dict[str, ChatSettings]:
+    """[webhooks.NAME] tables, then the fixed variables (which win) for the chats named by service."""
+    if not isinstance(webhooks, dict) or not all(isinstance(t, dict) for t in webhooks.values()):
+        _fail(path, "[webhooks] holds one table per chat, e.g. [webhooks.销售一组]", hint=_CHAT_HINT)
+    if webhooks and _readable_by_others(path):
+        _fail(path, "holds webhooks but others may read it", hint=f"chmod 600 {path}")
+    tables = {str(name): dict(table) for name, table in webhooks.items()}
+    for variable, (name, key) in CHAT_VARIABLES.items():
+        if environ.get(variable):
+            tables.setdefault(name, {"service": name})[key] = environ[variable]
+    chats = {}
+    for name, table in tables.items():
+        if set(table) - _CHAT_KEYS:
+            _fail(path, f"[webhooks.{name}] holds only: service, url, secret", hint=_CHAT_HINT)
+        service, url, secret = table.get("service"), table.get("url"), table.get("secret")
+        if service not in CHAT_SERVICES:
+            _fail(
+                path, f"[webhooks.{name}] service must be one of: {', '.join(CHAT_SERVICES)}", hint=_CHAT_HINT
+            )
+        if not isinstance(url, str) or not url or (secret is not None and not isinstance(secret, str)):
+            _fail(path, f"[webhooks.{name}] needs url (and secret) as text", hint=_CHAT_HINT)
+        chats[name] = ChatSettings(name, service, url, secret or None)
+    return chats
+
+
+_CHAT_HINT = "see docs/push.md"
 
 
 def _readable_by_others(path: Path) -> bool:

@@ -31,9 +31,14 @@ def test_find_lists_hits_best_first(crm: Crm, two: tuple[str, str]) -> None:
 
 
 def test_find_with_no_hit_exits_3_with_the_closest(crm: Crm, two: tuple[str, str]) -> None:
-    result = crm(["find", "qimingxingchenn"])
+    result = crm(["find", "qimingxingchenn"])  # the test team speaks zh (locale: zh_CN)
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [
+        "error: 没有客户匹配 'qimingxingchenn'",
+        f"hint: 是否要找 {two[1]} 启明星辰信息技术?",
+    ]
+    english = crm(["find", "qimingxingchenn", "--lang", "en"])
+    assert english.stderr.splitlines() == [
         "error: no customer matches 'qimingxingchenn'",
         f"hint: did you mean {two[1]} 启明星辰信息技术?",
     ]
@@ -71,6 +76,11 @@ def test_an_ambiguous_customer_lists_them_and_changes_nothing(
     result = crm(["customer", "set", "qiming", "tier=B"])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
+        f"error: 'qiming' 匹配到 2 个客户: {star} 启明星辰信息技术, {qiming} 上海启明科技有限公司",
+        "hint: 请给出客户编号,或更完整的名称(salescrm find 可列出)",
+    ]
+    english = crm(["--lang", "en", "customer", "set", "qiming", "tier=B"])
+    assert english.stderr.splitlines() == [
         f"error: 'qiming' matches 2 customers: {star} 启明星辰信息技术, {qiming} 上海启明科技有限公司",
         "hint: give the customer number, or more of the name (salescrm find lists them)",
     ]
@@ -82,7 +92,7 @@ def test_an_unknown_name_is_exit_3_and_changes_nothing(
 ) -> None:
     before = digest(crm.root)
     result = crm(["feedback", "add", "华为", "--content", "x"], user="zhao.svc")
-    assert (result.exit_code, result.stderr.splitlines()[0]) == (3, "error: no customer matches '华为'")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (3, "error: 没有客户匹配 '华为'")
     assert digest(crm.root) == before
 
 

@@ -227,7 +227,7 @@ def test_list_shows_plans_and_records_oldest_first(crm: Crm, customer: str) -> N
     mine = json.loads(crm.ok(f"followup list {customer} --owner me --open --since 2024-05-07 -f json"))
     assert [r["ref"] for r in mine] == [f"{customer}-T1"]
     table = crm.ok(f"--lang zh followup list {customer} --owner wang.fang")
-    assert table.splitlines()[2].split() == [f"{customer}-T2", "某某科技有限公司", "plan", "2024-05-20", "电话",
+    assert table.splitlines()[2].split() == [f"{customer}-T2", "某某科技有限公司", "计划", "2024-05-20", "电话",
                                              "wang.fang", "待办", "报价"]  # fmt: skip
 
 

@@ -147,9 +147,10 @@ def test_a_stale_deal_is_listed(crm: Crm) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        ("--within -1", 2, "error: --within -1: days ahead cannot be negative"),
+        ("--within -1", 2, "error: --within -1: 提前天数不能为负数"),
+        ("--within -1 --lang en", 2, "error: --within -1: days ahead cannot be negative"),
         ("--as-of 2024-02-30", 2, "error: bad --as-of date '2024-02-30'"),
-        ("--owner li.na --all", 2, "error: --owner and --all cannot be used together"),
+        ("--owner li.na --all", 2, "error: --owner 与 --all 不能同时使用"),
         ("--owner nobody", 3, "error: no such member 'nobody'"),
         (
             "-f xml",

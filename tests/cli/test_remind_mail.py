@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import email.utils
 import os
+import re
 import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -85,6 +87,10 @@ def test_mail_delivers_one_digest_per_owner(crm: Crm, smtp: tuple[int, Inbox]) -
     assert [to for to, _ in inbox.messages] == [["li.na@example.com"], ["zhang.wei@example.com"]]
     manager, rep = (message for _, message in inbox.messages)
     assert manager["From"] == "crm@example.com"
+    for message in (manager, rep):  # RFC 5322 dates and IDs: spam filters and threads need them
+        assert email.utils.parsedate_to_datetime(message["Date"]).tzinfo is not None
+        assert re.fullmatch(r"<[^@<>\s]+@example\.com>", message["Message-ID"])
+    assert manager["Message-ID"] != rep["Message-ID"]
     assert manager["Subject"] == "salescrm 提醒 2026-11-27: 逾期 0, 待办 0, 上报 1"
     assert rep["Subject"] == "salescrm 提醒 2026-11-27: 逾期 2, 待办 0, 上报 0"
     body = rep.get_content()

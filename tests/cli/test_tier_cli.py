@@ -38,7 +38,10 @@ def test_the_review_lists_and_apply_writes_history_in_one_commit(git_crm, digest
     assert digest(git_crm.root) == before
     count = commits(git_crm.root)
     out = git_crm.ok("tier review --as-of 2026-09-28 --apply", user="li.na")
-    assert out.endswith("4 tier changes applied as of 2026-09-28\n")
+    assert out.endswith("截至 2026-09-28: 已执行 4 项等级调整\n")
+    assert git_crm.ok("--lang en tier review --as-of 2026-09-28", user="li.na").endswith(
+        "0 tier changes to apply (with --apply) as of 2026-09-28\n"
+    )
     assert commits(git_crm.root) == count + 1
     data = load_text((git_crm.root / "customers" / "CRM202601003.yaml").read_text(), "x")
     assert data["tier"] == "B"

@@ -19,9 +19,9 @@ from salescrm.core.reminders import (
     facts_of,
     facts_to_data,
 )
-from salescrm.store.cache import pack, unpack
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
+from salescrm.store.index import pack, unpack
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

@@ -14,9 +14,9 @@ from salescrm.core.moneyrows import customers_of, money_from_data, money_of, mon
 from salescrm.core.periods import year_period
 from salescrm.core.reports.receivables import collection, plan_lines, receivables
 from salescrm.core.timeline import customer_as_of
-from salescrm.store.cache import pack, unpack
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
+from salescrm.store.index import pack, unpack
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DAYS = [date(2025, 12, 31), date(2026, 6, 30), date(2026, 11, 27)]
