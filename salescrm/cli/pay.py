@@ -13,7 +13,7 @@ from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
-from salescrm.i18n import heading
+from salescrm.i18n import figure, heading
 
 pay_app = typer.Typer(
     help="Payment collection (回款): plan, receive, amend, list, show.", no_args_is_help=True
@@ -242,8 +242,10 @@ def collection_text(
     from salescrm.core.reports.receivables import SHOW_COLUMNS, deal_collection
 
     shown = deal_collection(ref, deal, day)
-    rows = [*(head or []), *([name, cell(value)] for name, value in shown["figures"].items())]
+    rows = [*(head or []), *([figure(name, lang), cell(value)] for name, value in shown["figures"].items())]
     parts = [table(rows, [heading("figure", lang), heading("value", lang)], fmt)]
+    for line in shown["plan"]:  # paid, open, overdue: the words the column headings use
+        line["status"] = heading(line["status"], lang)
     for name, columns in SHOW_COLUMNS.items():
         if shown[name]:
             parts.append("\n" + render(shown[name], columns, fmt, lang))
