@@ -342,24 +342,43 @@ def amend(
 
 
 @opp_app.command("show")
-def show(ctx: typer.Context, reference: str = OPP_ARGUMENT, fmt: Format = FORMAT_OPTION) -> None:
-    """Show one opportunity: figures, artefacts, negotiation, contract or loss, history, gate.
+def show(
+    ctx: typer.Context,
+    reference: str = OPP_ARGUMENT,
+    as_of: str = typer.Option(None, "--as-of", help="As it stood on this day (default: today)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Show one opportunity: figures, artefacts, negotiation, contract or loss, history, gate;
+    a won deal's collection too (owed, overdue, plan lines, receipts), as of --as-of.
 
-    Example: salescrm opp show CRM202405001-O1
+    Example: salescrm opp show CRM202405001-O1 --as-of 2026-11-27
     """
     from salescrm.cli.opp_view import opportunity_data, opportunity_text
+    from salescrm.cli.pay import collection_text, deal_as_of
     from salescrm.cli.render import to_json
     from salescrm.core.ids import parse_reference
     from salescrm.core.opportunities import find_opportunity
+    from salescrm.core.reports.receivables import deal_collection
+    from salescrm.core.timeline import customer_as_of
+    from salescrm.i18n import heading
 
     s = session(ctx)
     ref = parse_reference(reference, "O")
     customer = s.datadir.read_customer(ref.customer)
     o = find_opportunity(customer, ref)
+    day = s.today(as_of)
+    if as_of is not None:
+        o = deal_as_of(customer, o, str(ref), day)
+        customer = customer_as_of(customer, day) or customer
+    won = o.stage == "won" and o.contract is not None
     if fmt == Format.json:
-        out(to_json(opportunity_data(customer, o, s.config)))
+        collection = deal_collection(str(ref), o, day) if won else None
+        out(to_json({**opportunity_data(customer, o, s.config), "collection": collection}))
     else:
-        out(opportunity_text(customer, o, s.config, s.lang, fmt))
+        text = opportunity_text(customer, o, s.config, s.lang, fmt)
+        if won:
+            text += f"\n{heading('collection', s.lang)}\n" + collection_text(str(ref), o, day, fmt, s.lang)
+        out(text)
 
 
 @opp_app.command("list")

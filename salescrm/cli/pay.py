@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Any
 
 import typer
@@ -12,7 +13,7 @@ from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
-from salescrm.i18n import heading
+from salescrm.i18n import figure, heading
 
 pay_app = typer.Typer(
     help="Payment collection (回款): plan, receive, amend, list, show.", no_args_is_help=True
@@ -181,7 +182,7 @@ def list_lines(
 
     s = session(ctx)
     day = s.today(as_of)
-    rows = plan_lines(s.customers(day), day, s.member_option(owner), overdue)
+    rows = plan_lines(money_as_of(s, day), day, s.member_option(owner), overdue)
     out(render(rows, LINE_COLUMNS, fmt, s.lang))
 
 
@@ -195,36 +196,64 @@ def show(
     Example: salescrm pay show CRM202405001-O2 --as-of 2026-11-27
     """
     from salescrm.core.payments import contract_of
-    from salescrm.core.reports.receivables import SHOW_COLUMNS, deal_collection
-    from salescrm.core.timeline import customers_as_of
+    from salescrm.core.reports.receivables import deal_collection
 
     s = session(ctx)
     day = s.today(as_of)
     customer, o, ref = _with_deal(s, reference)
+    deal = deal_as_of(customer, o, ref, day)
+    contract = contract_of(deal, ref)
+    if fmt == Format.json:
+        out(
+            to_json(
+                {"ref": ref, "as_of": day, "contract": contract.number, **deal_collection(ref, deal, day)}
+            )
+        )
+        return
+    head = [["number", contract.number], ["signed", str(contract.signed)],
+            ["payment_terms", contract.payment_terms]]  # fmt: skip
+    out(f"{ref} {customer.name} — {deal.name}\n" + collection_text(ref, deal, day, fmt, s.lang, head))
+
+
+def money_as_of(s: Session, day: date) -> list[Customer]:
+    """Every customer's won deals with their plan lines and receipts, as of ``day``, from the
+    cache's index (core/moneyrows.py): what the payment reports read."""
+    from salescrm.core.moneyrows import customers_of
+
+    return customers_of(s.summaries("money", day))
+
+
+def deal_as_of(customer: Customer, o: Opportunity, ref: str, day: date) -> Opportunity:
+    """``o`` as it stood on ``day``; as the day's data would answer, none before it was opened."""
+    from salescrm.core.timeline import customers_as_of
+
     standing = customers_as_of(customer, day)
     # a customer merged in later stands apart on that day, its deal under its own id
     apart = next((c for c in standing if c.id == ref.split("-")[0] != customer.id), None)
     rewound = apart or next((c for c in standing if c.id == customer.id), None)
     item = ref.split("-")[1] if apart else o.id
     deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == item), None)
-    if deal is None:  # as the day's data would answer: no such deal (or customer) yet
+    if deal is None:
         raise NotFoundError(f"no such opportunity {ref} on {day}", hint="it was opened later")
-    contract = contract_of(deal, ref)
+    return deal
+
+
+def collection_text(
+    ref: str, deal: Opportunity, day: date, fmt: Format, lang: str, head: list[list[str]] | None = None
+) -> str:
+    """A won deal's collection as of ``day`` (``pay show``, ``opp show``): its figures (owed,
+    overdue, ageing), then its plan lines, receipts and amendments, one table each."""
+    from salescrm.core.reports.receivables import SHOW_COLUMNS, deal_collection
+
     shown = deal_collection(ref, deal, day)
-    if fmt == Format.json:
-        out(to_json({"ref": ref, "as_of": day, "contract": contract.number, **shown}))
-        return
-    head = [["number", contract.number], ["signed", str(contract.signed)],
-            ["payment_terms", contract.payment_terms]]  # fmt: skip
-    head += [[name, cell(value)] for name, value in shown["figures"].items()]
-    parts = [
-        f"{ref} {customer.name} — {deal.name}\n",
-        table(head, [heading("figure", s.lang), heading("value", s.lang)], fmt),
-    ]
+    rows = [*(head or []), *([figure(name, lang), cell(value)] for name, value in shown["figures"].items())]
+    parts = [table(rows, [heading("figure", lang), heading("value", lang)], fmt)]
+    for line in shown["plan"]:  # paid, open, overdue: the words the column headings use
+        line["status"] = heading(line["status"], lang)
     for name, columns in SHOW_COLUMNS.items():
         if shown[name]:
-            parts.append("\n" + render(shown[name], columns, fmt, s.lang))
-    out("".join(parts))
+            parts.append("\n" + render(shown[name], columns, fmt, lang))
+    return "".join(parts)
 
 
 def register(app: typer.Typer) -> None:

@@ -101,6 +101,7 @@ def attainment(
 
     Example: salescrm report attainment --period 2026Q3 --as-of 2026-09-30 --basis collected
     """
+    from salescrm.cli.pay import money_as_of
     from salescrm.core.config import BASES
     from salescrm.core.dealrows import in_days
     from salescrm.core.reports.attainment import attainment as build
@@ -114,7 +115,7 @@ def attainment(
     counted = (basis or s.config.attainment_basis).strip().lower()
     if counted not in BASES:
         raise UsageError(f"unknown --basis {basis!r}", hint=f"one of: {', '.join(BASES)}")
-    money = collected(s.customers(day), in_days(chosen, day)) if counted == "collected" else None
+    money = collected(money_as_of(s, day), in_days(chosen, day)) if counted == "collected" else None
     targets = targets_from_data(s.config.targets)
     report = build(_deal_rows(s, day), s.config, targets, chosen, day, member, money)
     show(s, report, fmt, day, chart)
@@ -278,13 +279,14 @@ def receivables(
 
     Example: salescrm report receivables --as-of 2026-11-27 --by member
     """
+    from salescrm.cli.pay import money_as_of
     from salescrm.core.reports.receivables import receivables as build
 
     s = session(ctx)
     day = s.today(as_of)
     if by not in ("customer", "member"):
         raise UsageError(f"unknown --by {by!r}", hint="one of: customer, member")
-    show(s, build(s.customers(day), s.config, day, s.member_option(owner), by), fmt, day)
+    show(s, build(money_as_of(s, day), s.config, day, s.member_option(owner), by), fmt, day)
 
 
 @report_app.command("collection")
@@ -300,11 +302,12 @@ def collection(
 
     Example: salescrm report collection --period 2026Q4 --as-of 2026-11-27
     """
+    from salescrm.cli.pay import money_as_of
     from salescrm.core.reports.receivables import collection as build
 
     s = session(ctx)
     day = s.today(as_of)
-    show(s, build(s.customers(day), s.config, _period(period, day), day, s.member_option(owner)), fmt, day)
+    show(s, build(money_as_of(s, day), s.config, _period(period, day), day, s.member_option(owner)), fmt, day)
 
 
 def register(app: typer.Typer) -> None:

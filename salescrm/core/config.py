@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from salescrm.core.errors import CrmError, NotFoundError, Problem
-from salescrm.core.labels import CHANNELS, DEPARTMENTS, ROLES, STAGES, TIERS
+from salescrm.core.errors import CrmError, NotFoundError, Problem, UsageError
+from salescrm.core.labels import CHANNELS, DEPARTMENTS, FORECASTS, ROLES, STAGES, TIERS
 from salescrm.core.pool_rules import PoolRules, pool_rules_from_data
 from salescrm.core.roles import DEFAULT_PERMISSIONS, permissions_from_data, role_of
 from salescrm.core.schema import Reader
@@ -75,6 +75,7 @@ class StageRule:
     probability: Decimal  # default win probability, percent
     requires: tuple[str, ...] = ()  # what must be present before the stage can be left
     stale_days: int | None = None  # an open deal untouched this long is stale
+    forecast: str | None = None  # the forecast category of an open deal in it (report forecast)
 
 
 DEFAULT_TIERS = {
@@ -84,10 +85,11 @@ DEFAULT_TIERS = {
     "C": TierRule("C", Decimal(0), 90),
 }
 DEFAULT_STAGES = {
-    "lead": StageRule("lead", Decimal(10), (), 30),
-    "needs_analysis": StageRule("needs_analysis", Decimal(25), ("needs_report",), 30),
-    "proposal": StageRule("proposal", Decimal(50), ("proposal",), 21),
-    "negotiation": StageRule("negotiation", Decimal(75), ("decision_makers", "competitors"), 14),
+    # The forecast categories follow Salesforce's default ones (Pipeline, Best Case, Commit).
+    "lead": StageRule("lead", Decimal(10), (), 30, "pipeline"),
+    "needs_analysis": StageRule("needs_analysis", Decimal(25), ("needs_report",), 30, "pipeline"),
+    "proposal": StageRule("proposal", Decimal(50), ("proposal",), 21, "best_case"),
+    "negotiation": StageRule("negotiation", Decimal(75), ("decision_makers", "competitors"), 14, "commit"),
     "won": StageRule("won", Decimal(100)),
     "lost": StageRule("lost", Decimal(0)),
 }
@@ -346,5 +348,22 @@ def _stages(r: Reader, d: dict[str, Any]) -> dict[str, StageRule]:
                     default.probability if probability is None else probability,
                     tuple(r.texts(rule, "requires")) if "requires" in rule else default.requires,
                     r.whole(rule, "stale_days", 0) if stale is not None else None,
+                    _forecast(r, rule, default),
                 )
     return stages
+
+
+def _forecast(r: Reader, rule: dict[str, Any], default: StageRule) -> str | None:
+    """A stage's forecast category: one of FORECASTS (key or Chinese label); only open
+    stages have one (a won deal counts as won, a lost one not at all)."""
+    text = r.text(rule, "forecast")
+    if text is None:
+        return default.forecast
+    if default.forecast is None:
+        r.problem(f"stage {default.name!r} is closed: it has no forecast category", "forecast")
+        return None
+    try:
+        return FORECASTS.parse(text)
+    except UsageError:
+        r.problem(f"unknown forecast category {text!r}; one of: {', '.join(FORECASTS.keys)}", "forecast")
+        return default.forecast

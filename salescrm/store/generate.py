@@ -25,11 +25,14 @@ from salescrm.core.model import (
     Customer,
     Feedback,
     FollowUp,
+    Installment,
     Negotiation,
     Opportunity,
+    Receipt,
     StageMove,
     Task,
 )
+from salescrm.core.parse import normal_amount
 from salescrm.core.records import customer_to_data
 from salescrm.store.yamlio import dump_text
 
@@ -128,6 +131,9 @@ def build_customer(plan: Plan, index: int) -> Customer:
     customer.opportunities = [
         _opportunity(rng, customer, n + 1, days, plan.as_of) for n in range(_count(rng))
     ]
+    money = random.Random(f"{plan.seed}:{index}:payments")  # its own draws: the rest stays as it was
+    for o in customer.opportunities:
+        _payments(money, o, plan.as_of)
     if rng.random() < 0.1:
         customer.feedback = [Feedback("B1", created + timedelta(days=rng.randrange(days)), "zhao.svc",
                                       "after-sales", "两台设备屏幕闪烁,已安排上门换货")]  # fmt: skip
@@ -227,6 +233,30 @@ def _opportunity(rng: random.Random, customer: Customer, n: int, days: int, as_o
     if stage == "lost":
         opportunity.lost_reason = rng.choice(DEFAULT_LOSS_REASONS)
     return opportunity
+
+
+def _payments(rng: random.Random, o: Opportunity, as_of: date) -> None:
+    """Most won deals get a plan the day they are won, as their terms say (30 % on signing,
+    the rest 30-90 days later); each line due by ``as_of`` is paid on time, late, in part,
+    or not yet (overdue)."""
+    contract = o.contract
+    if contract is None or rng.random() < 0.2:
+        return
+    first = (contract.amount * 3 / 10).quantize(Decimal(1))
+    rest_due = contract.signed + timedelta(days=rng.randrange(30, 91))
+    lines = [(contract.signed, first, "30%预付"), (rest_due, contract.amount - first, "验收后30天付清")]
+    o.plan = [Installment(f"P{n}", due, amount, contract.signed, o.owner, note)
+              for n, (due, amount, note) in enumerate(lines, start=1)]  # fmt: skip
+    paid = []
+    for line in o.plan:
+        fate = rng.random()
+        late = rng.randrange(0, 10) if fate < 0.6 else rng.randrange(20, 120)
+        if line.due > as_of or fate >= 0.9 or line.due + timedelta(days=late) > as_of:
+            continue  # not due yet, or overdue
+        amount = line.amount if fate < 0.8 else normal_amount(line.amount / 2)
+        paid.append((line.due + timedelta(days=late), amount, line.id))
+    o.receipts = [Receipt(f"R{n}", at, amount, o.owner, line_id)
+                  for n, (at, amount, line_id) in enumerate(sorted(paid), start=1)]  # fmt: skip
 
 
 def _write_range(root: str, plan: Plan, start: int, stop: int) -> int:

@@ -560,6 +560,7 @@ case(
 )
 references("opp show", "reference", "O", ["opp", "show"], [])
 formats("opp show", ["opp", "show", f"{C}-O1"])
+dates("opp show", "--as-of", ["opp", "show", f"{C}-O1"])
 choices("opp list", "--stage", ["opp", "list"], bad="../won")
 members("opp list", "--owner", ["opp", "list"])
 customers("opp list", "--customer", ["opp", "list", "--customer"], [])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from pathlib import Path
 
+from salescrm.store.datadir import DataDir
 from tests.conftest import Crm, tree_digest
 
 
@@ -34,3 +37,22 @@ def test_generate_refuses_bad_input(crm: Crm, tmp_path: Path) -> None:
     taken = crm(["dev", "generate", str(crm.root), "--customers", "2"], user=None)
     assert taken.exit_code == 4
     assert taken.stderr.startswith("error: ")
+
+
+def test_generate_makes_payment_plans_receipts_and_late_ones(crm: Crm, tmp_path: Path) -> None:
+    crm.ok(["dev", "generate", str(tmp_path / "g"), "--customers", "60", "--seed", "3"], user=None)
+    team = Crm(tmp_path / "g", user="li.na")
+    assert team("check").exit_code == 0
+    lines = json.loads(team.ok(["pay", "list", "--as-of", "2026-11-27", "-f", "json"]))
+    assert {"paid", "open", "overdue"} <= {line["status"] for line in lines}
+    assert any(0 < line["paid"] < line["amount"] for line in lines)  # a partial payment
+    datadir = DataDir(tmp_path / "g")
+    customers = [datadir.read_customer(number) for number in datadir.customer_ids()]
+    won = [(c, o) for c in customers for o in c.opportunities if o.stage == "won"]
+    planned = [o for _, o in won if o.plan]
+    assert 0.6 < len(planned) / len(won) < 1  # most won deals, not all
+    assert all(sum(p.amount for p in o.plan) == o.contract.amount for o in planned if o.contract)
+    receivables = json.loads(team.ok(["report", "receivables", "--as-of", "2026-11-27", "-f", "json"]))
+    contracts = sum(o.contract.amount for _, o in won if o.contract)
+    received = sum(r.amount for _, o in won for r in o.receipts)
+    assert Decimal(str(receivables["summary"]["owed"])) == contracts - received

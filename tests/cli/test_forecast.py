@@ -47,3 +47,42 @@ def test_forecast_accuracy_of_a_past_month_is_stable(crm: Crm) -> None:
     crm.ok(["opp", "set", slipped, "close=2026-10-31", "--at", "2026-09-01"])
     crm.ok(["opp", "lost", slipped, "--reason", "价格过高", "--at", "2026-09-02"])
     assert crm.ok(["report", "forecast", *args, "-f", "json"]) == before
+
+
+def set_stage_forecast(crm: Crm, stage: str, category: str) -> None:
+    """Change one stage's ``forecast:`` in salescrm.yaml, as a manager would by hand."""
+    path = crm.root / "salescrm.yaml"
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"  {stage}: {{"))
+    lines[index] = lines[index].split("forecast:")[0] + f"forecast: {category}}}\n"
+    path.write_text("".join(lines), "utf-8")
+
+
+def test_the_stage_categories_come_from_salescrm_yaml(crm: Crm) -> None:
+    won_deal(crm)  # in negotiation until 2026-08-10
+    negotiating_deal(crm, "谈判中公司")
+    early = negotiating_deal(crm, "早期公司")
+    crm.ok(["opp", "stage", early, "proposal", "--reason", "退回方案", "--at", "2026-07-25"])
+    args = ["--period", "2026Q3", "--as-of", "2026-07-31"]
+    default = forecast(crm, *args)["rows"][0]
+    set_stage_forecast(crm, "negotiation", "best_case")
+    set_stage_forecast(crm, "proposal", "管道")  # a Chinese label is taken too
+    moved = forecast(crm, *args)["rows"][0]
+    assert moved["commit"] == 0 and moved["best_case"] == default["commit"] > 0
+    assert moved["pipeline"] == default["pipeline"] and moved["weighted"] == default["weighted"]
+    set_stage_forecast(crm, "negotiation", "omitted")
+    assert forecast(crm, *args)["rows"][0]["pipeline"] == default["pipeline"] - default["commit"]
+    assert crm("check").exit_code == 0
+
+
+def test_a_bad_stage_category_is_named_by_check(crm: Crm) -> None:
+    set_stage_forecast(crm, "proposal", "maybe")
+    path = crm.root / "salescrm.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("\nstages:\n", "\nstages:\n  won: {forecast: commit}\n"), "utf-8")
+    checked = crm("check")
+    said = checked.stdout + checked.stderr
+    assert checked.exit_code == 1
+    line = text.splitlines().index(next(t for t in text.splitlines() if t.startswith("  proposal: {"))) + 2
+    assert f"salescrm.yaml:{line}: stages.proposal.forecast: unknown forecast category 'maybe'" in said, said
+    assert "stage 'won' is closed: it has no forecast category" in said

@@ -300,3 +300,36 @@ def test_exports_carry_payments_and_receivables(crm: Crm, deal: str, tmp_path: P
         assert db.execute("SELECT count(*), sum(amount) FROM receipts").fetchone() == (2, 262500)
         owed = db.execute("SELECT contract, received, owed, days_31_60 FROM receivables").fetchall()
         assert owed == [(375000, 262500, 112500, 112500)]
+
+
+def test_opp_show_shows_the_collection_as_pay_show_does(crm: Crm, deal: str) -> None:
+    worked_example(crm, deal)
+    for day in ("2026-08-12", "2026-11-19", "2026-11-27"):
+        whole = json.loads(crm.ok(["opp", "show", deal, "--as-of", day, "-f", "json"]))
+        paid = shown(crm, deal, day)
+        assert whole["collection"] == {
+            key: paid[key] for key in ("figures", "plan", "receipts", "amendments")
+        }
+        received = sum(r["amount"] for r in whole["collection"]["receipts"])
+        assert whole["collection"]["figures"]["owed"] == 375000 - received
+    early = json.loads(crm.ok(["opp", "show", deal, "--as-of", "2026-11-19", "-f", "json"]))
+    assert [r["receipt"] for r in early["collection"]["receipts"]] == [f"{deal}-R1"]  # R2 came 11-20
+    text = crm.ok(["--lang", "en", "opp", "show", deal, "--as-of", "2026-11-27"])
+    collection = text.split("\ncollection\n", 1)[1]
+    assert f"{deal}-P2  2026-10-30  262,500" in collection and "overdue" in collection
+    assert f"{deal}-R2  2026-11-20  150,000" in collection
+    assert "owed          112,500" in collection
+
+
+def test_opp_show_of_an_open_deal_has_no_collection(crm: Crm) -> None:
+    ref = negotiating_deal(crm)
+    assert json.loads(crm.ok(["opp", "show", ref, "-f", "json"]))["collection"] is None
+    assert "collection" not in crm.ok(["--lang", "en", "opp", "show", ref])
+
+
+@pytest.mark.parametrize(
+    ("as_of", "code", "message"),
+    [("2026-13-01", 2, "bad --as-of date"), ("2026-06-30", 3, "no such opportunity")],
+)
+def test_opp_show_bad_as_of(crm: Crm, deal: str, digest: Digest, as_of: str, code: int, message: str) -> None:
+    refused(crm, digest, ["opp", "show", deal, "--as-of", as_of], code, message)

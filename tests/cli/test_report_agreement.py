@@ -8,7 +8,11 @@ as of a day D, the reports count the same deals the same way.
   months as of D hold all of the year up to D);
 - ``report conversion``: its rows' ``won`` reached = its summary's ``won``; opened = won + lost + open;
 - ``report pipeline`` counts every open deal ``opp list`` shows, and open + won + lost = every
-  deal created by D.
+  deal created by D;
+- money (回款): ``report receivables``' owed = the won deals' contract amounts − their receipts
+  (each deal as ``opp show`` tells it), its overdue = the open amounts ``pay list --overdue``
+  lists; ``report collection``'s received = the receipts dated in the period; ``report
+  forecast``'s won = ``report attainment``'s, per member.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from salescrm.core.periods import parse_period
 from tests.conftest import Crm
 from tests.timeline_scenarios import (
     LAST_DAY,
@@ -197,3 +202,37 @@ def every_deal_accounted(crm: Crm, events: list[Event], day: date) -> None:
 
 def test_pipeline_won_and_lost_account_for_every_deal(builder: Builder) -> None:
     as_of_the_cut_and_the_end(builder, every_deal_accounted)
+
+
+def won_deals_shown(crm: Crm, day: date) -> list[dict[str, Any]]:
+    """Every deal won as of ``day``, as ``opp show --as-of`` shows it (with its collection)."""
+    won = [row["opportunity"] for row in read_json(crm, "opp", "list", day=day) if row["stage"] == "won"]
+    return [read_json(crm, "opp", "show", ref, day=day) for ref in won]
+
+
+def money_agrees(crm: Crm, events: list[Event], day: date) -> None:
+    where = _context(events, day)
+    deals = won_deals_shown(crm, day)
+    receipts = [(date.fromisoformat(r["at"]), amount(r["amount"])) for d in deals
+                for r in d["collection"]["receipts"]]  # fmt: skip
+    contracts = sum((amount(d["contract"]["amount"]) for d in deals), Decimal(0))
+    receivables = read_json(crm, "report", "receivables", day=day)["summary"]
+    owed = contracts - sum((money for _, money in receipts), Decimal(0))
+    assert amount(receivables["owed"]) == owed, f"receivables owed vs contracts − receipts, {where}"
+    overdue = read_json(crm, "pay", "list", "--overdue", day=day)
+    assert amount(receivables["overdue"]) == sum((amount(line["open"]) for line in overdue), Decimal(0)), (
+        f"receivables overdue vs pay list --overdue, {where}"
+    )
+    for period in _periods(day):
+        span = parse_period(period)
+        collection = read_json(crm, "report", "collection", "--period", period, day=day)["summary"]
+        received = sum((money for at, money in receipts if span.start <= at <= span.end), Decimal(0))
+        assert amount(collection["received"]) == received, f"collection {period} vs receipts, {where}"
+        forecast = read_json(crm, "report", "forecast", "--period", period, day=day)["rows"]
+        won = {row["member"]: amount(row["won"]) for row in forecast if row["member"] != "total"}
+        members = {k: v for k, v in attainment_won(crm, period, day).items() if k != "total"}
+        assert _nonzero(won) == _nonzero(members), f"forecast won vs attainment, period {period}, {where}"
+
+
+def test_receivables_collection_and_forecast_agree(builder: Builder) -> None:
+    as_of_the_cut_and_the_end(builder, money_agrees)

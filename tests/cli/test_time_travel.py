@@ -94,6 +94,10 @@ READING: dict[str, Invocations] = {
     ],
     "pay list": lambda day: [["pay", "list", "-f", "json"], ["pay", "list", "--overdue", "-f", "md"]],
     "pay show": lambda day: [["pay", "show", f"CRM{day:%Y%m}001-O1", "-f", "json"]],
+    "opp show": lambda day: [
+        ["opp", "show", f"CRM{day:%Y%m}001-O1", "-f", "json"],
+        ["opp", "show", f"CRM{day:%Y%m}001-O1"],
+    ],
     "report review": lambda day: [  # md and html only; every section of the pack is in the md
         ["report", "review", "--period", month(day), "-f", "md"],
         ["report", "review", "--period", week(day), "-f", "md"],
@@ -105,7 +109,6 @@ READING: dict[str, Invocations] = {
 # the lead may give them one; then they move to READING (test_present_state_commands_...).
 PRESENT_STATE = {
     "customer show": "one customer's file, every record in it",
-    "opp show": "one deal's file: figures, history, gate",
     "followup list": "the follow-ups and tasks as recorded",
     "feedback list": "the feedback as recorded",
     "log": "git's history of one customer file",

@@ -18,6 +18,7 @@ import pytest
 
 from salescrm.store import index
 from salescrm.store.cache_files import cache_dir
+from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
 from tests.conftest import Crm, tree_digest
 from tests.timeline_scenarios import cli_commands
@@ -139,11 +140,23 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("source") / "team"
     generate(root, Plan(30, seed=5), workers=1)
     crm = Crm(root, user="li.na")  # money and the pool, for the commands that read them
+    _without_payments(DataDir(root), [PAID, _deals(crm)["won"]])  # planned below, by the commands
     crm.ok(["pay", "plan", PAID, "--split", "30%@signed,70%@+60d"])
     crm.ok(["pay", "receive", PAID, "--amount", "1000", "--at", "2026-01-05"])
     crm.ok(["pool", "release", POOLED, "--reason", "公海"])
     shutil.rmtree(cache_dir(root), ignore_errors=True)
     return root
+
+
+def _without_payments(datadir: DataDir, refs: list[str]) -> None:
+    """These won deals without the plan and receipts ``dev generate`` gave them."""
+    for ref in refs:
+        number, deal = ref.split("-")
+        with datadir.transaction("test setup", "li.na") as tx:
+            customer = datadir.read_customer(number)
+            won = next(o for o in customer.opportunities if o.id == deal)
+            won.plan, won.receipts = [], []
+            tx.save(customer)
 
 
 @pytest.fixture

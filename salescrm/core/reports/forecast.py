@@ -2,7 +2,8 @@
 well past forecasts held. Definitions (and the conventions they follow) in docs/reports.md.
 
 A deal's forecast category is its own (``opp set OPP forecast=…``) or its stage's
-(``STAGE_CATEGORY``). The forecast counts deals expected to close in the period:
+(``forecast`` of the stage in salescrm.yaml, core/config.py). The forecast counts deals
+expected to close in the period:
 ``commit`` = won in the period + open commit deals; ``best_case`` = commit + open best-case
 deals; ``pipeline`` = every open deal (but omitted ones). Everything is read from deal rows
 as of a day, so a forecast "as of" the first of a past month is what it said that day.
@@ -22,14 +23,6 @@ from salescrm.core.periods import Period, month_of, months_in
 from salescrm.core.reports import TOTAL, Report, percent, total
 from salescrm.core.targets import Targets
 
-# The category of an open deal without its own: the convention of Salesforce's default
-# forecast categories (Pipeline, Best Case, Commit), mapped onto salescrm's stages.
-STAGE_CATEGORY = {
-    "lead": "pipeline",
-    "needs_analysis": "pipeline",
-    "proposal": "best_case",
-    "negotiation": "commit",
-}
 COLUMNS = [
     "member",
     "target",
@@ -45,8 +38,10 @@ ACCURACY_COLUMNS = ["member", "month", "forecast", "won", "accuracy_pct"]
 YEAR_DAYS = 365  # the window of closed deals velocity learns from
 
 
-def category(deal: Deal, stage: str) -> str:
-    return deal.forecast or STAGE_CATEGORY.get(stage, "pipeline")
+def category(deal: Deal, stage: str, config: Config) -> str:
+    """The deal's own category, else its stage's (salescrm.yaml), else ``pipeline``."""
+    rule = config.stages.get(stage)
+    return deal.forecast or (rule.forecast if rule else None) or "pipeline"
 
 
 def _sums(rows: list[DealRows], config: Config, period: Period, as_of: date) -> dict[str, dict[str, Decimal]]:
@@ -56,7 +51,7 @@ def _sums(rows: list[DealRows], config: Config, period: Period, as_of: date) -> 
         sums[deal.owner]["won"] += Decimal(deal.won_amount)
     closing = in_days(period)
     for _, deal, stage in open_deals(rows, as_of.toordinal()):
-        kind = category(deal, stage)
+        kind = category(deal, stage, config)
         if deal.close not in closing or kind == "omitted":
             continue
         figures = sums[deal.owner]
