@@ -273,9 +273,15 @@ def fold(value: Any) -> Any:
 _fold = fold
 
 
-@functools.lru_cache(maxsize=256)
 def _folded(values: tuple[Any, ...], me: str | None) -> tuple[Any, ...]:
     """A comparison's values, folded once a run (``me`` stands for the acting member)."""
+    # keyed by the values' types too: (True,) == (Decimal(1),) == (1,) as keys, and a cache
+    # keyed by value alone handed `archived` a Decimal that SQLite cannot bind
+    return _folded_typed(values, tuple(map(type, values)), me)
+
+
+@functools.lru_cache(maxsize=256)
+def _folded_typed(values: tuple[Any, ...], types: tuple[type, ...], me: str | None) -> tuple[Any, ...]:
     return tuple(_fold(me if v is ME else v) for v in values)
 
 

@@ -129,3 +129,13 @@ def test_a_query_nested_or_chained_past_the_limits_is_refused(text: str, said: s
 def test_a_query_at_the_limits_parses() -> None:
     parse_query("(" * 32 + "tier = B" + ")" * 32)
     parse_query(" or ".join(["tier = B"] * 200))
+
+
+def test_folded_values_keep_their_type_whatever_was_folded_before() -> None:
+    """True, 1 and Decimal(1) are equal keys: the fold cache must not hand one for another."""
+    from decimal import Decimal
+
+    from salescrm.core.query import _folded
+
+    assert type(_folded((Decimal(1),), None)[0]) is Decimal
+    assert _folded((True,), None)[0] is True
