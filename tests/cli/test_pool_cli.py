@@ -40,6 +40,7 @@ def plan_task(crm: Crm, number: str) -> None:
 
 
 def test_release_and_claim(team: Crm, digest: Digest) -> None:
+    team.lang = None  # the team's locale (zh_CN)
     number = team.add_customer("某某科技有限公司", "--at", "2024-05-03")
     plan_task(team, number)
     assert team.ok(["pool", "release", number, "--reason", "客户暂无采购计划"]) == f"{number}\n"
