@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from salescrm.cli.context import Session, out, session
+from salescrm.core.errors import Msg
 
 if TYPE_CHECKING:
     from salescrm.core.leads import ImportPlan
@@ -60,9 +61,11 @@ def leads(
 
     s = session(ctx)
     if sum(map(bool, (owner, assign, to_pool))) > 1:
-        raise UsageError("give one of --owner, --assign and --pool")
+        raise UsageError(Msg("give one of --owner, --assign and --pool"))
     if assign not in (None, "round-robin"):
-        raise UsageError(f"bad --assign {assign!r}", hint="the only way is: --assign round-robin")
+        raise UsageError(
+            Msg("bad --assign {assign!r}", assign=assign), hint=Msg("the only way is: --assign round-robin")
+        )
     rejects_path = _rejects_path(s, rejects)
     table = read_table(file)
     columns = map_columns(table.headers, maps)

@@ -10,7 +10,7 @@ import typer
 from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
-from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
 from salescrm.i18n import heading
 
@@ -61,9 +61,11 @@ def plan(
 
     s = session(ctx)
     if split is not None and (due is not None or amount is not None):
-        raise UsageError("give --split, or --due and --amount, not both")
+        raise UsageError(Msg("give --split, or --due and --amount, not both"))
     if split is None and (due is None or amount is None):
-        raise UsageError("give --due and --amount, or --split", hint="e.g. --split 30%@signed,70%@+60d")
+        raise UsageError(
+            Msg("give --due and --amount, or --split"), hint=Msg("e.g. --split 30%@signed,70%@+60d")
+        )
     remark = parse_text(note, "--note", 200) if note is not None else None
     with s.datadir.transaction("pay plan", s.member) as tx:
         customer, o, ref = _with_deal(s, reference)
@@ -103,11 +105,13 @@ def receive(
 
     s = session(ctx)
     if not at.strip():  # required: refuse_blank leaves it to us, and moment("") would mean now
-        raise UsageError("--at must not be empty", hint="the day the money arrived, e.g. --at 2026-11-20")
+        raise UsageError(
+            Msg("--at must not be empty"), hint=Msg("the day the money arrived, e.g. --at 2026-11-20")
+        )
     if overpay and not reason:
-        raise UsageError("--overpay needs --reason", hint="say why more than is owed is taken")
+        raise UsageError(Msg("--overpay needs --reason"), hint=Msg("say why more than is owed is taken"))
     if reason and not overpay:
-        raise UsageError("--reason goes with --overpay")
+        raise UsageError(Msg("--reason goes with --overpay"))
     new = NewReceipt(parse_money(amount, "--amount"), day_of(s.moment(at, "receipt date")), bank_ref,
                      line, reason if overpay else None)  # fmt: skip
     with s.datadir.transaction("pay receive", s.member) as tx:
@@ -204,7 +208,9 @@ def show(
     rewound = customer_as_of(customer, day)
     deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == o.id), None)
     if deal is None:  # as the day's data would answer: no such deal (or customer) yet
-        raise NotFoundError(f"no such opportunity {ref} on {day}", hint="it was opened later")
+        raise NotFoundError(
+            Msg("no such opportunity {ref} on {day}", ref=ref, day=day), hint=Msg("it was opened later")
+        )
     contract = contract_of(deal, ref)
     shown = deal_collection(ref, deal, day)
     if fmt == Format.json:

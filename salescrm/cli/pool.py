@@ -9,6 +9,7 @@ import typer
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
+from salescrm.core.errors import Msg
 
 if TYPE_CHECKING:
     from salescrm.core.model import Customer
@@ -111,7 +112,8 @@ def recycle(
     day = s.today(as_of)
     if apply and as_of and day != s.today():
         raise UsageError(
-            "--apply releases customers now: leave out --as-of", hint="see first: pool recycle --as-of DAY"
+            Msg("--apply releases customers now: leave out --as-of"),
+            hint=Msg("see first: pool recycle --as-of DAY"),
         )
     due = due_for_recycling(s.summaries("remind", day), s.config.pool, day)  # no customer decoded
     if apply and due:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from salescrm.core.config import Config, Member
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.core.labels import CLOSED_STAGES
 from salescrm.core.model import Change, Customer
 from salescrm.core.parse import day_of, parse_text
@@ -49,7 +49,9 @@ def owned_by(customers: Iterable[Customer], member: str) -> int:
 
 def parse_reason(text: str | None, what: str = "--reason") -> str:
     if text is None or not text.strip():
-        raise UsageError(f"{what} is required", hint="say why, e.g. --reason 客户暂无需求")
+        raise UsageError(
+            Msg("{what} is required", what=what), hint=Msg("say why, e.g. --reason 客户暂无需求")
+        )
     return parse_text(text, what, 500)
 
 
@@ -75,16 +77,21 @@ def check_claim(customer: Customer, member: Member, config: Config, customers: l
     rep's limits (managers are not held to them). The cool-down is the rulebook's."""
     if customer.archived:
         raise UsageError(
-            f"{customer.id} is archived", hint="a manager may restore it: customer archive --undo"
+            Msg("{id} is archived", id=customer.id),
+            hint=Msg("a manager may restore it: customer archive --undo"),
         )
     if customer.owner != POOL:
         raise ConflictError(
-            f"{customer.id} is owned by {customer.owner}, not in the pool",
-            hint="only a customer in the pool can be claimed; a manager may transfer it: "
-            "salescrm customer transfer",
+            Msg("{id} is owned by {owner}, not in the pool", id=customer.id, owner=customer.owner),
+            hint=Msg(
+                "only a customer in the pool can be claimed; a manager may transfer it: salescrm "
+                "customer transfer"
+            ),
         )
     if not sells(member):
-        raise UsageError(f"{member.id} is {member.role}: only reps and managers own customers")
+        raise UsageError(
+            Msg("{id} is {role}: only reps and managers own customers", id=member.id, role=member.role)
+        )
     if member.role == "manager":
         return
     limits = config.pool
@@ -92,16 +99,27 @@ def check_claim(customer: Customer, member: Member, config: Config, customers: l
     owned = owned_by(customers, member.id)
     if owned >= limits.max_customers:
         raise UsageError(
-            f"{member.id} owns {_customers(owned)}, the most a rep may "
-            f"(pool.max_customers: {limits.max_customers})",
-            hint=f"release one first (salescrm pool release), or ask a manager to transfer it: {managers}",
+            Msg(
+                "{id} owns {customers}, the most a rep may (pool.max_customers: {max_customers})",
+                id=member.id,
+                customers=_customers(owned),
+                max_customers=limits.max_customers,
+            ),
+            hint=Msg(
+                "release one first (salescrm pool release), or ask a manager to transfer it: {managers}",
+                managers=managers,
+            ),
         )
     claimed = claims_on(customers, member.id, now.date())
     if claimed >= limits.claims_per_day:
         raise UsageError(
-            f"{member.id} claimed {_customers(claimed)} today, the most a rep may "
-            f"(pool.claims_per_day: {limits.claims_per_day})",
-            hint=f"claim again tomorrow, or ask a manager: {managers}",
+            Msg(
+                "{id} claimed {customers} today, the most a rep may (pool.claims_per_day: {claims_per_day})",
+                id=member.id,
+                customers=_customers(claimed),
+                claims_per_day=limits.claims_per_day,
+            ),
+            hint=Msg("claim again tomorrow, or ask a manager: {managers}", managers=managers),
         )
 
 
@@ -119,9 +137,11 @@ def release(customer: Customer, by: str, reason: str, now: datetime) -> int:
     them now). Open deals keep their owner until someone claims the customer. Returns the
     number of tasks cancelled."""
     if customer.owner == POOL:
-        raise ConflictError(f"{customer.id} is in the pool already")
+        raise ConflictError(Msg("{id} is in the pool already", id=customer.id))
     if customer.archived:
-        raise UsageError(f"{customer.id} is archived", hint="archived customers stay out of the pool")
+        raise UsageError(
+            Msg("{id} is archived", id=customer.id), hint=Msg("archived customers stay out of the pool")
+        )
     record(customer.changes, customer, "owner", POOL, now, by, reason)
     cancelled = 0
     for task in customer.tasks:
@@ -163,9 +183,13 @@ def receiver(config: Config, member_id: str) -> Member:
     """The member customers are handed to: known, active, and one who sells."""
     member = config.member(member_id.strip())
     if not member.active:
-        raise UsageError(f"{member.id} is deactivated", hint="hand customers to an active rep or manager")
+        raise UsageError(
+            Msg("{id} is deactivated", id=member.id), hint=Msg("hand customers to an active rep or manager")
+        )
     if not sells(member):
-        raise UsageError(f"{member.id} is {member.role}: only reps and managers own customers")
+        raise UsageError(
+            Msg("{id} is {role}: only reps and managers own customers", id=member.id, role=member.role)
+        )
     return member
 
 
@@ -173,10 +197,11 @@ def transfer(customer: Customer, to: Member, by: str, reason: str, now: datetime
     """A manager's transfer of ``customer`` to ``to`` (from its owner, or from the pool)."""
     if customer.archived:
         raise UsageError(
-            f"{customer.id} is archived", hint="a manager may restore it: customer archive --undo"
+            Msg("{id} is archived", id=customer.id),
+            hint=Msg("a manager may restore it: customer archive --undo"),
         )
     if customer.owner == to.id:
-        raise UsageError(f"{customer.id} is owned by {to.id} already")
+        raise UsageError(Msg("{id} is owned by {id2} already", id=customer.id, id2=to.id))
     return hand_over(customer, to.id, by, now, reason)
 
 
