@@ -12,7 +12,7 @@ from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
-from salescrm.i18n import heading
+from salescrm.i18n import figure, heading, label
 
 pay_app = typer.Typer(
     help="Payment collection (回款): plan, receive, amend, list, show.", no_args_is_help=True
@@ -186,7 +186,16 @@ def list_lines(
     s = session(ctx)
     day = s.today(as_of)
     rows = plan_lines(s.customers(day), day, s.member_option(owner), overdue)
-    out(render(rows, LINE_COLUMNS, fmt, s.lang))
+    out(render(_statuses(rows, fmt, s.lang), LINE_COLUMNS, fmt, s.lang))
+
+
+def _statuses(rows: list[dict[str, Any]], fmt: Format, lang: str) -> list[dict[str, Any]]:
+    """An installment's status (paid, open, overdue) in the reader's words in a table; JSON and
+    CSV keep the key."""
+    if fmt not in (Format.table, Format.md):
+        return rows
+    return [{**row, "status": label("payment status", row["status"], lang)} if "status" in row else row
+            for row in rows]  # fmt: skip
 
 
 @pay_app.command("show")
@@ -216,16 +225,16 @@ def show(
     if fmt == Format.json:
         out(to_json({"ref": ref, "as_of": day, "contract": contract.number, **shown}))
         return
-    head = [["number", contract.number], ["signed", str(contract.signed)],
-            ["payment_terms", contract.payment_terms]]  # fmt: skip
-    head += [[name, cell(value)] for name, value in shown["figures"].items()]
+    head = [[figure("number", s.lang), contract.number], [figure("signed", s.lang), str(contract.signed)],
+            [figure("payment_terms", s.lang), contract.payment_terms]]  # fmt: skip
+    head += [[figure(name, s.lang), cell(value)] for name, value in shown["figures"].items()]
     parts = [
         f"{ref} {customer.name} — {deal.name}\n",
         table(head, [heading("figure", s.lang), heading("value", s.lang)], fmt),
     ]
     for name, columns in SHOW_COLUMNS.items():
         if shown[name]:
-            parts.append("\n" + render(shown[name], columns, fmt, s.lang))
+            parts.append("\n" + render(_statuses(shown[name], fmt, s.lang), columns, fmt, s.lang))
     out("".join(parts))
 
 

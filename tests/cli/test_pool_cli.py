@@ -67,9 +67,10 @@ def test_release_and_claim(team: Crm, digest: Digest) -> None:
         ["pool", "claim", number],
         "zhang.wei",
         4,
-        f"{number} is owned by wang.fang, not in the pool",
+        f"{number} 的负责人是 wang.fang, 不在公海",  # the team's language: its errors too
     )
-    refused(team, digest, ["pool", "release", number], "wang.fang", 2, "--reason is required")
+    refused(team, digest, ["pool", "release", number], "wang.fang", 2, "必须给出--reason")
+    team.lang = "en"
     refused(team, digest, ["pool", "release", number, "--reason", "x"], "zhang.wei", 2,
             "zhang.wei may not release the customer to the pool")  # fmt: skip
     refused(team, digest, ["pool", "claim", "CRM209901001"], "zhang.wei", 3, "no such customer")
