@@ -15,7 +15,7 @@ from datetime import date
 
 from salescrm.core.config import Config
 from salescrm.core.customers import NewCustomer, build_customer, parse_tag
-from salescrm.core.errors import CrmError, Msg, UsageError
+from salescrm.core.errors import CrmError, Msg, Term, UsageError
 from salescrm.core.identity import Identity, close_name, find_duplicate, identity_of
 from salescrm.core.ids import next_customer_id
 from salescrm.core.model import Customer
@@ -165,7 +165,8 @@ def plan_import(
         if near:
             where = _where(plan, near[0], by_id)
             outcome.status, outcome.customer_id = "duplicate", near[0]
-            outcome.reason = f"close name to {where} ({near[1]:.0f}/100); --force imports it"
+            outcome.reason = Msg("close name to {where} ({score}/100); --force imports it", where=where,
+                                 score=f"{near[1]:.0f}")  # fmt: skip
             continue
         candidate.id = next_customer_id(options.created, taken)
         taken.add(candidate.id)
@@ -231,15 +232,20 @@ def _duplicate(
     if on_duplicate == "skip":
         outcome.status, outcome.reason = (
             "duplicate",
-            f"duplicate: same {what} as {_where(plan, number, by_id)}",
+            Msg(
+                "duplicate: same {what} as {where}",
+                what=Term("duplicate key", what),
+                where=_where(plan, number, by_id),
+            ),  # fmt: skip
         )
         return
-    where = f"{number} (row {made_here} of this file)" if made_here else number
+    where = Msg("{number} (row {row} of this file)", number=number, row=made_here) if made_here else number
     target = by_id[number]
     merge_lead(target, candidate)
     if not made_here and all(target is not c for c in plan.updated):
         plan.updated.append(target)
-    outcome.status, outcome.reason = "updated", f"merged into {where} (same {what})"
+    outcome.status = "updated"
+    outcome.reason = Msg("merged into {where} (same {what})", where=where, what=Term("duplicate key", what))
 
 
 def _made_here(plan: ImportPlan, number: str) -> int | None:
@@ -250,9 +256,9 @@ def _where(plan: ImportPlan, number: str, by_id: dict[str, Customer]) -> str:
     """The customer a row repeats: its number and owner only (a rep may not read another's
     customer, but must know whom to ask), or the row of this file that added it."""
     made_here = _made_here(plan, number)
-    return (
-        f"{number} (row {made_here} of this file)" if made_here else f"{number} (owner {by_id[number].owner})"
-    )
+    if made_here:
+        return Msg("{number} (row {row} of this file)", number=number, row=made_here)
+    return Msg("{number} (owner {owner})", number=number, owner=by_id[number].owner)
 
 
 def merge_lead(target: Customer, lead: Customer) -> None:
