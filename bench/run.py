@@ -263,6 +263,8 @@ def main() -> int:
     rows.append(("customer show by number (reads one file)", measure(showing, env), None, "", "-"))
     if exists(["find"], env):
         rows.append(("warm find by pinyin initials", *warm(["find", "njxy"], ["list"]), "task list", "≤ 1 s"))
+    dupes = warm(["customer", "dupes", "-f", "json"], ["list"], ["customer", "dupes"])
+    rows.append(("warm customer dupes (查重 over every customer)", *dupes, "task list", "≤ 2 s"))
     completing = dict(env, _SALESCRM_COMPLETE="complete_bash", COMP_CWORD="3")
     completing["COMP_WORDS"] = "salescrm customer show CRM2022010"
     completion = measure([SALESCRM] * runs, completing)

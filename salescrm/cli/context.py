@@ -137,7 +137,7 @@ class Session:
 
     # -- reading every customer: damaged files are skipped with a warning --------------
     def customers(self, as_of: date | None = None) -> list[Customer]:
-        """Every usable customer (through the parsed-record cache); with ``as_of``, each as
+        """Every usable customer (through the derived index, store/index.py); with ``as_of``, each as
         it stood at the end of that day, leaving out those created later (core/timeline.py)."""
         loaded = self.datadir.load_all()
         warn_problems(loaded.problems)
@@ -149,11 +149,12 @@ class Session:
         rewound = (customer_as_of(c, as_of) for c in loaded.customers)
         return [c for c in rewound if c is not None]
 
-    def summaries(self, name: str, as_of: date) -> list[Any]:
-        """One summary (``store/cache.SUMMARIES[name]``) of every usable customer as it stood
-        at the end of ``as_of``, from the cache's index: only a customer with events after
-        that day is decoded, rewound, and summarised again."""
-        found, problems = self.datadir.load_summaries(name, as_of)
+    def summaries(self, name: str, as_of: date, narrow: dict[str, str | int] | None = None) -> list[Any]:
+        """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
+        at the end of ``as_of``, from the index: only a customer with events after
+        that day is decoded, rewound, and summarised again. ``narrow``: leave out those whose
+        tier, owner or archived flag cannot match (the command still filters what it gets)."""
+        found, problems = self.datadir.load_summaries(name, as_of, narrow)
         warn_problems(problems)
         hold(found)
         return found

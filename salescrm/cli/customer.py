@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from salescrm.cli import completion
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
+from salescrm.cli.listing import LIST_COLUMNS, list_row
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 from salescrm.core.errors import Msg
 
 if TYPE_CHECKING:
-    from salescrm.core.listrows import Row
+    from salescrm.core.customers import CustomerFilter
 
 customer_app = typer.Typer(
     help="Customer profiles: add, show, list, edit, set, tag, contact, archive, dupes, merge.",
@@ -111,20 +112,6 @@ def show(
         out(profile_text(customer, s.config, s.lang, fmt))
 
 
-LIST_COLUMNS = [
-    "id",
-    "name",
-    "tier",
-    "industry",
-    "owner",
-    "contact",
-    "phone",
-    "source",
-    "tags",
-    "created",
-]
-
-
 @customer_app.command("list")
 def list_customers(
     ctx: typer.Context,
@@ -155,28 +142,23 @@ def list_customers(
         from salescrm.cli.query import where_filter
 
         matches = where_filter(s, where, as_of)
-    found = s.summaries("list", s.today(as_of))  # rows: no record is decoded
+    found = s.summaries("list", s.today(as_of), _narrowing(wanted))  # rows: no record is decoded
     rows = filter_customers(found, wanted, s.config)
     if matches is not None:
         rows = list(filter(matches, rows))
     out(render([list_row(r, s.lang, fmt) for r in rows], LIST_COLUMNS, fmt, s.lang))
 
 
-def list_row(r: Row, lang: str, fmt: Format) -> dict[str, Any]:
-    """One line of ``customer list`` and ``query``, from the customer's row."""
-    return {
-        "id": r.id,
-        "name": r.name,
-        "tier": r.tier,
-        "industry": r.industry,
-        "owner": r.owner,
-        "contact": r.contact,
-        "phone": r.phone,
-        "source": r.source,
-        "tags": r.tags if fmt != Format.table else " ".join(r.tags),
-        "created": r.created_day,
-        "archived": r.archived,
-    }
+def _narrowing(wanted: CustomerFilter) -> dict[str, str | int]:
+    """What the index can leave out before the rows are read (filter_customers still decides)."""
+    from salescrm.core.labels import TIERS
+
+    narrow: dict[str, str | int] = {} if wanted.archived else {"archived": 0}
+    if wanted.tier:
+        narrow["tier"] = TIERS.parse(wanted.tier)
+    if wanted.owner:
+        narrow["owner"] = wanted.owner
+    return narrow
 
 
 @customer_app.command("set")

@@ -62,6 +62,9 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
         return clock_text(Clock(r.what, r.limit_days or 0, r.since), lang)
     if kind == "payment":
         return t(lang, "remind", "payment", line=r.what, owed=r.detail)
+    if kind == "overplanned":
+        planned, contract = r.detail.split(" ")
+        return t(lang, "remind", "overplanned", what=r.what, planned=planned, contract=contract)
     if kind == "review":
         return t(lang, "remind", "review_what", what=r.what)
     return f"{r.what} ({r.detail})" if r.detail else r.what

@@ -32,7 +32,9 @@ def export(
     fmt: ExportFormat = typer.Argument(..., metavar="csv|json|vcard|sqlite|ics", help="The file format."),
     out_file: Path = typer.Option(None, "--out", help="Write to this file (sqlite needs one); else stdout."),
     redact: bool = typer.Option(
-        False, "--redact", help="Mask contact names, phones and e-mails (王*理, 138****5678)."
+        False,
+        "--redact",
+        help="Mask contact names, titles, phones and e-mails (王*理, 138****5678), in every format.",
     ),
     owner: str = typer.Option(None, "--owner", help="ics: only this member's tasks and customers."),
     where: str = typer.Option(
@@ -68,13 +70,13 @@ def export(
         )
     chosen = _chooser(s, where, as_of)
     customers = sorted(filter(chosen, s.customers(s.today(as_of))), key=lambda c: c.id)
+    if redact:  # every format, the calendar's birthday events too
+        customers = [redacted(c) for c in customers]
     if fmt == ExportFormat.ics:
         from salescrm.cli.calendar import export_calendar
 
         export_calendar(s, customers, owner, s.today(as_of), target)
         return
-    if redact:
-        customers = [redacted(c) for c in customers]
     if target is not None and fmt == ExportFormat.sqlite:
         from salescrm.formats.sqlite import write_sqlite
 

@@ -82,7 +82,7 @@ def query(
 
     Example: salescrm query 'tier = B and followups(3m) > 5 and tag = 需求明确'
     """
-    from salescrm.cli.customer import LIST_COLUMNS, list_row
+    from salescrm.cli.listing import LIST_COLUMNS, list_row
 
     s = session(ctx)
     if (expression is None) == (saved is None):

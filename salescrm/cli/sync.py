@@ -63,7 +63,7 @@ def merge_driver(
 
     result = merge_files(base, ours, theirs, name)
     for line in result.renumbered:
-        print(f"salescrm: {name}: renumbered our {line}", file=sys.stderr)
+        print(f"salescrm: {name}: renumbered {line}", file=sys.stderr)
     if not result.clean:
         for conflict in result.conflicts:
             print(f"conflict: {name}: {conflict}", file=sys.stderr)

@@ -9,6 +9,13 @@ a conflict a person must settle. New items that took the same id on both sides
 (both logged ``F3``) are both kept: theirs keeps the id (it may already be
 shared), ours moves to the next free one, and our references to it follow.
 
+A won deal's plan lines (``P1``) and receipts (``R1``) merge by id too: identical entries
+count once; two different entries both sides numbered alike are both kept, and the one
+recorded later (a plan line's ``at``, a receipt's day, then its content, so that either
+clone merging gives the same file) moves to the next free id, with that side's receipts
+that pay a moved plan line. The totals may then exceed the contract: ``check`` names it
+and ``remind`` tells the manager (core/validate.py, core/reminders.py).
+
 Two claims of one customer from the pool (客户公海) on two clones are settled, not left
 to a person: the earlier claim (by its recorded moment, then by member id) wins, the other
 side's claim (the owner it took and the deals and tasks that came with it) is undone, and
@@ -29,6 +36,8 @@ KEYED_LISTS = {"tasks": "id", "followups": "id", "opportunities": "id", "feedbac
 # Lists whose ids may be renumbered, and the references to them (list, field) inside the customer.
 RENUMBERABLE = {"tasks": "T", "followups": "F", "opportunities": "O", "feedback": "B"}
 REFERENCES = {"tasks": [("followups", "task")]}
+# A deal's payment lists (inside each of ``opportunities``): list → id letter.
+PAYMENT_LISTS = {"plan": "P", "receipts": "R"}
 _MISSING = object()
 
 
@@ -53,6 +62,7 @@ def merge_customer(base: dict[str, Any] | None, ours: dict[str, Any], theirs: di
     """
     result = MergeResult({})
     ours = _renumber_clashes(base or {}, ours, theirs, result)
+    ours, theirs = _renumber_payments(base or {}, ours, theirs, result)
     ours, theirs = _settle_claims(base or {}, ours, theirs, result)
     result.data = _merge_mapping(base or {}, ours, theirs, "", result.conflicts)
     return result
@@ -78,12 +88,78 @@ def _renumber_clashes(
             taken.add(new_id)
             moves[item_id] = new_id
             item["id"] = new_id
-            result.renumbered.append(f"{key} {item_id} → {new_id}")
+            result.renumbered.append(f"our {key} {item_id} → {new_id}")
         for list_key, ref_field in REFERENCES.get(key, []):
             for item in _items(ours, list_key):
                 if item.get(ref_field) in moves:
                     item[ref_field] = moves[item[ref_field]]
     return ours
+
+
+def _renumber_payments(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], result: MergeResult
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Plan lines and receipts both sides added to one deal under one id: the later moves."""
+    ours, theirs = _copy(ours), _copy(theirs)
+    base_deals = {_ident(o, "id"): o for o in _items(base, "opportunities")}
+    theirs_deals = {_ident(o, "id"): o for o in _items(theirs, "opportunities")}
+    for mine in _items(ours, "opportunities"):
+        deal_id = _ident(mine, "id")
+        other = theirs_deals.get(deal_id)
+        if other is None:
+            continue
+        before = base_deals.get(deal_id, {})
+        for key, kind in PAYMENT_LISTS.items():
+            for side, old, new in _payment_clashes(before, mine, other, key, kind):
+                line = "our" if side is mine else "their"
+                result.renumbered.append(f"{line} {key} {deal_id}-{old} → {deal_id}-{new} (recorded later)")
+                if key == "plan":
+                    _follow_plan_line(side, old, new)
+    return ours, theirs
+
+
+def _payment_clashes(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], key: str, kind: str
+) -> list[tuple[dict[str, Any], str, str]]:
+    """Renumber in place the later of each two different new ``key`` items sharing an id;
+    returns (the deal it was in, old id, new id) for each."""
+    base_ids = {_ident(item, "id") for item in _items(base, key)}
+    mine = {_ident(item, "id"): item for item in _items(ours, key)}
+    other = {_ident(item, "id"): item for item in _items(theirs, key)}
+    taken = base_ids | set(mine) | set(other)
+    moved = []
+    for item_id in sorted(set(mine) & set(other) - base_ids, key=_id_number):
+        if mine[item_id] == other[item_id]:
+            continue
+        later, deal = max(
+            (mine[item_id], ours), (other[item_id], theirs), key=lambda pair: _recorded(pair[0])
+        )
+        new_id = next_item_id(kind, taken)
+        taken.add(new_id)
+        later["id"] = new_id
+        moved.append((deal, item_id, new_id))
+    return moved
+
+
+def _recorded(item: dict[str, Any]) -> tuple[str, str]:
+    """When a plan line or receipt was recorded, then its content: a total order."""
+    return str(item.get("at", "")).replace(" ", "T"), _canonical(item)
+
+
+def _follow_plan_line(deal: dict[str, Any], old: str, new: str) -> None:
+    """The deal's receipts that pay plan line ``old``, and their amendments of it, follow it."""
+    for receipt in _items(deal, "receipts"):
+        if receipt.get("plan") == old:
+            receipt["plan"] = new
+        for change in receipt.get("amendments") or []:
+            if isinstance(change, dict) and change.get("field") == "plan":
+                for end in ("from", "to"):
+                    if change.get(end) == old:
+                        change[end] = new
+
+
+def _id_number(item_id: str) -> tuple[int, str]:
+    return (int(item_id[1:]), item_id) if item_id[1:].isdigit() else (10**9, item_id)
 
 
 def _copy(value: Any) -> Any:
@@ -219,6 +295,8 @@ def _merge_list(
     """Item by item: by the list's identity key, else by content (a set merge keeping order)."""
     name = path.rsplit(".", 1)[-1]
     key = KEYED_LISTS.get(name) if path == name else None
+    if path.startswith("opportunities[") and path.count(".") == 1 and name in PAYMENT_LISTS:
+        key = "id"  # a deal's plan lines and receipts
 
     def identity(item: Any) -> str:
         return _ident(item, key) if key and isinstance(item, dict) else _canonical(item)
@@ -243,11 +321,9 @@ def _merge_list(
 def _in_id_order(items: list[Any]) -> list[Any]:
     """``F1, F3, F2`` → ``F1, F2, F3``: both clones end with the same file."""
 
-    def number(item: Any) -> tuple[int, str]:
-        text = str(item.get("id", "")) if isinstance(item, dict) else ""
-        return (int(text[1:]), text) if text[1:].isdigit() else (10**9, text)
-
-    return sorted(items, key=number)
+    return sorted(
+        items, key=lambda item: _id_number(str(item.get("id", "")) if isinstance(item, dict) else "")
+    )
 
 
 def _union(first: list[Any], second: list[Any]) -> list[Any]:

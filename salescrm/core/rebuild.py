@@ -1,11 +1,11 @@
-"""Records back from data that was already checked (the parsed-record cache).
+"""Records back from data that was already checked (the derived index, store/index.py).
 
 ``records.customer_from_data`` checks every value of a hand-edited file and is
 worth its cost once per change. Data that ``records.customer_to_data`` wrote
 and nobody touched since needs no checks: this module turns it back into the
-same records an order of magnitude faster, by filling each record's
-``__dict__`` directly. The builders are derived from the dataclasses of
-``model`` (their field types), so a field added there is rebuilt too.
+same records an order of magnitude faster, through their constructors. The
+builders are derived from the dataclasses of ``model`` (their field types), so a
+field added there is rebuilt too.
 """
 
 from __future__ import annotations
@@ -24,7 +24,26 @@ _RENAMED: dict[type, dict[str, str]] = {
     model.TierChange: {"from": "from_tier", "to": "to_tier"},
     model.Change: {"from": "old", "to": "new"},
 }
-_CACHE: dict[tuple[type, frozenset[str]], Build] = {}
+_BUILDERS: dict[type, Build] = {}
+
+
+def _pool_owner(values: dict[str, Any]) -> None:
+    """``owner: null`` is a customer in the pool, read as "" (``records._owner``)."""
+    if values.get("owner", "") is None:
+        values["owner"] = ""
+
+
+def _owner_change(values: dict[str, Any]) -> None:
+    """A change of owner from or to null is one from or to the pool, "" (``records._change``)."""
+    if values.get("field") == "owner":
+        values["old"], values["new"] = values.get("old") or "", values.get("new") or ""
+
+
+# Values the file format writes as null that the records hold otherwise.
+_NULLS: dict[type, Callable[[dict[str, Any]], None]] = {
+    model.Customer: _pool_owner,
+    model.Change: _owner_change,
+}
 
 
 def when_of(value: Any) -> When:
@@ -51,23 +70,17 @@ def _converter(type_text: str) -> Build | None:
 
 @dataclasses.dataclass
 class _Plan:
-    """How to fill one record class: defaults, factories, conversions, renamed keys."""
+    """How to build one record class: conversions, known fields, renamed keys."""
 
-    defaults: dict[str, Any]
-    factories: list[tuple[str, Callable[[], Any]]]
     converters: list[tuple[str, Build]]
     known: set[str]
     renamed: dict[str, str]
     keeps_extra: bool
 
 
-def _plan(cls: type, absent: frozenset[str]) -> _Plan:
-    plan = _Plan({}, [], [], set(), _RENAMED.get(cls, {}), False)
+def _plan(cls: type) -> _Plan:
+    plan = _Plan([], set(), _RENAMED.get(cls, {}), False)
     for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            plan.defaults[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING and f.name not in absent:
-            plan.factories.append((f.name, f.default_factory))
         convert = _converter(str(f.type))
         if convert is not None:
             plan.converters.append((f.name, convert))
@@ -80,7 +93,7 @@ def _plan(cls: type, absent: frozenset[str]) -> _Plan:
 
 def _sorted_out(plan: _Plan, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """Field values from ``data`` (renamed keys followed), unknown keys into ``extra``."""
-    values = {**plan.defaults}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         name = plan.renamed.get(key, key)
         if name in plan.known:
@@ -90,44 +103,26 @@ def _sorted_out(plan: _Plan, data: dict[str, Any], extra: dict[str, Any]) -> dic
     return values
 
 
-def builder(cls: type, absent: frozenset[str] = frozenset()) -> Build:
-    """A function: data of one ``cls`` record → the record.
-
-    Fields named in ``absent`` and missing from the data are left unset (the
-    cache fills them on first use); any other missing field gets its default.
-    """
-    if (cls, absent) in _CACHE:
-        return _CACHE[cls, absent]
-    plan = _plan(cls, absent)
-    new = object.__new__
-
+def builder(cls: type) -> Build:
+    """A function: data of one ``cls`` record → the record (missing fields get their defaults)."""
+    if cls in _BUILDERS:
+        return _BUILDERS[cls]
+    plan = _plan(cls)
     simple = not plan.renamed
+    nulls = _NULLS.get(cls)
 
     def build(data: dict[str, Any]) -> Any:
         extra: dict[str, Any] = {}
-        if simple and plan.known.issuperset(data):  # the usual case, done in C
-            values = {**plan.defaults, **data}
-        else:
-            values = _sorted_out(plan, data, extra)
+        usual = simple and plan.known.issuperset(data)  # then copied in C
+        values = dict(data) if usual else _sorted_out(plan, data, extra)
         for name, convert in plan.converters:
             if name in values:
                 values[name] = convert(values[name])
-        for name, factory in plan.factories:
-            if name not in values:
-                values[name] = factory()
         if plan.keeps_extra:
             values["extra"] = extra
-        record: Any = new(cls)
-        record.__dict__ = values
-        return record
+        if nulls is not None:
+            nulls(values)
+        return cls(**values)
 
-    _CACHE[cls, absent] = build
+    _BUILDERS[cls] = build
     return build
-
-
-def field_builder(cls: type, name: str) -> Build:
-    """How to rebuild one field of ``cls`` from its data (for fields decoded on first use)."""
-    for f in dataclasses.fields(cls):
-        if f.name == name:
-            return _converter(str(f.type)) or (lambda value: value)
-    raise KeyError(name)

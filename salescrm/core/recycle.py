@@ -11,13 +11,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from salescrm.core.pool_rules import Clock, PoolRules, recycle_due
-from salescrm.core.reminders import Facts, facts_of
 
-if TYPE_CHECKING:
-    from salescrm.core.model import Customer
+
+class Held(Protocol):
+    """What the rules read of a customer: ``core.reminders.Facts`` (which calls this
+    module: this one does not import it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def archived(self) -> bool: ...
+    @property
+    def last_followup(self) -> int | None: ...
+    @property
+    def taken(self) -> int: ...
+    @property
+    def last_won(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -36,11 +54,10 @@ class Recycle:
         return self.clock.text()
 
 
-def recycle_of(item: Customer | Facts, rules: PoolRules) -> Recycle | None:
+def recycle_of(f: Held, rules: PoolRules) -> Recycle | None:
     """When the customer (as it stands) is due back in the pool; None: never (in the pool
     already, archived, or a tier whose rule is ``never``). Read from what ``remind`` keeps of
-    each customer (``Facts``): ``pool recycle`` decodes no customer."""
-    f = item if isinstance(item, Facts) else facts_of(item)
+    each customer (``reminders.facts_of``): ``pool recycle`` decodes no customer."""
     if not f.owner or f.archived:
         return None
     day = date.fromordinal
@@ -49,7 +66,7 @@ def recycle_of(item: Customer | Facts, rules: PoolRules) -> Recycle | None:
     return Recycle(f.id, f.name, f.tier, f.owner, *found) if found else None
 
 
-def due_for_recycling(customers: Iterable[Customer | Facts], rules: PoolRules, day: date) -> list[Recycle]:
+def due_for_recycling(customers: Iterable[Held], rules: PoolRules, day: date) -> list[Recycle]:
     """The customers the rules send back to the pool on ``day`` (due that day or before)."""
     found = (recycle_of(c, rules) for c in customers)
     return sorted(
@@ -57,7 +74,7 @@ def due_for_recycling(customers: Iterable[Customer | Facts], rules: PoolRules, d
     )
 
 
-def recycle_warnings(customers: Iterable[Customer | Facts], rules: PoolRules, day: date) -> list[Recycle]:
+def recycle_warnings(customers: Iterable[Held], rules: PoolRules, day: date) -> list[Recycle]:
     """The customers due back in the pool within ``warn_days`` after ``day`` (not yet due)."""
     found = (recycle_of(c, rules) for c in customers)
     limit = day + timedelta(days=rules.warn_days)

@@ -30,10 +30,12 @@ def mask_email(email: str) -> str:
 
 
 def redacted(customer: Customer) -> Customer:
-    """A copy of ``customer`` whose contacts' names, phones and e-mails are masked."""
+    """A copy of ``customer`` whose contacts' names, titles, phones and e-mails are masked
+    (a birthday in a calendar names its holder by name, title and phone)."""
     masked = copy.deepcopy(customer)
     for contact in masked.contacts:
         contact.name = mask_name(contact.name)
+        contact.title = mask_name(contact.title) if contact.title else contact.title
         contact.phone = mask_phone(contact.phone) if contact.phone else None
         contact.email = mask_email(contact.email) if contact.email else None
     return masked

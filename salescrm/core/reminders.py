@@ -41,7 +41,8 @@ class Reminder:
     since it was last touched.
     """
 
-    kind: str  # task | cadence | birthday | stale | feedback | review | recycle | claim_lost
+    # task | cadence | birthday | stale | feedback | review | recycle | claim_lost | payment | overplanned
+    kind: str
     reference: str  # CRM202405001-T1, CRM202405001 (cadence, birthday), CRM202405001-O1, …-B1
     customer: str
     customer_name: str
@@ -122,6 +123,8 @@ class Facts(NamedTuple):
     lost_claims: Rows  # claims from the pool that lost: (at (ISO), day, by, winner, won_at (ISO))
     # open installments of won deals (回款): (O1-P2, due day (ordinal), open amount (text), owner, deal)
     installments: Rows = ()
+    # won deals planned above their contract (two clones' plans merged): (O1, name, owner, planned, contract)
+    overplanned: Rows = ()
 
     @property
     def last_contact(self) -> int:
@@ -160,7 +163,18 @@ def facts_of(customer: Customer) -> Facts:
                  for x in c.lost_claims)  # fmt: skip
     return Facts(c.id, c.name, c.tier, c.owner, c.archived, (c.first_contact or c.created).toordinal(),
                  last_followup, latest_next, tasks, birthdays, deals, _news(c), taken_on(c).toordinal(),
-                 won.toordinal() if won else None, lost, _installments(c))  # fmt: skip
+                 won.toordinal() if won else None, lost, _installments(c), _overplanned(c))  # fmt: skip
+
+
+def _overplanned(c: Customer) -> Rows:
+    """Won deals whose plan lines add up to more than the contract: a manager must amend them."""
+    rows = []
+    for o in c.opportunities:
+        if o.plan and o.contract is not None and o.stage == "won":
+            planned = sum(p.amount for p in o.plan)
+            if planned > o.contract.amount:
+                rows.append((o.id, o.name, o.owner, str(planned), str(o.contract.amount)))
+    return tuple(rows)
 
 
 def _installments(c: Customer) -> Rows:
@@ -319,7 +333,7 @@ class _Rules:
         """The owner's customer due back in the pool within ``warn_days`` (not yet due)."""
         if not f.owner or self.pool.rule(f.tier).never:
             return None
-        from salescrm.core.recycle import recycle_of  # it reads these facts (and imports this module)
+        from salescrm.core.recycle import recycle_of  # it reads these facts
 
         found = recycle_of(f, self.pool)
         if found is None or not 0 < found.due.toordinal() - today <= self.pool.warn_days:
@@ -413,6 +427,7 @@ def concerning(customers: Iterable[Facts], member: str, config: Config) -> list[
         or (f.deals and not people.isdisjoint(map(_DEAL_OWNER, f.deals)))
         or (f.lost_claims and not people.isdisjoint(map(_CLAIMER, f.lost_claims)))
         or (f.installments and not people.isdisjoint(map(_PAYER, f.installments)))
+        or (f.overplanned and not people.isdisjoint(map(_DEAL_OWNER, f.overplanned)))
     ]
 
 
@@ -440,6 +455,10 @@ class _Team:
         self.file(rules.follow_ups(f, today, self.least_days))
         if f.installments:
             self.file(rules.payments(f, today, self.least_days))
+        for deal, name, owner, planned, contract in f.overplanned:  # the manager amends the plan
+            reminder = Reminder("overplanned", f"{f.id}-{deal}", f.id, f.name, f.tier, owner, self.day, 0,
+                                name, f"{planned} {contract}")  # fmt: skip
+            found[self.managers.get(owner) or owner].escalated.append(reminder)
         if f.birthdays:
             for reminder in rules.birthdays(f, today, self.config.birthday_days):
                 found[reminder.owner].birthdays.append(reminder)

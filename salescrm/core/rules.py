@@ -187,7 +187,11 @@ def _unpaid(deal: Opportunity) -> Opportunity:
 
 def _payment_actions(before: Opportunity, after: Opportunity) -> list[str]:
     """``pay.record`` when plan lines or receipts were added, ``pay.amend`` when one that
-    was there changed or went."""
+    was there changed or went. Every earlier entry still there under another id is only a
+    renumbering (what sync's merge does when two clones took one id: core/merge.py)."""
+    if _unchanged_but_numbers(before, after):
+        added = len(after.plan) > len(before.plan) or len(after.receipts) > len(before.receipts)
+        return ["pay.record"] if added else []
     names = []
     for old_items, new_items in ((before.plan, after.plan), (before.receipts, after.receipts)):
         old: dict[str, object] = {item.id: item for item in old_items}
@@ -197,6 +201,22 @@ def _payment_actions(before: Opportunity, after: Opportunity) -> list[str]:
         if any(new.get(key) != item for key, item in old.items()):
             names.append("pay.amend")
     return list(dict.fromkeys(names))
+
+
+def _unchanged_but_numbers(before: Opportunity, after: Opportunity) -> bool:
+    """Whether every plan line and receipt of ``before`` is in ``after``, ids aside (a
+    receipt's plan line by its content, so that it may move with it)."""
+    for deal in (before, after):
+        if len({p.id for p in deal.plan}) != len(deal.plan):
+            return False
+    old, new = _payment_contents(before), _payment_contents(after)
+    return all(new.count(item) >= old.count(item) for item in old)
+
+
+def _payment_contents(deal: Opportunity) -> list[object]:
+    lines = {p.id: replace(p, id="") for p in deal.plan}
+    receipts = [(replace(r, id="", plan=None), lines.get(r.plan or "", r.plan)) for r in deal.receipts]
+    return [*lines.values(), *receipts]
 
 
 def _skips(before: Opportunity, after: Opportunity) -> bool:

@@ -191,9 +191,13 @@ def _payments(found: _Findings, keys: Keys, o: Opportunity) -> None:
                 found.add((*keys, name, index, "amount"), f"{item_id}: the amount must be more than zero")
         limit = o.contract.amount
         if sum(amounts, Decimal(0)) > limit and (name == "plan" or not any(r.overpay for r in o.receipts)):
+            # A warning: two clones' plans or receipts merged (core/merge.py) are nobody's
+            # mistake, and only a manager may amend them; remind tells the manager.
             found.add(
                 (*keys, name),
-                f"the {name} total {sum(amounts, Decimal(0))}, above the contract amount {limit}",
+                f"the {name} total {sum(amounts, Decimal(0))}, above the contract amount {limit}; "
+                "a manager amends it (salescrm pay amend)",
+                severity="warning",
             )
     _receipt_links(found, keys, o, o.contract.signed)
 

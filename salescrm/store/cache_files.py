@@ -1,8 +1,4 @@
-"""Where the cache lives, what makes it stale, and salescrm.yaml's data kept beside it.
-
-Small on purpose: a write command reads salescrm.yaml through here without importing the
-record cache (store/cache.py) and everything it reads.
-"""
+"""Where the derived index lives (the user's own cache folder, 0700) and what makes it stale."""
 
 from __future__ import annotations
 
@@ -13,16 +9,8 @@ import stat
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
-
-import msgpack
 
 from salescrm import __version__
-from salescrm.store.datadir import CONFIG_NAME
-from salescrm.store.index_file import pack, unpack
-
-CACHE_FORMAT = 7
-CONFIG_CACHE_NAME = "config.msgpack"
 
 
 def cache_dir(root: Path) -> Path:
@@ -107,7 +95,7 @@ def code_fingerprint() -> str:
     """Changes whenever salescrm's parsing or checking code changes (an upgrade): the
     version and the size and time of each module, as text (compared, never trusted)."""
     package = Path(__file__).resolve().parent.parent
-    parts = [__version__, str(CACHE_FORMAT), msgpack.version.__str__(), sys.byteorder]  # rows hold arrays
+    parts = [__version__, sys.byteorder]  # rows hold machine arrays
     for folder in ("core", "store"):
         with contextlib.suppress(OSError):
             for entry in sorted(os.scandir(package / folder), key=lambda e: e.name):
@@ -115,38 +103,3 @@ def code_fingerprint() -> str:
                     st = entry.stat()
                     parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
     return "\n".join(parts)
-
-
-def write_new(folder: Path, prefix: str, suffix: str, data: bytes | bytearray | list[bytes]) -> Path:
-    """A new file in ``folder`` holding ``data`` (or its pieces, written without joining them)."""
-    import tempfile  # a read command with a warm cache writes nothing
-
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for piece in data if isinstance(data, list) else [data]:
-                handle.write(piece)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return Path(name)
-
-
-def config_data(root: Path, text: str) -> Any:
-    """The data of salescrm.yaml's ``text``: kept in the cache folder with the text itself,
-    so a command whose team file has not changed neither imports nor runs YAML."""
-    path = cache_dir(root) / CONFIG_CACHE_NAME
-    with contextlib.suppress(Exception):  # a missing or damaged copy: read the YAML
-        kept = unpack(path.read_bytes())
-        if kept["text"] == text and kept["code"] == code_fingerprint():
-            return kept["data"]
-    from salescrm.store.yamlio import load_text
-
-    data = load_text(text, CONFIG_NAME)
-    with contextlib.suppress(OSError, TypeError, ValueError, OverflowError):
-        packed = pack({"text": text, "code": code_fingerprint(), "data": data})
-        if unpack(packed)["data"] == data:  # only what msgpack carries exactly
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.replace(write_new(path.parent, ".index-config-", ".tmp", packed), path)
-    return data

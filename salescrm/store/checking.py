@@ -47,11 +47,11 @@ def check_all(datadir: DataDir) -> list[Problem]:
 
 def _findings(datadir: DataDir, names: list[str]) -> list[Findings]:
     """Each file's findings, in the order of ``names``: on every core when there are many."""
-    from salescrm.store.cache import PARALLEL_FROM, cores, on_every_core
+    from salescrm.store import cores
 
-    if len(names) < PARALLEL_FROM or cores() < 2:
+    if len(names) < cores.PARALLEL_FROM or cores.count() < 2:
         return check_files(str(datadir.root), names, datadir.config)
-    found = {f.name: f for f in on_every_core(check_files, datadir, names, datadir.config)}
+    found = {f.name: f for f in cores.on_every_core(check_files, datadir, names, datadir.config)}
     return [found[name] for name in names]
 
 
@@ -117,12 +117,12 @@ def _team_file(datadir: DataDir) -> list[Problem]:
     parse (or nest too deep), keys given twice."""
     from salescrm.core.query import QueryError, parse_query
     from salescrm.core.shared_settings import validate_shared_settings
-    from salescrm.store.cache_files import config_data  # read once already, for the config
-    from salescrm.store.datadir import _with_lines
+    from salescrm.store.customer_file import with_lines
     from salescrm.store.scan import CONFIG_NAME
+    from salescrm.store.yamlio import load_text
 
     text = datadir.config_text
-    problems = validate_shared_settings(config_data(datadir.root, text), CONFIG_NAME)
+    problems = validate_shared_settings(load_text(text, CONFIG_NAME), CONFIG_NAME)  # never the index
     for name, expression in datadir.config.filters.items():
         try:
             parse_query(expression)
@@ -130,7 +130,7 @@ def _team_file(datadir: DataDir) -> list[Problem]:
             problems.append(
                 Problem(CONFIG_NAME, f"saved filter {name!r}: {error.reason}", keys=("filters", name))
             )
-    return _with_lines(problems, text) + duplicate_keys(text, CONFIG_NAME)
+    return with_lines(problems, text) + duplicate_keys(text, CONFIG_NAME)
 
 
 def _missing_attachments(datadir: DataDir, findings: list[Findings]) -> list[Problem]:

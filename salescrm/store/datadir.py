@@ -20,16 +20,17 @@ from typing import TYPE_CHECKING, Any
 from salescrm.core.config import Config, config_from_data
 from salescrm.core.errors import ConflictError, DamagedError, Msg, NotFoundError, Problem, UsageError
 from salescrm.core.ids import check_customer_id
-from salescrm.store import git, prescan
+from salescrm.store import git
 from salescrm.store.atomic import remove_leftovers, write_atomic
+from salescrm.store.customer_file import parse_customer_file, read_text, with_lines
 from salescrm.store.lock import locked
-from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, Scan, customer_names, data_root
+from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, customer_names, data_root
 
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
     from salescrm.core.identity import Identity
     from salescrm.core.model import Customer
+    from salescrm.store.index import Index, Narrow
 
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a customer file this large is not a customer file
 # Per-clone state, editor litter, and what must never reach the team by accident: exports and
 # reports written into the data folder (at its top: attachments/ may hold any kind of file),
 # and secrets in .env files.
@@ -99,50 +100,11 @@ def init_data_dir(root: Path, team: str, use_git: bool) -> None:
 
 
 @dataclass
-class Parsed:
-    """One customer file read and checked: the customer (None when it cannot be
-    read at all), the problems of reading it, and those of the team's rules."""
-
-    customer: Customer | None
-    problems: list[Problem]
-    rule_problems: list[Problem]
-
-    @property
-    def usable(self) -> Customer | None:
-        """The customer, unless an error makes it unusable."""
-        errors = any(p.severity == "error" for p in (*self.problems, *self.rule_problems))
-        return None if errors else self.customer
-
-
-def parse_customer_file(path: Path, name: str, config: Config) -> Parsed:
-    """Read, parse and validate one customer file; problems carry their lines."""
-    try:
-        text = _read_text(path, name)
-        from salescrm.store.yamlio import load_text  # YAML only where a file is parsed
-
-        data = load_text(text, name)
-    except DamagedError as error:
-        return Parsed(None, [_problem_of(error.message, name)], [])
-    from salescrm.core.records import customer_from_data  # the model, only where a file is read
-    from salescrm.core.validate import validate_customer, validate_file_name
-
-    customer, problems = customer_from_data(data, name)
-    if customer is None:
-        return Parsed(None, _with_lines(problems, text), [])
-    problems += validate_file_name(customer, path.stem, name)
-    rules = validate_customer(customer, config, name)
-    return Parsed(customer, _with_lines(problems, text), _with_lines(rules, text))
-
-
-@dataclass
 class Loaded:
     """Every usable customer, and every problem met on the way."""
 
     customers: list[Customer] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-_PARSE_AT_MOST = 50  # customers to rewind that are parsed from their files (~1.5 ms each)
 
 
 class DataDir:
@@ -157,24 +119,25 @@ class DataDir:
         # The customer files' names while a transaction holds the lock: listed once, not by
         # each of the leftovers, the duplicate check and the numbering (~8 ms each at 10,000).
         self.listed: list[str] | None = None
-        self.scanned: prescan.Early | None = None  # the start-up's scan, current under a write's lock
-        # The identity file brought up to date by a write's duplicate check, to save after
-        # the write with the customers it adds (cache.py: add_identities).
-        self.identities_pending: tuple[dict[str, Any], Scan, list[bytes]] | None = None
+
+    @cached_property
+    def index(self) -> Index:
+        """The derived index of this data directory (store/index.py), opened when first used."""
+        from salescrm.store.index import Index
+
+        return Index(self)
 
     # -- configuration -----------------------------------------------------------
     @cached_property
     def config_text(self) -> str:
         """salescrm.yaml as read once: the config and the cache's rules both come from it."""
-        return _read_text(self.root / CONFIG_NAME, CONFIG_NAME)
+        return read_text(self.root / CONFIG_NAME, CONFIG_NAME)
 
     @cached_property
     def _config_and_problems(self) -> tuple[Config, list[Problem]]:
         text = self.config_text
-        from salescrm.store.cache_files import config_data  # its data, without YAML when unchanged
-
-        config, problems = config_from_data(config_data(self.root, text), CONFIG_NAME)
-        return config, _with_lines(problems, text)
+        config, problems = config_from_data(self.index.config_data(text), CONFIG_NAME)
+        return config, with_lines(problems, text)
 
     @property
     def config(self) -> Config:
@@ -237,34 +200,32 @@ class DataDir:
         return customer
 
     def load_all(self) -> Loaded:
-        """Every usable customer and every problem, through the parsed-record cache:
-        only files changed since the last run are parsed (store/cache.py)."""
-        from salescrm.store.cache import RecordCache
+        """Every usable customer and every problem, through the derived index: only files
+        changed since the last run are parsed (store/index.py)."""
+        with self.index.snapshot():
+            return Loaded(self.index.customers(), self.index.problems())
 
-        return RecordCache(self).load()
+    def load_summaries(
+        self, name: str, as_of: date, narrow: Narrow | None = None
+    ) -> tuple[list[Any], list[Problem]]:
+        """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
+        at the end of ``as_of``, and every problem, read from the index. Customers with an
+        event after that day (``core/timeline.last_event_day``) are rewound and summarised
+        again; the others' summaries are already those of that day. ``narrow`` (column →
+        value: tier, owner, archived) leaves out customers that cannot match it (a superset:
+        the caller still filters)."""
+        from salescrm.store.index import SUMMARIES
 
-    def load_summaries(self, name: str, as_of: date) -> tuple[list[Any], list[Problem]]:
-        """One summary (``store/cache.SUMMARIES[name]``) of every usable customer as it stood
-        at the end of ``as_of``, and every problem, read from the cache's index. Customers
-        with an event after that day (``core/timeline.last_event_day``) are rewound and
-        summarised again; the others' summaries are already those of that day."""
-        from salescrm.store.cache import SUMMARIES, RecordCache
-
-        cache = RecordCache(self)
-        found, problems = cache.summaries(name)
-        settled, _ = cache.summaries("settled")
-        day = as_of.toordinal()
-        late = {customer_id for customer_id, last in settled if last > day}
-        if not late:
-            return found, problems
+        index = self.index
+        with index.snapshot():
+            found, problems = index.summaries(name, narrow, as_of), index.problems()
+            late = index.late(as_of)
+            if not late:
+                return found, problems
+            customers = index.customers(after=as_of)
         from salescrm.core.timeline import customer_as_of
 
         of = SUMMARIES[name].of
-        # A few (written since that day): their files, parsed; many (a day long ago): the cache.
-        if len(late) <= _PARSE_AT_MOST:
-            customers = [self.read_customer(customer_id) for customer_id in sorted(late)]
-        else:
-            customers = cache.load(only=late).customers
         rewound = {c.id: customer_as_of(c, as_of) for c in customers}
         kept: list[Any] = []
         for summary in found:
@@ -275,65 +236,45 @@ class DataDir:
         return kept, problems
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
-        """(number, what matched) of the first customer ``mine`` repeats: a search of the
-        cache's identity file (store/identity_text.py), no customer decoded."""
-        return self.duplicate_and_names(mine, names=False)[0]
+        """(number, what matched) of the first customer ``mine`` repeats: a lookup of the
+        index's identity keys, no customer decoded."""
+        return self.index.duplicate_of(mine)
 
     def duplicate_and_names(
         self, mine: Identity, names: bool = True
     ) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
         """``duplicate_of(mine)``, and (number, normalised name) of every usable customer for
-        the close-name check: one look at the cache's identity file for both."""
-        from salescrm.store.cache import RecordCache
-
-        cache = RecordCache(self)
-        return cache.duplicate_of(mine), cache.names() if names else []
+        the close-name check: both from the index's identity keys, in one snapshot."""
+        index = self.index
+        with index.snapshot():
+            return index.duplicate_of(mine), index.names() if names else []
 
     def identities(self) -> list[Identity]:
-        """Every usable customer's identity (core/identity.py), from the cache's identity file."""
-        from salescrm.store.cache import RecordCache
-
-        return RecordCache(self).identities()
+        """Every usable customer's identity (core/identity.py), from the index's identity keys."""
+        return self.index.identities()
 
     def alias_of(self, number: str) -> str | None:
-        """The customer that ``number`` was merged into, if any: the one place that knows
-        where aliases are kept (the cache's identity file)."""
-        from salescrm.store.cache import RecordCache
-
-        return RecordCache(self).alias_of(number)
+        """The customer that ``number`` was merged into, if any (the index's alias keys)."""
+        return self.index.alias_of(number)
 
     # -- writing ---------------------------------------------------------------------
     @contextmanager
     def transaction(self, command: str, member: str) -> Iterator[Transaction]:
         """Lock, collect changes, and on success write and commit them all."""
         git.refuse_unfinished(self.root)  # before anything is read, changed or written
-        with locked(self.local_dir / LOCK_NAME, self.config.lock_timeout) as generation:
-            # The start-up's listing and stat of customers/, if no writer held the lock since.
-            self.scanned = prescan.take(self.customers_dir, generation)
-            if self.scanned is not None:
-                names = [name.removeprefix("customers/") for name in self.scanned.scan.names]
-                remove_leftovers(self.customers_dir, self.scanned.leftovers)
-            else:
-                listing = self._listing()
-                remove_leftovers(self.customers_dir, listing)
-                names = customer_names(listing)
+        with locked(self.local_dir / LOCK_NAME, self.config.lock_timeout):
+            listing = self._listing()
+            remove_leftovers(self.customers_dir, listing)
             remove_leftovers(self.root)
-            self.listed = names  # nothing else writes while we hold the lock
-            self.identities_pending = None
+            self.listed = customer_names(listing)  # nothing else writes while we hold the lock
             try:
                 tx = Transaction(self, command, member)
                 yield tx
             finally:
-                self.listed = self.scanned = None  # the transaction's own writes come next
+                self.listed = None  # the transaction's own writes come next
             tx.apply()
-            if self.identities_pending is not None:  # the next write's check finds what this one added
-                from salescrm.store.cache import RecordCache
-
-                known = set(names)
-                added = {
-                    f"customers/{path.name}": c for path, c in tx.saved.items() if path.name not in known
-                }
-                RecordCache(self).add_identities(added)
+            if "index" in self.__dict__:  # what this command reads next is read again
+                self.index.forget()
 
 
 class Transaction:
@@ -453,7 +394,7 @@ def edit_config(tx: Transaction, change: Callable[[Any], None]) -> None:
     yaml.width = 10_000
     path = tx.datadir.root / CONFIG_NAME
     pending = tx._files.get(path)
-    document = yaml.load(pending.decode() if pending else _read_text(path, CONFIG_NAME))
+    document = yaml.load(pending.decode() if pending else read_text(path, CONFIG_NAME))
     comments = _detach_comments(document)
     change(document)
     _attach_comments(document, comments)
@@ -534,62 +475,3 @@ def _attach_comments(document: Any, detached: dict[str, Any]) -> None:
             continue
         container, last = spot or (document, key)
         container.ca.items.setdefault(last, [None, None, None, None])[2] = comment
-
-
-def _read_text(path: Path, name: str) -> str:
-    try:
-        if path.is_symlink():
-            raise DamagedError(Msg("{name}: is a symbolic link; salescrm does not follow links", name=name))
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DamagedError(
-                Msg(
-                    "{name}: is {value} MB; a salescrm file is at most 5 MB",
-                    name=name,
-                    value=size // 1024 // 1024,
-                )
-            )
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise DamagedError(
-            Msg(
-                "{name}: is not UTF-8 text ({reason} at byte {start})",
-                name=name,
-                reason=error.reason,
-                start=error.start,
-            )
-        ) from None
-    except FileNotFoundError:
-        raise NotFoundError(Msg("{name}: no such file", name=name)) from None
-    except IsADirectoryError:
-        raise DamagedError(Msg("{name}: is a folder, not a file", name=name)) from None
-    except PermissionError:
-        raise DamagedError(Msg("{name}: cannot be read (permission denied)", name=name)) from None
-
-
-def _problem_of(message: str, name: str) -> Problem:
-    """A DamagedError's ``file:line: text`` message as a Problem."""
-    rest = message.removeprefix(name)
-    line = None
-    if rest.startswith(":") and rest[1:].split(":", 1)[0].isdigit():
-        number, rest = rest[1:].split(":", 1)
-        line = int(number)
-        return Problem(name, rest.strip(), line=line)
-    return Problem(name, rest.lstrip(":").strip(), line=line)
-
-
-def _with_lines(problems: list[Problem], text: str) -> list[Problem]:
-    located = []
-    for problem in problems:
-        if problem.line is None and problem.keys:
-            from salescrm.store.yamlio import line_of  # YAML only when there is a line to find
-
-            problem = Problem(
-                problem.file,
-                problem.message,
-                line_of(text, problem.keys),
-                problem.keys,
-                problem.severity,
-            )
-        located.append(problem)
-    return located

@@ -7,7 +7,7 @@ the git-ignored ``.salescrm/`` folder, never in a tracked path.
 The file holds a generation: every holder adds one as it takes the lock, before it
 writes anything. A scan of customers/ taken under a shared lock at generation G is
 therefore still current for a writer that takes the lock and finds G there: no
-writer has held it since (``store/prescan.py``).
+writer has held it since.
 """
 
 from __future__ import annotations
@@ -83,8 +83,7 @@ def _acquire(fd: int, lock_file: Path, timeout: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                # Imported here: the start-up's child reads the generation (prescan.py) with next
-                # to nothing imported, and core.errors brings dataclasses and inspect (~8 ms).
+                # Imported here: core.errors brings dataclasses and inspect (~8 ms).
                 from salescrm.core.errors import ConflictError
 
                 raise ConflictError(

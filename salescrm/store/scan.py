@@ -1,15 +1,13 @@
 """Finding the data directory, and listing and statting its customer files.
 
-What tells the cache which files changed. It imports nothing but ``os``: the command line
-runs it on the other core while it starts up (``store/prescan.py``), before anything else
-is imported, and the cache runs it itself otherwise (``store/cache.py``).
+What tells the index which files changed (``store/index.py``). It imports nothing but
+``os``: the installed command finds the data directory with it before importing anything else.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 CONFIG_NAME = "salescrm.yaml"
 LOCAL_DIR = ".salescrm"  # git-ignored: the lock and other per-clone state
@@ -75,49 +73,16 @@ def stat_keys(folder: str, names: list[str]) -> tuple[list[str], list[int]]:
 
 class Scan:
     """Every customer file's name (``customers/…``) and stat key, the keys one flat list
-    (four numbers a file): what the cache compares with its index. The start-up's scan
-    (``store/prescan.py``) hands both lists over packed, as the index packs its columns:
-    when nothing changed, two byte comparisons answer and neither list is ever unpacked."""
+    (four numbers a file): what the index compares with its rows."""
 
-    def __init__(
-        self,
-        names: list[str] | None,
-        stats: list[int] | None,
-        packed: tuple[bytes, bytes] | None = None,  # names and stats as the index packs them
-        newest: int | None = None,
-    ) -> None:
-        self._names, self._stats, self.packed, self._newest = names, stats, packed, newest
+    def __init__(self, names: list[str], stats: list[int]) -> None:
+        self.names, self.stats = names, stats
 
     @classmethod
     def of_folder(cls, folder: str, names: list[str]) -> Scan:
         """The scan of the customer files ``names`` (a listing of ``folder``)."""
         names, flat = stat_keys(folder, names)
         return cls(["customers/" + name for name in names], flat)
-
-    def pack(self) -> tuple[tuple[bytes, bytes], int]:
-        """The two lists packed as the index packs them (``index_file.pack``), and ``newest``."""
-        from salescrm.store.index_file import pack
-
-        return (pack(self.names), pack(self.stats)), self.newest()
-
-    @property
-    def names(self) -> list[str]:
-        if self._names is None:
-            self._names = _unpacked(self.packed, 0)
-        return self._names
-
-    @property
-    def stats(self) -> list[int]:
-        if self._stats is None:
-            self._stats = _unpacked(self.packed, 1)
-        return self._stats
-
-    def newest(self) -> int:
-        """The latest mtime or ctime of any file (nanoseconds): the cache's racy rule."""
-        if self._newest is None:
-            stats = self.stats
-            self._newest = max(max(stats[1::4], default=0), max(stats[3::4], default=0))
-        return self._newest
 
     def __len__(self) -> int:
         return len(self.names)
@@ -126,13 +91,3 @@ class Scan:
         stats = self.stats
         for i, name in enumerate(self.names):
             yield name, stats[4 * i : 4 * i + 4]
-
-
-def _unpacked(packed: tuple[bytes, bytes] | None, which: int) -> Any:
-    from salescrm.store.index_file import unpack
-
-    assert packed is not None
-    value = unpack(packed[which])
-    if not isinstance(value, list):
-        raise ValueError("a scan packed wrongly")
-    return value

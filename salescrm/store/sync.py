@@ -9,6 +9,7 @@ sync stops with the repository in an ordinary git state and says what to do.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -324,7 +325,17 @@ def _merge(root: Path, tracking: str, name: str) -> list[str]:
                 names=", ".join(unmerged),
             ),
         )
-    return [f"merged {incoming} commit{'s' if incoming != 1 else ''} from {name}"]
+    return [
+        *_renumbered(result.stderr),
+        f"merged {incoming} commit{'s' if incoming != 1 else ''} from {name}",
+    ]
+
+
+def _renumbered(said: str) -> list[str]:
+    """What the merge driver renumbered (cli/sync.py prints ``salescrm: FILE: renumbered …``):
+    new items both clones numbered alike, one of them moved to the next free id."""
+    found = re.findall(r"^salescrm: customers/(\S+)\.yaml: (renumbered .+)$", said, flags=re.MULTILINE)
+    return [visible(f"{number}: {what}") for number, what in found]
 
 
 def _lost_claims(root: Path, before: str, member: str) -> list[str]:

@@ -20,8 +20,8 @@ from salescrm.core.reports.lost_reasons import lost_reasons
 from salescrm.core.reports.pipeline import pipeline
 from salescrm.core.targets import targets_from_data
 from salescrm.core.tiers import TierReview, review_tiers
-from salescrm.store.cache import SUMMARIES
 from salescrm.store.datadir import DataDir
+from salescrm.store.index import SUMMARIES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DAYS = [date(2024, 12, 31), date(2025, 6, 30), date(2026, 3, 15), date(2026, 11, 27), date(2027, 6, 1)]

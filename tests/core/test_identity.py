@@ -3,10 +3,13 @@ and the pairs ``customer dupes`` lists, checked against a brute-force comparison
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salescrm.core import identity
 from salescrm.core.errors import UsageError
 from salescrm.core.identity import (
     Identity,
@@ -115,3 +118,27 @@ def test_likely_pairs_are_every_pair_a_brute_force_finds(found: list[Identity], 
                 expected[(a.customer_id, b.customer_id)] = bool(shared)
     pairs = likely_pairs(found, threshold)
     assert {(p.first, p.second): not p.reasons[0].startswith("similar") for p in pairs} == expected
+
+
+# Names from few characters, so that many pairs are alike at every threshold; each way of
+# finding close names (keys of subsequences, or rapidfuzz over every pair) is forced in turn.
+made_names = st.lists(
+    st.text("横琴科技发展华南0", min_size=1, max_size=12), min_size=2, max_size=25, unique=True
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(made_names, st.integers(50, 100), st.sampled_from([0, 4, 10**9]))
+def test_blocked_close_names_are_the_all_pairs_close_names(
+    texts: list[str], threshold: int, pairs_per_key: int
+) -> None:
+    found = [Identity(f"CRM2024010{i:02d}", text, frozenset(), frozenset()) for i, text in enumerate(texts)]
+    expected = {
+        (a.customer_id, b.customer_id)
+        for i, a in enumerate(found)
+        for b in found[i + 1 :]
+        if similarity(a.name, b.name) >= threshold
+    }
+    with patch.object(identity, "_PAIRS_PER_KEY", pairs_per_key):
+        pairs = likely_pairs(found, threshold)
+    assert {(p.first, p.second) for p in pairs} == expected

@@ -67,7 +67,7 @@ def test_new_followups_with_the_same_id_are_both_kept_ours_renumbered() -> None:
         ("F2", "对方记录"),
         ("F3", "我方记录"),
     ]
-    assert result.renumbered == ["followups F2 → F3"]
+    assert result.renumbered == ["our followups F2 → F3"]
 
 
 def test_a_renumbered_task_takes_our_references_along() -> None:
@@ -230,3 +230,106 @@ def test_a_merge_never_loses_an_item(ours: dict[str, Any], theirs: dict[str, Any
             for text in _texts(side, key):  # every item of either side is there
                 assert text in kept, (key, text, kept)
     assert set(result.data["tags"]) == set(ours["tags"]) | set(theirs["tags"])
+
+
+# ---- a won deal's plan lines and receipts -----------------------------------------------------
+
+WON = {
+    "id": "O1", "name": "年度采购", "amount": "375000", "close": "2026-09-30", "owner": "zhang.wei",
+    "stage": "won", "contract": {"number": "HT-2026-101", "amount": "375000", "signed": "2026-09-01"},
+}  # fmt: skip
+
+
+def with_payments(plan: list[dict[str, Any]], receipts: list[dict[str, Any]]) -> dict[str, Any]:
+    deal = {**WON, "plan": plan, "receipts": receipts}
+    return changed(opportunities=[deal])
+
+
+def plan_line(item: str, at: str, amount: str, due: str = "2026-09-01") -> dict[str, Any]:
+    return {"id": item, "due": due, "amount": amount, "at": at, "by": "zhang.wei"}
+
+
+def receipt(item: str, at: str, amount: str, plan: str | None = None) -> dict[str, Any]:
+    data = {"id": item, "at": at, "amount": amount, "by": "zhang.wei"}
+    return {**data, "plan": plan} if plan else data
+
+
+def payments_of(data: dict[str, Any], key: str) -> list[tuple[Any, ...]]:
+    return [
+        (item["id"], item["at"], item["amount"], item.get("plan")) for item in data["opportunities"][0][key]
+    ]
+
+
+def test_receipts_both_clones_numbered_r1_are_both_kept_the_later_renumbered() -> None:
+    base = with_payments([plan_line("P1", "2026-09-01", "375000")], [])
+    ours = with_payments(base["opportunities"][0]["plan"], [receipt("R1", "2026-10-08", "50000")])
+    theirs = with_payments(base["opportunities"][0]["plan"], [receipt("R1", "2026-10-05", "70000")])
+    for mine, other, side in ((ours, theirs, "our"), (theirs, ours, "their")):
+        result = merge_customer(base, mine, other)
+        assert result.clean
+        assert payments_of(result.data, "receipts") == [
+            ("R1", "2026-10-05", "70000", None),
+            ("R2", "2026-10-08", "50000", None),
+        ]
+        assert result.renumbered == [f"{side} receipts O1-R1 → O1-R2 (recorded later)"]
+
+
+def test_identical_receipts_count_once() -> None:
+    base = with_payments([], [])
+    same = with_payments([], [receipt("R1", "2026-10-08", "50000")])
+    result = merge_customer(base, same, copy.deepcopy(same))
+    assert result.clean and not result.renumbered
+    assert payments_of(result.data, "receipts") == [("R1", "2026-10-08", "50000", None)]
+
+
+def test_receipts_recorded_the_same_day_are_ordered_by_content_whichever_side_merges() -> None:
+    base = with_payments([], [])
+    ours = with_payments([], [receipt("R1", "2026-10-08", "50000")])
+    theirs = with_payments([], [receipt("R1", "2026-10-08", "60000")])
+    first, second = merge_customer(base, ours, theirs), merge_customer(base, theirs, ours)
+    assert first.data == second.data
+    assert sorted(r["amount"] for r in first.data["opportunities"][0]["receipts"]) == ["50000", "60000"]
+
+
+def test_a_renumbered_plan_line_takes_its_sides_receipts_along() -> None:
+    base = with_payments([], [])
+    ours = with_payments([plan_line("P1", "2026-09-02T10:00", "112500")],
+                         [receipt("R1", "2026-09-20", "112500", plan="P1")])  # fmt: skip
+    theirs = with_payments([plan_line("P1", "2026-09-01T09:00", "262500", due="2026-11-01")], [])
+    result = merge_customer(base, ours, theirs)
+    assert result.clean
+    assert [(p["id"], p["amount"]) for p in result.data["opportunities"][0]["plan"]] == [
+        ("P1", "262500"),
+        ("P2", "112500"),
+    ]
+    assert payments_of(result.data, "receipts") == [("R1", "2026-09-20", "112500", "P2")]
+    assert result.renumbered == ["our plan O1-P1 → O1-P2 (recorded later)"]
+
+
+def test_an_amended_receipt_merges_field_by_field_not_twice() -> None:
+    base = with_payments([], [receipt("R1", "2026-10-08", "50000")])
+    ours = with_payments([], [{**receipt("R1", "2026-10-08", "50000"), "ref": "20261008-01"}])
+    theirs = with_payments([], [receipt("R1", "2026-10-08", "50000", plan="P1")])
+    result = merge_customer(base, ours, theirs)
+    assert result.clean and not result.renumbered
+    assert result.data["opportunities"][0]["receipts"] == [
+        {**receipt("R1", "2026-10-08", "50000", plan="P1"), "ref": "20261008-01"}
+    ]
+
+
+@given(mine=st.lists(st.integers(1, 9), max_size=4), yours=st.lists(st.integers(1, 9), max_size=4))
+def test_every_receipt_of_both_sides_survives_once_with_unique_ids(mine: list[int], yours: list[int]) -> None:
+    base = with_payments([], [receipt("R1", "2026-09-10", "1000")])
+
+    def side(amounts: list[int]) -> dict[str, Any]:
+        new = [receipt(f"R{i + 2}", f"2026-10-0{n}", f"{n}00") for i, n in enumerate(amounts)]
+        return with_payments([], [receipt("R1", "2026-09-10", "1000"), *new])
+
+    result = merge_customer(base, side(mine), side(yours))
+    assert result.clean
+    kept = result.data["opportunities"][0]["receipts"]
+    ids = [r["id"] for r in kept]
+    assert len(ids) == len(set(ids)) and ids == sorted(ids, key=lambda i: int(i[1:]))
+    shared = sum(1 for a, b in zip(mine, yours, strict=False) if a == b)
+    assert len(kept) == 1 + len(mine) + len(yours) - shared
+    assert result.data == merge_customer(base, side(yours), side(mine)).data

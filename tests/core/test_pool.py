@@ -19,6 +19,7 @@ from salescrm.core.model import Contract, Customer, FollowUp, Opportunity, Stage
 from salescrm.core.pool_rules import PoolRules, RecycleRule
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.core.recycle import due_for_recycling, recycle_of, recycle_warnings
+from salescrm.core.reminders import facts_of
 from salescrm.core.rules import customer_actions, customer_breaches
 from salescrm.core.timeline import customer_as_of
 
@@ -266,27 +267,31 @@ def test_an_owned_customer_changed_on_both_sides_is_still_a_conflict() -> None:
 def test_recycle_counts_from_the_later_of_the_last_follow_up_and_the_claim() -> None:
     rules = PoolRules(recycle={"C": RecycleRule(no_followup_days=90)})
     c = customer()
-    assert recycle_of(c, rules).due == date(2026, 4, 5)  # type: ignore[union-attr]  # F1 on 2026-01-05 + 90
-    assert "no follow-up for 90 days (last 2026-01-05)" in recycle_of(c, rules).reason  # type: ignore[union-attr]
+    assert recycle_of(facts_of(c), rules).due == date(2026, 4, 5)  # type: ignore[union-attr]  # F1 on 2026-01-05 + 90
+    assert "no follow-up for 90 days (last 2026-01-05)" in recycle_of(facts_of(c), rules).reason  # type: ignore[union-attr]
     released = copy.deepcopy(c)
     pool.release(released, "zhang.wei", "x", T0)
-    assert recycle_of(released, rules) is None  # in the pool
+    assert recycle_of(facts_of(released), rules) is None  # in the pool
     pool.claim(released, "wang.fang", datetime(2026, 5, 1, 9, 0))
-    assert recycle_of(released, rules).due == date(2026, 7, 30)  # type: ignore[union-attr]  # claimed + 90
-    assert recycle_of(customer(tier="VIP"), PoolRules()) is None
-    assert recycle_of(customer(tier="A"), PoolRules()) is None
+    assert recycle_of(facts_of(released), rules).due == date(2026, 7, 30)  # type: ignore[union-attr]  # claimed + 90
+    assert recycle_of(facts_of(customer(tier="VIP")), PoolRules()) is None
+    assert recycle_of(facts_of(customer(tier="A")), PoolRules()) is None
     # the defaults for C: 90 days without a follow-up or 180 without a won deal, whichever is first
-    assert recycle_of(c, PoolRules()).due == date(2025, 11, 28)  # type: ignore[union-attr]  # won 2025-06-01 + 180
+    assert recycle_of(facts_of(c), PoolRules()).due == date(2025, 11, 28)  # type: ignore[union-attr]  # won 2025-06-01 + 180
 
 
 def test_due_and_warnings_split_on_the_day() -> None:
     rules = PoolRules(recycle={"C": RecycleRule(no_followup_days=90)}, warn_days=7)
     c = customer()  # due 2026-04-05
-    assert due_for_recycling([c], rules, date(2026, 3, 28)) == []
-    assert [r.customer_id for r in recycle_warnings([c], rules, date(2026, 3, 29))] == ["CRM202501001"]
-    assert recycle_warnings([c], rules, date(2026, 3, 28)) == []
-    assert [r.customer_id for r in due_for_recycling([c], rules, date(2026, 4, 5))] == ["CRM202501001"]
-    assert recycle_warnings([c], rules, date(2026, 4, 5)) == []
+    assert due_for_recycling([facts_of(c)], rules, date(2026, 3, 28)) == []
+    assert [r.customer_id for r in recycle_warnings([facts_of(c)], rules, date(2026, 3, 29))] == [
+        "CRM202501001"
+    ]
+    assert recycle_warnings([facts_of(c)], rules, date(2026, 3, 28)) == []
+    assert [r.customer_id for r in due_for_recycling([facts_of(c)], rules, date(2026, 4, 5))] == [
+        "CRM202501001"
+    ]
+    assert recycle_warnings([facts_of(c)], rules, date(2026, 4, 5)) == []
 
 
 # -- the rules in salescrm.yaml -----------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -87,6 +88,22 @@ def test_payments_are_recorded_by_the_owner_and_amended_by_a_manager() -> None:
         "zhang.wei may not amend a payment plan line or receipt (CRM202405001-O1); rule pay.amend allows: manager"
     ]
     assert customer_breaches("li.na", TEAM, paid, moved) == []
+
+
+def test_a_merge_renumbering_payments_records_but_amends_nothing() -> None:
+    """sync's merge moves the later of two R1s to R2 (core/merge.py): what was there stays."""
+    line = Installment("P1", date(2024, 6, 1), Decimal(1000), date(2024, 6, 1), "zhang.wei")
+    ours = changed(lambda c: c.opportunities[0].plan.append(line))
+    ours.opportunities[0].receipts.append(Receipt("R1", date(2024, 6, 9), Decimal(300), "zhang.wei", "P1"))
+    merged = copy.deepcopy(ours)
+    merged.opportunities[0].plan[0].id = "P2"
+    merged.opportunities[0].plan.insert(0, replace(line, amount=Decimal(500), due=date(2024, 5, 30)))
+    merged.opportunities[0].receipts[0].id, merged.opportunities[0].receipts[0].plan = "R2", "P2"
+    merged.opportunities[0].receipts.insert(0, Receipt("R1", date(2024, 6, 5), Decimal(500), "wang.fang"))
+    assert names(ours, merged) == ["pay.record"]
+    lost = copy.deepcopy(merged)
+    lost.opportunities[0].receipts[1].plan = "P1"  # now pays the other line: an amendment
+    assert names(ours, lost) == ["pay.record", "pay.amend"]
 
 
 def test_editing_feedback_is_a_change_not_an_addition() -> None:

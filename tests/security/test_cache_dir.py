@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from salescrm.store.index_file import pack, unpack
+from salescrm.store.index import pack, unpack
 from tests.security.conftest import Team
 
 
@@ -23,10 +24,13 @@ def forged_cache(team: Team, tmp_path: Path) -> Path:
     assert team.bob("customer", "list", env={"XDG_CACHE_HOME": str(real)}).returncode == 0
     shared = tmp_path / "shared"
     shutil.copytree(real, shared)
-    (config,) = (shared / "salescrm").glob("*/config.msgpack")
-    kept = unpack(config.read_bytes())
+    (index,) = (shared / "salescrm").glob("*/index.sqlite")
+    db = sqlite3.connect(index, isolation_level=None)
+    (packed,) = db.execute("SELECT value FROM meta WHERE key = 'config_data'").fetchone()
+    kept = unpack(packed)
     kept["data"]["locale"] = "en"
-    config.write_bytes(pack(kept))
+    db.execute("UPDATE meta SET value = ? WHERE key = 'config_data'", (pack(kept),))
+    db.close()
     return shared
 
 

@@ -18,7 +18,7 @@ from salescrm.core.listrows import Row, row_of
 from salescrm.core.model import Customer, Opportunity
 from salescrm.core.parse import day_of
 from salescrm.core.query import And, Compare, Node, Not, Or, Query, QueryContext, parse_query, query_context
-from salescrm.store import cache
+from salescrm.store import index
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
 
@@ -136,11 +136,11 @@ def team(
         generate(root, Plan(40, seed=7), workers=1)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(root.parent / "cache"))
-        patch.setattr(cache, "_now_ns", lambda: 2**62)  # every file settled: the index is trusted
+        patch.setattr(index, "_now_ns", lambda: 2**62)  # every file settled: the index is trusted
         datadir = DataDir(root)
-        datadir.load_all()  # parses every file and writes the cache
+        datadir.load_all()  # parses every file and writes the index
         parsed = sorted(DataDir(root).load_all().customers, key=lambda c: c.id)
-        patch.setattr(cache, "parse_entry", _no_parsing)
+        patch.setattr(index, "read_row", _no_parsing)
         rows, problems = DataDir(root).load_summaries("list", date.max)
     assert not [p for p in problems if p.severity == "error"]
     return parsed, sorted(rows, key=lambda r: r.id)

@@ -54,6 +54,7 @@ def test_two_clones_lose_nothing(team: tuple[Crm, Crm, Path]) -> None:
     synced_b = b.ok("sync")
     assert synced_b == (
         "renumbered your new customer CRM202405002 → CRM202405003 (CRM202405002 was taken on the remote)\n"
+        "CRM202405001: renumbered our followups F1 → F2\n"
         "merged 2 commits from origin/master\n"
         "pushed to origin/master\n"
     )

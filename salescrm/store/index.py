@@ -1,0 +1,687 @@
+"""The derived index: one SQLite database (WAL) per data directory, in the user's cache folder.
+
+The YAML files are the truth; the index is derived from them, rebuilt at will, and invisible
+(DESIGN §7): whatever it holds, only plain ``Customer`` objects, built through their
+constructors, leave it, and a reading command prints the same with a fresh index and a
+settled one. ``check`` never reads it.
+
+Where: ``cache_dir(root)/index.sqlite`` (``store/cache_files.py``: the user's own folder,
+0700). What:
+
+- ``meta``: the schema version, a fingerprint of salescrm's code, the data directory it
+  indexes, the salescrm.yaml its rows were checked by, and salescrm.yaml's parsed data.
+- ``files``: a row per customer file — its stat key, when it was read, its problems, the
+  record (msgpack of ``customer_to_data``), the day of its latest event, the columns filters
+  read, and one column per summary (``SUMMARIES``: the few values a command family reads).
+- ``identity_keys``: each usable customer's credit code, normal name, phones, e-mails
+  (``core/identity.py``) and the numbers merged into it, indexed: the duplicate check is a
+  lookup, not a scan.
+
+A row is trusted (git's racy-index rule) when its stat key ``(size, mtime_ns, inode,
+ctime_ns)`` equals the file's and the file's mtime and ctime are older than the moment the
+row was read minus ``RACY_NS``: a file changed within the same timestamp tick as the read,
+even to the same size, is read again. A refresh re-parses only such files, on every core
+when there are many, and writes them in one transaction, so a concurrent reader sees the
+index before or after it, never half of it. A damaged, foreign or old index is deleted and
+rebuilt (saying so); a cache folder that cannot be written means working without an index
+(an in-memory one, saying so once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import msgpack
+
+from salescrm.core.config import Config
+from salescrm.core.errors import Problem
+from salescrm.store import cores
+from salescrm.store.cache_files import cache_dir, code_fingerprint
+from salescrm.store.scan import Scan
+
+if TYPE_CHECKING:
+    from salescrm.core.identity import Identity
+    from salescrm.core.model import Customer
+    from salescrm.store.customer_file import Parsed
+    from salescrm.store.datadir import DataDir
+
+INDEX_NAME = "index.sqlite"
+SCHEMA = 3  # bump when the tables or what a column holds change: the index is rebuilt
+_LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
+RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
+
+
+class Summary(NamedTuple):
+    """A few values of a customer that a command reads instead of the whole record: a pure
+    function of the customer, computed when the file is parsed and kept in its own column
+    (so a summary from the index equals one computed from the parsed file). Named by module
+    and function, imported when used: a command imports only the summary it reads."""
+
+    module: str
+    of_name: str  # of(customer)
+    to_name: str  # to_data(summary): plain lists, strings, numbers
+    from_name: str  # from_data(data)
+    tuples: bool = False  # its data's arrays decoded as tuples (read-only rows)
+
+    @property
+    def of(self) -> Callable[[Customer], Any]:
+        return _resolve(self.module, self.of_name)
+
+    @property
+    def to_data(self) -> Callable[[Any], Any]:
+        return _resolve(self.module, self.to_name)
+
+    @property
+    def from_data(self) -> Callable[[Any], Any]:
+        return _resolve(self.module, self.from_name)
+
+
+@functools.cache
+def _resolve(module: str, name: str) -> Callable[[Any], Any]:
+    return getattr(import_module(module), name)
+
+
+SUMMARIES: dict[str, Summary] = {
+    "remind": Summary("salescrm.core.reminders", "facts_of", "facts_to_data", "facts_from_data", True),
+    "deals": Summary("salescrm.core.dealrows", "rows_of", "rows_to_data", "rows_from_data"),  # reports
+    "list": Summary("salescrm.core.listrows", "row_of", "row_to_data", "row_from_data"),  # list, query
+    "find": Summary("salescrm.core.find", "keys_of", "keys_to_data", "keys_from_data"),  # find, CUSTOMER
+}
+
+_TABLES = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE files (
+    name BLOB PRIMARY KEY,
+    size INTEGER, mtime_ns INTEGER, inode INTEGER, ctime_ns INTEGER,
+    read_ns INTEGER NOT NULL,
+    problems BLOB, rule_problems BLOB,
+    usable INTEGER NOT NULL,
+    customer_id BLOB, tier BLOB, owner BLOB, archived INTEGER,
+    last_event INTEGER
+);
+CREATE TABLE records (name BLOB PRIMARY KEY, record BLOB NOT NULL);
+{"".join(f"CREATE TABLE summary_{name} (name BLOB PRIMARY KEY, data BLOB NOT NULL);" for name in SUMMARIES)}
+CREATE INDEX files_last_event ON files (last_event) WHERE usable;
+CREATE INDEX files_customer_id ON files (customer_id);
+CREATE TABLE identity_keys (file BLOB NOT NULL, kind INTEGER NOT NULL, key BLOB NOT NULL);
+CREATE INDEX identity_keys_key ON identity_keys (key, kind);
+CREATE INDEX identity_keys_file ON identity_keys (file);
+"""
+# The columns a read may narrow by (``Index.summaries``): what the filters of lists test.
+NARROWING = frozenset({"tier", "owner", "archived"})
+Narrow = dict[str, str | int]
+# identity_keys.kind: the duplicate check's precedence (core/identity.MATCH_ORDER), then
+# the numbers merged into the customer (never a duplicate, found by ``alias_of``).
+_CREDIT, _NAME, _PHONE, _EMAIL, _ALIAS = range(5)
+
+
+# -- values in blobs: msgpack, dates and amounts as extension types (nothing can run code) --
+
+_DATE, _DATETIME, _DECIMAL = 1, 2, 3
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return msgpack.ExtType(_DATETIME, value.isoformat().encode())
+    if isinstance(value, date):
+        return msgpack.ExtType(_DATE, value.isoformat().encode())
+    if isinstance(value, Decimal):
+        return msgpack.ExtType(_DECIMAL, str(value).encode())
+    raise TypeError(f"cannot index a {type(value).__name__}")
+
+
+def _decode(code: int, data: bytes) -> Any:
+    text = data.decode()
+    if code == _DATE:
+        return date.fromisoformat(text)
+    if code == _DATETIME:
+        return datetime.fromisoformat(text)
+    if code == _DECIMAL:
+        return Decimal(text)
+    raise ValueError(f"unknown extension type {code}")
+
+
+def pack(value: Any) -> bytes:
+    return msgpack.packb(value, default=_encode, use_bin_type=True, unicode_errors="surrogatepass")
+
+
+def unpack(data: bytes, tuples: bool = False) -> Any:
+    return msgpack.unpackb(
+        data,
+        ext_hook=_decode,
+        raw=False,
+        strict_map_key=False,
+        use_list=not tuples,
+        unicode_errors="surrogatepass",
+    )
+
+
+# Text in the index's columns is kept as UTF-8 bytes, lone surrogates included (a file name
+# that is not UTF-8, an escape in a YAML string): SQLite's own text would refuse them.
+def _b(text: str | None) -> bytes | None:
+    return None if text is None else text.encode("utf-8", "surrogatepass")
+
+
+def _s(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+# -- one file, read -------------------------------------------------------------------------
+
+
+@dataclass
+class FileRow:
+    """What the index keeps of one customer file (the values of its ``files`` row)."""
+
+    name: str
+    stat: list[int]
+    read_ns: int
+    problems: list[list[Any]]
+    rule_problems: list[list[Any]]
+    customer: dict[str, Any] | None  # id, tier, owner, archived, last_event, record, summaries
+    keys: list[tuple[int, str]]  # (kind, key) of its identity
+
+    @property
+    def usable(self) -> bool:
+        return self.customer is not None and not any(
+            p[4] == "error" for p in (*self.problems, *self.rule_problems)
+        )
+
+    def values(self) -> tuple[Any, ...]:
+        """Its ``files`` row (the record and the summaries have tables of their own: a large
+        value in a row would be walked through by every read of a column after it)."""
+        c = self.customer or {}
+        return (
+            _b(self.name), *self.stat, self.read_ns,
+            pack(self.problems) if self.problems else None,
+            pack(self.rule_problems) if self.rule_problems else None,
+            int(self.usable), _b(c.get("id")), _b(c.get("tier")), _b(c.get("owner")), c.get("archived"),
+            c.get("last_event"),
+        )  # fmt: skip
+
+
+def _problem_data(problem: Problem) -> list[Any]:
+    return [problem.file, problem.message, problem.line, list(problem.keys), problem.severity]
+
+
+def _problem(data: list[Any]) -> Problem:
+    file, message, line, keys, severity = data
+    return Problem(file, message, line, tuple(keys), severity)
+
+
+def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed) -> FileRow:
+    row = FileRow(
+        name,
+        stat,
+        read_ns,
+        [_problem_data(p) for p in parsed.problems],
+        [_problem_data(p) for p in parsed.rule_problems],
+        None,
+        [],
+    )
+    customer = parsed.customer
+    if customer is not None:
+        row.customer = _columns_of(customer)
+        row.keys = _identity_keys(customer)
+    return row
+
+
+def _columns_of(customer: Customer) -> dict[str, Any]:
+    from salescrm.core.records import customer_to_data
+    from salescrm.core.timeline import last_event_day
+
+    return {
+        "id": customer.id,
+        "tier": customer.tier,
+        "owner": customer.owner,
+        "archived": int(customer.archived),
+        "last_event": last_event_day(customer).toordinal(),
+        "record": pack(customer_to_data(customer)),
+        "summaries": {name: pack(kind.to_data(kind.of(customer))) for name, kind in SUMMARIES.items()},
+    }
+
+
+def _identity_keys(customer: Customer) -> list[tuple[int, str]]:
+    from salescrm.core.identity import identity_of
+
+    return _keys_of(identity_of(customer)) + [(_ALIAS, alias) for alias in sorted(customer.aliases)]
+
+
+def _keys_of(identity: Identity) -> list[tuple[int, str]]:
+    """(kind, key) of what the duplicate check compares."""
+    keys = [(_CREDIT, identity.credit_code)] if identity.credit_code else []
+    keys += [(_NAME, identity.name)] if identity.name else []
+    keys += [(_PHONE, phone) for phone in sorted(identity.phones)]
+    return keys + [(_EMAIL, email) for email in sorted(identity.emails)]
+
+
+def read_row(root: Path, name: str, config: Config) -> FileRow:
+    """Stat, then parse one file (stat first: a change in between is caught next time)."""
+    from salescrm.store.customer_file import parse_customer_file
+    from salescrm.store.scan import key_of
+
+    read_ns = _now_ns()
+    path = root / name
+    try:
+        stat = key_of(path.lstat())
+    except OSError:
+        stat = [-1, -1, -1, -1]
+    return row_of(name, stat, read_ns, parse_customer_file(path, name, config))
+
+
+def _read_chunk(root: str, names: list[str], config: Config) -> list[FileRow]:
+    """Worker: read some files."""
+    gc.disable()  # many small acyclic objects: see cli/main.py
+    return [read_row(Path(root), name, config) for name in names]
+
+
+def _now_ns() -> int:
+    return time.time_ns()
+
+
+# -- the database ---------------------------------------------------------------------------
+
+# Said once per process: a cache folder that cannot be written.
+_unwritable: set[Path] = set()
+
+
+class Index:
+    """The index of one data directory: brought up to date from the files, then read."""
+
+    def __init__(self, datadir: DataDir) -> None:
+        self.datadir = datadir
+        self.path = cache_dir(datadir.root) / INDEX_NAME
+        self._db: sqlite3.Connection | None = None
+        self._fresh = False  # refreshed by this object already
+
+    def forget(self) -> None:
+        """The files changed (this process wrote them): refresh again before the next answer."""
+        self._fresh = False
+
+    # -- opening ------------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._open_file()
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise
+            if self.path not in _unwritable:
+                _unwritable.add(self.path)
+                self._notice(f"cannot use the index {self.path} ({error}); working without it (slower)")
+        except OSError as error:
+            if self.path not in _unwritable:
+                _unwritable.add(self.path)
+                self._notice(
+                    f"cannot use the index {self.path} ({error.strerror}); working without it (slower)"
+                )
+        return self._prepared(sqlite3.connect(":memory:", isolation_level=None))
+
+    def _open_file(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            return self._prepared(self._connect())
+        except sqlite3.OperationalError:
+            raise
+        except (sqlite3.DatabaseError, _Foreign) as error:
+            why = str(error) if isinstance(error, _Foreign) else f"damaged: {error}"
+            self._notice(f"rebuilding the index {self.path} ({why})")
+            self._remove()
+            return self._prepared(self._connect())
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path.is_symlink():
+            raise _Foreign("it is a link")
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)  # transactions: ours
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _prepared(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        """``db`` with this schema, for this data directory and this code; a new database is
+        given the tables, an old-schema or other code's one is emptied and given them again."""
+        expected = {"schema": SCHEMA, "root": str(self.datadir.root.resolve()), "code": code_fingerprint()}
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "meta" in tables:
+            found = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'root', 'code')"))
+            if found == expected:
+                return db
+            if found.get("root") not in (None, expected["root"]):
+                raise _Foreign(f"it indexes another data directory, {found.get('root')}")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                db.execute(f'DROP TABLE IF EXISTS "{name}"')
+            for statement in _TABLES.split(";"):  # executescript would commit first
+                db.execute(statement)
+            db.executemany("INSERT INTO meta VALUES (?, ?)", expected.items())
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return db
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def _notice(self, message: str) -> None:
+        if self.datadir.notice is not None:
+            self.datadir.notice(message)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Reads that see one state of the index, brought up to date first (WAL: a writer's
+        commit waits for no reader, and no reader sees half of it)."""
+        self.refresh()
+        db = self.db
+        if db.in_transaction:
+            yield db
+            return
+        db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")
+
+    # -- salescrm.yaml ---------------------------------------------------------------------
+    def config_data(self, text: str) -> Any:
+        """The data of salescrm.yaml's ``text``: kept with the text, so a command whose team
+        file has not changed neither imports nor runs YAML."""
+        with contextlib.suppress(Exception):  # a missing or damaged copy: read the YAML
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'config_data'").fetchone()
+            if row is not None:
+                kept = unpack(row[0])
+                if kept["text"] == text:
+                    return kept["data"]
+        from salescrm.store.scan import CONFIG_NAME
+        from salescrm.store.yamlio import load_text
+
+        data = load_text(text, CONFIG_NAME)
+        with contextlib.suppress(sqlite3.Error, TypeError, ValueError, OverflowError):
+            packed = pack({"text": text, "data": data})
+            if unpack(packed)["data"] == data:  # only what msgpack carries exactly
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('config_data', ?)", (packed,))
+        return data
+
+    # -- refreshing ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Bring every row up to date with the files: parse only the new, changed and racy
+        ones, drop the gone ones, and re-check every record when salescrm.yaml changed; all
+        in one transaction. When the files and salescrm.yaml are exactly as the last time
+        every row was found trusted (one comparison of the whole scan), nothing is read."""
+        if self._fresh:
+            return
+        self._fresh = True
+        datadir = self.datadir
+        config, config_text = datadir.config, datadir.config_text
+        current = Scan.of_folder(str(datadir.customers_dir), datadir.customer_file_names())
+        db = self.db
+        settled = _scan_bytes(current, config_text)
+        row = db.execute("SELECT value FROM meta WHERE key = 'settled'").fetchone()
+        if row is not None and row[0] == settled:
+            return
+        known = {_s(row[0]): row[1:] for row in db.execute(
+            "SELECT name, size, mtime_ns, inode, ctime_ns, read_ns FROM files")}  # fmt: skip
+        stale = [name for name, key in current.items() if not _trusted(known.get(name), key)]
+        gone = set(known).difference(current.names)
+        row = db.execute("SELECT value FROM meta WHERE key = 'config_text'").fetchone()
+        same_rules = row is not None and row[0] == config_text
+        rows = self._read(stale, config) if stale else []
+        with self._writing() as db:
+            names = [[_b(name)] for name in (*gone, *stale)]
+            db.executemany("DELETE FROM files WHERE name = ?", names)
+            db.executemany("DELETE FROM identity_keys WHERE file = ?", names)
+            db.executemany("DELETE FROM records WHERE name = ?", names)
+            for kind in SUMMARIES:
+                db.executemany(f"DELETE FROM summary_{kind} WHERE name = ?", names)
+            db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * 14)})", [r.values() for r in rows])
+            held = [(_b(r.name), r.customer) for r in rows if r.customer is not None]
+            db.executemany("INSERT INTO records VALUES (?, ?)", [(n, c["record"]) for n, c in held])
+            for kind in SUMMARIES:
+                summaries = [(n, c["summaries"][kind]) for n, c in held]
+                db.executemany(f"INSERT INTO summary_{kind} VALUES (?, ?)", summaries)
+            keys = [(_b(r.name), kind, _b(key)) for r in rows if r.usable for kind, key in r.keys]
+            db.executemany("INSERT INTO identity_keys VALUES (?, ?, ?)", keys)
+            if not same_rules:
+                self._recheck(db, config, {r.name for r in rows})
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('config_text', ?)", (config_text,))
+            # Every row now trusted for the files as scanned: the next refresh that finds the
+            # same scan has nothing to read.
+            keys_now = dict(current.items())
+            if all(r.stat == keys_now.get(r.name) and _trusted((*r.stat, r.read_ns), r.stat) for r in rows):
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (settled,))
+            else:
+                db.execute("DELETE FROM meta WHERE key = 'settled'")
+        # Into the database file, and the log emptied: a command ends without closing its
+        # connection, and the next one to open would otherwise read a log as large as the
+        # index (70 MB after a first run at 10,000 customers) to rebuild the log's own index.
+        with contextlib.suppress(sqlite3.Error, OSError):
+            if os.path.getsize(f"{self.path}-wal") > _LARGE_LOG:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _read(self, names: list[str], config: Config) -> list[FileRow]:
+        if len(names) >= cores.PARALLEL_FROM:
+            self._notice_slow(len(names))
+            if cores.count() > 1:
+                return list(cores.on_every_core(_read_chunk, self.datadir, names, config))
+        rows = []
+        for done, name in enumerate(names, start=1):
+            rows.append(read_row(self.datadir.root, name, config))
+            if self.datadir.progress and len(names) >= cores.PARALLEL_FROM:
+                self.datadir.progress(done, len(names))
+        return rows
+
+    def _notice_slow(self, count: int) -> None:
+        from salescrm.store.yamlio import HAVE_LIBYAML
+
+        if not HAVE_LIBYAML:
+            self._notice(
+                f"parsing {count} customer files without libyaml is slow; install PyYAML with "
+                "libyaml (apt-get install libyaml-dev, then: pip install --force-reinstall pyyaml)"
+            )
+
+    def _recheck(self, db: sqlite3.Connection, config: Config, fresh: set[str]) -> None:
+        """salescrm.yaml changed: check every record against the new rules (no YAML parsing)."""
+        from salescrm.core.validate import validate_customer
+        from salescrm.store.customer_file import with_lines
+
+        found = db.execute("SELECT name, problems, record FROM files JOIN records USING (name)").fetchall()
+        for key, problems, record in found:
+            name = _s(key)
+            if name in fresh:
+                continue
+            rules = validate_customer(_customer(unpack(record)), config, name)
+            if any(p.line is None and p.keys for p in rules):
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    rules = with_lines(rules, (self.datadir.root / name).read_text("utf-8"))
+            errors = any(p.severity == "error" for p in rules) or (
+                problems is not None and any(p[4] == "error" for p in unpack(problems))
+            )
+            db.execute(
+                "UPDATE files SET rule_problems = ?, usable = ? WHERE name = ?",
+                (pack([_problem_data(p) for p in rules]) if rules else None, int(not errors), key),
+            )
+            if errors:
+                db.execute("DELETE FROM identity_keys WHERE file = ?", (key,))
+            elif not db.execute("SELECT 1 FROM identity_keys WHERE file = ?", (key,)).fetchone():
+                keys = [(key, kind, _b(text)) for kind, text in _identity_keys(_customer(unpack(record)))]
+                db.executemany("INSERT INTO identity_keys VALUES (?, ?, ?)", keys)
+
+    # -- answers ---------------------------------------------------------------------------
+    def problems(self) -> list[Problem]:
+        """Every problem of every file, in file order."""
+        self.refresh()
+        found: list[Problem] = []
+        query = (
+            "SELECT problems, rule_problems FROM files "
+            "WHERE problems IS NOT NULL OR rule_problems IS NOT NULL ORDER BY name"
+        )
+        for problems, rules in self.db.execute(query):
+            for packed in (problems, rules):
+                if packed is not None:
+                    found += [_problem(p) for p in unpack(packed)]
+        return found
+
+    def summaries(self, name: str, narrow: Narrow | None = None, as_of: date | None = None) -> list[Any]:
+        """One summary (SUMMARIES[name]) of every usable customer, in file order; with
+        ``narrow``, only of those whose columns hold those values now, or that have events
+        after ``as_of`` (what they held then is for the caller to judge, after rewinding)."""
+        kind = SUMMARIES[name]
+        self.refresh()
+        from_data, tuples = kind.from_data, kind.tuples
+        query, values = f"SELECT data FROM summary_{name} JOIN files USING (name) WHERE usable", []
+        if narrow:
+            tests = [f"{column} = ?" for column in narrow if column in NARROWING]
+            if len(tests) != len(narrow):
+                raise KeyError(f"not a column to narrow by: {sorted(set(narrow) - NARROWING)}")
+            values = [_b(v) if isinstance(v, str) else v for v in narrow.values()]
+            query += f" AND ((({' AND '.join(tests)})) OR last_event > ?)"
+            values.append((as_of or date.max).toordinal())
+        rows = self.db.execute(query + " ORDER BY name", values)
+        return [from_data(unpack(packed, tuples)) for (packed,) in rows]
+
+    def late(self, day: date) -> set[str]:
+        """The numbers of usable customers with an event after ``day``."""
+        self.refresh()
+        query = "SELECT customer_id FROM files WHERE usable AND last_event > ?"
+        return {_s(number) for (number,) in self.db.execute(query, (day.toordinal(),))}
+
+    def customers(self, after: date | None = None) -> list[Customer]:
+        """Every usable customer (or those with an event ``after`` that day), in file order:
+        plain records."""
+        self.refresh()
+        query = "SELECT record FROM records JOIN files USING (name) WHERE usable"
+        if after is not None:
+            query += f" AND last_event > {after.toordinal():d}"
+        return [_customer(unpack(record)) for (record,) in self.db.execute(query + " ORDER BY name")]
+
+    def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
+        """(number, what matched) of the first customer, in file order, that ``mine``
+        repeats, as ``core.identity.find_duplicate`` finds it: a lookup of its keys."""
+        from salescrm.core.identity import MATCH_ORDER
+
+        self.refresh()
+        keys = _keys_of(mine)
+        if not keys:
+            return None
+        matches = []
+        query = (
+            "SELECT k.file, k.kind, f.customer_id FROM identity_keys k JOIN files f ON f.name = k.file "
+            "WHERE k.key = ? AND k.kind = ? AND f.usable"
+        )
+        for kind, key in keys:
+            for file, found_kind, number in self.db.execute(query, (_b(key), kind)):
+                if _s(number) != mine.customer_id:
+                    matches.append((file, found_kind, _s(number)))
+        if not matches:
+            return None
+        _, kind, number = min(matches)
+        return number, MATCH_ORDER[kind]
+
+    def names(self) -> list[tuple[str, str]]:
+        """(number, normalised name) of every usable customer with a name, in file order:
+        the close-name check's input."""
+        self.refresh()
+        query = (
+            "SELECT f.customer_id, k.key FROM identity_keys k JOIN files f ON f.name = k.file "
+            f"WHERE k.kind = {_NAME} AND f.usable ORDER BY k.file"
+        )
+        return [(_s(number), _s(name)) for number, name in self.db.execute(query)]
+
+    def identities(self) -> list[Identity]:
+        """Every usable customer's identity, in file order (``core/identity.py``)."""
+        from salescrm.core.identity import Identity
+
+        self.refresh()
+        query = (
+            "SELECT f.name, f.customer_id, k.kind, k.key FROM files f "
+            "LEFT JOIN identity_keys k ON k.file = f.name WHERE f.usable ORDER BY f.name, k.rowid"
+        )
+        found: dict[bytes, tuple[str, dict[int, list[str]]]] = {}
+        for file, number, kind, key in self.db.execute(query):
+            keys = found.setdefault(file, (_s(number), {}))[1]
+            if kind is not None:
+                keys.setdefault(kind, []).append(_s(key))
+        return [
+            Identity(
+                number,
+                keys.get(_NAME, [""])[0],
+                keys.get(_PHONE, []),
+                keys.get(_EMAIL, []),
+                keys.get(_CREDIT, [""])[0],
+                tuple(keys.get(_ALIAS, ())),
+            )
+            for number, keys in found.values()
+        ]
+
+    def alias_of(self, number: str) -> str | None:
+        """The number of the usable customer that ``number`` was merged into, if any."""
+        self.refresh()
+        query = (
+            "SELECT f.customer_id FROM identity_keys k JOIN files f ON f.name = k.file "
+            f"WHERE k.key = ? AND k.kind = {_ALIAS} AND f.usable ORDER BY k.file LIMIT 1"
+        )
+        row = self.db.execute(query, (_b(number),)).fetchone()
+        return None if row is None else _s(row[0])
+
+
+class _Foreign(Exception):
+    """An index file that is not ours to use (another data directory's, a link)."""
+
+
+def _scan_bytes(scan: Scan, config_text: str) -> bytes:
+    """The whole scan and salescrm.yaml as one value, to compare with the last settled one."""
+    from array import array
+
+    names = "\n".join(scan.names).encode("utf-8", "surrogatepass")
+    return b"\0".join([names, array("q", scan.stats).tobytes(), config_text.encode("utf-8", "surrogatepass")])
+
+
+def _trusted(known: tuple[int, ...] | None, key: list[int]) -> bool:
+    # git's racy rule: a file touched within RACY_NS of the moment its row was read may
+    # have changed again in the same timestamp tick, invisibly to its stat.
+    if known is None or list(known[:4]) != key:
+        return False
+    return max(key[1], key[3]) < known[4] - RACY_NS
+
+
+@functools.cache
+def _builder() -> Callable[[Any], Customer]:
+    from salescrm.core.model import Customer
+    from salescrm.core.rebuild import builder
+
+    return builder(Customer)
+
+
+def _customer(data: dict[str, Any]) -> Customer:
+    return _builder()(data)
