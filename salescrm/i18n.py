@@ -42,11 +42,21 @@ def t(lang: str, context: str, key: str, **values: Any) -> str:
 
 def say(message: str, lang: str) -> str:
     """A message (core.errors.Msg) in ``lang``: its template translated, then its values filled
-    in; any other text as it is."""
-    template = getattr(message, "template", None)
-    if template is None or lang == "en":
+    in (a value that is a message or a core.errors.Term said in ``lang`` too); any other text as
+    it is."""
+    if lang == "en":
         return str(message)
-    values = getattr(message, "values", {})
+    parts = getattr(message, "parts", None)
+    if parts is not None:  # a core.errors.Listed
+        return ", ".join(say(part, lang) for part in parts)
+    vocabulary = getattr(message, "vocabulary", None)
+    if vocabulary is not None:  # a core.errors.Term
+        return t(lang, vocabulary, getattr(message, "key", ""))
+    template = getattr(message, "template", None)
+    if template is None:
+        return str(message)
+    values = {name: say(value, lang) if isinstance(value, str) else value
+              for name, value in getattr(message, "values", {}).items()}  # fmt: skip
     return translations(lang).gettext(template).format(**values)
 
 

@@ -76,6 +76,9 @@ class Crm:
 
     root: Path
     user: str | None = "zhang.wei"
+    # Tests read as an English reader (SALESCRM_LANG=en); None: the team's locale (zh_CN), as
+    # a Chinese team sees it (the language tests: tests/cli/test_language.py, test_every_word.py).
+    lang: str | None = "en"
 
     def __call__(
         self, command: str | list[str], user: str | None = "default", input: str | None = None
@@ -85,6 +88,8 @@ class Crm:
         env = {"SALESCRM_DATA": str(self.root)}
         if acting:
             env["SALESCRM_USER"] = acting
+        if self.lang:
+            env["SALESCRM_LANG"] = self.lang
         result = CliRunner().invoke(app, args, env=env, input=input, catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr)
 

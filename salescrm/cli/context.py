@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salescrm.core.errors import NotFoundError, Problem, UsageError
+from salescrm.core.errors import Msg, NotFoundError, Problem, UsageError
 
 if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML nor the store
     import typer
@@ -66,9 +66,11 @@ class Session:
                 if member.email and member.email.casefold() == email.casefold():
                     return member.id
         raise UsageError(
-            "who is acting? no --as, no $SALESCRM_USER, and no member has your git e-mail"
-            + (f" ({email})" if email else ""),
-            hint="pass --as MEMBER, set SALESCRM_USER=MEMBER, or give your member your git e-mail",
+            Msg(
+                "who is acting? no --as, no $SALESCRM_USER, and no member has your git e-mail{email}",
+                email=f" ({email})" if email else "",
+            ),
+            hint=Msg("pass --as MEMBER, set SALESCRM_USER=MEMBER, or give your member your git e-mail"),
         )
 
     @property
@@ -166,7 +168,9 @@ def language_of(text: str, where: str) -> str:
     """``zh`` or ``en`` from ``zh``, ``zh_CN``, ``zh-CN.UTF-8``, ``en_US`` …; anything else is an error."""
     code = text.strip().replace("-", "_").split(".")[0].split("_")[0].lower()
     if code not in LANGUAGES:
-        raise UsageError(f"unknown language {text!r} ({where})", hint="use zh or en")
+        raise UsageError(
+            Msg("unknown language {text!r} ({where})", text=text, where=where), hint=Msg("use zh or en")
+        )
     return code
 
 
@@ -201,7 +205,10 @@ def refuse_blank(ctx: typer.Context) -> None:
         if given and any(isinstance(v, str) and not v.strip() for v in values):
             named = param.opts[0].startswith("-")
             label = max(param.opts, key=len) if named else (param.metavar or str(param.name).upper())
-            raise UsageError(f"{label} must not be empty", hint=f"see: {ctx.command_path} --help")
+            raise UsageError(
+                Msg("{label} must not be empty", label=label),
+                hint=Msg("see: {command_path} --help", command_path=ctx.command_path),
+            )
 
 
 def warn(message: str) -> None:
@@ -242,4 +249,4 @@ def out(text: str) -> None:
 
 
 def not_found(what: str, name: str, hint: str | None = None) -> NotFoundError:
-    return NotFoundError(f"no such {what} {name!r}", hint=hint)
+    return NotFoundError(Msg("no such {what} {name!r}", what=what, name=name), hint=hint)

@@ -11,6 +11,7 @@ from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.listing import LIST_COLUMNS, list_row
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
+from salescrm.core.errors import Msg
 
 if TYPE_CHECKING:
     from salescrm.core.customers import CustomerFilter
@@ -226,7 +227,7 @@ def contact(
 
     s = session(ctx)
     if action not in ("add", "set"):
-        raise UsageError(f"unknown action {action!r}", hint="use: add or set")
+        raise UsageError(Msg("unknown action {action!r}", action=action), hint=Msg("use: add or set"))
     with s.datadir.transaction(f"customer contact {action}", s.member) as tx:
         customer = s.datadir.read_customer(customer_id)
         if action == "add":

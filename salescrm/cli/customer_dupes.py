@@ -9,6 +9,7 @@ import typer
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render
+from salescrm.i18n import t
 
 DUPES_COLUMNS = ["first", "first_name", "first_owner", "second", "second_name", "second_owner", "why"]
 
@@ -45,7 +46,9 @@ def dupes(
             "second": p.second,
             "second_name": rows[p.second].name,
             "second_owner": rows[p.second].owner,
-            "why": list(p.reasons) if fmt == Format.json else ", ".join(p.reasons),
+            "why": list(p.reasons)
+            if fmt == Format.json
+            else ", ".join(_reason(r, s.lang) for r in p.reasons),
         }  # fmt: skip
         for p in pairs
     ]
@@ -91,3 +94,10 @@ def merge(
 def register(customer_app: typer.Typer) -> None:
     customer_app.command("dupes")(dupes)
     customer_app.command("merge")(merge)
+
+
+def _reason(reason: str, lang: str) -> str:
+    """A shared key (credit code, name, phone, e-mail) or ``similar name (93)`` in ``lang``."""
+    if reason.startswith("similar name ("):
+        return t(lang, "duplicate key", "similar name ({score})", score=reason[len("similar name (") : -1])
+    return t(lang, "duplicate key", reason)

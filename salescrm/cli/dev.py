@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import out
+from salescrm.core.errors import Msg
 
 dev_app = typer.Typer(help="Developer tools: generate a synthetic data directory.", no_args_is_help=True)
 
@@ -29,7 +30,9 @@ def generate(
     from salescrm.store.generate import generate as write
 
     if not 1 <= customers <= 1_000_000:
-        raise UsageError(f"--customers must be between 1 and 1000000, not {customers}")
+        raise UsageError(
+            Msg("--customers must be between 1 and 1000000, not {customers}", customers=customers)
+        )
     plan = Plan(customers, seed, parse_date(as_of, what="--as-of date"))
     written = write(folder, plan)
     out(f"{folder}: {written} customers\n")

@@ -18,9 +18,16 @@ from salescrm.core.safe_text import visible
 from salescrm.i18n import label, t
 
 if TYPE_CHECKING:  # a chat message is built only for --push (its module signs: hashlib, hmac)
+    from salescrm.core.pool_rules import Clock
     from salescrm.formats.chat import ChatMessage
 
 _COLUMNS = ["reference", "customer", "what", "due", "when"]
+
+
+def clock_text(clock: Clock, lang: str) -> str:
+    """Why a customer goes back to the pool (``60天未跟进(最近 2026-10-04)``)."""
+    last = clock.last.isoformat() if clock.last else t(lang, "pool", "none")
+    return t(lang, "pool", f"clock {clock.kind}", days=clock.days, last=last)
 
 
 def _when(section: str, days: int, lang: str) -> str:
@@ -52,7 +59,7 @@ def _what(r: Reminder, lang: str, labels: _Labels) -> str:
     if kind == "recycle":
         from salescrm.core.pool_rules import Clock
 
-        return Clock(r.what, r.limit_days or 0, r.since).text(lang)
+        return clock_text(Clock(r.what, r.limit_days or 0, r.since), lang)
     if kind == "payment":
         return t(lang, "remind", "payment", line=r.what, owed=r.detail)
     if kind == "overplanned":

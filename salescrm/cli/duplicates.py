@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from salescrm.cli.context import warn
-from salescrm.core.errors import ConflictError
+from salescrm.core.errors import ConflictError, Msg
 
 if TYPE_CHECKING:
     from salescrm.cli.context import Session
@@ -30,6 +30,11 @@ def refuse_duplicates(s: Session, candidate: Customer, exact: bool = True, close
         owner = s.datadir.read_customer(number).owner
         warn(f"{candidate.name!r} is close to the name of customer {number} (owner {owner}): {score:.0f}/100")
         raise ConflictError(
-            f"not added: {candidate.name!r} may be customer {number} (owner {owner})",
-            hint=f"ask {owner}; if it is another company, add --force",
+            Msg(
+                "not added: {name!r} may be customer {number} (owner {owner})",
+                name=candidate.name,
+                number=number,
+                owner=owner,
+            ),
+            hint=Msg("ask {owner}; if it is another company, add --force", owner=owner),
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import Session
-from salescrm.core.errors import CrmError, UsageError
+from salescrm.core.errors import CrmError, Msg, UsageError
 from salescrm.core.model import Customer
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.core.validate import validate_customer
@@ -29,7 +29,7 @@ def edit_customer(s: Session, customer: Customer) -> Customer | None:
         while True:
             result = subprocess.run([*shlex.split(editor), str(path)], check=False)
             if result.returncode != 0:
-                raise UsageError(f"the editor ({editor}) failed; nothing was changed")
+                raise UsageError(Msg("the editor ({editor}) failed; nothing was changed", editor=editor))
             text = path.read_text(encoding="utf-8")
             if text == original:
                 print("no changes", file=sys.stderr)
@@ -41,9 +41,13 @@ def edit_customer(s: Session, customer: Customer) -> Customer | None:
                 if not (sys.stdin.isatty() and typer.confirm("Edit again?", default=True, err=True)):
                     kept = rescue(s, customer.id, text)
                     raise UsageError(
-                        "the edit was not valid; nothing was changed",
-                        hint=f"your edit is kept in {kept}: fix it there and copy it back with "
-                        f"EDITOR='cp {kept}' salescrm customer edit {customer.id}",
+                        Msg("the edit was not valid; nothing was changed"),
+                        hint=Msg(
+                            "your edit is kept in {kept}: fix it there and copy it back with EDITOR='cp "
+                            "{kept}' salescrm customer edit {id}",
+                            kept=kept,
+                            id=customer.id,
+                        ),
                     ) from None
 
 
@@ -64,7 +68,9 @@ def rescue(s: Session, customer_id: str, text: str) -> Path:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(text)
         return path
-    raise UsageError(f"too many rescue files for {customer_id} in {folder}")
+    raise UsageError(
+        Msg("too many rescue files for {customer_id} in {folder}", customer_id=customer_id, folder=folder)
+    )
 
 
 def _own_editor() -> str | None:
@@ -80,10 +86,21 @@ def _checked(s: Session, customer_id: str, text: str) -> Customer:
     if customer is not None:
         problems += validate_customer(customer, s.config, name)
         if customer.id != customer_id:
-            raise UsageError(f"{name}: the customer number cannot change ({customer_id} → {customer.id})")
+            raise UsageError(
+                Msg(
+                    "{name}: the customer number cannot change ({customer_id} → {id})",
+                    name=name,
+                    customer_id=customer_id,
+                    id=customer.id,
+                )
+            )
     errors = [p for p in problems if p.severity == "error"]
     if errors or customer is None:
         first = errors[0]
         line = line_of(text, first.keys)
-        raise UsageError(f"{name}:{line}: {first.message}" if line else str(first))
+        raise UsageError(
+            Msg("{name}:{line}: {message}", name=name, line=line, message=first.message)
+            if line
+            else str(first)
+        )
     return customer

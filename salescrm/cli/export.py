@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from salescrm.cli.context import Session, out, session
+from salescrm.core.errors import Msg
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,9 +63,11 @@ def export(
     s = session(ctx)
     target = check_output(s.datadir, out_file) if out_file else None
     if fmt == ExportFormat.sqlite and target is None:
-        raise UsageError("a SQLite export needs a file", hint="add --out customers.sqlite")
+        raise UsageError(Msg("a SQLite export needs a file"), hint=Msg("add --out customers.sqlite"))
     if owner and fmt != ExportFormat.ics:
-        raise UsageError("--owner applies to export ics only", hint="use --where 'owner = zhang.wei'")
+        raise UsageError(
+            Msg("--owner applies to export ics only"), hint=Msg("use --where 'owner = zhang.wei'")
+        )
     chosen = _chooser(s, where, as_of)
     customers = sorted(filter(chosen, s.customers(s.today(as_of))), key=lambda c: c.id)
     if redact:  # every format, the calendar's birthday events too

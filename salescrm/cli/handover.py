@@ -8,6 +8,7 @@ import typer
 
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import resolve
+from salescrm.core.errors import Msg
 
 REASON = typer.Option(None, "--reason", help="Why, e.g. 区域调整 (required; kept in the history).")
 
@@ -28,7 +29,9 @@ def transfer(
 
     s = session(ctx)
     if not to or not to.strip():
-        raise UsageError("--to is required", hint="name the member who takes them over, e.g. --to wang.fang")
+        raise UsageError(
+            Msg("--to is required"), hint=Msg("name the member who takes them over, e.g. --to wang.fang")
+        )
     why = pool.parse_reason(reason)
     member = pool.receiver(s.config, to)
     numbers = list(dict.fromkeys(resolve(ctx, text) or "" for text in customer_ids))
@@ -62,14 +65,16 @@ def leave(
     s = session(ctx)
     if bool(to) == to_pool:
         raise UsageError(
-            "give one of --to MEMBER or --pool", hint="e.g. salescrm member leave chen.jie --to wang.fang"
+            Msg("give one of --to MEMBER or --pool"),
+            hint=Msg("e.g. salescrm member leave chen.jie --to wang.fang"),
         )
     index = set_active(s.config, member_id.strip(), active=False)
     leaver = s.config.members[index].id
     receiver = pool.receiver(s.config, to).id if to else None
     if receiver == leaver:
         raise UsageError(
-            f"{leaver} cannot take over their own customers", hint="name another member with --to"
+            Msg("{leaver} cannot take over their own customers", leaver=leaver),
+            hint=Msg("name another member with --to"),
         )
     why = pool.parse_reason(reason) if reason is not None else f"{leaver} left the team"
     with s.datadir.transaction("member leave", s.member) as tx:

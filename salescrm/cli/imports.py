@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from salescrm.cli.context import Session, out, session
+from salescrm.core.errors import Msg
+from salescrm.i18n import heading, say, t
 
 if TYPE_CHECKING:
     from salescrm.core.leads import ImportPlan
@@ -60,9 +62,11 @@ def leads(
 
     s = session(ctx)
     if sum(map(bool, (owner, assign, to_pool))) > 1:
-        raise UsageError("give one of --owner, --assign and --pool")
+        raise UsageError(Msg("give one of --owner, --assign and --pool"))
     if assign not in (None, "round-robin"):
-        raise UsageError(f"bad --assign {assign!r}", hint="the only way is: --assign round-robin")
+        raise UsageError(
+            Msg("bad --assign {assign!r}", assign=assign), hint=Msg("the only way is: --assign round-robin")
+        )
     rejects_path = _rejects_path(s, rejects)
     table = read_table(file)
     columns = map_columns(table.headers, maps)
@@ -86,7 +90,7 @@ def leads(
             record = f"{file.name} ({result.count('added')} added, {result.count('updated')} updated)"
             for customer in [*result.added, *result.updated]:
                 tx.save(customer, record)
-    _report(result, table.headers, rejects_path, dry_run)
+    _report(result, table.headers, rejects_path, dry_run, s.lang)
 
 
 def _rejects_path(s: Session, rejects: Path | None) -> Path | None:
@@ -103,34 +107,35 @@ def _owners(s: Session, owner: str | None, assign: str | None) -> list[str]:
     return [s.config.member(owner).id if owner else s.member]
 
 
-def _report(result: ImportPlan, headers: list[str], rejects: Path | None, dry_run: bool) -> None:
+def _report(result: ImportPlan, headers: list[str], rejects: Path | None, dry_run: bool, lang: str) -> None:
     from salescrm.core.leads import REJECTED
     from salescrm.formats.csvio import csv_bytes
     from salescrm.store.outputs import write_output
 
-    out(f"{'dry run, nothing changed: ' if dry_run else ''}{summary(result)}\n")
+    said = summary(result, lang)
+    out((t(lang, "import", "dry run", summary=said) if dry_run else said) + "\n")
     for outcome in result.outcomes:
         if outcome.status != "added":
             shown = "rejected" if outcome.status in REJECTED else outcome.status
-            out(f"row {outcome.row}: {shown}: {outcome.reason}\n")
+            out(t(lang, "import", f"row {shown}", row=outcome.row, reason=say(outcome.reason, lang)) + "\n")
     if rejects and result.rejected:
-        rows = [[*o.cells, *[""] * (len(headers) - len(o.cells)), o.reason] for o in result.rejected]
-        write_output(rejects, csv_bytes([*headers, "reason"], rows))
-        out(f"{_rows(len(rows))} rejected written to {rejects}\n")
+        # the reason in the reader's words, so that whoever fixes the rows can read it
+        rows = [
+            [*o.cells, *[""] * (len(headers) - len(o.cells)), say(o.reason, lang)] for o in result.rejected
+        ]
+        write_output(rejects, csv_bytes([*headers, heading("reason", lang)], rows))
+        written = "rejects written one" if len(rows) == 1 else "rejects written"
+        out(t(lang, "import", written, count=len(rows), path=rejects) + "\n")
 
 
-def summary(result: ImportPlan) -> str:
+def summary(result: ImportPlan, lang: str = "en") -> str:
     """``3 rows: 2 added, 0 updated, 1 rejected (1 duplicate skipped, 0 invalid)``: rejected is
     every row not imported (what --rejects writes); the parentheses say why."""
-    return (
-        f"{_rows(len(result.outcomes))}: {result.count('added')} added, {result.count('updated')} updated, "
-        f"{len(result.rejected)} rejected ({result.count('duplicate')} duplicate skipped, "
-        f"{result.count('invalid')} invalid)"
-    )
-
-
-def _rows(count: int) -> str:
-    return f"{count} row{'s' if count != 1 else ''}"
+    rows = len(result.outcomes)
+    said = "summary one" if rows == 1 else "summary"
+    return t(lang, "import", said, rows=rows, added=result.count("added"), updated=result.count("updated"),
+             rejected=len(result.rejected),
+             duplicate=result.count("duplicate"), invalid=result.count("invalid"))  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

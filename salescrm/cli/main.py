@@ -17,7 +17,7 @@ from typer.exceptions import Abort, TyperException
 from salescrm import __version__
 from salescrm.cli import completion
 from salescrm.cli.context import Session, language_of
-from salescrm.core.errors import CrmError
+from salescrm.core.errors import CrmError, Msg
 
 
 def report_error(error: CrmError, lang: str = "en") -> None:
@@ -177,7 +177,10 @@ def root(
     """salescrm — a sales-team CRM that lives in a git repository."""
     for option, value in (("--data", data), ("--as", as_member)):
         if value is not None and not value.strip():
-            raise CrmError(f"{option} must not be empty", hint="leave the option out, or give a value")
+            raise CrmError(
+                Msg("{option} must not be empty", option=option),
+                hint=Msg("leave the option out, or give a value"),
+            )
     if lang is not None:
         lang = language_of(lang, "--lang")
     ctx.obj = Session(data_option=data, as_option=as_member, lang_option=lang)

@@ -11,7 +11,7 @@ from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.customer_argument import customer_argument, customer_option
 from salescrm.cli.render import FORMAT_OPTION, Format, render
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.model import Customer, Opportunity
 from salescrm.store.datadir import Transaction
 
@@ -151,7 +151,8 @@ def _attach_all(
         name, sep, path = item.partition("=")
         if not sep or not name.strip() or not path.strip():
             raise UsageError(
-                f"bad --artefact {item!r}", hint="write NAME=FILE, e.g. needs_report=调研报告.pdf"
+                Msg("bad --artefact {item!r}", item=item),
+                hint=Msg("write NAME=FILE, e.g. needs_report=调研报告.pdf"),
             )
         key = parse_artefact_name(name, s.config)
         stored = attach(tx, s.datadir, c.id, path.strip(), s.config)
@@ -450,7 +451,10 @@ def _stale(text: str | None) -> tuple[int | None, bool]:
     if value == "stage":
         return None, True
     if not (value.isascii() and value.isdigit()) or len(value) > 5:  # '²'.isdigit() is True
-        raise UsageError(f"bad --stale {text!r}", hint="a number of days, e.g. --stale 30, or --stale stage")
+        raise UsageError(
+            Msg("bad --stale {text!r}", text=text),
+            hint=Msg("a number of days, e.g. --stale 30, or --stale stage"),
+        )
     return int(value), False
 
 

@@ -11,9 +11,9 @@ import typer
 from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
-from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
-from salescrm.i18n import figure, heading
+from salescrm.i18n import figure, heading, label
 
 pay_app = typer.Typer(
     help="Payment collection (回款): plan, receive, amend, list, show.", no_args_is_help=True
@@ -62,9 +62,11 @@ def plan(
 
     s = session(ctx)
     if split is not None and (due is not None or amount is not None):
-        raise UsageError("give --split, or --due and --amount, not both")
+        raise UsageError(Msg("give --split, or --due and --amount, not both"))
     if split is None and (due is None or amount is None):
-        raise UsageError("give --due and --amount, or --split", hint="e.g. --split 30%@signed,70%@+60d")
+        raise UsageError(
+            Msg("give --due and --amount, or --split"), hint=Msg("e.g. --split 30%@signed,70%@+60d")
+        )
     remark = parse_text(note, "--note", 200) if note is not None else None
     with s.datadir.transaction("pay plan", s.member) as tx:
         customer, o, ref = _with_deal(s, reference)
@@ -104,11 +106,13 @@ def receive(
 
     s = session(ctx)
     if not at.strip():  # required: refuse_blank leaves it to us, and moment("") would mean now
-        raise UsageError("--at must not be empty", hint="the day the money arrived, e.g. --at 2026-11-20")
+        raise UsageError(
+            Msg("--at must not be empty"), hint=Msg("the day the money arrived, e.g. --at 2026-11-20")
+        )
     if overpay and not reason:
-        raise UsageError("--overpay needs --reason", hint="say why more than is owed is taken")
+        raise UsageError(Msg("--overpay needs --reason"), hint=Msg("say why more than is owed is taken"))
     if reason and not overpay:
-        raise UsageError("--reason goes with --overpay")
+        raise UsageError(Msg("--reason goes with --overpay"))
     new = NewReceipt(parse_money(amount, "--amount"), day_of(s.moment(at, "receipt date")), bank_ref,
                      line, reason if overpay else None)  # fmt: skip
     with s.datadir.transaction("pay receive", s.member) as tx:
@@ -183,7 +187,16 @@ def list_lines(
     s = session(ctx)
     day = s.today(as_of)
     rows = plan_lines(money_as_of(s, day), day, s.member_option(owner), overdue)
-    out(render(rows, LINE_COLUMNS, fmt, s.lang))
+    out(render(_statuses(rows, fmt, s.lang), LINE_COLUMNS, fmt, s.lang))
+
+
+def _statuses(rows: list[dict[str, Any]], fmt: Format, lang: str) -> list[dict[str, Any]]:
+    """An installment's status (paid, open, overdue) in the reader's words in a table; JSON and
+    CSV keep the key."""
+    if fmt not in (Format.table, Format.md):
+        return rows
+    return [{**row, "status": label("payment status", row["status"], lang)} if "status" in row else row
+            for row in rows]  # fmt: skip
 
 
 @pay_app.command("show")
@@ -210,8 +223,8 @@ def show(
             )
         )
         return
-    head = [["number", contract.number], ["signed", str(contract.signed)],
-            ["payment_terms", contract.payment_terms]]  # fmt: skip
+    head = [[figure("number", s.lang), contract.number], [figure("signed", s.lang), str(contract.signed)],
+            [figure("payment_terms", s.lang), contract.payment_terms]]  # fmt: skip
     out(f"{ref} {customer.name} — {deal.name}\n" + collection_text(ref, deal, day, fmt, s.lang, head))
 
 
@@ -234,7 +247,9 @@ def deal_as_of(customer: Customer, o: Opportunity, ref: str, day: date) -> Oppor
     item = ref.split("-")[1] if apart else o.id
     deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == item), None)
     if deal is None:
-        raise NotFoundError(f"no such opportunity {ref} on {day}", hint="it was opened later")
+        raise NotFoundError(
+            Msg("no such opportunity {ref} on {day}", ref=ref, day=day), hint=Msg("it was opened later")
+        )
     return deal
 
 
@@ -248,11 +263,9 @@ def collection_text(
     shown = deal_collection(ref, deal, day)
     rows = [*(head or []), *([figure(name, lang), cell(value)] for name, value in shown["figures"].items())]
     parts = [table(rows, [heading("figure", lang), heading("value", lang)], fmt)]
-    for line in shown["plan"]:  # paid, open, overdue: the words the column headings use
-        line["status"] = heading(line["status"], lang)
     for name, columns in SHOW_COLUMNS.items():
         if shown[name]:
-            parts.append("\n" + render(shown[name], columns, fmt, lang))
+            parts.append("\n" + render(_statuses(shown[name], fmt, lang), columns, fmt, lang))
     return "".join(parts)
 
 

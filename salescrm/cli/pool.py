@@ -9,6 +9,8 @@ import typer
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
+from salescrm.core.errors import Msg
+from salescrm.i18n import t
 
 if TYPE_CHECKING:
     from salescrm.core.model import Customer
@@ -111,7 +113,8 @@ def recycle(
     day = s.today(as_of)
     if apply and as_of and day != s.today():
         raise UsageError(
-            "--apply releases customers now: leave out --as-of", hint="see first: pool recycle --as-of DAY"
+            Msg("--apply releases customers now: leave out --as-of"),
+            hint=Msg("see first: pool recycle --as-of DAY"),
         )
     due = due_for_recycling(s.summaries("remind", day), s.config.pool, day)  # no customer decoded
     if apply and due:
@@ -123,13 +126,16 @@ def recycle(
                 customer = s.datadir.read_customer(item.customer_id)
                 release(customer, s.member, f"recycled: {item.reason}", now)
                 tx.save(customer)
+    from salescrm.cli.digests import clock_text
+
     rows = [{"id": r.customer_id, "name": r.name, "tier": r.tier, "owner": r.owner, "due": r.due,
-             "reason": r.clock.text(s.lang if fmt == Format.table else "en")} for r in due]  # fmt: skip
+             "reason": clock_text(r.clock, s.lang) if fmt == Format.table else r.clock.text()}
+            for r in due]  # fmt: skip
     if rows or fmt == Format.json:
         out(render(rows, RECYCLE_COLUMNS, fmt, s.lang))
     if rows and fmt == Format.table:
-        verb = "released to the pool" if apply else "due back in the pool (release them with --apply)"
-        out(f"{len(rows)} customer{'s' if len(rows) != 1 else ''} {verb} as of {day.isoformat()}\n")
+        said = ("released" if apply else "due") + (" one" if len(rows) == 1 else "")
+        out(t(s.lang, "pool", said, count=len(rows), day=day.isoformat()) + "\n")
 
 
 @pool_app.command("rules")
@@ -155,7 +161,9 @@ def rules(ctx: typer.Context, fmt: Format = FORMAT_OPTION) -> None:
         for tier, rule in s.config.pool.recycle.items()
     ]
     out(render(tiers, ["tier", "no_followup_days", "no_won_days", "never"], fmt, s.lang))
-    limits = [{"setting": name, "value": value} for name, value in data.items() if name != "recycle"]
+    words = fmt in (Format.table, Format.md)  # csv keeps the keys of salescrm.yaml
+    limits = [{"setting": t(s.lang, "pool setting", name) if words else name, "value": value}
+              for name, value in data.items() if name != "recycle"]  # fmt: skip
     out(render(limits, ["setting", "value"], fmt, s.lang))
 
 

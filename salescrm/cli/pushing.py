@@ -6,7 +6,7 @@ import os
 import time
 
 from salescrm.cli.context import Session
-from salescrm.core.errors import ConflictError
+from salescrm.core.errors import ConflictError, Msg
 from salescrm.formats.chat import ChatMessage
 
 
@@ -31,6 +31,11 @@ def push_messages(s: Session, digest: str, messages: list[ChatMessage]) -> None:
             failed += 1
     if failed:
         raise ConflictError(
-            f"{failed} of {len(chats)} team chats did not get the {digest} digest",
-            hint="check the chat's webhook and secret in your own settings and that it is reachable",
+            Msg(
+                "{failed} of {count} team chats did not get the {digest} digest",
+                failed=failed,
+                count=len(chats),
+                digest=digest,
+            ),
+            hint=Msg("check the chat's webhook and secret in your own settings and that it is reachable"),
         )

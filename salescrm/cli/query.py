@@ -10,7 +10,7 @@ import typer
 from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
-from salescrm.core.errors import ConflictError, NotFoundError, UsageError
+from salescrm.core.errors import ConflictError, Msg, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
 
 if TYPE_CHECKING:
@@ -63,7 +63,9 @@ def _saved(s: Session, name: str) -> str:
     filters = s.config.filters
     if name not in filters:
         known = ", ".join(filters) or "none yet"
-        raise NotFoundError(f"no saved filter {name!r}", hint=f"saved filters: {known}")
+        raise NotFoundError(
+            Msg("no saved filter {name!r}", name=name), hint=Msg("saved filters: {known}", known=known)
+        )
     return filters[name]
 
 
@@ -85,8 +87,8 @@ def query(
 
     s = session(ctx)
     if (expression is None) == (saved is None):
-        raise UsageError("give a query EXPR or --saved NAME (one of them)",
-                         hint="e.g. salescrm query 'owner = me and not archived'")  # fmt: skip
+        raise UsageError(Msg('give a query EXPR or --saved NAME (one of them)'),
+                         hint=Msg("e.g. salescrm query 'owner = me and not archived'"))  # fmt: skip
     text = _saved(s, saved) if saved else expression
     chosen, context = compiled_query(s, text, as_of)
     found = s.summaries("list", context.as_of, narrowing(chosen, context))  # the index leaves out the rest
@@ -113,8 +115,10 @@ def save(
     title = parse_text(name, "filter name", 100)
     parse_query(expression)
     if title in s.config.filters and not replace:
-        raise ConflictError(f"a filter named {title!r} exists: {s.config.filters[title]}",
-                            hint="pass --replace to overwrite it")  # fmt: skip
+        raise ConflictError(
+            Msg("a filter named {title!r} exists: {item}", title=title, item=s.config.filters[title]),
+            hint=Msg("pass --replace to overwrite it"),
+        )
 
     def change(document: Any) -> None:
         if not document.get("filters"):

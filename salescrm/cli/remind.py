@@ -147,8 +147,10 @@ def _mail(s: Session, chosen: list[Digest], today: date) -> None:
             failures += 1
     if failures:
         raise ConflictError(
-            f"{failures} of {len(chosen)} reminder mails could not be sent",
-            hint="check the mail settings in your own settings file and that the server is reachable",
+            Msg(
+                "{failures} of {count} reminder mails could not be sent", failures=failures, count=len(chosen)
+            ),
+            hint=Msg("check the mail settings in your own settings file and that the server is reachable"),
         )
 
 
@@ -156,8 +158,8 @@ def _address(config: Config, member_id: str) -> str:
     member = next((m for m in config.members if m.id == member_id), None)
     if member is None or not member.email:
         raise UsageError(
-            f"member {member_id!r} has no e-mail; their reminders were not mailed",
-            hint="give them one in salescrm.yaml (members: email)",
+            Msg("member {member_id!r} has no e-mail; their reminders were not mailed", member_id=member_id),
+            hint=Msg("give them one in salescrm.yaml (members: email)"),
         )
     return member.email
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import typer
 
+from salescrm.core.errors import Msg
 from salescrm.core.safe_text import is_safe, visible
 from salescrm.formats.cells import safe_csv_cell
 from salescrm.i18n import heading, t
@@ -145,7 +146,9 @@ def _money_cell(lang: str) -> Any:
     if lang != "zh":
         from salescrm.core.errors import UsageError
 
-        raise UsageError("--wan shows amounts in 万 in Chinese tables", hint="use it with --lang zh")
+        raise UsageError(
+            Msg("--wan shows amounts in 万 in Chinese tables"), hint=Msg("use it with --lang zh")
+        )
     return lambda value: wan(value) if isinstance(value, Decimal) else cell(value)
 
 

@@ -9,7 +9,7 @@ import typer
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.dealrows import DealRows
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.labels import CHANNELS
 from salescrm.core.periods import Period
 from salescrm.core.reports import Report
@@ -114,7 +114,9 @@ def attainment(
     member = s.member_option(owner)
     counted = (basis or s.config.attainment_basis).strip().lower()
     if counted not in BASES:
-        raise UsageError(f"unknown --basis {basis!r}", hint=f"one of: {', '.join(BASES)}")
+        raise UsageError(
+            Msg("unknown --basis {basis!r}", basis=basis), hint=Msg("one of: {names}", names=", ".join(BASES))
+        )
     money = collected(money_as_of(s, day), in_days(chosen, day)) if counted == "collected" else None
     targets = targets_from_data(s.config.targets)
     report = build(_deal_rows(s, day), s.config, targets, chosen, day, member, money)
@@ -285,7 +287,7 @@ def receivables(
     s = session(ctx)
     day = s.today(as_of)
     if by not in ("customer", "member"):
-        raise UsageError(f"unknown --by {by!r}", hint="one of: customer, member")
+        raise UsageError(Msg("unknown --by {by!r}", by=by), hint=Msg("one of: customer, member"))
     show(s, build(money_as_of(s, day), s.config, day, s.member_option(owner), by), fmt, day)
 
 

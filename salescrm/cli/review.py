@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import out, session
+from salescrm.core.errors import Msg
 
 
 class ReviewFormat(StrEnum):
@@ -65,7 +66,10 @@ def review(
         from salescrm.core.errors import NotFoundError
 
         known = ", ".join(s.config.filters) or "none"
-        raise NotFoundError(f"no saved filter {filter_name!r}", hint=f"saved filters: {known}")
+        raise NotFoundError(
+            Msg("no saved filter {filter_name!r}", filter_name=filter_name),
+            hint=Msg("saved filters: {known}", known=known),
+        )
     me = s.member if expression and parse_query(expression).uses_me else None  # only then must we know who
     pack = review_pack(customers, s.config, targets_from_data(s.config.targets), chosen, day, member,
                        filter_name, me)  # fmt: skip

@@ -10,7 +10,7 @@ import typer
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render
-from salescrm.core.errors import CrmError
+from salescrm.core.errors import CrmError, Msg
 
 
 def sync(ctx: typer.Context) -> None:
@@ -67,7 +67,13 @@ def merge_driver(
     if not result.clean:
         for conflict in result.conflicts:
             print(f"conflict: {name}: {conflict}", file=sys.stderr)
-        raise ConflictError(f"{name}: {len(result.conflicts)} value(s) changed differently on both sides")
+        raise ConflictError(
+            Msg(
+                "{name}: {count} value(s) changed differently on both sides",
+                name=name,
+                count=len(result.conflicts),
+            )
+        )
 
 
 LOG_COLUMNS = ["when", "who", "command", "records", "author"]

@@ -8,7 +8,7 @@ import typer
 
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.targets import TEAM, YearTarget
 
 target_app = typer.Typer(
@@ -19,11 +19,11 @@ target_app = typer.Typer(
 def _who(s: Session, member: str | None, team: bool, setting: bool = False) -> str:
     if team or (member and member.strip().lower() == TEAM):
         if member and member.strip().lower() != TEAM:
-            raise UsageError("give a MEMBER or --team, not both")
+            raise UsageError(Msg("give a MEMBER or --team, not both"))
         return TEAM
     if not member:
         raise UsageError(
-            "whose target? give a MEMBER or --team", hint="e.g. salescrm target set zhang.wei ..."
+            Msg("whose target? give a MEMBER or --team"), hint=Msg("e.g. salescrm target set zhang.wei ...")
         )
     found = s.config.member(member.strip())
     if setting:
@@ -64,20 +64,24 @@ def set_target(
     s = session(ctx)
     who = _who(s, member, team, setting=True)
     if sum(x is not None for x in (year, quarter, month)) != 1:
-        raise UsageError("give exactly one of --year, --quarter or --month")
+        raise UsageError(Msg("give exactly one of --year, --quarter or --month"))
     if split is not None and year is None:
-        raise UsageError("--split only goes with --year", hint="a quarter or month override is one amount")
+        raise UsageError(
+            Msg("--split only goes with --year"), hint=Msg("a quarter or month override is one amount")
+        )
     value = parse_amount(amount, "target amount", allow_zero=True)
     if year is not None:
         if not 1900 <= year <= 2999:
-            raise UsageError(f"bad --year {year}", hint="e.g. --year 2026")
+            raise UsageError(Msg("bad --year {year}", year=year), hint=Msg("e.g. --year 2026"))
         plan = plan_year(year, value, parse_split(split))
         label = str(year)
     else:
         period = parse_period(quarter or month)
         if period.kind != ("quarter" if quarter else "month"):
-            raise UsageError(f"bad --{'quarter' if quarter else 'month'} {period.label!r}",
-                             hint="e.g. --quarter 2026Q3 or --month 2026-09")  # fmt: skip
+            raise UsageError(
+                Msg("bad --{value} {label!r}", value="quarter" if quarter else "month", label=period.label),
+                hint=Msg("e.g. --quarter 2026Q3 or --month 2026-09"),
+            )
         year, label = period.start.year, period.label
         current = targets_from_data(s.config.targets).year(who, year) or empty_year(year)
         if quarter:
@@ -119,7 +123,7 @@ def delete(
         key = next((k for k in years if str(k) == str(year)), None)
         if key is None:
             hint = f"see them with: salescrm target show --year {year}"
-            raise UsageError(f"no target for {who} in {year}", hint=hint)
+            raise UsageError(Msg("no target for {who} in {year}", who=who, year=year), hint=hint)
         del years[key]
         if not years:
             del document["targets"][who]
@@ -166,7 +170,7 @@ def show(
         plan = targets.team_year(wanted) if who == TEAM else targets.year(who, wanted)
         if plan is None:
             hint = f"set one with: salescrm target set {who} --year {wanted} --amount A"
-            raise UsageError(f"no target for {who} in {wanted}", hint=hint)
+            raise UsageError(Msg("no target for {who} in {wanted}", who=who, wanted=wanted), hint=hint)
         out(render(_breakdown(plan), ["period", "target"], fmt, s.lang))
         return
     rows = [_summary(who, targets.year(who, wanted)) for who in targets.members if targets.year(who, wanted)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from salescrm.cli.context import out
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 
 
 def verify(
@@ -26,7 +26,7 @@ def verify(
     from salescrm.store.verify import VerifyFailed, verify_range
 
     if not repo.strip():
-        raise UsageError("--repo must not be empty", hint="leave it out to use the repository here")
+        raise UsageError(Msg("--repo must not be empty"), hint=Msg("leave it out to use the repository here"))
     if ref is not None:
         ref = parse_text(ref, "--ref", 200)
     checked, findings = verify_range(Path(repo), old.strip(), new.strip())

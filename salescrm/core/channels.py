@@ -5,7 +5,7 @@ even one the team has since left out; a new record takes only a listed one."""
 from __future__ import annotations
 
 from salescrm.core.config import Config
-from salescrm.core.errors import CrmError, UsageError
+from salescrm.core.errors import CrmError, Msg, UsageError
 from salescrm.core.labels import CHANNELS
 
 
@@ -19,5 +19,7 @@ def parse_channel(text: str, config: Config) -> str:
     if key is None or key not in config.channels:
         listed = ", ".join(f"{k} ({CHANNELS.label(k, 'zh')})" for k in config.channels)
         what = f"unknown channel {text!r}" if key is None else f"channel {text!r} is not in this team's list"
-        raise UsageError(what, hint=f"the team's channels: {listed} (channels in salescrm.yaml)")
+        raise UsageError(
+            what, hint=Msg("the team's channels: {listed} (channels in salescrm.yaml)", listed=listed)
+        )
     return key

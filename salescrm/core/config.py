@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from salescrm.core.errors import CrmError, NotFoundError, Problem, UsageError
+from salescrm.core.errors import CrmError, Msg, NotFoundError, Problem, UsageError
 from salescrm.core.labels import CHANNELS, DEPARTMENTS, FORECASTS, ROLES, STAGES, TIERS
 from salescrm.core.pool_rules import PoolRules, pool_rules_from_data
 from salescrm.core.roles import DEFAULT_PERMISSIONS, permissions_from_data, role_of
@@ -147,8 +147,8 @@ class Config:
             return member
         known = ", ".join(m.id for m in self.members) or "none yet"
         raise NotFoundError(
-            f"no such member {member_id!r}",
-            hint=f"members: {known}; add one with: salescrm member add ID --name NAME",
+            Msg("no such member {member_id!r}", member_id=member_id),
+            hint=Msg("members: {known}; add one with: salescrm member add ID --name NAME", known=known),
         )
 
     def member_ids(self) -> dict[str, Member]:

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.ids import next_item_id
 from salescrm.core.model import Contact, Customer, MergedCustomer
 from salescrm.core.timeline import record
@@ -30,11 +30,16 @@ class Merged:
 
 def refuse_merge(keep: Customer, drop: Customer) -> None:
     if keep.id == drop.id:
-        raise UsageError(f"cannot merge {keep.id} with itself", hint="name two different customers")
+        raise UsageError(
+            Msg("cannot merge {id} with itself", id=keep.id), hint=Msg("name two different customers")
+        )
     if keep.archived:
         raise UsageError(
-            f"{keep.id} is archived: merge into a customer in use",
-            hint=f"bring it back first (salescrm customer archive {keep.id} --undo), or keep the other one",
+            Msg("{id} is archived: merge into a customer in use", id=keep.id),
+            hint=Msg(
+                "bring it back first (salescrm customer archive {id} --undo), or keep the other one",
+                id=keep.id,
+            ),
         )
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from salescrm.core.config import Config
-from salescrm.core.errors import ConflictError, NotFoundError, UsageError
+from salescrm.core.errors import ConflictError, Msg, NotFoundError, UsageError
 from salescrm.core.identity import parse_credit_code
 from salescrm.core.labels import SIZES, TIERS
 from salescrm.core.model import Contact, Customer, TierChange
@@ -56,7 +56,13 @@ def build_customer(new: NewCustomer, customer_id: str, created: date, owner: str
         if not (value and value.strip())
     ]
     if missing:
-        raise UsageError(f"missing required field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+        raise UsageError(
+            Msg(
+                "missing required field{value}: {names}",
+                value="s" if len(missing) > 1 else "",
+                names=", ".join(missing),
+            )
+        )
     if owner:  # "": straight into the pool (import leads --pool)
         config.member(owner)
     contact = Contact(
@@ -87,14 +93,17 @@ def build_customer(new: NewCustomer, customer_id: str, created: date, owner: str
 def parse_industry(text: str, config: Config) -> str:
     value = text.strip()
     if value not in config.industries:
-        raise UsageError(f"unknown industry {text!r}", hint=f"choose one of: {', '.join(config.industries)}")
+        raise UsageError(
+            Msg("unknown industry {text!r}", text=text),
+            hint=Msg("choose one of: {names}", names=", ".join(config.industries)),
+        )
     return value
 
 
 def parse_tag(text: str) -> str:
     tag = parse_text(text, "tag", 50)
     if "," in tag or tag.startswith(("+", "-")):
-        raise UsageError(f"bad tag {text!r}: no commas, and no leading + or -")
+        raise UsageError(Msg("bad tag {text!r}: no commas, and no leading + or -", text=text))
     return tag
 
 
@@ -118,9 +127,15 @@ def set_field(customer: Customer, assignment: str, config: Config, by: str, now:
     name, sep, value = assignment.partition("=")
     name = name.strip()
     if not sep:
-        raise UsageError(f"bad assignment {assignment!r}", hint="write FIELD=VALUE, e.g. industry=制造业")
+        raise UsageError(
+            Msg("bad assignment {assignment!r}", assignment=assignment),
+            hint=Msg("write FIELD=VALUE, e.g. industry=制造业"),
+        )
     if name not in SETTABLE:
-        raise UsageError(f"field {name!r} cannot be set", hint=f"settable fields: {', '.join(SETTABLE)}")
+        raise UsageError(
+            Msg("field {name!r} cannot be set", name=name),
+            hint=Msg("settable fields: {names}", names=", ".join(SETTABLE)),
+        )
     if name == "tier":
         new_tier = TIERS.parse(value)
         if new_tier != customer.tier:
@@ -151,7 +166,7 @@ def _yes_no(text: str) -> bool:
         return True
     if value in ("false", "no", "0", "off", "否"):
         return False
-    raise UsageError(f"bad value {text!r}: write true or false")
+    raise UsageError(Msg("bad value {text!r}: write true or false", text=text))
 
 
 def change_tags(customer: Customer, changes: list[str]) -> None:
@@ -170,9 +185,13 @@ def add_contact(customer: Customer, contact: Contact) -> None:
     name is refused (``contact set`` changes the one there is)."""
     if any(other.name == contact.name for other in customer.contacts):
         raise ConflictError(
-            f"{customer.id} already has a contact called {contact.name!r}",
-            hint=f"change that one: salescrm customer contact {customer.id} set --name {contact.name} …; "
-            "or tell them apart, e.g. --name 陈老板（采购）",
+            Msg("{id} already has a contact called {name!r}", id=customer.id, name=contact.name),
+            hint=Msg(
+                "change that one: salescrm customer contact {id} set --name {name} …; or tell "
+                "them apart, e.g. --name 陈老板（采购）",
+                id=customer.id,
+                name=contact.name,
+            ),
         )
     if contact.primary:
         for other in customer.contacts:
@@ -191,7 +210,7 @@ def build_contact(
     primary: bool,
 ) -> Contact:
     if not (phone or email):
-        raise UsageError("a contact needs --phone or --email")
+        raise UsageError(Msg("a contact needs --phone or --email"))
     return Contact(
         name=parse_text(name, "contact name", 100),
         title=parse_text(title, "contact title", 100) if title else None,
@@ -215,11 +234,19 @@ def update_contact(
     matches = [c for c in customer.contacts if c.name == name.strip()]
     if not matches:
         known = ", ".join(c.name for c in customer.contacts)
-        raise NotFoundError(f"{customer.id} has no contact {name!r}", hint=f"its contacts: {known}")
+        raise NotFoundError(
+            Msg("{id} has no contact {name!r}", id=customer.id, name=name),
+            hint=Msg("its contacts: {known}", known=known),
+        )
     if len(matches) > 1:
         raise UsageError(
-            f"{customer.id} has {len(matches)} contacts called {name.strip()!r}: which one is unclear",
-            hint=f"rename one first in the file: salescrm customer edit {customer.id}",
+            Msg(
+                "{id} has {count} contacts called {value!r}: which one is unclear",
+                id=customer.id,
+                count=len(matches),
+                value=name.strip(),
+            ),
+            hint=Msg("rename one first in the file: salescrm customer edit {id}", id=customer.id),
         )
     contact = matches[0]
     if title is not None:

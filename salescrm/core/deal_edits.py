@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from salescrm.core.config import Config
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.core.labels import CLOSED_STAGES, FORECASTS
 from salescrm.core.model import Opportunity
 from salescrm.core.parse import When, as_datetime, day_of, parse_amount, parse_date, parse_percent, parse_text
@@ -50,11 +50,18 @@ def set_fields(
     """Apply ``FIELD=VALUE`` assignments to an open deal at ``at``; returns the fields changed."""
     if o.stage in CLOSED_STAGES:
         raise UsageError(
-            f"{ref} is closed ({stage_name(o.stage)}); opp set changes open deals",
-            hint=f"correct a won deal's contract with: salescrm opp amend {ref} … --reason TEXT",
+            Msg(
+                "{ref} is closed ({stage_name}); opp set changes open deals",
+                ref=ref,
+                stage_name=stage_name(o.stage),
+            ),
+            hint=Msg("correct a won deal's contract with: salescrm opp amend {ref} … --reason TEXT", ref=ref),
         )
     if not assignments:
-        raise UsageError("nothing to set", hint=f"e.g. salescrm opp set {ref} amount=260000 close=2026-12-31")
+        raise UsageError(
+            Msg("nothing to set"),
+            hint=Msg("e.g. salescrm opp set {ref} amount=260000 close=2026-12-31", ref=ref),
+        )
     check_deal_order(o, ref, at)
     parsers = _parsers(config, o.created or day_of(at))
     values: dict[str, Any] = {}
@@ -62,10 +69,14 @@ def set_fields(
         name, sep, text = assignment.partition("=")
         name = name.strip()
         if not sep:
-            raise UsageError(f"bad assignment {assignment!r}", hint="write FIELD=VALUE, e.g. amount=260000")
+            raise UsageError(
+                Msg("bad assignment {assignment!r}", assignment=assignment),
+                hint=Msg("write FIELD=VALUE, e.g. amount=260000"),
+            )
         if name not in parsers:
             raise UsageError(
-                f"field {name!r} cannot be set on a deal", hint=f"settable: {', '.join(SETTABLE)}"
+                Msg("field {name!r} cannot be set on a deal", name=name),
+                hint=Msg("settable: {names}", names=", ".join(SETTABLE)),
             )
         values[name] = parsers[name](text)
     return [name for name, value in values.items() if record(o.changes, o, name, value, at, by)]
@@ -95,11 +106,22 @@ def amend(
     returns the fields changed. Only the deal's owner or a manager (``may_amend``) may."""
     if o.stage != "won" or o.contract is None:
         raise UsageError(
-            f"{ref} is not won ({stage_name(o.stage)}); opp amend corrects a won deal's contract",
-            hint=f"change an open deal with: salescrm opp set {ref} FIELD=VALUE",
+            Msg(
+                "{ref} is not won ({stage_name}); opp amend corrects a won deal's contract",
+                ref=ref,
+                stage_name=stage_name(o.stage),
+            ),
+            hint=Msg("change an open deal with: salescrm opp set {ref} FIELD=VALUE", ref=ref),
         )
     if not may_amend:
-        raise UsageError(f"only {o.owner} (the deal's owner) or a manager may amend {ref}; {by} is neither")
+        raise UsageError(
+            Msg(
+                "only {owner} (the deal's owner) or a manager may amend {ref}; {by} is neither",
+                owner=o.owner,
+                ref=ref,
+                by=by,
+            )
+        )
     reason = parse_text(change.reason, "--reason", 500)
     number = parse_contract_number(change.number) if change.number is not None else None
     values: dict[str, Any] = {
@@ -112,7 +134,9 @@ def amend(
     }
     values = {name: value for name, value in values.items() if value is not None}
     if not values:
-        raise UsageError("nothing to amend", hint="give --amount, --contract, --payment-terms or --signed")
+        raise UsageError(
+            Msg("nothing to amend"), hint=Msg("give --amount, --contract, --payment-terms or --signed")
+        )
     check_deal_order(o, ref, at)
     if change.signed is not None:
         refuse_future(change.signed, as_datetime(at), "--signed date")
@@ -120,6 +144,8 @@ def amend(
             refuse_before(change.signed, o.created, "--signed date", ref)
     holder = taken.get(contract_key(number)) if number is not None else None
     if holder and holder != ref:
-        raise ConflictError(f"contract number {number} is already used by {holder}")
+        raise ConflictError(
+            Msg("contract number {number} is already used by {holder}", number=number, holder=holder)
+        )
     contract = o.contract
     return [n for n, v in values.items() if record(contract.amendments, contract, n, v, at, by, reason)]

@@ -6,6 +6,7 @@ single handler in ``cli.main`` prints ``error: …`` / ``hint: …`` and exits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -23,6 +24,33 @@ class Msg(str):
         message = super().__new__(cls, template.format(**values))
         message.template, message.values = template, values
         return message
+
+
+class Term(str):
+    """A vocabulary key inside a message (a stage, a channel, a kind of record): English text
+    here, the vocabulary's label where the edge says the message in another language.
+
+    Example: Term("stage", "proposal", "proposal (方案制定)") reads 方案制定 in zh.
+    """
+
+    vocabulary: str
+    key: str
+
+    def __new__(cls, vocabulary: str, key: str, text: str | None = None) -> Term:
+        term = super().__new__(cls, key if text is None else text)
+        term.vocabulary, term.key = vocabulary, key
+        return term
+
+
+class Listed(str):
+    """Words joined by ", " inside a message, each said in the reader's language at the edge."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: Sequence[str]) -> Listed:
+        listed = super().__new__(cls, ", ".join(parts))
+        listed.parts = tuple(parts)
+        return listed
 
 
 class CrmError(Exception):

@@ -102,8 +102,8 @@ def _query(text: str) -> tuple[str, str | None]:
     wanted = normalise(text)
     if not wanted:
         raise UsageError(
-            f"nothing to search for in {text!r}",
-            hint="give a number, part of a name, its pinyin or initials (qmkj), or part of a phone",
+            Msg("nothing to search for in {text!r}", text=text),
+            hint=Msg("give a number, part of a name, its pinyin or initials (qmkj), or part of a phone"),
         )
     digits = re.sub(r"\D", "", text)
     is_phone = bool(_PHONE.match(text.strip())) and len(digits) >= _MIN_PHONE_DIGITS

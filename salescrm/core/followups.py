@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from salescrm.core.config import Config
-from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.ids import next_item_id, parse_reference
 from salescrm.core.labels import CHANNELS
 from salescrm.core.model import Customer, FollowUp, Task
@@ -62,8 +62,13 @@ def task_item(customer: Customer, reference: str) -> str:
     ref = parse_reference(text, "T")
     if ref.customer != customer.id:
         raise UsageError(
-            f"task {ref} belongs to customer {ref.customer}, not {customer.id}",
-            hint=f"name one of {customer.id}'s own tasks (salescrm followup list {customer.id})",
+            Msg(
+                "task {ref} belongs to customer {customer}, not {id}",
+                ref=ref,
+                customer=ref.customer,
+                id=customer.id,
+            ),
+            hint=Msg("name one of {id}'s own tasks (salescrm followup list {id})", id=customer.id),
         )
     return ref.item
 
@@ -73,7 +78,8 @@ def find_task(customer: Customer, item: str) -> Task:
         if task.id == item:
             return task
     raise NotFoundError(
-        f"no such task {customer.id}-{item}", hint=f"its tasks: salescrm followup list {customer.id}"
+        Msg("no such task {id}-{item}", id=customer.id, item=item),
+        hint=Msg("its tasks: salescrm followup list {id}", id=customer.id),
     )
 
 
@@ -81,8 +87,14 @@ def close_task(task: Task, customer_id: str, status: str, at: When, note: str | 
     """Mark an open task done or cancelled; a closed task stays as it was closed."""
     if task.status != "open":
         raise UsageError(
-            f"task {customer_id}-{task.id} is already {task.status} ({format_when(task.closed or task.due)})",
-            hint="a closed task cannot be closed again; plan a new one with: salescrm followup plan",
+            Msg(
+                "task {customer_id}-{id} is already {status} ({format_when})",
+                customer_id=customer_id,
+                id=task.id,
+                status=task.status,
+                format_when=format_when(task.closed or task.due),
+            ),
+            hint=Msg("a closed task cannot be closed again; plan a new one with: salescrm followup plan"),
         )
     if task.created is not None:
         refuse_before(at, day_of(task.created), "--at date", f"task {customer_id}-{task.id}")
@@ -113,8 +125,12 @@ def log_followup(customer: Customer, new: NewRecord) -> FollowUp:
     refuse_before(new.at, customer.created, "--at date", customer.id)
     if new.next is not None and new.next < day_of(new.at):
         raise UsageError(
-            f"--next {new.next} is before the follow-up itself ({format_when(new.at)})",
-            hint="the next follow-up comes after this one",
+            Msg(
+                "--next {next} is before the follow-up itself ({format_when})",
+                next=new.next,
+                format_when=format_when(new.at),
+            ),
+            hint=Msg("the next follow-up comes after this one"),
         )
     record = FollowUp(
         id=next_item_id("F", (f.id for f in customer.followups)),
@@ -154,7 +170,10 @@ def check_note(content: str, config: Config, strict: bool) -> str | None:
     if reason is None:
         return None
     if strict or config.strict_notes:
-        raise UsageError(f"{reason}; {GOOD_NOTE}", hint=f"for example: {GOOD_NOTE_EXAMPLE}")
+        raise UsageError(
+            Msg("{reason}; {GOOD_NOTE}", reason=reason, GOOD_NOTE=GOOD_NOTE),
+            hint=Msg("for example: {GOOD_NOTE_EXAMPLE}", GOOD_NOTE_EXAMPLE=GOOD_NOTE_EXAMPLE),
+        )
     return f"{reason}; {GOOD_NOTE}, e.g. {GOOD_NOTE_EXAMPLE}"
 
 

@@ -17,7 +17,7 @@ from itertools import combinations, combinations_with_replacement
 from math import comb
 from typing import TYPE_CHECKING, NamedTuple
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, Term, UsageError
 from salescrm.core.places import PLACES
 
 if TYPE_CHECKING:  # the cache reads identities on every write: the model is imported where used
@@ -91,17 +91,25 @@ def parse_credit_code(text: str) -> str:
     value = re.sub(r"[\s-]+", "", unicodedata.normalize("NFKC", text))
     hint = "it is 18 digits and capital letters, printed on the business licence (营业执照)"
     if any(c.islower() for c in value):
-        raise UsageError(f"bad credit code {text!r}: lowercase letters are not allowed", hint=hint)
+        raise UsageError(
+            Msg("bad credit code {text!r}: lowercase letters are not allowed", text=text), hint=hint
+        )
     try:
         return str(uscc.validate(value))
     except InvalidLength:
-        raise UsageError(f"bad credit code {text!r}: {len(value)} characters, not 18", hint=hint) from None
+        raise UsageError(
+            Msg("bad credit code {text!r}: {count} characters, not 18", text=text, count=len(value)),
+            hint=hint,
+        ) from None
     except InvalidChecksum:
-        raise UsageError(f"bad credit code {text!r}: the check character is wrong",
-                         hint="a character is mistyped: compare it with the licence") from None  # fmt: skip
+        raise UsageError(
+            Msg("bad credit code {text!r}: the check character is wrong", text=text),
+            hint=Msg("a character is mistyped: compare it with the licence"),
+        ) from None
     except ValidationError:
         raise UsageError(
-            f"bad credit code {text!r}: only digits and capitals other than I, O, S, V, Z", hint=hint
+            Msg("bad credit code {text!r}: only digits and capitals other than I, O, S, V, Z", text=text),
+            hint=hint,
         ) from None
 
 
@@ -350,6 +358,13 @@ def refuse_duplicate(number: str, owner: str, what: str) -> None:
     from salescrm.core.errors import ConflictError
 
     raise ConflictError(
-        f"customer {number} (owner {owner}) has the same {what}",
-        hint=f"ask {owner} about it; if this really is another company, add --allow-duplicate",
+        Msg(
+            "customer {number} (owner {owner}) has the same {what}",
+            number=number,
+            owner=owner,
+            what=Term("duplicate key", what),
+        ),
+        hint=Msg(
+            "ask {owner} about it; if this really is another company, add --allow-duplicate", owner=owner
+        ),
     )

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 
 CUSTOMER_ID = re.compile(r"^CRM(\d{4})(0[1-9]|1[0-2])(\d{3,})$")
 ITEM_PREFIXES = {"T": "task", "F": "follow-up", "O": "opportunity", "B": "feedback"}
@@ -28,8 +28,8 @@ def check_customer_id(text: str) -> str:
     value = text.strip().upper()
     if not CUSTOMER_ID.match(value):
         raise UsageError(
-            f"bad customer number {text!r}",
-            hint="customer numbers look like CRM202405001 (CRM, year and month, sequence)",
+            Msg("bad customer number {text!r}", text=text),
+            hint=Msg("customer numbers look like CRM202405001 (CRM, year and month, sequence)"),
         )
     return value
 
@@ -74,8 +74,8 @@ def parse_reference(text: str, kind: str) -> Reference:
     what = ITEM_PREFIXES[kind]
     if not match or not CUSTOMER_ID.match(match.group(1)) or match.group(2) != kind:
         raise UsageError(
-            f"bad {what} reference {text!r}",
-            hint=f"write it as CUSTOMER-{kind}N, e.g. CRM202405001-{kind}1",
+            Msg("bad {what} reference {text!r}", what=what, text=text),
+            hint=Msg("write it as CUSTOMER-{kind}N, e.g. CRM202405001-{kind}1", kind=kind),
         )
     return Reference(match.group(1), kind, int(match.group(3)))
 

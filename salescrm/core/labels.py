@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Listed, Msg, Term, UsageError
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,11 @@ class Vocabulary:
                 return key
         if lowered in self.aliases:
             return self.aliases[lowered]
-        choices = ", ".join(f"{key} ({label})" for key, label in self.zh.items())
-        raise UsageError(f"unknown {self.kind} {text!r}", hint=f"choose one of: {choices}")
+        choices = Listed([Term(self.kind, key, f"{key} ({label})") for key, label in self.zh.items()])
+        raise UsageError(
+            Msg("unknown {kind} {text!r}", kind=Term("vocabulary", self.kind), text=text),
+            hint=Msg("choose one of: {choices}", choices=choices),
+        )
 
     def label(self, key: str, lang: str = "en") -> str:
         """The Chinese name accepted for ``key`` (error messages name both); listings use the

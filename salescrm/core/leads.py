@@ -15,7 +15,7 @@ from datetime import date
 
 from salescrm.core.config import Config
 from salescrm.core.customers import NewCustomer, build_customer, parse_tag
-from salescrm.core.errors import CrmError, UsageError
+from salescrm.core.errors import CrmError, Msg, Term, UsageError
 from salescrm.core.identity import Identity, close_name, find_duplicate, identity_of
 from salescrm.core.ids import next_customer_id
 from salescrm.core.model import Customer
@@ -55,19 +55,30 @@ def map_columns(headers: Sequence[str], overrides: Sequence[str]) -> dict[int, s
     for override in overrides:
         column, sep, wanted = override.partition("=")
         if not sep:
-            raise UsageError(f"bad --map {override!r}", hint="write COLUMN=FIELD, e.g. --map 公司全称=name")
+            raise UsageError(
+                Msg("bad --map {override!r}", override=override),
+                hint=Msg("write COLUMN=FIELD, e.g. --map 公司全称=name"),
+            )
         if wanted.strip() not in FIELDS:
-            raise UsageError(f"--map {override!r}: unknown field {wanted.strip()!r}",
-                             hint=f"fields: {', '.join(FIELDS)}")  # fmt: skip
+            raise UsageError(
+                Msg("--map {override!r}: unknown field {value!r}", override=override, value=wanted.strip()),
+                hint=Msg("fields: {names}", names=", ".join(FIELDS)),
+            )
         matches = [i for i, h in enumerate(headers) if h.strip() == column.strip()]
         if not matches:
-            raise UsageError(f"--map {override!r}: the file has no column {column.strip()!r}",
-                             hint=f"its columns: {', '.join(headers)}")  # fmt: skip
+            raise UsageError(
+                Msg(
+                    "--map {override!r}: the file has no column {value!r}",
+                    override=override,
+                    value=column.strip(),
+                ),
+                hint=Msg("its columns: {names}", names=", ".join(headers)),
+            )
         columns[matches[0]] = wanted.strip()
     if "name" not in columns.values():
         raise UsageError(
-            "no column names the customer",
-            hint="name it 客户名称 or name, or map it: --map COLUMN=name",
+            Msg("no column names the customer"),
+            hint=Msg("name it 客户名称 or name, or map it: --map COLUMN=name"),
         )
     return columns
 
@@ -124,7 +135,10 @@ def plan_import(
 ) -> ImportPlan:
     """What importing ``rows`` does; empty rows are passed over."""
     if options.on_duplicate not in ("skip", "update"):
-        raise UsageError(f"bad --on-duplicate {options.on_duplicate!r}", hint="use skip or update")
+        raise UsageError(
+            Msg("bad --on-duplicate {on_duplicate!r}", on_duplicate=options.on_duplicate),
+            hint=Msg("use skip or update"),
+        )
     tags = [parse_tag(t) for t in options.tags]
     plan = ImportPlan()
     by_id = {c.id: c for c in existing}
@@ -151,7 +165,8 @@ def plan_import(
         if near:
             where = _where(plan, near[0], by_id)
             outcome.status, outcome.customer_id = "duplicate", near[0]
-            outcome.reason = f"close name to {where} ({near[1]:.0f}/100); --force imports it"
+            outcome.reason = Msg("close name to {where} ({score}/100); --force imports it", where=where,
+                                 score=f"{near[1]:.0f}")  # fmt: skip
             continue
         candidate.id = next_customer_id(options.created, taken)
         taken.add(candidate.id)
@@ -182,7 +197,7 @@ def _candidate(
     if not (values.get("phone") or values.get("email")):
         missing.append("phone or email")
     if missing:
-        raise UsageError(f"missing {', '.join(missing)}")
+        raise UsageError(Msg("missing {names}", names=", ".join(missing)))
     row_tags = [t.strip() for t in _TAG_SPLIT.split(values.get("tags", "")) if t.strip()]
     new = NewCustomer(
         name=values["name"],
@@ -217,15 +232,20 @@ def _duplicate(
     if on_duplicate == "skip":
         outcome.status, outcome.reason = (
             "duplicate",
-            f"duplicate: same {what} as {_where(plan, number, by_id)}",
+            Msg(
+                "duplicate: same {what} as {where}",
+                what=Term("duplicate key", what),
+                where=_where(plan, number, by_id),
+            ),  # fmt: skip
         )
         return
-    where = f"{number} (row {made_here} of this file)" if made_here else number
+    where = Msg("{number} (row {row} of this file)", number=number, row=made_here) if made_here else number
     target = by_id[number]
     merge_lead(target, candidate)
     if not made_here and all(target is not c for c in plan.updated):
         plan.updated.append(target)
-    outcome.status, outcome.reason = "updated", f"merged into {where} (same {what})"
+    outcome.status = "updated"
+    outcome.reason = Msg("merged into {where} (same {what})", where=where, what=Term("duplicate key", what))
 
 
 def _made_here(plan: ImportPlan, number: str) -> int | None:
@@ -236,9 +256,9 @@ def _where(plan: ImportPlan, number: str, by_id: dict[str, Customer]) -> str:
     """The customer a row repeats: its number and owner only (a rep may not read another's
     customer, but must know whom to ask), or the row of this file that added it."""
     made_here = _made_here(plan, number)
-    return (
-        f"{number} (row {made_here} of this file)" if made_here else f"{number} (owner {by_id[number].owner})"
-    )
+    if made_here:
+        return Msg("{number} (row {row} of this file)", number=number, row=made_here)
+    return Msg("{number} (owner {owner})", number=number, owner=by_id[number].owner)
 
 
 def merge_lead(target: Customer, lead: Customer) -> None:
@@ -257,6 +277,6 @@ def round_robin_owners(config: Config) -> list[str]:
     reps = [m.id for m in config.members if m.dept == "sales" and m.role == "rep"]
     if not reps:
         raise UsageError(
-            "--assign round-robin: the team has no sales reps", hint="add one: salescrm member add"
+            Msg("--assign round-robin: the team has no sales reps"), hint=Msg("add one: salescrm member add")
         )
     return reps

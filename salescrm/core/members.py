@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from salescrm.core.config import Config, Member
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.core.labels import DEPARTMENTS, ROLES
 from salescrm.core.parse import parse_email, parse_text
 from salescrm.core.roles import role_of
@@ -18,7 +18,9 @@ def _one_address(text: str) -> str:
     """An e-mail mail can be sent to alone: no list, no name, no quotes (core/shared_settings.py)."""
     email = parse_email(text)
     if not is_one_address(email):
-        raise UsageError(f"bad e-mail {text!r}: give one address", hint="write it as name@example.com")
+        raise UsageError(
+            Msg("bad e-mail {text!r}: give one address", text=text), hint=Msg("write it as name@example.com")
+        )
     return email
 
 
@@ -33,13 +35,13 @@ def new_member(
 ) -> Member:
     if not MEMBER_ID.match(member_id):
         raise UsageError(
-            f"bad member id {member_id!r}",
-            hint="lower-case letters, digits, '.', '_' and '-', e.g. zhang.wei",
+            Msg("bad member id {member_id!r}", member_id=member_id),
+            hint=Msg("lower-case letters, digits, '.', '_' and '-', e.g. zhang.wei"),
         )
     if member_id in config.member_ids():
-        raise ConflictError(f"member {member_id!r} exists already")
+        raise ConflictError(Msg("member {member_id!r} exists already", member_id=member_id))
     if not name:
-        raise UsageError("missing required field: --name")
+        raise UsageError(Msg("missing required field: --name"))
     member = Member(
         id=member_id,
         name=parse_text(name, "name", 100),
@@ -51,7 +53,7 @@ def new_member(
     if member.email and any(
         m.email and m.email.casefold() == member.email.casefold() for m in config.members
     ):
-        raise ConflictError(f"another member has the e-mail {member.email}")
+        raise ConflictError(Msg("another member has the e-mail {email}", email=member.email))
     return member
 
 
@@ -59,13 +61,22 @@ def set_active(config: Config, member_id: str, active: bool) -> int:
     """The position in salescrm.yaml's members of ``member_id``, to be made ``active`` (or
     not); refused when nothing would change or no active manager would remain."""
     if not member_id.strip():
-        raise UsageError("MEMBER must not be empty", hint="e.g. salescrm member deactivate chen.jie")
+        raise UsageError(
+            Msg("MEMBER must not be empty"), hint=Msg("e.g. salescrm member deactivate chen.jie")
+        )
     member = config.member(member_id)
     if member.active == active:
-        raise UsageError(f"{member_id} is {'active' if active else 'deactivated'} already")
+        raise UsageError(
+            Msg(
+                "{member_id} is {value} already",
+                member_id=member_id,
+                value="active" if active else "deactivated",
+            )
+        )
     managers = [m for m in config.members if m.role == "manager" and m.active]
     if not active and managers == [member]:
         raise UsageError(
-            f"{member_id} is the last active manager", hint="make another member a manager first"
+            Msg("{member_id} is the last active manager", member_id=member_id),
+            hint=Msg("make another member a manager first"),
         )
     return config.members.index(member)

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from salescrm.core.config import Config
-from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.ids import Reference, next_item_id
 from salescrm.core.labels import OPEN_STAGES, STAGES
 from salescrm.core.model import Customer, Negotiation, Opportunity, StageMove
@@ -35,7 +35,11 @@ def add_opportunity(customer: Customer, new: NewOpportunity, by: str) -> Opportu
     refuse_before(new.created, customer.created, "--at date", customer.id)
     if new.close < new.created:
         raise UsageError(
-            f"the expected close date {new.close} is before the opportunity's start {new.created}"
+            Msg(
+                "the expected close date {close} is before the opportunity's start {created}",
+                close=new.close,
+                created=new.created,
+            )
         )
     opportunity = Opportunity(
         id=next_item_id("O", (o.id for o in customer.opportunities)),
@@ -58,7 +62,10 @@ def find_opportunity(customer: Customer, ref: Reference) -> Opportunity:
         if o.id == item:
             return o
     known = ", ".join(f"{customer.id}-{o.id}" for o in customer.opportunities) or "none"
-    raise NotFoundError(f"no such opportunity {ref}", hint=f"{customer.id}'s opportunities: {known}")
+    raise NotFoundError(
+        Msg("no such opportunity {ref}", ref=ref),
+        hint=Msg("{id}'s opportunities: {known}", id=customer.id, known=known),
+    )
 
 
 def negotiate(o: Opportunity, ref: str, talks: Negotiation, at: When, by: str) -> list[tuple[str, str]]:
@@ -68,8 +75,8 @@ def negotiate(o: Opportunity, ref: str, talks: Negotiation, at: When, by: str) -
     given = vars(talks)
     if not any(given.values()):
         raise UsageError(
-            "nothing to record",
-            hint="give --decision-maker, --competitor, --obstacle or --solution (each repeatable)",
+            Msg("nothing to record"),
+            hint=Msg("give --decision-maker, --competitor, --obstacle or --solution (each repeatable)"),
         )
     added = []
     for key, entries in given.items():

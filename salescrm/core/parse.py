@@ -12,7 +12,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 
 When = date | datetime  # a moment: a whole day, or a day and a time
 
@@ -50,7 +50,10 @@ def parse_date(text: str, today: date | None = None, what: str = "date") -> date
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise UsageError(f"bad {what} {text!r}", hint="write dates as YYYY-MM-DD, e.g. 2024-05-03")
+    raise UsageError(
+        Msg("bad {what} {text!r}", what=what, text=text),
+        hint=Msg("write dates as YYYY-MM-DD, e.g. 2024-05-03"),
+    )
 
 
 def parse_when(text: str, today: date | None = None, what: str = "date") -> When:
@@ -68,8 +71,8 @@ def parse_when(text: str, today: date | None = None, what: str = "date") -> When
         return parse_date(value, today, what)
     except UsageError:
         raise UsageError(
-            f"bad {what} {text!r}",
-            hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2024-05-03T10:00",
+            Msg("bad {what} {text!r}", what=what, text=text),
+            hint=Msg("write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2024-05-03T10:00"),
         ) from None
 
 
@@ -120,17 +123,21 @@ def parse_amount(text: str, what: str = "amount", allow_zero: bool = False) -> D
         value = value.replace(",", "")
     if not (_AMOUNT.match(value) or (unit != 1 and re.match(r"^\d+(\.\d+)?$", value))):
         raise UsageError(
-            f"bad {what} {text!r}: not an amount of money",
-            hint="write a plain number such as 250000 or 248000.50 (also 1,000 or 5万)",
+            Msg("bad {what} {text!r}: not an amount of money", what=what, text=text),
+            hint=Msg("write a plain number such as 250000 or 248000.50 (also 1,000 or 5万)"),
         )
     try:
         amount = (Decimal(value) * unit).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise UsageError(f"bad {what} {text!r}: not an amount of money") from None
+        raise UsageError(Msg("bad {what} {text!r}: not an amount of money", what=what, text=text)) from None
     if amount > MAX_AMOUNT:
-        raise UsageError(f"bad {what} {text!r}: larger than {MAX_AMOUNT:,}")
+        raise UsageError(
+            Msg(
+                "bad {what} {text!r}: larger than {MAX_AMOUNT:,}", what=what, text=text, MAX_AMOUNT=MAX_AMOUNT
+            )
+        )
     if amount == 0 and not allow_zero:
-        raise UsageError(f"bad {what} {text!r}: must be more than zero")
+        raise UsageError(Msg("bad {what} {text!r}: must be more than zero", what=what, text=text))
     return normal_amount(amount)
 
 
@@ -147,13 +154,13 @@ def parse_percent(text: str, what: str = "probability") -> Decimal:
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise UsageError(f"bad {what} {text!r}: not a number") from None
+        raise UsageError(Msg("bad {what} {text!r}: not a number", what=what, text=text)) from None
     if not number.is_finite():
-        raise UsageError(f"bad {what} {text!r}: not a number")
+        raise UsageError(Msg("bad {what} {text!r}: not a number", what=what, text=text))
     if 0 < number < 1 and "." in value and not text.strip().endswith("%"):
         number *= 100
     if not 0 <= number <= 100:
-        raise UsageError(f"bad {what} {text!r}: must be between 0 and 100")
+        raise UsageError(Msg("bad {what} {text!r}: must be between 0 and 100", what=what, text=text))
     return normal_amount(number)
 
 
@@ -165,8 +172,8 @@ def parse_phone(text: str) -> str:
     value = _normal(text)
     if not _PHONE.match(value) or sum(ch.isdigit() for ch in value) < 5:
         raise UsageError(
-            f"bad phone {text!r}",
-            hint="digits, spaces, '-', '+' and brackets only, e.g. 021-5555-5678",
+            Msg("bad phone {text!r}", text=text),
+            hint=Msg("digits, spaces, '-', '+' and brackets only, e.g. 021-5555-5678"),
         )
     return value
 
@@ -174,7 +181,7 @@ def parse_phone(text: str) -> str:
 def parse_email(text: str) -> str:
     value = _normal(text)
     if not _EMAIL.match(value) or len(value) > 254 or _CONTROL.search(value):
-        raise UsageError(f"bad e-mail {text!r}", hint="write it as name@example.com")
+        raise UsageError(Msg("bad e-mail {text!r}", text=text), hint=Msg("write it as name@example.com"))
     return value
 
 
@@ -185,22 +192,35 @@ def parse_birthday(text: str) -> str:
         try:
             datetime.strptime(f"2000-{value}", "%Y-%m-%d")  # 2000 is a leap year: 02-29 is fine
         except ValueError:
-            raise UsageError(f"bad birthday {text!r}", hint="write MM-DD or YYYY-MM-DD") from None
+            raise UsageError(
+                Msg("bad birthday {text!r}", text=text), hint=Msg("write MM-DD or YYYY-MM-DD")
+            ) from None
         return value
     try:
         return parse_date(value, what="birthday").isoformat()
     except UsageError:
-        raise UsageError(f"bad birthday {text!r}", hint="write MM-DD or YYYY-MM-DD") from None
+        raise UsageError(
+            Msg("bad birthday {text!r}", text=text), hint=Msg("write MM-DD or YYYY-MM-DD")
+        ) from None
 
 
 def parse_text(text: str | None, what: str, max_length: int = 2000, multiline: bool = False) -> str:
     """Required free text: not empty, no control characters, not absurdly long."""
     value = unicodedata.normalize("NFC", text or "").strip()
     if not value:
-        raise UsageError(f"{what} must not be empty")
+        raise UsageError(Msg("{what} must not be empty", what=what))
     if len(value) > max_length:
-        raise UsageError(f"{what} is {len(value)} characters long; at most {max_length} are allowed")
+        raise UsageError(
+            Msg(
+                "{what} is {count} characters long; at most {max_length} are allowed",
+                what=what,
+                count=len(value),
+                max_length=max_length,
+            )
+        )
     control = _CONTROL.search(value if multiline else value.replace("\t", " "))
     if control or (not multiline and ("\n" in value or "\r" in value)):
-        raise UsageError(f"{what} contains a control character", hint="remove line breaks and such")
+        raise UsageError(
+            Msg("{what} contains a control character", what=what), hint=Msg("remove line breaks and such")
+        )
     return value

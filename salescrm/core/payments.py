@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.ids import next_item_id
 from salescrm.core.model import Contract, Installment, Opportunity, Receipt
 from salescrm.core.parse import When, normal_amount, parse_amount, parse_date, parse_percent, parse_text
@@ -33,8 +33,14 @@ def contract_of(o: Opportunity, ref: str) -> Contract:
     """The contract payments are planned and received against: only a won deal has one."""
     if o.stage != "won" or o.contract is None:
         raise UsageError(
-            f"{ref} is {stage_name(o.stage)}, not won; payments are planned and received on a won deal",
-            hint=f"win it first: salescrm opp won {ref} --contract … --amount … --payment-terms …",
+            Msg(
+                "{ref} is {stage_name}, not won; payments are planned and received on a won deal",
+                ref=ref,
+                stage_name=stage_name(o.stage),
+            ),
+            hint=Msg(
+                "win it first: salescrm opp won {ref} --contract … --amount … --payment-terms …", ref=ref
+            ),
         )
     return o.contract
 
@@ -46,9 +52,12 @@ def parse_money(text: str, what: str) -> Decimal:
     """An amount of money more than zero with at most two decimals (5万 too)."""
     cleaned = text.strip()
     if re.search(r"\.\d{3,}", cleaned):
-        raise UsageError(f"bad {what} {text!r}: more than two decimals", hint="amounts are to the cent")
+        raise UsageError(
+            Msg("bad {what} {text!r}: more than two decimals", what=what, text=text),
+            hint=Msg("amounts are to the cent"),
+        )
     if cleaned.startswith("-"):
-        raise UsageError(f"bad {what} {text!r}: must be more than zero")
+        raise UsageError(Msg("bad {what} {text!r}: must be more than zero", what=what, text=text))
     return parse_amount(text, what)
 
 
@@ -58,18 +67,22 @@ def parse_split(text: str, contract: Contract) -> list[tuple[date, Decimal, str]
     date. The parts sum to 100 %; the last takes the cents rounding leaves."""
     parts = [p for p in re.split(r"[,，]", text) if p.strip()]
     if not parts:
-        raise UsageError(f"bad --split {text!r}", hint="e.g. --split 30%@signed,70%@+60d")
+        raise UsageError(Msg("bad --split {text!r}", text=text), hint=Msg("e.g. --split 30%@signed,70%@+60d"))
     read = []
     for part in parts:
         share, sep, when = part.partition("@")
         if not sep:
             raise UsageError(
-                f"bad --split part {part.strip()!r}: no @WHEN", hint="e.g. 30%@signed or 70%@+60d"
+                Msg("bad --split part {value!r}: no @WHEN", value=part.strip()),
+                hint=Msg("e.g. 30%@signed or 70%@+60d"),
             )
         read.append((parse_percent(share, "--split share"), _split_due(when, contract.signed), part.strip()))
     shares = sum((share for share, _, _ in read), Decimal(0))
     if shares != 100:
-        raise UsageError(f"--split parts sum to {shares}%, not 100%", hint="e.g. --split 30%@signed,70%@+60d")
+        raise UsageError(
+            Msg("--split parts sum to {shares}%, not 100%", shares=shares),
+            hint=Msg("e.g. --split 30%@signed,70%@+60d"),
+        )
     lines, given = [], Decimal(0)
     for index, (share, due, note) in enumerate(read):
         last = index == len(read) - 1
@@ -117,8 +130,15 @@ def add_plan(
     planned = planned_total(o) + sum((amount for _, amount, _ in lines), Decimal(0))
     if planned > contract.amount:
         raise UsageError(
-            f"{ref}'s plan would total {planned}, above the contract amount {contract.amount}",
-            hint=f"{contract.amount - planned_total(o)} is left to plan; managers: pay amend",
+            Msg(
+                "{ref}'s plan would total {planned}, above the contract amount {amount}",
+                ref=ref,
+                planned=planned,
+                amount=contract.amount,
+            ),
+            hint=Msg(
+                "{value} is left to plan; managers: pay amend", value=contract.amount - planned_total(o)
+            ),
         )
     added = []
     for due, amount, note in lines:
@@ -149,8 +169,13 @@ def receive(o: Opportunity, ref: str, new: NewReceipt, by: str) -> Receipt:
     owed = owed_on(o)
     if new.amount > owed and new.overpay is None:
         raise UsageError(
-            f"receipt {new.amount} is above what {ref} still owes ({owed})",
-            hint="take it anyway with --overpay --reason TEXT",
+            Msg(
+                "receipt {amount} is above what {ref} still owes ({owed})",
+                amount=new.amount,
+                ref=ref,
+                owed=owed,
+            ),
+            hint=Msg("take it anyway with --overpay --reason TEXT"),
         )
     reason = parse_text(new.overpay, "--reason", 500) if new.overpay is not None else None
     line: str | None = None
@@ -170,14 +195,20 @@ def find_line(o: Opportunity, ref: str, item: str) -> Installment:
         if line.id == wanted:
             return line
     known = ", ".join(line.id for line in o.plan) or "none yet"
-    raise NotFoundError(f"no such plan line {ref}-{wanted}", hint=f"{ref}'s plan lines: {known}")
+    raise NotFoundError(
+        Msg("no such plan line {ref}-{wanted}", ref=ref, wanted=wanted),
+        hint=Msg("{ref}'s plan lines: {known}", ref=ref, known=known),
+    )
 
 
 def split_reference(text: str) -> tuple[str, str]:
     """``CRM202405001-O2-P1`` → (``CRM202405001-O2``, ``P1``)."""
     deal, sep, item = text.strip().upper().rpartition("-")
     if not sep or not re.fullmatch(r"[PR]\d{1,6}", item):
-        raise UsageError(f"bad plan line or receipt {text!r}", hint="write it as CRM202405001-O2-P1 or …-R1")
+        raise UsageError(
+            Msg("bad plan line or receipt {text!r}", text=text),
+            hint=Msg("write it as CRM202405001-O2-P1 or …-R1"),
+        )
     return deal, item
 
 
@@ -196,12 +227,16 @@ def amend(
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
         known = ", ".join(i.id for i in items) or "none yet"
-        raise NotFoundError(f"no such {kind} {ref}-{item_id}", hint=f"{ref}'s {kind}s: {known}")
+        raise NotFoundError(
+            Msg("no such {kind} {ref}-{item_id}", kind=kind, ref=ref, item_id=item_id),
+            hint=Msg("{ref}'s {kind}s: {known}", ref=ref, kind=kind, known=known),
+        )
     wanted = {name: value for name, value in values.items() if value is not None}
     allowed = AMENDABLE[item_id[0]]
     if not wanted or set(wanted) - set(allowed):
         raise UsageError(
-            f"nothing to amend of {kind} {ref}-{item_id}", hint=f"amend its: {', '.join(allowed)}"
+            Msg("nothing to amend of {kind} {ref}-{item_id}", kind=kind, ref=ref, item_id=item_id),
+            hint=Msg("amend its: {names}", names=", ".join(allowed)),
         )
     why = parse_text(reason, "--reason", 500)
     if "plan" in wanted:
@@ -214,12 +249,22 @@ def amend(
     ]
     if planned_total(o) > contract.amount:
         raise UsageError(
-            f"{ref}'s plan would total {planned_total(o)}, above the contract amount {contract.amount}"
+            Msg(
+                "{ref}'s plan would total {planned_total}, above the contract amount {amount}",
+                ref=ref,
+                planned_total=planned_total(o),
+                amount=contract.amount,
+            )
         )
     if owed_on(o) < 0 and not any(r.overpay for r in o.receipts):
         raise UsageError(
-            f"{ref}'s receipts would total {received_total(o)}, above the contract amount {contract.amount}",
-            hint="an overpayment is taken with pay receive --overpay",
+            Msg(
+                "{ref}'s receipts would total {received_total}, above the contract amount {amount}",
+                ref=ref,
+                received_total=received_total(o),
+                amount=contract.amount,
+            ),
+            hint=Msg("an overpayment is taken with pay receive --overpay"),
         )
     return changed
 

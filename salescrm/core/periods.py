@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 
 PERIOD_HINT = "write a year 2026, a quarter 2026Q3, a month 2026-09 or an ISO week 2026-W48"
 
@@ -74,26 +74,38 @@ def parse_period(text: str) -> Period:
     if match := _QUARTER.match(value):
         quarter = int(match.group(2))
         if not 1 <= quarter <= 4:
-            raise UsageError(f"bad period {text!r}: a year has quarters Q1 to Q4", hint=PERIOD_HINT)
+            raise UsageError(
+                Msg("bad period {text!r}: a year has quarters Q1 to Q4", text=text), hint=PERIOD_HINT
+            )
         return quarter_period(_year(match.group(1), text), quarter)
     if match := _MONTH.match(value):
         month = int(match.group(2))
         if not 1 <= month <= 12:
-            raise UsageError(f"bad period {text!r}: months are 01 to 12", hint=PERIOD_HINT)
+            raise UsageError(Msg("bad period {text!r}: months are 01 to 12", text=text), hint=PERIOD_HINT)
         return month_period(_year(match.group(1), text), month)
     if match := _WEEK.match(value):
         year, week = _year(match.group(1), text), int(match.group(2))
         weeks = date(year, 12, 28).isocalendar().week  # 28 December is always in the last week
         if not 1 <= week <= weeks:
-            raise UsageError(f"bad period {text!r}: {year} has ISO weeks W01 to W{weeks}", hint=PERIOD_HINT)
+            raise UsageError(
+                Msg(
+                    "bad period {text!r}: {year} has ISO weeks W01 to W{weeks}",
+                    text=text,
+                    year=year,
+                    weeks=weeks,
+                ),
+                hint=PERIOD_HINT,
+            )
         return week_period(year, week)
-    raise UsageError(f"bad period {text!r}", hint=PERIOD_HINT)
+    raise UsageError(Msg("bad period {text!r}", text=text), hint=PERIOD_HINT)
 
 
 def _year(digits: str, text: str) -> int:
     year = int(digits)
     if not 1900 <= year <= 2999:
-        raise UsageError(f"bad period {text!r}: year {year} is out of range", hint=PERIOD_HINT)
+        raise UsageError(
+            Msg("bad period {text!r}: year {year} is out of range", text=text, year=year), hint=PERIOD_HINT
+        )
     return year
 
 
@@ -143,7 +155,10 @@ def window_start(as_of: date, amount: int, unit: str) -> date:
     steps: dict[str, timedelta | relativedelta] = {"d": timedelta(days=amount), "w": timedelta(weeks=amount),
              "m": relativedelta(months=amount), "y": relativedelta(years=amount)}  # fmt: skip
     if unit not in steps:
-        raise UsageError(f"unknown duration unit {unit!r}", hint="use d, w, m or y, e.g. 30d, 2w, 3m, 1y")
+        raise UsageError(
+            Msg("unknown duration unit {unit!r}", unit=unit),
+            hint=Msg("use d, w, m or y, e.g. 30d, 2w, 3m, 1y"),
+        )
     try:
         return as_of - steps[unit]
     except (OverflowError, ValueError):  # 9999y: everything since the calendar began

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from salescrm.core.config import Config, Member
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.core.labels import CLOSED_STAGES
 from salescrm.core.model import Change, Customer
 from salescrm.core.parse import day_of, parse_text
@@ -50,7 +50,9 @@ def owned_by(customers: Iterable[Customer], member: str) -> int:
 
 def parse_reason(text: str | None, what: str = "--reason") -> str:
     if text is None or not text.strip():
-        raise UsageError(f"{what} is required", hint="say why, e.g. --reason 客户暂无需求")
+        raise UsageError(
+            Msg("{what} is required", what=what), hint=Msg("say why, e.g. --reason 客户暂无需求")
+        )
     return parse_text(text, what, 500)
 
 
@@ -76,16 +78,21 @@ def check_claim(customer: Customer, member: Member, config: Config, customers: l
     rep's limits (managers are not held to them). The cool-down is the rulebook's."""
     if customer.archived:
         raise UsageError(
-            f"{customer.id} is archived", hint="a manager may restore it: customer archive --undo"
+            Msg("{id} is archived", id=customer.id),
+            hint=Msg("a manager may restore it: customer archive --undo"),
         )
     if customer.owner != POOL:
         raise ConflictError(
-            f"{customer.id} is owned by {customer.owner}, not in the pool",
-            hint="only a customer in the pool can be claimed; a manager may transfer it: "
-            "salescrm customer transfer",
+            Msg("{id} is owned by {owner}, not in the pool", id=customer.id, owner=customer.owner),
+            hint=Msg(
+                "only a customer in the pool can be claimed; a manager may transfer it: salescrm "
+                "customer transfer"
+            ),
         )
     if not sells(member):
-        raise UsageError(f"{member.id} is {member.role}: only reps and managers own customers")
+        raise UsageError(
+            Msg("{id} is {role}: only reps and managers own customers", id=member.id, role=member.role)
+        )
     if member.role == "manager":
         return
     managers = ", ".join(m.id for m in config.members if m.role == "manager" and m.active)
@@ -93,33 +100,33 @@ def check_claim(customer: Customer, member: Member, config: Config, customers: l
     owned = owned_by(customers, member.id) + 1
     claimed = claims_on(customers, member.id, now.date()) + 1
     for limit, message in limit_breaches(member, config.pool, owned, claimed, now.date()):
-        hint = "release one first (salescrm pool release), or ask a manager to transfer it"
+        hint = Msg(
+            "release one first (salescrm pool release), or ask a manager to transfer it: {managers}",
+            managers=managers,
+        )
         if limit == "claims_per_day":
-            hint = "claim again tomorrow, or ask a manager"
-        raise UsageError(message, hint=f"{hint}: {managers}")
+            hint = Msg("claim again tomorrow, or ask a manager: {managers}", managers=managers)
+        raise UsageError(message, hint=hint)
 
 
 def limit_breaches(member: Member, limits: PoolRules, owned: int, claimed: int,
-                   day: date) -> list[tuple[str, str]]:  # fmt: skip
+                   day: date) -> list[tuple[str, Msg]]:  # fmt: skip
     """(limit, message) for each of a rep's claim limits that a claim breaks when, with it,
     ``member`` owns ``owned`` customers and claimed ``claimed`` on ``day``. The command line
     asks before a claim, ``salescrm verify`` after a pushed one; managers are held to none."""
     if member.role == "manager":
         return []
-    found = []
+    found: list[tuple[str, Msg]] = []
     if owned > limits.max_customers:
-        count = f"owns {_customers(owned)}"
-        found.append(("max_customers", f"with this claim {member.id} {count}, more than a rep may "
-                      f"(pool.max_customers: {limits.max_customers})"))  # fmt: skip
+        found.append(("max_customers", Msg(
+            "with this claim {id} owns {count} customers, more than a rep may (pool.max_customers: {limit})",
+            id=member.id, count=owned, limit=limits.max_customers)))  # fmt: skip
     if claimed > limits.claims_per_day:
-        count = f"claimed {_customers(claimed)} on {day}"
-        found.append(("claims_per_day", f"with this claim {member.id} {count}, more than a rep may "
-                      f"(pool.claims_per_day: {limits.claims_per_day})"))  # fmt: skip
+        found.append(("claims_per_day", Msg(
+            "with this claim {id} claimed {count} customers on {day}, more than a rep may "
+            "(pool.claims_per_day: {limit})",
+            id=member.id, count=claimed, day=day, limit=limits.claims_per_day)))  # fmt: skip
     return found
-
-
-def _customers(count: int) -> str:
-    return f"{count} customer{'s' if count != 1 else ''}"
 
 
 def claim(customer: Customer, member: str, now: datetime, by: str | None = None) -> None:
@@ -132,9 +139,11 @@ def release(customer: Customer, by: str, reason: str, now: datetime) -> int:
     them now). Open deals keep their owner until someone claims the customer. Returns the
     number of tasks cancelled."""
     if customer.owner == POOL:
-        raise ConflictError(f"{customer.id} is in the pool already")
+        raise ConflictError(Msg("{id} is in the pool already", id=customer.id))
     if customer.archived:
-        raise UsageError(f"{customer.id} is archived", hint="archived customers stay out of the pool")
+        raise UsageError(
+            Msg("{id} is archived", id=customer.id), hint=Msg("archived customers stay out of the pool")
+        )
     record(customer.changes, customer, "owner", POOL, now, by, reason)
     cancelled = 0
     for task in customer.tasks:
@@ -176,9 +185,13 @@ def receiver(config: Config, member_id: str) -> Member:
     """The member customers are handed to: known, active, and one who sells."""
     member = config.member(member_id.strip())
     if not member.active:
-        raise UsageError(f"{member.id} is deactivated", hint="hand customers to an active rep or manager")
+        raise UsageError(
+            Msg("{id} is deactivated", id=member.id), hint=Msg("hand customers to an active rep or manager")
+        )
     if not sells(member):
-        raise UsageError(f"{member.id} is {member.role}: only reps and managers own customers")
+        raise UsageError(
+            Msg("{id} is {role}: only reps and managers own customers", id=member.id, role=member.role)
+        )
     return member
 
 
@@ -186,10 +199,11 @@ def transfer(customer: Customer, to: Member, by: str, reason: str, now: datetime
     """A manager's transfer of ``customer`` to ``to`` (from its owner, or from the pool)."""
     if customer.archived:
         raise UsageError(
-            f"{customer.id} is archived", hint="a manager may restore it: customer archive --undo"
+            Msg("{id} is archived", id=customer.id),
+            hint=Msg("a manager may restore it: customer archive --undo"),
         )
     if customer.owner == to.id:
-        raise UsageError(f"{customer.id} is owned by {to.id} already")
+        raise UsageError(Msg("{id} is owned by {id2} already", id=customer.id, id2=to.id))
     return hand_over(customer, to.id, by, now, reason)
 
 

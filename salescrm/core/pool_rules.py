@@ -112,10 +112,9 @@ class Clock(NamedTuple):
     days: int
     last: date | None
 
-    def text(self, lang: str = "en") -> str:
-        if lang == "zh":
-            what = "未跟进" if self.kind == "followup" else "未成交"
-            return f"{self.days}天{what}(最近 {self.last or '无'})"
+    def text(self) -> str:
+        """The clock in English (JSON, and what a release stores); tables say it in the
+        reader's language (cli/digests.py)."""
         what = "follow-up" if self.kind == "followup" else "won deal"
         return f"no {what} for {self.days} days (last {self.last or 'none'})"
 

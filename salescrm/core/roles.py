@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from salescrm.core.errors import Msg
 from salescrm.core.labels import ROLES
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ def require_seller(member: Member) -> None:
         from salescrm.core.errors import UsageError
 
         raise UsageError(
-            f"{member.id} is {member.role}: only reps and managers carry targets",
-            hint="marketing and after-sales members are not in attainment either",
+            Msg("{id} is {role}: only reps and managers carry targets", id=member.id, role=member.role),
+            hint=Msg("marketing and after-sales members are not in attainment either"),
         )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 
 from salescrm.core.config import Config, Member
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Listed, Msg, Term, UsageError
 from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES
 from salescrm.core.model import Customer, Opportunity
 from salescrm.core.parse import day_of
@@ -43,13 +43,25 @@ class Breach:
     reason: str = ""  # set when the member may not act at all (unknown, deactivated)
 
     def __str__(self) -> str:
+        return str(self.message())
+
+    def message(self) -> Msg:
+        """What the member may not do and who may, to be said in the reader's language."""
         if self.reason:
-            return f"{self.member} {self.reason} ({self.action.record})"
+            return Msg("{member} {reason} ({record})", member=self.member, reason=Msg(self.reason),
+                       record=self.action.record)  # fmt: skip
         owners = ", ".join(sorted(self.action.owners)) or "none"
-        who = ", ".join(f"the owner ({owners})" if w == OWNER else w for w in self.allowed) or "nobody"
-        return (
-            f"{self.member} may not {what(self.action.name)} ({self.action.record}); "
-            f"rule {self.action.name} allows: {who}"
+        who = [
+            Msg("the owner ({owners})", owners=owners) if w == OWNER else Term("role", w)
+            for w in self.allowed
+        ]
+        return Msg(
+            "{member} may not {what} ({record}); rule {rule} allows: {who}",
+            member=self.member,
+            what=Term("action", self.action.name, what(self.action.name)),
+            record=self.action.record,
+            rule=self.action.name,
+            who=Listed(who) if who else Msg("nobody"),
         )
 
     def key(self) -> tuple[str, str]:
@@ -310,6 +322,8 @@ def refuse(config: Config, found: list[Breach]) -> None:
         breach = found[0]
         members = who_may(config, breach)
         raise UsageError(
-            str(breach),
-            hint=f"ask one who may: {', '.join(members)}" if members else "no active member may",
+            breach.message(),
+            hint=Msg("ask one who may: {names}", names=", ".join(members))
+            if members
+            else Msg("no active member may"),
         )

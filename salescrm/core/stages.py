@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from salescrm.core.config import Config
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, Term, UsageError
 from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES, STAGES
 from salescrm.core.model import Contract, Customer, Opportunity, StageMove
 from salescrm.core.parse import parse_text
@@ -31,9 +31,9 @@ NEGOTIATION_ITEMS = {
 }
 
 
-def stage_name(stage: str) -> str:
-    """``proposal (方案制定)``: how errors name a stage."""
-    return f"{stage} ({STAGES.label(stage, 'zh')})"
+def stage_name(stage: str) -> Term:
+    """``proposal (方案制定)``: how errors name a stage (方案制定 in zh)."""
+    return Term("stage", stage, f"{stage} ({STAGES.label(stage, 'zh')})")
 
 
 # -- gates ---------------------------------------------------------------------------
@@ -85,7 +85,12 @@ def check_gate(o: Opportunity, ref: str, config: Config, command: str) -> None:
     if talks:
         hints.append(f"record them first: salescrm opp negotiate {ref} {' '.join(talks)}")
     raise UsageError(
-        f"{ref} cannot leave {stage_name(o.stage)}: missing {', '.join(str(m) for m in missing)}",
+        Msg(
+            "{ref} cannot leave {stage_name}: missing {names}",
+            ref=ref,
+            stage_name=stage_name(o.stage),
+            names=", ".join(str(m) for m in missing),
+        ),
         hint="; ".join(hints),
     )
 
@@ -107,7 +112,7 @@ def parse_artefact_name(text: str, config: Config) -> str:
     known = ", ".join(
         f"{n} ({config.artefacts[n]})" if n in config.artefacts else n for n in artefact_names(config)
     )
-    raise UsageError(f"unknown artefact {text!r}", hint=f"artefacts: {known}")
+    raise UsageError(Msg("unknown artefact {text!r}", text=text), hint=Msg("artefacts: {known}", known=known))
 
 
 # -- moves ---------------------------------------------------------------------------
@@ -116,8 +121,8 @@ def parse_artefact_name(text: str, config: Config) -> str:
 def refuse_closed(o: Opportunity, ref: str) -> None:
     if o.stage in CLOSED_STAGES:
         raise UsageError(
-            f"{ref} is closed ({stage_name(o.stage)}); it cannot change",
-            hint=f"reopen it first: salescrm opp reopen {ref} --reason TEXT",
+            Msg("{ref} is closed ({stage_name}); it cannot change", ref=ref, stage_name=stage_name(o.stage)),
+            hint=Msg("reopen it first: salescrm opp reopen {ref} --reason TEXT", ref=ref),
         )
 
 
@@ -155,24 +160,37 @@ def move_stage(o: Opportunity, ref: str, move: Move, config: Config) -> None:
     refuse_closed(o, ref)
     if move.target in CLOSED_STAGES:
         command = "won OPP --contract NUMBER …" if move.target == "won" else "lost OPP --reason REASON"
-        raise UsageError(f"{ref} is closed with its own command", hint=f"use: salescrm opp {command}")
+        raise UsageError(
+            Msg("{ref} is closed with its own command", ref=ref),
+            hint=Msg("use: salescrm opp {command}", command=command),
+        )
     if move.force and not move.is_manager:
-        raise UsageError(f"only a manager may --force a move; {move.by} is not one")
+        raise UsageError(Msg("only a manager may --force a move; {by} is not one", by=move.by))
     here, there = OPEN_STAGES.index(o.stage), OPEN_STAGES.index(move.target)
     if there == here:
-        raise UsageError(f"{ref} is already in {stage_name(o.stage)}")
+        raise UsageError(Msg("{ref} is already in {stage_name}", ref=ref, stage_name=stage_name(o.stage)))
     notes = [move.reason, move.note]
     if there < here and not move.reason:
         raise UsageError(
-            f"moving {ref} back from {o.stage} to {move.target} needs a reason",
-            hint=f"salescrm opp stage {ref} {move.target} --reason TEXT",
+            Msg(
+                "moving {ref} back from {stage} to {target} needs a reason",
+                ref=ref,
+                stage=Term("stage", o.stage),
+                target=Term("stage", move.target),
+            ),
+            hint=Msg("salescrm opp stage {ref} {target} --reason TEXT", ref=ref, target=move.target),
         )
     if there > here + 1:
         if not (move.force and move.reason):
             raise UsageError(
-                f"{ref} cannot skip from {o.stage} to {move.target}; "
-                f"the next stage is {OPEN_STAGES[here + 1]}",
-                hint="move one stage at a time; a manager may skip with --force --reason TEXT",
+                Msg(
+                    "{ref} cannot skip from {stage} to {target}; the next stage is {item}",
+                    ref=ref,
+                    stage=Term("stage", o.stage),
+                    target=Term("stage", move.target),
+                    item=Term("stage", OPEN_STAGES[here + 1]),
+                ),
+                hint=Msg("move one stage at a time; a manager may skip with --force --reason TEXT"),
             )
         notes.insert(0, "skipped " + ", ".join(OPEN_STAGES[here + 1 : there]))
     if there > here:
@@ -201,9 +219,11 @@ def parse_contract_number(text: str) -> str:
     value = (text or "").strip()
     if not _CONTRACT_NUMBER.match(unicodedata.normalize("NFKC", value)):
         raise UsageError(
-            f"bad contract number {text!r}",
-            hint="a letter or digit first, then letters, digits, brackets and - / . # (at most 50), "
-            "e.g. HT-2024-031 or HT〔2026〕101号",
+            Msg("bad contract number {text!r}", text=text),
+            hint=Msg(
+                "a letter or digit first, then letters, digits, brackets and - / . # (at most "
+                "50), e.g. HT-2024-031 or HT〔2026〕101号"
+            ),
         )
     return value
 
@@ -230,15 +250,21 @@ def win(o: Opportunity, ref: str, contract: Contract, by: str, taken: dict[str, 
     refuse_closed(o, ref)
     if o.stage != "negotiation":
         raise UsageError(
-            f"{ref} is in {stage_name(o.stage)}; only a deal in negotiation (商务谈判) can be won",
-            hint=f"move it on first: salescrm opp stage {ref} NEXT-STAGE",
+            Msg(
+                "{ref} is in {stage_name}; only a deal in negotiation (商务谈判) can be won",
+                ref=ref,
+                stage_name=stage_name(o.stage),
+            ),
+            hint=Msg("move it on first: salescrm opp stage {ref} NEXT-STAGE", ref=ref),
         )
     check_gate(o, ref, config, f"salescrm opp won {ref}")
     holder = taken.get(contract_key(contract.number))
     if holder:
         raise ConflictError(
-            f"contract number {contract.number} is already used by {holder}",
-            hint="a contract number is used once in the whole data directory",
+            Msg(
+                "contract number {number} is already used by {holder}", number=contract.number, holder=holder
+            ),
+            hint=Msg("a contract number is used once in the whole data directory"),
         )
     day = _win_day(o, ref, contract.signed)
     o.stage = "won"
@@ -269,19 +295,22 @@ def loss_reason(reason: str | None, other: str | None, config: Config) -> str:
     """One of the configured loss reasons, or the free text of ``--other``."""
     choices = ", ".join(config.loss_reasons)
     if reason and other:
-        raise UsageError("give --reason or --other, not both")
+        raise UsageError(Msg("give --reason or --other, not both"))
     if other:
         return parse_text(other, "--other reason", 200)
     if not reason or not reason.strip():
         raise UsageError(
-            "a lost deal needs its reason: --reason REASON or --other TEXT",
-            hint=f"reasons: {choices}",
+            Msg("a lost deal needs its reason: --reason REASON or --other TEXT"),
+            hint=Msg("reasons: {choices}", choices=choices),
         )
     wanted = unicodedata.normalize("NFKC", reason).strip().casefold()
     for known in config.loss_reasons:
         if unicodedata.normalize("NFKC", known).casefold() == wanted:
             return known
-    raise UsageError(f"unknown loss reason {reason!r}", hint=f"reasons: {choices}; or give --other TEXT")
+    raise UsageError(
+        Msg("unknown loss reason {reason!r}", reason=reason),
+        hint=Msg("reasons: {choices}; or give --other TEXT", choices=choices),
+    )
 
 
 @dataclass(frozen=True)
@@ -320,11 +349,20 @@ def reopen(o: Opportunity, ref: str, reason: str, by: str, at: date) -> str:
     neither while open, and "as of" a day it stood closed still finds them there.
     """
     if o.stage not in CLOSED_STAGES:
-        raise UsageError(f"{ref} is open ({stage_name(o.stage)}); only a won or lost deal can be reopened")
+        raise UsageError(
+            Msg(
+                "{ref} is open ({stage_name}); only a won or lost deal can be reopened",
+                ref=ref,
+                stage_name=stage_name(o.stage),
+            )
+        )
     if o.plan or o.receipts:  # the money stays with the contract it was planned and paid against
         raise UsageError(
-            f"{ref} has a payment plan or receipts; a won deal with money against it is not reopened",
-            hint=f"a manager corrects the contract: salescrm opp amend {ref} … --reason R",
+            Msg(
+                "{ref} has a payment plan or receipts; a won deal with money against it is not reopened",
+                ref=ref,
+            ),
+            hint=Msg("a manager corrects the contract: salescrm opp amend {ref} … --reason R", ref=ref),
         )
     check_date(o, ref, at)
     if o.stage_history and o.stage_history[-1].stage == o.stage:

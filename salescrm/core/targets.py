@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from salescrm.core.errors import DamagedError, UsageError
+from salescrm.core.errors import DamagedError, Msg, UsageError
 from salescrm.core.parse import normal_amount
 from salescrm.core.periods import Period, month_period, months_in, quarter_period, year_period
 from salescrm.core.schema import Reader
@@ -77,13 +77,20 @@ def parse_split(text: str | None) -> list[Decimal]:
     try:
         weights = [Decimal(p) for p in parts]
     except InvalidOperation:
-        raise UsageError(f"bad --split {text!r}: weights must be numbers", hint=hint) from None
+        raise UsageError(Msg("bad --split {text!r}: weights must be numbers", text=text), hint=hint) from None
     if len(weights) != 4:
         raise UsageError(
-            f"bad --split {text!r}: {len(weights)} weights, one per quarter are needed", hint=hint
+            Msg(
+                "bad --split {text!r}: {count} weights, one per quarter are needed",
+                text=text,
+                count=len(weights),
+            ),
+            hint=hint,
         )
     if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) <= 0:
-        raise UsageError(f"bad --split {text!r}: weights must be non-negative and not all zero", hint=hint)
+        raise UsageError(
+            Msg("bad --split {text!r}: weights must be non-negative and not all zero", text=text), hint=hint
+        )
     return weights
 
 
@@ -171,7 +178,7 @@ def targets_from_data(raw: Any, file: str = "salescrm.yaml") -> Targets:
                     if plan is not None:
                         targets.plans.setdefault(str(who), {})[plan.year] = plan
     if r.errors:
-        raise DamagedError(str(r.errors[0]), hint="fix it with: salescrm target set …")
+        raise DamagedError(str(r.errors[0]), hint=Msg("fix it with: salescrm target set …"))
     return targets
 
 

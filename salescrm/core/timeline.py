@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.labels import CLOSED_STAGES
 from salescrm.core.model import (
     Change,
@@ -47,8 +47,13 @@ def refuse_future(at: When, now: datetime, what: str = "date") -> None:
     """Nothing is recorded as having happened later than now (give or take CLOCK_SKEW)."""
     if as_datetime(at) > now + CLOCK_SKEW:
         raise UsageError(
-            f"{what} {format_when(at)} is in the future (now {format_when(now)})",
-            hint="record what has already happened; a date may be at most 5 minutes ahead of the clock",
+            Msg(
+                "{what} {format_when} is in the future (now {format_when2})",
+                what=what,
+                format_when=format_when(at),
+                format_when2=format_when(now),
+            ),
+            hint=Msg("record what has already happened; a date may be at most 5 minutes ahead of the clock"),
         )
 
 
@@ -56,8 +61,14 @@ def refuse_before(at: When, start: date, what: str, whose: str) -> None:
     """Nothing happens to a record before it existed."""
     if day_of(at) < start:
         raise UsageError(
-            f"{what} {format_when(at)} is before {whose} existed ({start})",
-            hint=f"give a date on or after {start}",
+            Msg(
+                "{what} {format_when} is before {whose} existed ({start})",
+                what=what,
+                format_when=format_when(at),
+                whose=whose,
+                start=start,
+            ),
+            hint=Msg("give a date on or after {start}", start=start),
         )
 
 
@@ -91,7 +102,12 @@ def check_deal_order(o: Opportunity, ref: str, at: When) -> None:
     latest = latest_deal_event(o, annotations=False)
     if latest is not None and day_of(at) < latest:
         raise UsageError(
-            f"{ref} last changed on {latest}; {format_when(at)} is earlier",
+            Msg(
+                "{ref} last changed on {latest}; {format_when} is earlier",
+                ref=ref,
+                latest=latest,
+                format_when=format_when(at),
+            ),
             hint="a deal's history is recorded in date order: give a date on or after " + str(latest),
         )
 

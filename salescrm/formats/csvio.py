@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.formats.cells import safe_csv_cell
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -30,7 +30,7 @@ class Table:
 def read_table(path: Path) -> Table:
     """The header and rows of a CSV or XLSX file; a clear UsageError when it cannot be read."""
     if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise UsageError(Msg("{path}: no such file", path=path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from salescrm.formats.xlsx import read_xlsx
 
@@ -40,10 +40,11 @@ def read_table(path: Path) -> Table:
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise UsageError(
-            f"{path}: is empty", hint="the first row names the columns, e.g. 客户名称,联系人,电话"
+            Msg("{path}: is empty", path=path),
+            hint=Msg("the first row names the columns, e.g. 客户名称,联系人,电话"),
         )
     if len(rows) < 2:
-        raise UsageError(f"{path}: has a header row but no leads")
+        raise UsageError(Msg("{path}: has a header row but no leads", path=path))
     return Table([h.strip() for h in rows[0]], rows[1:])
 
 
@@ -62,8 +63,8 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
     raise UsageError(
-        f"{name}: cannot read its encoding (tried UTF-8 and GB18030)",
-        hint="save it from Excel as 'CSV UTF-8' or as .xlsx",
+        Msg("{name}: cannot read its encoding (tried UTF-8 and GB18030)", name=name),
+        hint=Msg("save it from Excel as 'CSV UTF-8' or as .xlsx"),
     )
 
 

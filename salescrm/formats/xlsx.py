@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 
 if TYPE_CHECKING:
     from zipfile import ZipFile
@@ -45,8 +45,13 @@ def read_xlsx(path: Path) -> list[list[str]]:
             cells += len(row)
             if len(rows) == MAX_ROWS or cells > MAX_CELLS:
                 raise UsageError(
-                    f"{path}: has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells",
-                    hint="split the sheet into several files and import each",
+                    Msg(
+                        "{path}: has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells",
+                        path=path,
+                        MAX_ROWS=MAX_ROWS,
+                        MAX_CELLS=MAX_CELLS,
+                    ),
+                    hint=Msg("split the sheet into several files and import each"),
                 )
             rows.append([_text(value) for value in row])
         return rows
@@ -68,14 +73,22 @@ def _check_archive(path: Path) -> None:
             total = sum(member.file_size for member in members)
             if total > MAX_UNZIPPED_BYTES:
                 raise UsageError(
-                    f"{path}: unzips to {total // 1024 // 1024:,} MB; an import is at most "
-                    f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB",
-                    hint="split the sheet into several files, or save it as CSV UTF-8",
+                    Msg(
+                        "{path}: unzips to {value:,} MB; an import is at most {value2} MB",
+                        path=path,
+                        value=total // 1024 // 1024,
+                        value2=MAX_UNZIPPED_BYTES // 1024 // 1024,
+                    ),
+                    hint=Msg("split the sheet into several files, or save it as CSV UTF-8"),
                 )
             for member in members:
                 if member.filename.endswith((".xml", ".rels")) and _has_dtd(archive, member.filename):
                     raise UsageError(
-                        f"{path}: {member.filename} declares XML entities (a DTD): a workbook needs none",
+                        Msg(
+                            "{path}: {filename} declares XML entities (a DTD): a workbook needs none",
+                            path=path,
+                            filename=member.filename,
+                        ),
                         hint=HINT,
                     )
     except UsageError:
@@ -97,7 +110,9 @@ def _has_dtd(archive: ZipFile, name: str) -> bool:
 
 def _unreadable(path: Path, error: BaseException) -> UsageError:
     reason = str(error) or type(error).__name__
-    return UsageError(f"{path}: is not a readable Excel workbook ({reason})", hint=HINT)
+    return UsageError(
+        Msg("{path}: is not a readable Excel workbook ({reason})", path=path, reason=reason), hint=HINT
+    )
 
 
 def _text(value: object) -> str:

@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from salescrm.core.config import Config
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.ids import check_customer_id
 from salescrm.store.datadir import DataDir, Transaction
 
@@ -38,18 +38,25 @@ def attach(tx: Transaction, datadir: DataDir, customer_id: str, source_path: str
 
 def _check_source(source: Path, given: str, config: Config) -> None:
     if source.is_symlink():
-        raise UsageError(f"{given} is a symbolic link", hint="attach the file it points to")
+        raise UsageError(
+            Msg("{given} is a symbolic link", given=given), hint=Msg("attach the file it points to")
+        )
     if not source.exists():
-        raise UsageError(f"no such file {given}")
+        raise UsageError(Msg("no such file {given}", given=given))
     if not source.is_file():
-        raise UsageError(f"{given} is not a file", hint="attach one file at a time")
+        raise UsageError(Msg("{given} is not a file", given=given), hint=Msg("attach one file at a time"))
     if not os.access(source, os.R_OK):
-        raise UsageError(f"{given} cannot be read (permission denied)")
+        raise UsageError(Msg("{given} cannot be read (permission denied)", given=given))
     size = source.stat().st_size
     if size > config.attachment_max_mb * 1024 * 1024:
         raise UsageError(
-            f"{given} is {size / 1024 / 1024:.1f} MB; attachments are at most {config.attachment_max_mb} MB",
-            hint="attachments: max_mb in salescrm.yaml sets the limit",
+            Msg(
+                "{given} is {value:.1f} MB; attachments are at most {attachment_max_mb} MB",
+                given=given,
+                value=size / 1024 / 1024,
+                attachment_max_mb=config.attachment_max_mb,
+            ),
+            hint=Msg("attachments: max_mb in salescrm.yaml sets the limit"),
         )
 
 

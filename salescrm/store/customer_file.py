@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salescrm.core.config import Config
-from salescrm.core.errors import DamagedError, NotFoundError, Problem
+from salescrm.core.errors import DamagedError, Msg, NotFoundError, Problem
 
 if TYPE_CHECKING:
     from salescrm.core.model import Customer
@@ -55,19 +55,32 @@ def parse_customer_file(path: Path, name: str, config: Config) -> Parsed:
 def read_text(path: Path, name: str) -> str:
     try:
         if path.is_symlink():
-            raise DamagedError(f"{name}: is a symbolic link; salescrm does not follow links")
+            raise DamagedError(Msg("{name}: is a symbolic link; salescrm does not follow links", name=name))
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise DamagedError(f"{name}: is {size // 1024 // 1024} MB; a salescrm file is at most 5 MB")
+            raise DamagedError(
+                Msg(
+                    "{name}: is {value} MB; a salescrm file is at most 5 MB",
+                    name=name,
+                    value=size // 1024 // 1024,
+                )
+            )
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DamagedError(f"{name}: is not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise DamagedError(
+            Msg(
+                "{name}: is not UTF-8 text ({reason} at byte {start})",
+                name=name,
+                reason=error.reason,
+                start=error.start,
+            )
+        ) from None
     except FileNotFoundError:
-        raise NotFoundError(f"{name}: no such file") from None
+        raise NotFoundError(Msg("{name}: no such file", name=name)) from None
     except IsADirectoryError:
-        raise DamagedError(f"{name}: is a folder, not a file") from None
+        raise DamagedError(Msg("{name}: is a folder, not a file", name=name)) from None
     except PermissionError:
-        raise DamagedError(f"{name}: cannot be read (permission denied)") from None
+        raise DamagedError(Msg("{name}: cannot be read (permission denied)", name=name)) from None
 
 
 def _problem_of(message: str, name: str) -> Problem:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salescrm.core.config import Config, config_from_data
-from salescrm.core.errors import ConflictError, DamagedError, NotFoundError, Problem, UsageError
+from salescrm.core.errors import ConflictError, DamagedError, Msg, NotFoundError, Problem, UsageError
 from salescrm.core.ids import check_customer_id
 from salescrm.store import git
 from salescrm.store.atomic import remove_leftovers, write_atomic
@@ -52,12 +52,16 @@ def find_data_dir(explicit: str | None, environ: Mapping[str, str], cwd: Path) -
     if chosen:
         root = Path(chosen).expanduser()
         raise NotFoundError(
-            f"no salescrm data directory at {root} (it has no {CONFIG_NAME})",
-            hint=f"create one with: salescrm init {root}",
+            Msg(
+                "no salescrm data directory at {root} (it has no {CONFIG_NAME})",
+                root=root,
+                CONFIG_NAME=CONFIG_NAME,
+            ),
+            hint=Msg("create one with: salescrm init {root}", root=root),
         )
     raise NotFoundError(
-        "no salescrm data directory here or above",
-        hint="create one with: salescrm init DIR, or point at one with --data DIR or $SALESCRM_DATA",
+        Msg("no salescrm data directory here or above"),
+        hint=Msg("create one with: salescrm init DIR, or point at one with --data DIR or $SALESCRM_DATA"),
     )
 
 
@@ -73,11 +77,13 @@ def default_config_text(team: str) -> str:
 def init_data_dir(root: Path, team: str, use_git: bool) -> None:
     """Create a new data directory at ``root`` (which may exist but must not hold one)."""
     if (root / CONFIG_NAME).exists() or (root / "customers").exists():
-        raise ConflictError(f"{root} already holds a salescrm data directory", hint="nothing was changed")
+        raise ConflictError(
+            Msg("{root} already holds a salescrm data directory", root=root), hint=Msg("nothing was changed")
+        )
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{root} exists and is not a folder")
+        raise UsageError(Msg("{root} exists and is not a folder", root=root))
     if use_git and not git.have_git():
-        raise UsageError("git is not installed", hint="install git, or pass --no-git")
+        raise UsageError(Msg("git is not installed"), hint=Msg("install git, or pass --no-git"))
     root.mkdir(parents=True, exist_ok=True)
     for folder in ("customers", "attachments"):
         (root / folder).mkdir()
@@ -138,7 +144,7 @@ class DataDir:
         config, problems = self._config_and_problems
         errors = [p for p in problems if p.severity == "error"]
         if errors:
-            raise DamagedError(str(errors[0]), hint="fix salescrm.yaml, then run: salescrm check")
+            raise DamagedError(str(errors[0]), hint=Msg("fix salescrm.yaml, then run: salescrm check"))
         return config
 
     def config_problems(self) -> list[Problem]:
@@ -182,12 +188,15 @@ class DataDir:
             path = self.path_of(merged_into)  # a number merged into another: that customer
         if not path.exists():
             raise NotFoundError(
-                f"no such customer {customer_id}", hint="list them with: salescrm customer list"
+                Msg("no such customer {customer_id}", customer_id=customer_id),
+                hint=Msg("list them with: salescrm customer list"),
             )
         customer, problems = self.load_file(path)
         if customer is None:
             first = next(p for p in problems if p.severity == "error")
-            raise DamagedError(f"{first}", hint="fix the file (salescrm check lists every problem)")
+            raise DamagedError(
+                Msg("{first}", first=first), hint=Msg("fix the file (salescrm check lists every problem)")
+            )
         return customer
 
     def load_all(self) -> Loaded:

@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from salescrm.core.errors import ConflictError, CrmError
+from salescrm.core.errors import ConflictError, CrmError, Msg
 
 # Used only when git has no identity configured, so a fresh machine can still commit.
 _FALLBACK_IDENTITY = {
@@ -37,7 +37,13 @@ def run(root: Path, args: Sequence[str], check: bool = True) -> subprocess.Compl
     result = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
                             errors="surrogateescape", check=False)  # fmt: skip
     if check and result.returncode != 0:
-        raise CrmError(f"git {args[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
+        raise CrmError(
+            Msg(
+                "git {item} failed: {value}",
+                item=args[0],
+                value=result.stderr.strip() or result.stdout.strip(),
+            )
+        )
     return result
 
 
@@ -76,8 +82,11 @@ def refuse_unfinished(root: Path) -> None:
     if what is not None:
         undo = "git rebase --abort" if what == "rebase" else f"git {what} --abort"
         raise ConflictError(
-            f"a git {what} is unfinished in {root}: nothing was written",
-            hint=f"finish it first (resolve the files, git add them, salescrm sync) or undo it: {undo}",
+            Msg("a git {what} is unfinished in {root}: nothing was written", what=what, root=root),
+            hint=Msg(
+                "finish it first (resolve the files, git add them, salescrm sync) or undo it: {undo}",
+                undo=undo,
+            ),
         )
 
 
@@ -96,6 +105,6 @@ def commit(root: Path, paths: Sequence[Path], message: str) -> None:
     result = run(root, ["commit", "--quiet", "--no-verify", "-m", message, "--", *relative], check=False)
     if result.returncode != 0:
         raise ConflictError(
-            f"the change is saved but git could not commit it: {result.stderr.strip()}",
-            hint="commit by hand (git commit) or run: salescrm sync",
+            Msg("the change is saved but git could not commit it: {value}", value=result.stderr.strip()),
+            hint=Msg("commit by hand (git commit) or run: salescrm sync"),
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from salescrm.core.errors import NotFoundError, UsageError
+from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.history import Change, change_of
 from salescrm.store import git
 from salescrm.store.datadir import DataDir
@@ -34,8 +34,8 @@ def customer_history(datadir: DataDir, customer_id: str) -> list[Change]:
     path = datadir.path_of(customer_id)  # checks the number first
     if not git.is_repository(datadir.root):
         raise UsageError(
-            f"{datadir.root} is not a git repository, so there is no history",
-            hint="histories come from git: salescrm init makes the data directory a repository",
+            Msg("{root} is not a git repository, so there is no history", root=datadir.root),
+            hint=Msg("histories come from git: salescrm init makes the data directory a repository"),
         )
     number, aliases = customer_id, []
     if not path.exists() and (merged_into := datadir.alias_of(customer_id)) is not None:
@@ -47,7 +47,9 @@ def customer_history(datadir: DataDir, customer_id: str) -> list[Change]:
     for each in dict.fromkeys([number, *aliases]):
         _collect(datadir.root, each, "HEAD", None, renumbered, found)
     if not found and not path.exists():
-        raise NotFoundError(f"no such customer {path.stem}", hint="list them with: salescrm customer list")
+        raise NotFoundError(
+            Msg("no such customer {stem}", stem=path.stem), hint=Msg("list them with: salescrm customer list")
+        )
     newest_first = sorted(found.values(), key=lambda item: -item[0])
     return [change_of(*fields) for _, fields in newest_first]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from salescrm.core.errors import DamagedError
+from salescrm.core.errors import DamagedError, Msg
 from salescrm.core.safe_text import quoted
 from salescrm.store import git
 from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR
@@ -33,9 +33,18 @@ def refuse_unsafe_tree(root: Path, commit: str) -> None:
         if what is not None:
             shown = commit.removeprefix("refs/remotes/")
             raise DamagedError(
-                f"{shown} holds {quoted(path)}, {what}: nothing was merged",
-                hint="ask the teammate who pushed it to revert that commit "
-                f"(git log {shown} -- {quoted(path)} names it), then sync again",
+                Msg(
+                    "{shown} holds {quoted}, {what}: nothing was merged",
+                    shown=shown,
+                    quoted=quoted(path),
+                    what=what,
+                ),
+                hint=Msg(
+                    "ask the teammate who pushed it to revert that commit (git log {shown} -- "
+                    "{quoted} names it), then sync again",
+                    shown=shown,
+                    quoted=quoted(path),
+                ),
             )
 
 

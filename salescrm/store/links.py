@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from salescrm.core.errors import DamagedError
+from salescrm.core.errors import DamagedError, Msg
 from salescrm.store.scan import LOCAL_DIR
 
 SALESCRM_FOLDERS = ("customers", "attachments", LOCAL_DIR)
@@ -23,7 +23,9 @@ def refuse_linked_folders(root: Path) -> None:
     """Stop when customers/, attachments/ or .salescrm/ is a symbolic link (3 lstat calls)."""
     for name in SALESCRM_FOLDERS:
         if os.path.islink(root / name):
-            raise DamagedError(f"{name}/ is a symbolic link; salescrm does not follow links", hint=HINT)
+            raise DamagedError(
+                Msg("{name}/ is a symbolic link; salescrm does not follow links", name=name), hint=HINT
+            )
 
 
 def refuse_links_on_the_way(root: Path, path: Path) -> None:
@@ -35,5 +37,6 @@ def refuse_links_on_the_way(root: Path, path: Path) -> None:
         if os.path.islink(current):
             shown = current.relative_to(root)
             raise DamagedError(
-                f"{shown} is a symbolic link; salescrm does not write through links", hint=HINT
+                Msg("{shown} is a symbolic link; salescrm does not write through links", shown=shown),
+                hint=HINT,
             )

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
+from salescrm.core.errors import Msg
+
 
 @contextmanager
 def locked(lock_file: Path, timeout: float) -> Iterator[int]:
@@ -64,8 +66,11 @@ def _refuse(path: Path, what: str) -> NoReturn:
     from salescrm.core.errors import DamagedError
 
     raise DamagedError(
-        f"{path} {what}; salescrm does not follow links in the data directory",
-        hint=f"remove it (a commit may have put it there: git log -- {path.parent.name}), then try again",
+        Msg("{path} {what}; salescrm does not follow links in the data directory", path=path, what=what),
+        hint=Msg(
+            "remove it (a commit may have put it there: git log -- {name}), then try again",
+            name=path.parent.name,
+        ),
     )
 
 
@@ -82,8 +87,13 @@ def _acquire(fd: int, lock_file: Path, timeout: float) -> None:
                 from salescrm.core.errors import ConflictError
 
                 raise ConflictError(
-                    f"the data directory is locked by another salescrm command ({lock_file})",
-                    hint=f"wait for it to finish and try again (gave up after {timeout:g}s)",
+                    Msg(
+                        "the data directory is locked by another salescrm command ({lock_file})",
+                        lock_file=lock_file,
+                    ),
+                    hint=Msg(
+                        "wait for it to finish and try again (gave up after {timeout:g}s)", timeout=timeout
+                    ),
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.1)

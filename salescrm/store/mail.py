@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.core.shared_settings import is_one_address
 from salescrm.store.user_settings import MailSettings, UserSettings
 
@@ -33,16 +33,18 @@ def mailer(user: UserSettings) -> Mailer:
     settings = user.mail
     hint = f"set [mail] host, port and sender in {user.path} (or SALESCRM_SMTP_HOST …; docs/followups.md)"
     if not settings.host:
-        raise UsageError("no mail server is set in your own settings", hint=hint)
+        raise UsageError(Msg("no mail server is set in your own settings"), hint=hint)
     if not 0 < settings.port < 65536:
-        raise UsageError(f"mail port {settings.port} is not a port number", hint=hint)
+        raise UsageError(Msg("mail port {port} is not a port number", port=settings.port), hint=hint)
     sender = settings.sender or settings.user
     if not sender or not is_one_address(sender):
-        raise UsageError("the mail sender is not set to one e-mail address", hint=hint)
+        raise UsageError(Msg("the mail sender is not set to one e-mail address"), hint=hint)
     if settings.user and not settings.password:
         raise UsageError(
-            "a mail user is set but no password",
-            hint=f"export SALESCRM_SMTP_PASSWORD, or set [mail] password in {user.path} (chmod 600)",
+            Msg("a mail user is set but no password"),
+            hint=Msg(
+                "export SALESCRM_SMTP_PASSWORD, or set [mail] password in {path} (chmod 600)", path=user.path
+            ),
         )
     return Mailer(settings, sender)
 
@@ -50,7 +52,9 @@ def mailer(user: UserSettings) -> Mailer:
 def send(mail: Mailer, to: str, subject: str, body: str) -> None:
     """Deliver one plain-text message; an unreachable or refusing server is a ConflictError (4)."""
     if not is_one_address(to):
-        raise UsageError(f"{to!r} is not one e-mail address; not mailed", hint="fix it in salescrm.yaml")
+        raise UsageError(
+            Msg("{to!r} is not one e-mail address; not mailed", to=to), hint=Msg("fix it in salescrm.yaml")
+        )
     message = EmailMessage()
     message["From"] = mail.sender
     message["To"] = to
@@ -70,4 +74,12 @@ def send(mail: Mailer, to: str, subject: str, body: str) -> None:
             server.send_message(message, to_addrs=[to])
     except (OSError, smtplib.SMTPException) as error:
         reason = str(error) or type(error).__name__
-        raise ConflictError(f"mail to {to} via {s.host}:{s.port} failed: {reason}") from None
+        raise ConflictError(
+            Msg(
+                "mail to {to} via {host}:{port} failed: {reason}",
+                to=to,
+                host=s.host,
+                port=s.port,
+                reason=reason,
+            )
+        ) from None

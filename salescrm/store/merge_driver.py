@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from salescrm.core.errors import DamagedError, UsageError
+from salescrm.core.errors import DamagedError, Msg, UsageError
 from salescrm.core.merge import KEYED_LISTS, MergeResult, merge_customer
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.store import git
@@ -54,18 +54,21 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> MergeResult:
 def _read(path: Path, name: str) -> str:
     """A side's text; a missing file or a folder is bad usage, bytes that are not UTF-8 damage."""
     if not path.is_file():
-        raise UsageError(f"{name}: no such file {path}", hint="git runs: salescrm merge-driver %O %A %B %P")
+        raise UsageError(
+            Msg("{name}: no such file {path}", name=name, path=path),
+            hint=Msg("git runs: salescrm merge-driver %O %A %B %P"),
+        )
     try:
         return path.read_text("utf-8")
     except UnicodeDecodeError:
-        raise DamagedError(f"{name}: is not UTF-8 text") from None
+        raise DamagedError(Msg("{name}: is not UTF-8 text", name=name)) from None
 
 
 def _data(text: str, name: str) -> dict[str, Any]:
     """The file's data, normalised through the model so that both sides compare alike."""
     data = load_text(text, name)
     if not isinstance(data, dict):
-        raise DamagedError(f"{name}: is not a customer mapping")
+        raise DamagedError(Msg("{name}: is not a customer mapping", name=name))
     customer, _ = customer_from_data(data, name)
     return customer_to_data(customer) if customer is not None else data
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.store.atomic import write_atomic
 from salescrm.store.datadir import DataDir
 
@@ -18,15 +18,29 @@ def check_output(datadir: DataDir, path: Path, option: str = "--out") -> Path:
     for folder in (datadir.customers_dir, datadir.attachments_dir, root / ".git", root / ".salescrm"):
         if target.is_relative_to(folder.resolve()) or target in own:
             raise UsageError(
-                f"{option} {path}: is inside {folder.name}/, where only salescrm's own files belong"
+                Msg(
+                    "{option} {path}: is inside {name}/, where only salescrm's own files belong",
+                    option=option,
+                    path=path,
+                    name=folder.name,
+                )
                 if target not in own
-                else f"{option} {path}: is salescrm's own {target.name}",
+                else Msg(
+                    "{option} {path}: is salescrm's own {name}", option=option, path=path, name=target.name
+                ),
                 hint="write it somewhere else, e.g. " + option + " ~/export.csv",
             )
     if target.is_dir():
-        raise UsageError(f"{option} {path}: is a folder; name a file")
+        raise UsageError(Msg("{option} {path}: is a folder; name a file", option=option, path=path))
     if not target.parent.is_dir():
-        raise UsageError(f"{option} {path}: the folder {target.parent} does not exist")
+        raise UsageError(
+            Msg(
+                "{option} {path}: the folder {parent} does not exist",
+                option=option,
+                path=path,
+                parent=target.parent,
+            )
+        )
     return target
 
 

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 
-from salescrm.core.errors import ConflictError, UsageError
+from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.formats.chat import SERVICE_NAMES, SIGNED, ChatMessage, delivery_error, requests
 from salescrm.store.user_settings import ChatSettings, UserSettings
 
@@ -27,14 +27,16 @@ def chosen_chats(user: UserSettings, names: list[str] | None) -> list[ChatSettin
     hint = f"set [webhooks.NAME] service, url and secret in {user.path} (docs/push.md)"
     if names is None:
         if not user.chats:
-            raise UsageError("no team chat is set in your own settings", hint=hint)
+            raise UsageError(Msg("no team chat is set in your own settings"), hint=hint)
         names = list(user.chats)
     chats = []
     for name in names:
         chat = user.chats.get(name)
         if chat is None:
-            raise UsageError(f"team chat {name!r} (push: in salescrm.yaml) is not set in your own settings",
-                             hint=hint)  # fmt: skip
+            raise UsageError(
+                Msg("team chat {name!r} (push: in salescrm.yaml) is not set in your own settings", name=name),
+                hint=hint,
+            )
         check_chat(chat, hint)
         chats.append(chat)
     return chats
@@ -45,11 +47,11 @@ def check_chat(chat: ChatSettings, hint: str) -> None:
     where = f"team chat {chat.name!r} ({SERVICE_NAMES[chat.service]})"
     parts = urllib.parse.urlsplit(chat.url)
     if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(parts.hostname)):
-        raise UsageError(f"{where}: the webhook must be an https:// address", hint=hint)
+        raise UsageError(Msg("{where}: the webhook must be an https:// address", where=where), hint=hint)
     if not parts.hostname:
-        raise UsageError(f"{where}: the webhook address has no host", hint=hint)
+        raise UsageError(Msg("{where}: the webhook address has no host", where=where), hint=hint)
     if chat.service in SIGNED and not chat.secret:
-        raise UsageError(f"{where}: no signing secret is set", hint=hint)
+        raise UsageError(Msg("{where}: no signing secret is set", where=where), hint=hint)
 
 
 def _loopback(host: str | None) -> bool:
@@ -71,7 +73,9 @@ def push(chat: ChatSettings, message: ChatMessage, now_ms: int) -> int:
         problem = _post(url, data, lambda answer: delivery_error(chat.service, answer))
         if problem:
             where = f"team chat {chat.name!r} ({SERVICE_NAMES[chat.service]})"
-            raise ConflictError(f"push to {where} failed: {_scrub(problem, chat)}")
+            raise ConflictError(
+                Msg("push to {where} failed: {scrub}", where=where, scrub=_scrub(problem, chat))
+            )
     return len(parts)
 
 

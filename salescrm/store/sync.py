@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from salescrm.core.config import Config
-from salescrm.core.errors import ConflictError, CrmError, UsageError
+from salescrm.core.errors import ConflictError, CrmError, Msg, UsageError
 from salescrm.core.renumber import next_free_number, renumber_data
 from salescrm.core.safe_text import quoted, visible
 from salescrm.store import git, incoming, merge_driver
@@ -112,11 +112,13 @@ def _writing(datadir: DataDir) -> AbstractContextManager[int]:
 
 def _require_repository(root: Path) -> None:
     if not git.have_git():
-        raise UsageError("git is not installed", hint="install git to share the data with the team")
+        raise UsageError(Msg("git is not installed"), hint=Msg("install git to share the data with the team"))
     if not git.is_repository(root):
         raise UsageError(
-            f"{root} is not a git repository",
-            hint="sync shares the data through git: git init, git remote add origin URL, then salescrm sync",
+            Msg("{root} is not a git repository", root=root),
+            hint=Msg(
+                "sync shares the data through git: git init, git remote add origin URL, then salescrm sync"
+            ),
         )
 
 
@@ -124,7 +126,7 @@ def _remote_and_branch(root: Path) -> tuple[str, str]:
     branch = git.run(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], check=False).stdout.strip()
     if not branch:
         raise UsageError(
-            "HEAD is detached: sync works on a branch", hint="git switch main, then salescrm sync"
+            Msg("HEAD is detached: sync works on a branch"), hint=Msg("git switch main, then salescrm sync")
         )
     upstream = git.run(root, ["rev-parse", "--abbrev-ref", "@{upstream}"], check=False).stdout.strip()
     if upstream and "/" in upstream:
@@ -133,14 +135,16 @@ def _remote_and_branch(root: Path) -> tuple[str, str]:
     remotes = git.run(root, ["remote"]).stdout.split()
     if not remotes:
         raise UsageError(
-            "this repository has no remote to sync with",
-            hint="add the team's repository: git remote add origin URL, then salescrm sync",
+            Msg("this repository has no remote to sync with"),
+            hint=Msg("add the team's repository: git remote add origin URL, then salescrm sync"),
         )
     if "origin" in remotes or len(remotes) == 1:
         return ("origin" if "origin" in remotes else remotes[0]), branch
     raise UsageError(
-        f"several remotes ({', '.join(remotes)}) and no upstream for {branch}",
-        hint=f"choose one: git branch --set-upstream-to REMOTE/{branch}",
+        Msg(
+            "several remotes ({names}) and no upstream for {branch}", names=", ".join(remotes), branch=branch
+        ),
+        hint=Msg("choose one: git branch --set-upstream-to REMOTE/{branch}", branch=branch),
     )
 
 
@@ -151,9 +155,11 @@ def _finish_merge(root: Path, member: str) -> list[str]:
     unmerged = _unmerged(root)
     if unmerged:
         raise ConflictError(
-            f"a merge is waiting for you in: {', '.join(unmerged)}",
-            hint="edit each file to the right values, then: git add FILES && salescrm sync "
-            "(or give up the merge: git merge --abort)",
+            Msg("a merge is waiting for you in: {names}", names=", ".join(unmerged)),
+            hint=Msg(
+                "edit each file to the right values, then: git add FILES && salescrm sync (or "
+                "give up the merge: git merge --abort)"
+            ),
         )
     return [
         "finished the merge you resolved",
@@ -241,8 +247,10 @@ def _renumber_collisions(datadir: DataDir, tracking: str, member: str) -> list[s
     base = git.run(root, ["merge-base", "HEAD", tracking], check=False).stdout.strip()
     if not base:
         raise ConflictError(
-            f"this clone and {tracking.removeprefix('refs/remotes/')} share no history",
-            hint="clone the team's repository (git clone URL) instead of syncing a separately created one",
+            Msg("this clone and {value} share no history", value=tracking.removeprefix("refs/remotes/")),
+            hint=Msg(
+                "clone the team's repository (git clone URL) instead of syncing a separately created one"
+            ),
         )
     ours = _added_customers(root, base, "HEAD")
     theirs = _added_customers(root, base, tracking)
@@ -304,13 +312,18 @@ def _merge(root: Path, tracking: str, name: str) -> list[str]:
     if result.returncode != 0:
         unmerged = _unmerged(root)
         if not unmerged:
-            raise CrmError(f"git merge failed: {_last_line(result.stderr or result.stdout)}")
+            raise CrmError(
+                Msg("git merge failed: {last_line}", last_line=_last_line(result.stderr or result.stdout))
+            )
         details = [line.removeprefix("conflict: ") for line in (result.stderr + result.stdout).splitlines()
                    if line.startswith("conflict: ")]  # fmt: skip
         raise ConflictError(
-            f"the merge needs a person: {'; '.join(details or unmerged)}",
-            hint=f"each file holds your value where the two sides differ; edit {', '.join(unmerged)} "
-            "to the right values, then: git add FILES && salescrm sync (or undo: git merge --abort)",
+            Msg("the merge needs a person: {names}", names="; ".join(details or unmerged)),
+            hint=Msg(
+                "each file holds your value where the two sides differ; edit {names} to the "
+                "right values, then: git add FILES && salescrm sync (or undo: git merge --abort)",
+                names=", ".join(unmerged),
+            ),
         )
     return [
         *_renumbered(result.stderr),

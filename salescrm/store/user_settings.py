@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 
 SETTINGS_NAME = "settings.toml"
 MAIL_VARIABLES = {  # environment variable → key of [mail]
@@ -183,4 +183,7 @@ def _readable_by_others(path: Path) -> bool:
 
 
 def _fail(path: Path, problem: str, hint: str | None = None) -> NoReturn:
-    raise UsageError(f"your settings file {path} {problem}", hint=hint or "see docs/followups.md (Mail)")
+    raise UsageError(
+        Msg("your settings file {path} {problem}", path=path, problem=problem),
+        hint=hint or "see docs/followups.md (Mail)",
+    )

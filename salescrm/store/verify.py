@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from salescrm.core.errors import ConflictError, CrmError, DamagedError, NotFoundError, UsageError
+from salescrm.core.errors import ConflictError, CrmError, DamagedError, Msg, NotFoundError, UsageError
 from salescrm.store import git
 
 if TYPE_CHECKING:
@@ -59,11 +59,18 @@ def verify_range(repo: Path, old: str, new: str) -> tuple[int, list[Finding]]:
     """(commits checked, what breaks the rules) for the commits ``old..new``."""
     for rev in (old, new):
         if not _REV.match(rev):  # never an option, a control character or a blank to git
-            raise UsageError(f"bad commit {rev!r}", hint="a commit id or ref, e.g. origin/main or 3f2a1c9")
+            raise UsageError(
+                Msg("bad commit {rev!r}", rev=rev),
+                hint=Msg("a commit id or ref, e.g. origin/main or 3f2a1c9"),
+            )
     if not repo.is_dir():
-        raise NotFoundError(f"no such folder {repo}", hint="--repo names the git repository")
+        raise NotFoundError(
+            Msg("no such folder {repo}", repo=repo), hint=Msg("--repo names the git repository")
+        )
     if git.run(repo, ["rev-parse", "--git-dir"], check=False).returncode != 0:
-        raise UsageError(f"{repo} is not a git repository", hint="--repo names the git repository")
+        raise UsageError(
+            Msg("{repo} is not a git repository", repo=repo), hint=Msg("--repo names the git repository")
+        )
     commits = _commits(repo, old, new)
     findings: list[Finding] = []
     for commit, parents, email in commits:
@@ -80,7 +87,8 @@ def _commits(repo: Path, old: str, new: str) -> list[tuple[str, list[str], str]]
         if rev != ZERO and git.run(repo, ["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
                                    check=False).returncode != 0:  # fmt: skip
             raise NotFoundError(
-                f"no such commit {rev!r} in {repo}", hint="give two commits: salescrm verify OLD NEW"
+                Msg("no such commit {rev!r} in {repo}", rev=rev, repo=repo),
+                hint=Msg("give two commits: salescrm verify OLD NEW"),
             )
     span = [new, "--not", "--all"] if old == ZERO else [f"{old}..{new}"]
     listed = git.run(repo, ["log", "--reverse", "--topo-order", "--format=%H %P%x1f%ae", *span, "--"])
@@ -223,7 +231,7 @@ class _Reader:
         customer, problems = customer_from_data(load_text(text, file), file)
         errors = [p for p in problems if p.severity == "error"]
         if customer is None or errors:
-            raise DamagedError(str(errors[0]) if errors else f"{file}: not a customer")
+            raise DamagedError(str(errors[0]) if errors else Msg("{file}: not a customer", file=file))
         return customer
 
     def actions(self, file: str, before: str | None, after: str, cooldown_days: int = 0) -> list[Action]:
@@ -347,17 +355,21 @@ def _is_customer_file(file: str) -> bool:
 def install_hook(repo: Path) -> Path:
     """Write ``hooks/pre-receive`` into the bare repository ``repo``; returns its path."""
     if not repo.is_dir():
-        raise NotFoundError(f"no such folder {repo}", hint="give the bare repository, e.g. /srv/git/crm.git")
+        raise NotFoundError(
+            Msg("no such folder {repo}", repo=repo),
+            hint=Msg("give the bare repository, e.g. /srv/git/crm.git"),
+        )
     bare = git.run(repo, ["rev-parse", "--is-bare-repository"], check=False)
     if bare.returncode != 0 or bare.stdout.strip() != "true":
         raise UsageError(
-            f"{repo} is not a bare git repository",
-            hint="the hook goes into the server's copy (git init --bare), not into a clone",
+            Msg("{repo} is not a bare git repository", repo=repo),
+            hint=Msg("the hook goes into the server's copy (git init --bare), not into a clone"),
         )
     hook = repo / "hooks" / "pre-receive"
     if hook.exists() and HOOK_MARK not in hook.read_text("utf-8", errors="replace"):
         raise ConflictError(
-            f"{hook} exists and is not salescrm's", hint="merge the two by hand: call salescrm verify from it"
+            Msg("{hook} exists and is not salescrm's", hook=hook),
+            hint=Msg("merge the two by hand: call salescrm verify from it"),
         )
     command = " ".join(shlex.quote(part) for part in (sys.executable, "-m", "salescrm", "verify"))
     hook.parent.mkdir(exist_ok=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from salescrm.core.errors import DamagedError, Problem
+from salescrm.core.errors import DamagedError, Msg, Problem
 
 # Every character YAML allows, as PyYAML's pure-Python reader checks them (yaml/reader.py).
 _PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -101,8 +101,8 @@ def load_text(text: str, file: str) -> Any:
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
         raise DamagedError(
-            f"{file}:{line}: unresolved git conflict markers",
-            hint="resolve the conflict (or run: salescrm sync), then: salescrm check",
+            Msg("{file}:{line}: unresolved git conflict markers", file=file, line=line),
+            hint=Msg("resolve the conflict (or run: salescrm sync), then: salescrm check"),
         )
     try:
         try:
@@ -113,9 +113,11 @@ def load_text(text: str, file: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{file}:{mark.line + 1}" if mark else file
-        raise DamagedError(f"{where}: bad YAML: {error.problem or error.context}") from None
+        raise DamagedError(
+            Msg("{where}: bad YAML: {value}", where=where, value=error.problem or error.context)
+        ) from None
     except (yaml.YAMLError, RecursionError, ValueError) as error:
-        raise DamagedError(f"{file}: bad YAML: {error}") from None
+        raise DamagedError(Msg("{file}: bad YAML: {error}", file=file, error=error)) from None
 
 
 class _Unusual(Exception):

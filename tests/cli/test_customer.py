@@ -82,6 +82,7 @@ def test_tables_align_chinese_text(crm: Crm) -> None:
 
 
 def test_md_and_csv_formats(crm: Crm) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     crm.ok(ADD)
     md = crm.ok("--lang en customer list -f md").splitlines()
     assert md[0].startswith("| id ") and md[1].startswith("|:---")

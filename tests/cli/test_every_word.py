@@ -43,6 +43,14 @@ READING = [
     f"report activity --as-of {AS_OF}",
     f"report review --period 2026-11 --as-of {AS_OF}",
     "query --saved 重点跟进",
+    "pool rules",
+    f"pool recycle --as-of {AS_OF}",
+    f"pay list --as-of {AS_OF}",
+    f"pay show CRM202406001-O2 --as-of {AS_OF}",
+    f"report receivables --as-of {AS_OF}",
+    f"report collection --period 2026 --as-of {AS_OF}",
+    f"report forecast --period 2026Q4 --as-of {AS_OF}",
+    "customer dupes",
     "filter list",
 ]
 # Not words of any language: tiers, the currency, the program's name.

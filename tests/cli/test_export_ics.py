@@ -65,6 +65,7 @@ def test_export_ics_for_one_owner_to_a_file(crm: Crm, tmp_path: Path) -> None:
 
 
 def test_remind_format_ics_holds_the_digest(crm: Crm) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     vip, _ = team(crm)
     out = crm.ok(["remind", "--within", "3", "--as-of", AS_OF, "-f", "ics"])
     assert events(out) == {

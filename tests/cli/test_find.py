@@ -31,6 +31,7 @@ def test_find_lists_hits_best_first(crm: Crm, two: tuple[str, str]) -> None:
 
 
 def test_find_with_no_hit_exits_3_with_the_closest(crm: Crm, two: tuple[str, str]) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     result = crm(["find", "qimingxingchenn"])  # the test team speaks zh (locale: zh_CN)
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [
@@ -71,6 +72,7 @@ def test_a_customer_argument_takes_a_name_pinyin_or_initials(crm: Crm, two: tupl
 def test_an_ambiguous_customer_lists_them_and_changes_nothing(
     crm: Crm, two: tuple[str, str], digest: Digest
 ) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     qiming, star = two
     before = digest(crm.root)
     result = crm(["customer", "set", "qiming", "tier=B"])
@@ -90,6 +92,7 @@ def test_an_ambiguous_customer_lists_them_and_changes_nothing(
 def test_an_unknown_name_is_exit_3_and_changes_nothing(
     crm: Crm, two: tuple[str, str], digest: Digest
 ) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     before = digest(crm.root)
     result = crm(["feedback", "add", "华为", "--content", "x"], user="zhao.svc")
     assert (result.exit_code, result.stderr.splitlines()[0]) == (3, "error: 没有客户匹配 '华为'")

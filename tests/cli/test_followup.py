@@ -296,6 +296,7 @@ def test_an_unknown_or_unlisted_channel_is_refused(
 
 
 def test_list_vague_finds_the_vague_notes_after_the_fact(crm: Crm, customer: str) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     crm.ok(["followup", "log", customer, "--via", "电话", "--content", "客户有意向", "--at", "2024-05-04"])
     crm.ok(["followup", "log", customer, "--via", "电话", "--content", "王经理确认采购300台,12月10日前报价"])
     crm.ok(

@@ -180,3 +180,28 @@ def test_unknown_owner_is_not_found(team: Crm, tmp_path: Path, digest) -> None:
     result = team(["import", "leads", str(leads), "--owner", "nobody"])
     assert (result.exit_code, result.stderr.splitlines()[0]) == (3, "error: no such member 'nobody'")
     assert digest(team.root) == before
+
+
+def test_a_chinese_team_reads_the_summary_and_the_rejects_reasons_in_chinese(
+    team: Crm, tmp_path: Path
+) -> None:
+    leads = write(
+        tmp_path / "展会线索.csv",
+        LEADS + "坏电话有限公司,吴总,,abc,,2024年春季行业展会,,需要打印机,\n",
+        "utf-8",
+    )
+    rejects = tmp_path / "rejects.csv"
+    team.lang = None  # the team's locale: zh_CN
+    stdout = team.ok(["import", "leads", str(leads), "--at", "2024-06-01", "--rejects", str(rejects)])
+    assert stdout.splitlines() == [
+        "4 行: 新增 2, 更新 0, 未导入 2(重复跳过 1, 无效 1)",
+        "第 4 行: 未导入: 重复: 电话与 CRM202405001(负责人 zhang.wei) 相同",
+        "第 5 行: 未导入: 电话无效 'abc'",
+        f"2 行未导入的记录已写入 {rejects}",
+    ]
+    with rejects.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["原因"] for row in rows] == [
+        "重复: 电话与 CRM202405001(负责人 zhang.wei) 相同",
+        "电话无效 'abc'",
+    ]

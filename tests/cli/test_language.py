@@ -17,6 +17,7 @@ def headings(crm: Crm, *args: str) -> str:
 
 
 def test_the_order_is_option_variable_team_file(crm: Crm, monkeypatch: pytest.MonkeyPatch) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     assert headings(crm) == "编号"  # the test team's locale: zh_CN
     monkeypatch.setenv("SALESCRM_LANG", "en_US.UTF-8")
     assert headings(crm) == "id"
@@ -54,6 +55,7 @@ def test_an_unknown_language_is_a_clear_error(
     variable: str | None,
     message: str,
 ) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     if variable:
         monkeypatch.setenv("SALESCRM_LANG", variable)
     before = digest(crm.root)

@@ -249,6 +249,7 @@ def test_contract_numbers_are_unique_after_normalising(crm: Crm, digest: Digest)
 
 
 def test_remind_shows_installments_to_the_owner_and_escalates_them(crm: Crm, deal: str) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     worked_example(crm, deal)
     soon = json.loads(crm.ok(["remind", "--all", "--as-of", "2026-10-25", "--within", "7", "-f", "json"]))
     mine = next(o for o in soon["owners"] if o["owner"] == "zhang.wei")

@@ -96,6 +96,7 @@ def test_the_worked_example_in_the_docs_is_what_the_commands_print(example: Crm)
 
 
 def test_the_review_pack_has_receivables_and_the_forecast(example: Crm) -> None:
+    example.lang = None  # the team's locale (zh_CN)
     md = example.ok(
         ["--lang", "en", "report", "review", "--period", "2026-11", "--as-of", "2026-12-01", "-f", "md"]
     )

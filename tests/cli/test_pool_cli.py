@@ -40,6 +40,7 @@ def plan_task(crm: Crm, number: str) -> None:
 
 
 def test_release_and_claim(team: Crm, digest: Digest) -> None:
+    team.lang = None  # the team's locale (zh_CN)
     number = team.add_customer("某某科技有限公司", "--at", "2024-05-03")
     plan_task(team, number)
     assert team.ok(["pool", "release", number, "--reason", "客户暂无采购计划"]) == f"{number}\n"
@@ -66,9 +67,10 @@ def test_release_and_claim(team: Crm, digest: Digest) -> None:
         ["pool", "claim", number],
         "zhang.wei",
         4,
-        f"{number} is owned by wang.fang, not in the pool",
+        f"{number} 的负责人是 wang.fang, 不在公海",  # the team's language: its errors too
     )
-    refused(team, digest, ["pool", "release", number], "wang.fang", 2, "--reason is required")
+    refused(team, digest, ["pool", "release", number], "wang.fang", 2, "必须给出--reason")
+    team.lang = "en"
     refused(team, digest, ["pool", "release", number, "--reason", "x"], "zhang.wei", 2,
             "zhang.wei may not release the customer to the pool")  # fmt: skip
     refused(team, digest, ["pool", "claim", "CRM209901001"], "zhang.wei", 3, "no such customer")

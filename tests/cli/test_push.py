@@ -52,6 +52,7 @@ def leaked(text: str) -> bool:
 
 
 def test_remind_push_reaches_all_three_services_in_their_formats(crm: Crm, chats: ChatServer) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     configure(chats)
     overdue_team(crm)
     result = crm(["remind", "--push", "--as-of", AS_OF])
@@ -75,6 +76,7 @@ def test_remind_push_reaches_all_three_services_in_their_formats(crm: Crm, chats
 
 
 def test_each_digest_is_one_message_and_lines_carry_the_items(crm: Crm, chats: ChatServer) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     configure(chats, {"wecom": "企微群"})
     overdue_team(crm)
     crm.ok(["remind", "--push", "--as-of", AS_OF])
@@ -94,6 +96,7 @@ def test_fixed_environment_variables_name_chats_after_their_service(
 
 
 def test_salescrm_yaml_chooses_the_chat_by_name(crm: Crm, chats: ChatServer) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     configure(chats)
     with (crm.root / "salescrm.yaml").open("a", encoding="utf-8") as handle:
         handle.write("push:\n  remind: [飞书群]\n  review: 钉钉群\n")
@@ -136,6 +139,7 @@ def test_a_chat_that_does_not_answer_times_out(
 
 
 def test_a_long_digest_is_split_under_the_wecom_limit(crm: Crm, chats: ChatServer) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     configure(chats, {"wecom": "企微群", "feishu": "飞书群"})
     number = crm.add_customer("某某科技有限公司", "--at", "2026-11-01")
     for day in range(1, 61):

@@ -43,6 +43,7 @@ def test_nothing_due_prints_zero_bytes_and_exits_0(crm: Crm) -> None:
 
 
 def test_fail_on_overdue_exits_1(crm: Crm) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     crm.add_customer("某某科技有限公司", "--tier", "VIP", "--at", "2026-11-19")
     result = crm(["remind", "--as-of", AS_OF, "--fail-on-overdue"])
     assert result.exit_code == 1 and "逾期1天" in result.stdout
@@ -160,6 +161,7 @@ def test_a_stale_deal_is_listed(crm: Crm) -> None:
     ],
 )
 def test_bad_input_is_a_clear_error(crm: Crm, digest: Digest, args: str, code: int, message: str) -> None:
+    crm.lang = "en" if message.isascii() else None  # Chinese messages: the team's zh_CN
     before = digest(crm.root)
     result = crm(f"remind {args}")
     assert (result.exit_code, result.stderr.splitlines()[0], result.stdout) == (code, message, "")

@@ -79,6 +79,7 @@ def overdue_team(crm: Crm) -> None:
 
 
 def test_mail_delivers_one_digest_per_owner(crm: Crm, smtp: tuple[int, Inbox]) -> None:
+    crm.lang = None  # the team's locale (zh_CN)
     port, inbox = smtp
     configure(port)
     overdue_team(crm)

@@ -53,6 +53,7 @@ def test_html_refers_to_nothing_outside_itself(sample: Crm, tmp_path: Path) -> N
 
 
 def test_html_figures_equal_the_reports(sample: Crm) -> None:
+    sample.lang = None  # the team's locale (zh_CN)
     tables = html_tables(sample.ok(f"report review {MONTH} -f html"))
     attainment = _json(sample, f"attainment {MONTH}")
     assert tables["attainment"][1:] == [
@@ -97,6 +98,7 @@ def test_overdue_and_stale_are_those_of_remind(sample: Crm) -> None:
 
 
 def test_markdown_holds_the_same_tables(sample: Crm) -> None:
+    sample.lang = None  # the team's locale (zh_CN)
     markdown = sample.ok(f"report review {MONTH}")  # md to stdout is the default
     assert markdown.startswith(
         "# 华东销售一部 · 销售复盘 2026-11\n\n2026-11-01 — 2026-11-30 · 截至 2026-11-27\n"
@@ -119,6 +121,7 @@ def test_english_labels_a_week_and_one_owner(sample: Crm) -> None:
 
 
 def test_a_team_without_the_saved_filter_is_told_so(sample: Crm) -> None:
+    sample.lang = None  # the team's locale (zh_CN)
     sample.ok("filter delete 高潜客户")
     assert "## 保存的筛选: 高潜客户\n\n- 团队没有名为「高潜客户」的保存筛选" in sample.ok(
         f"report review {MONTH}"

@@ -8,6 +8,7 @@ import pytest
 
 
 def test_a_yearly_target_split_evenly_and_overridden(crm) -> None:  # type: ignore[no-untyped-def]
+    crm.lang = None  # the team's locale (zh_CN)
     out = crm.ok("target set zhang.wei --year 2026 --amount 120万", user="li.na")
     assert out.splitlines()[:5] == [
         "期间     目标",

@@ -28,6 +28,7 @@ def commits(root) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_the_review_lists_and_apply_writes_history_in_one_commit(git_crm, digest) -> None:  # type: ignore[no-untyped-def]
+    git_crm.lang = None  # the team's locale (zh_CN)
     write_customers(git_crm.root, CUSTOMERS)
     before = digest(git_crm.root)
     listed = json.loads(git_crm.ok("tier review --as-of 2026-09-28 -f json", user="li.na"))

@@ -31,7 +31,13 @@ class Clone:
 
     def __call__(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """``salescrm ARGS`` in a subprocess, acting as this clone's member."""
-        environ = {**os.environ, "SALESCRM_DATA": str(self.root), "SALESCRM_USER": self.member, **(env or {})}
+        environ = {
+            **os.environ,
+            "SALESCRM_DATA": str(self.root),
+            "SALESCRM_USER": self.member,
+            "SALESCRM_LANG": "en",
+            **(env or {}),
+        }  # fmt: skip (read as an English reader: conftest.Crm)
         return subprocess.run([sys.executable, "-m", "salescrm", *args], cwd=self.root, env=environ,
                               capture_output=True, text=True, timeout=TIMEOUT, check=False)  # fmt: skip
 

@@ -36,7 +36,7 @@ def forged_cache(team: Team, tmp_path: Path) -> Path:
 
 def test_a_cache_folder_others_may_write_is_refused(team: Team, tmp_path: Path) -> None:
     shared = forged_cache(team, tmp_path)
-    env = {"XDG_CACHE_HOME": str(shared)}
+    env = {"XDG_CACHE_HOME": str(shared), "SALESCRM_LANG": ""}  # the team's locale: zh_CN, the forgery's en
     os.chmod(shared / "salescrm", 0o777)
     before = sorted(str(p.relative_to(shared)) for p in shared.rglob("*"))
     listed = team.bob("customer", "list", env=env)
@@ -58,7 +58,7 @@ def test_a_cache_folder_others_may_write_is_refused(team: Team, tmp_path: Path) 
 def test_a_cache_folder_another_user_owns_is_refused(team: Team, tmp_path: Path) -> None:
     shared = forged_cache(team, tmp_path)
     os.chown(shared / "salescrm", 65534, 65534)
-    listed = team.bob("customer", "list", env={"XDG_CACHE_HOME": str(shared)})
+    listed = team.bob("customer", "list", env={"XDG_CACHE_HOME": str(shared), "SALESCRM_LANG": ""})
     assert listed.returncode == 0 and "another user owns it; working without it" in listed.stderr
 
 

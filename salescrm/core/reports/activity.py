@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from salescrm.core.config import Config
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.labels import CHANNELS
 from salescrm.core.model import Customer
 from salescrm.core.parse import day_of
@@ -33,7 +33,9 @@ def activity(
     row of zeros, so that the manager sees who did nothing.
     """
     if by not in ("week", "month"):
-        raise UsageError(f"activity cannot be grouped by {by!r}", hint="use --by week | month")
+        raise UsageError(
+            Msg("activity cannot be grouped by {by!r}", by=by), hint=Msg("use --by week | month")
+        )
     parts = buckets(period, by)
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     overdue: Counter[str] = Counter()

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from salescrm.core.dealrows import Deal, DealRows, as_rows, in_days, lost_deals
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.model import Customer
 from salescrm.core.periods import Period
 from salescrm.core.reports import NONE, TOTAL, Report, percent, total
@@ -28,7 +28,10 @@ def lost_reasons(
     A deal lost to two competitors counts once for each of them.
     """
     if by not in GROUPS:
-        raise UsageError(f"lost-reasons cannot be grouped by {by!r}", hint=f"use --by {' | '.join(GROUPS)}")
+        raise UsageError(
+            Msg("lost-reasons cannot be grouped by {by!r}", by=by),
+            hint=Msg("use --by {names}", names=" | ".join(GROUPS)),
+        )
     lost = [
         deal
         for _, deal in lost_deals(as_rows(customers), in_days(period, as_of))

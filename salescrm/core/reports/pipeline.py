@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from salescrm.core.config import Config
 from salescrm.core.dealrows import DealRows, as_rows, in_days, open_deals
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.labels import OPEN_STAGES
 from salescrm.core.model import Customer
 from salescrm.core.periods import Period
@@ -33,7 +33,10 @@ def pipeline(
     Its key figures count the deals still open after their expected close date.
     """
     if by not in GROUPS:
-        raise UsageError(f"pipeline cannot be grouped by {by!r}", hint=f"use --by {' | '.join(GROUPS)}")
+        raise UsageError(
+            Msg("pipeline cannot be grouped by {by!r}", by=by),
+            hint=Msg("use --by {names}", names=" | ".join(GROUPS)),
+        )
     keys = GROUPS[by]
     groups: dict[tuple[str, ...], list[tuple[Decimal, Decimal]]] = defaultdict(list)
     overdue: list[Decimal] = []
