@@ -34,7 +34,13 @@ class Session:
     lang_option: str | None = None
 
     def __post_init__(self) -> None:
-        _held.clear()  # a new command (tests run many in one process): the last one's data go
+        # a new command (tests run many in one process): the last one's data go, and its index
+        # connection is closed now rather than whenever the cycle collector finds it
+        for held in _sessions:
+            if "datadir" in vars(held):
+                held.datadir.close()
+        _sessions[:] = [self]
+        _held.clear()
 
     @cached_property
     def datadir(self) -> DataDir:
@@ -191,6 +197,7 @@ def hold(*values: object) -> None:
 
 
 _held: list[object] = []
+_sessions: list[Session] = []  # the command running in this process
 
 
 def refuse_blank(ctx: typer.Context) -> None:

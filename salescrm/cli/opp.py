@@ -360,7 +360,6 @@ def show(
     from salescrm.core.ids import parse_reference
     from salescrm.core.opportunities import find_opportunity
     from salescrm.core.reports.receivables import deal_collection
-    from salescrm.core.timeline import customer_as_of
     from salescrm.i18n import heading
 
     s = session(ctx)
@@ -369,8 +368,7 @@ def show(
     o = find_opportunity(customer, ref)
     day = s.today(as_of)
     if as_of is not None:
-        o = deal_as_of(customer, o, str(ref), day)
-        customer = customer_as_of(customer, day) or customer
+        customer, o = deal_as_of(customer, o, str(ref), day)
     won = o.stage == "won" and o.contract is not None
     if fmt == Format.json:
         collection = deal_collection(str(ref), o, day) if won else None

@@ -214,7 +214,7 @@ def show(
     s = session(ctx)
     day = s.today(as_of)
     customer, o, ref = _with_deal(s, reference)
-    deal = deal_as_of(customer, o, ref, day)
+    customer, deal = deal_as_of(customer, o, ref, day)
     contract = contract_of(deal, ref)
     if fmt == Format.json:
         out(
@@ -236,8 +236,9 @@ def money_as_of(s: Session, day: date) -> list[Customer]:
     return customers_of(s.summaries("money", day))
 
 
-def deal_as_of(customer: Customer, o: Opportunity, ref: str, day: date) -> Opportunity:
-    """``o`` as it stood on ``day``; as the day's data would answer, none before it was opened."""
+def deal_as_of(customer: Customer, o: Opportunity, ref: str, day: date) -> tuple[Customer, Opportunity]:
+    """``o`` and its customer as they stood on ``day`` (a customer merged in later stands apart
+    then); as the day's data would answer, none before the deal was opened."""
     from salescrm.core.timeline import customers_as_of
 
     standing = customers_as_of(customer, day)
@@ -250,7 +251,8 @@ def deal_as_of(customer: Customer, o: Opportunity, ref: str, day: date) -> Oppor
         raise NotFoundError(
             Msg("no such opportunity {ref} on {day}", ref=ref, day=day), hint=Msg("it was opened later")
         )
-    return deal
+    assert rewound is not None  # the deal was found in it
+    return rewound, deal
 
 
 def collection_text(

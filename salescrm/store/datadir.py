@@ -127,6 +127,11 @@ class DataDir:
 
         return Index(self)
 
+    def close(self) -> None:
+        """Close the index's connection, if one was opened (a process that runs many commands)."""
+        if "index" in vars(self):
+            self.index.close()
+
     # -- configuration -----------------------------------------------------------
     @cached_property
     def config_text(self) -> str:

@@ -349,6 +349,12 @@ class Index:
         """The files changed (this process wrote them): refresh again before the next answer."""
         self._fresh = False
 
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+            self._fresh = False
+
     # -- opening ------------------------------------------------------------------------
     @property
     def db(self) -> sqlite3.Connection:
