@@ -4,6 +4,7 @@ connection open, not one per command left for the cycle collector: 71 tests once
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from tests.conftest import Crm
@@ -12,10 +13,8 @@ from tests.conftest import Crm
 def _open_index_files() -> int:
     count = 0
     for fd in os.listdir("/proc/self/fd"):
-        try:
+        with contextlib.suppress(OSError):  # the listing's own descriptor, gone already
             count += "index.sqlite" in os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            pass  # the listing's own descriptor, gone already
     return count
 
 
