@@ -80,8 +80,11 @@ class _Dumper(_BaseDumper):
 
 
 def _represent_decimal(dumper: Any, value: Decimal) -> yaml.Node:
-    tag = "tag:yaml.org,2002:int" if value == value.to_integral_value() else "tag:yaml.org,2002:float"
-    return dumper.represent_scalar(tag, str(value))
+    # written so that YAML reads it back as a plain number: 256950.00 as 256950 (with its cents
+    # it needed an explicit !!int tag that no loader accepts), 1E+3 as 1000, 1E-7 as 0.0000001
+    if value == value.to_integral_value():
+        return dumper.represent_scalar("tag:yaml.org,2002:int", format(value.to_integral_value(), "f"))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
 
 
 class _PythonDumper(yaml.SafeDumper):
