@@ -60,8 +60,21 @@ def normal_company(text: str) -> str:
 
 
 def _strip_place(text: str) -> str:
-    place = next((p for p in PLACES if text.startswith(p)), "")
+    place = next((p for p in _PLACES_BY_FIRST.get(text[:1], ()) if text.startswith(p)), "")
     return text[len(place) :]
+
+
+def _by_first_character(places: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The places grouped by their first character, each group in the order given (longest
+    first): a name is compared with the few places that can start it, not all 3,220 (that
+    took ~3 ms a customer in `check`)."""
+    groups: dict[str, list[str]] = {}
+    for place in places:
+        groups.setdefault(place[0], []).append(place)
+    return {first: tuple(group) for first, group in groups.items()}
+
+
+_PLACES_BY_FIRST = _by_first_character(PLACES)
 
 
 def normal_phone(text: str) -> str:

@@ -142,3 +142,12 @@ def test_blocked_close_names_are_the_all_pairs_close_names(
     with patch.object(identity, "_PAIRS_PER_KEY", pairs_per_key):
         pairs = likely_pairs(found, threshold)
     assert {(p.first, p.second) for p in pairs} == expected
+
+
+@given(st.text(alphabet="北京上海市省江苏南龙黑吉林广东深圳区自治壮族回维吾尔科技有限公司", max_size=12))
+def test_a_leading_place_is_found_as_a_scan_of_every_place_finds_it(text: str) -> None:
+    from salescrm.core.identity import _strip_place
+    from salescrm.core.places import PLACES
+
+    place = next((p for p in PLACES if text.startswith(p)), "")
+    assert _strip_place(text) == text[len(place) :]
