@@ -107,7 +107,7 @@ def stage(
     note: str = NOTE_OPTION,
     reason: str = typer.Option(None, "--reason", help="Why: required to move back, or to skip with --force."),
     force: bool = typer.Option(False, "--force", help="Managers only: skip stages (with --reason)."),
-    probability: str = typer.Option(None, "--probability", help="Win probability in % for the new stage."),
+    probability: str = typer.Option(None, "--probability", help="Win probability (%) for the new stage."),
     at: str = AT_OPTION,
 ) -> None:
     """Move an opportunity to another stage: one step forward once the gate is met,
