@@ -43,7 +43,9 @@ def add(
     birthday: str = typer.Option(None, "--birthday", help="The contact's birthday, MM-DD or YYYY-MM-DD."),
     at: str = typer.Option(None, "--at", help="Creation date, if earlier than today."),
     credit_code: str = typer.Option(
-        None, "--credit-code", help="统一社会信用代码 (18 characters, checked), e.g. 91440400MA4UXXXX0X."
+        None,
+        "--credit-code",
+        help="The unified social credit code (18 characters, checked), e.g. 91440400MA4UXXXX0X.",
     ),
     allow_duplicate: bool = typer.Option(
         False, "--allow-duplicate", help="Add even if credit code, name, phone or e-mail match."
@@ -52,9 +54,9 @@ def add(
 ) -> None:
     """Add a customer; prints only its new number.
 
-    The same credit code, company name (有限公司, a leading city … ignored), phone or e-mail
-    as a customer's on file is refused (exit 4), naming that customer and its owner; a close
-    name is a warning and stops too, unless --force (docs/duplicates.md).
+    The same credit code, company name (a suffix such as 有限公司 or a leading city ignored),
+    phone or e-mail as a customer's on file is refused (exit 4), naming that customer and its
+    owner; a close name is a warning and stops too, unless --force (docs/duplicates.md).
 
     Example: salescrm customer add 某某科技有限公司 --source 2024年春季行业展会 --contact 王经理
     --phone 021-5555-5678 --needs 需要采购50台办公电脑 --industry IT服务 --tag 急需采购

@@ -51,7 +51,7 @@ def list_feedback(
     ctx: typer.Context,
     customer_id: str | None = ONLY_CUSTOMER,
     owner: str = typer.Option(None, "--owner", help="Only customers this member owns ('me' for you)."),
-    dept: str = typer.Option(None, "--dept", help="Only from this department (after-sales, 售后 …)."),
+    dept: str = typer.Option(None, "--dept", help="Only from this department (e.g. after-sales or 售后)."),
     since: str = typer.Option(None, "--since", help="Only from this date on."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:

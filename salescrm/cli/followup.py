@@ -14,7 +14,8 @@ from salescrm.cli.render import FORMAT_OPTION, Format, render
 followup_app = typer.Typer(help="Follow-ups: plan, log, done, cancel, list.", no_args_is_help=True)
 CUSTOMER_ARGUMENT = customer_argument()
 VIA_HELP = (
-    "phone | visit | email | meeting | wechat | wecom | other (电话 拜访 邮件 线上会议 微信 企业微信 其他)."
+    "phone | visit | email | meeting | wechat | wecom | other"
+    " (or 电话 拜访 邮件 线上会议 微信 企业微信 其他)."
 )
 TASK_ARGUMENT = typer.Argument(
     ..., metavar="TASK", help="The task reference, e.g. CRM202405001-T1.", autocompletion=completion.tasks

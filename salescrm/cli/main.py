@@ -99,6 +99,14 @@ def _help_session(args: list[str]) -> Session:
     return Session(data_option=_read_ahead(args, "--data"), lang_option=lang)
 
 
+def _lang_of_line(args: list[str]) -> str:
+    """The language a command line asks for, before it is parsed; English when unknown."""
+    try:
+        return _help_session(args).lang
+    except CrmError:  # an unknown $SALESCRM_LANG
+        return "en"
+
+
 class CrmGroup(TyperGroup):
     """Turns every CrmError and usage error into ``error: …`` / ``hint: …`` and its exit code;
     its commands' help is in the reader's language (cli/help_language.py)."""
@@ -140,7 +148,11 @@ class CrmGroup(TyperGroup):
             result = super().main(*args, **kwargs)
         except TyperException as error:  # typer's own usage errors (it bundles click)
             context = getattr(error, "ctx", None)
-            lang = reader_language(context) if context is not None else "en"
+            if context is not None:
+                lang = reader_language(context)
+            else:  # an option's value missing: the parser knows no command, the line tells the language
+                line = kwargs.get("args", args[0] if args else None)
+                lang = _lang_of_line(list(sys.argv[1:] if line is None else line))
             if type(error).__name__ == "NoArgsIsHelpError":
                 print(error.format_message(), file=sys.stderr)
             else:
@@ -199,7 +211,9 @@ def root(
         "--wide",
         help="Tables show every column, uncut, even in a narrow terminal (anywhere on the line).",
     ),
-    wan: bool = typer.Option(False, "--wan", help="Amounts in 万 in Chinese tables (anywhere on the line)."),
+    wan: bool = typer.Option(
+        False, "--wan", help="Amounts in units of ten thousand in Chinese tables (anywhere on the line)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),

@@ -15,9 +15,7 @@ from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
 from salescrm.i18n import figure, heading, label
 
-pay_app = typer.Typer(
-    help="Payment collection (回款): plan, receive, amend, list, show.", no_args_is_help=True
-)
+pay_app = typer.Typer(help="Payment collection: plan, receive, amend, list, show.", no_args_is_help=True)
 OPP_ARGUMENT = typer.Argument(
     ...,
     metavar="OPP",
@@ -89,7 +87,7 @@ def receive(
     reference: str = OPP_ARGUMENT,
     amount: str = typer.Option(..., "--amount", help="The amount received, e.g. 150000."),
     at: str = typer.Option(..., "--at", help="The day the money arrived (YYYY-MM-DD)."),
-    bank_ref: str = typer.Option(None, "--ref", help="The bank's reference (银行流水号)."),
+    bank_ref: str = typer.Option(None, "--ref", help="The bank's reference of the transfer."),
     line: str = typer.Option(
         None, "--plan", help="The plan line it pays, e.g. P2 (default: the earliest open)."
     ),
