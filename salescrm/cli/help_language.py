@@ -106,8 +106,12 @@ class TranslatingFormatter(HelpFormatter):
     def write_text(self, text: str) -> None:
         if self.lang == "en":
             return super().write_text(text)
-        indent = " " * self.current_indent
-        self.write(wrap(in_language(text, self.lang), self.width - self.current_indent, indent) + "\n")
+        indent, width = " " * self.current_indent, self.width - self.current_indent
+        said = [
+            wrap(word(p, self.lang), width, indent, whole_words=p.startswith("Example:"))
+            for p in paragraphs(text)
+        ]
+        self.write("\n\n".join(said) + "\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         if self.lang == "en":
@@ -156,9 +160,12 @@ class TranslatingFormatter(HelpFormatter):
         return f"{help_text}  [{'; '.join(said)}]" if help_text else f"[{'; '.join(said)}]"
 
 
-_TOKENS = re.compile(
-    r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f][，。；：、）》」！？]*|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+[，。；：、）》」！？]*"
-)
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_OPENING, _CLOSING = "（《「『“‘【", "，。；：、）》」』”’】！？…"
+# A token is one Chinese character or a run of other characters, with the opening marks before
+# it and the closing marks after it (a line never ends in "（" nor starts with "，").
+_TOKENS = re.compile(rf"\s+|[{_OPENING}]*(?:[{_CJK}]|[^\s{_CJK}{_OPENING}{_CLOSING}]+)[{_CLOSING}]*")
+_WORDS = re.compile(r"\s+|\S+")
 
 
 @cache
@@ -172,17 +179,19 @@ def _width_of(text: str) -> int:
     return len(text) if text.isascii() else sum(map(_char_width, text))
 
 
-def wrap(text: str, width: int, indent: str) -> str:
+def wrap(text: str, width: int, indent: str, whole_words: bool = False) -> str:
     """``text`` in lines of at most ``width`` display columns after ``indent``, paragraph by
-    paragraph; lines break at spaces and between Chinese characters (never before a
-    closing punctuation mark), a word longer than a line stays whole."""
-    return "\n\n".join(_wrap_paragraph(paragraph, width, indent) for paragraph in text.split("\n\n"))
+    paragraph; lines break at spaces and, unless ``whole_words`` (a command line, to copy),
+    between Chinese characters. A word longer than a line stays whole."""
+    return "\n\n".join(
+        _wrap_paragraph(paragraph, width, indent, whole_words) for paragraph in text.split("\n\n")
+    )
 
 
-def _wrap_paragraph(text: str, width: int, indent: str) -> str:
+def _wrap_paragraph(text: str, width: int, indent: str, whole_words: bool) -> str:
     lines: list[str] = []
     line = ""
-    for token in _tokens(" ".join(text.split())):
+    for token in _tokens(" ".join(text.split()), whole_words):
         if token == " ":
             if line:
                 line += " "
@@ -195,8 +204,8 @@ def _wrap_paragraph(text: str, width: int, indent: str) -> str:
     return "\n".join(indent + line for line in lines)
 
 
-def _tokens(text: str) -> Iterator[str]:
-    for match in _TOKENS.finditer(text):
+def _tokens(text: str, whole_words: bool) -> Iterator[str]:
+    for match in (_WORDS if whole_words else _TOKENS).finditer(text):
         token = match.group()
         yield " " if token.isspace() else token
 

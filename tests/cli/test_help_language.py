@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import typer
 import typer.main
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from salescrm.cli.main import app
@@ -250,3 +252,22 @@ def test_an_invalid_value_names_the_option_in_the_language(crm: Crm) -> None:
     said = crm("remind --within abc")
     assert said.exit_code == 2
     assert re.match(r"error: .*--within.* 的值无效：'abc' 不是有效的整数。", said.stderr), said.stderr
+
+
+@given(st.text(alphabet="ab-1 客户公海，。（）：", max_size=120), st.integers(min_value=4, max_value=40))
+def test_chinese_wrapping_keeps_every_character_and_fits_the_width(text: str, width: int) -> None:
+    """A line is at most ``width`` columns unless it is one unbreakable token; it never ends in
+    an opening mark nor starts with a closing one; nothing but spaces is added or lost."""
+    from salescrm.cli.help_language import _TOKENS, _width_of, wrap
+
+    text = re.sub(r"\s+(?=[，。）：])|(?<=（)\s+", "", text)  # marks written as Chinese writes them
+    wrapped = wrap(text, width, "")
+    assert "".join(wrapped.split()) == "".join(text.split())
+    lines = wrapped.splitlines()
+    for line in lines:
+        assert _width_of(line) <= width or _TOKENS.fullmatch(line), (line, width)
+    for line, following in zip(lines, lines[1:], strict=False):
+        assert not line.endswith("（") and not following.startswith(("，", "。", "）", "：")), (
+            line,
+            following,
+        )
