@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from salescrm.cli.main import app
+from salescrm.core.customers import SETTABLE as PROFILE_FIELDS
+from salescrm.core.deal_edits import SETTABLE as DEAL_FIELDS
 from salescrm.core.labels import CHANNELS, DEPARTMENTS, FORECASTS, ROLES, SIZES, STAGES
 from tests.conftest import Crm, Digest
 
@@ -40,62 +42,21 @@ COMMAND_NAMES = {name for path in PATHS for name in path}
 GROUPS = {path for path in PATHS if any(other[: len(path)] == path != other for other in PATHS)}
 IDS = [" ".join(path) or "salescrm" for path in PATHS]
 
-# What a reader types as it is, and names that are not words of a language.
+# What a reader types as it is (keys, fields, formats, choices), and names that are not words.
 TYPED = {
     *(
         key
         for vocabulary in (STAGES, CHANNELS, DEPARTMENTS, ROLES, SIZES, FORECASTS)
         for key in vocabulary.keys
     ),
-    *[
-        "table",
-        "json",
-        "csv",
-        "md",
-        "html",
-        "text",
-        "ics",
-        "sqlite",
-        "zh",
-        "en",
-        "me",
-        "week",
-        "month",
-        "owner",
-        "reason",
-        "competitor",
-        "stage",
-    ],
-    *[
-        "customer",
-        "member",
-        "signed",
-        "collected",
-        "skip",
-        "update",
-        "round-robin",
-        "even",
-        "tomorrow",
-        "add",
-        "set",
-        "default",
-    ],
-    *[
-        "amount",
-        "close",
-        "probability",
-        "name",
-        "industry",
-        "size",
-        "source",
-        "needs",
-        "tier",
-        "tier_pinned",
-        "owner",
-    ],
-    *["first_contact", "forecast", "archived", "who", "author", "qiming", "qmkj", "contact", "vcard"],
+    *PROFILE_FIELDS,
+    *DEAL_FIELDS,
     *COMMAND_NAMES,
-    *["salescrm", "git", "shell", "Excel", "Markdown", "vCard", "SQLite", "iCalendar", "pre-receive"],
+    *("table", "json", "csv", "md", "html", "text", "ics", "sqlite", "vcard", "zh", "en", "me"),
+    *("week", "month", "reason", "competitor", "customer", "member", "signed", "collected"),
+    *("skip", "update", "round-robin", "even", "tomorrow", "default", "archived", "contact"),
+    *("who", "author", "qiming", "qmkj"),
+    *("salescrm", "git", "shell", "Excel", "Markdown", "vCard", "SQLite", "iCalendar", "pre-receive"),
 }
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _NOT_WORDS = re.compile(
