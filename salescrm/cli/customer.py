@@ -8,7 +8,7 @@ import typer
 
 from salescrm.cli import completion
 from salescrm.cli.context import out, session
-from salescrm.cli.customer_argument import customer_argument
+from salescrm.cli.customer_argument import customer_argument, customer_on
 from salescrm.cli.listing import LIST_COLUMNS, list_row
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 from salescrm.core.errors import Msg
@@ -98,17 +98,19 @@ def add(
 def show(
     ctx: typer.Context,
     customer_id: str = customer_argument(metavar="ID"),
+    as_of: str = typer.Option(None, "--as-of", help="As it stood on this day (default: today)."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show one customer: profile, contacts, tasks, follow-ups, opportunities, feedback.
 
     Example: salescrm customer show CRM202405001
+    Example: salescrm customer show 启明 --as-of 2026-06-30
     """
     from salescrm.cli.profile import profile_text
     from salescrm.core.records import customer_to_data
 
     s = session(ctx)
-    customer = s.datadir.read_customer(customer_id)
+    customer = customer_on(s, customer_id, s.today(as_of))
     if fmt == Format.json:
         out(to_json(customer_to_data(customer)))
     else:
