@@ -99,6 +99,12 @@ def _help_session(args: list[str]) -> Session:
     return Session(data_option=_read_ahead(args, "--data"), lang_option=lang)
 
 
+def _say_error(message: Msg, lang: str) -> None:
+    from salescrm.i18n import say
+
+    print(f"error: {say(message, lang)}", file=sys.stderr)
+
+
 def _lang_of_line(args: list[str]) -> str:
     """The language a command line asks for, before it is parsed; English when unknown."""
     try:
@@ -120,7 +126,7 @@ class CrmGroup(TyperGroup):
             report_error(error, _lang_of(ctx))
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
-            print("error: interrupted; nothing was changed", file=sys.stderr)
+            _say_error(Msg("interrupted; nothing was changed"), _lang_of(ctx))
             ctx.exit(130)
         finally:
             _untrusted_cache_notice()
@@ -144,15 +150,14 @@ class CrmGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False  # errors are ours to print
+        line = kwargs.get("args", args[0] if args else None)
+        line = list(sys.argv[1:] if line is None else line)
         try:
             result = super().main(*args, **kwargs)
         except TyperException as error:  # typer's own usage errors (it bundles click)
             context = getattr(error, "ctx", None)
-            if context is not None:
-                lang = reader_language(context)
-            else:  # an option's value missing: the parser knows no command, the line tells the language
-                line = kwargs.get("args", args[0] if args else None)
-                lang = _lang_of_line(list(sys.argv[1:] if line is None else line))
+            # An option's value missing: the parser knows no command, the line tells the language.
+            lang = reader_language(context) if context is not None else _lang_of_line(line)
             if type(error).__name__ == "NoArgsIsHelpError":
                 print(error.format_message(), file=sys.stderr)
             else:
@@ -162,12 +167,12 @@ class CrmGroup(TyperGroup):
                     print(f"hint: {hint}", file=sys.stderr)
             sys.exit(getattr(error, "exit_code", 2))
         except Abort:
-            print("error: aborted; nothing was changed", file=sys.stderr)
+            _say_error(Msg("aborted; nothing was changed"), _lang_of_line(line))
             sys.exit(1)
         except ValueError as error:  # typer's path parameters stat the value as given
             if "null byte" not in str(error):
                 raise
-            print("error: a path must not contain a NUL character", file=sys.stderr)
+            _say_error(Msg("a path must not contain a NUL character"), _lang_of_line(line))
             sys.exit(2)
         sys.exit(result if isinstance(result, int) else 0)
 

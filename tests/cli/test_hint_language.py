@@ -38,3 +38,15 @@ def test_deactivating_says_so_in_the_language(crm: Crm) -> None:
     assert crm.ok("member deactivate wang.fang --undo", user="li.na") == "wang.fang 已恢复在职\n"
     crm.lang = "en"
     assert crm.ok("member deactivate wang.fang", user="li.na") == "wang.fang deactivated\n"
+
+
+def test_a_nul_in_a_path_is_said_in_the_language(crm: Crm, digest: Digest) -> None:
+    before = digest(crm.root)
+    for lang, said in (
+        ("zh", "error: 路径中不能有 NUL 字符"),
+        ("en", "error: a path must not contain a NUL character"),
+    ):
+        crm.lang = lang
+        result = crm(["export", "csv", "--out", "a\0b.csv"])
+        assert (result.exit_code, result.stderr.strip()) == (2, said)
+    assert digest(crm.root) == before
