@@ -164,8 +164,9 @@ _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _OPENING, _CLOSING = "（《「『“‘【", "，。；：、）》」』”’】！？…"
 # A token is one Chinese character or a run of other characters, with the opening marks before
 # it and the closing marks after it (a line never ends in "（" nor starts with "，").
-_TOKENS = re.compile(rf"\s+|[{_OPENING}]*(?:[{_CJK}]|[^\s{_CJK}{_OPENING}{_CLOSING}]+)[{_CLOSING}]*")
-_WORDS = re.compile(r"\s+|\S+")
+# Patterns as text: re compiles them on first use, not when a command that never wraps starts.
+_TOKENS = rf"\s+|[{_OPENING}]*(?:[{_CJK}]|[^\s{_CJK}{_OPENING}{_CLOSING}]+)[{_CLOSING}]*"
+_WORDS = r"\s+|\S+"
 
 
 @cache
@@ -205,7 +206,7 @@ def _wrap_paragraph(text: str, width: int, indent: str, whole_words: bool) -> st
 
 
 def _tokens(text: str, whole_words: bool) -> Iterator[str]:
-    for match in (_WORDS if whole_words else _TOKENS).finditer(text):
+    for match in re.finditer(_WORDS if whole_words else _TOKENS, text):
         token = match.group()
         yield " " if token.isspace() else token
 
