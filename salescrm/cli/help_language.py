@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 import typer
-from typer._click.formatting import HelpFormatter  # typer bundles its own click
+from typer._click.formatting import HelpFormatter, wrap_text  # typer bundles its own click
 
 from salescrm.i18n import N_, translations
 
@@ -43,16 +43,24 @@ def word(text: str, lang: str) -> str:
     return text if lang == "en" else translations(lang).pgettext(HELP, text)
 
 
+EXAMPLE = "Example: "  # an example is a line of its own, and a message of its own
+
+
+def _parts(paragraph: str) -> list[str]:
+    """A paragraph's messages: the paragraph, or each of its examples."""
+    return re.split(r"\n(?=Example: )", paragraph) if paragraph.startswith(EXAMPLE) else [paragraph]
+
+
 def in_language(text: str, lang: str) -> str:
-    """A help text in ``lang``, paragraph by paragraph (each one a catalogue message)."""
+    """A help text in ``lang``, message by message (paragraphs, examples)."""
     if lang == "en" or not text:
         return text
-    return "\n\n".join(word(paragraph, lang) for paragraph in text.split("\n\n"))
+    return "\n\n".join("\n".join(word(part, lang) for part in _parts(p)) for p in text.split("\n\n"))
 
 
 def paragraphs(text: str | None) -> list[str]:
     """The catalogue messages of a help text (what ``in_language`` looks up)."""
-    return [paragraph for paragraph in (text or "").split("\n\n") if paragraph]
+    return [part for paragraph in (text or "").split("\n\n") if paragraph for part in _parts(paragraph)]
 
 
 def reader_language(ctx: typer.Context) -> str:
@@ -104,13 +112,28 @@ class TranslatingFormatter(HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{title}\n")
 
     def write_text(self, text: str) -> None:
-        if self.lang == "en":
-            return super().write_text(text)
+        """The help text in the language; each example on lines of its own, broken only at
+        spaces and by display width (a command to copy, holding Chinese values)."""
         indent, width = " " * self.current_indent, self.width - self.current_indent
-        said = [
-            wrap(word(p, self.lang), width, indent, whole_words=p.startswith("Example:"))
-            for p in paragraphs(text)
-        ]
+        said = []
+        for paragraph in text.split("\n\n"):
+            lines = []
+            for part in _parts(paragraph):
+                if part.startswith(EXAMPLE):
+                    lines.append(wrap(word(part, self.lang), width, indent, whole_words=True))
+                elif self.lang == "en":  # as click writes it
+                    lines.append(
+                        wrap_text(
+                            part,
+                            self.width,
+                            initial_indent=indent,
+                            subsequent_indent=indent,
+                            preserve_paragraphs=True,
+                        )
+                    )
+                else:
+                    lines.append(wrap(word(part, self.lang), width, indent))
+            said.append("\n".join(lines))
         self.write("\n\n".join(said) + "\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
