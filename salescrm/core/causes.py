@@ -29,7 +29,7 @@ class Cause(Msg):
     note: str | None
 
     def __new__(cls, kind: str, facts: Mapping[str, Any] | None = None, note: str | None = None) -> Cause:
-        facts = dict(facts or {})
+        facts = {name: _exact(value) for name, value in (facts or {}).items()}
         words = _words(kind, facts)
         if note:
             cause = super().__new__(cls, "{event}: {note}", event=words, note=note)
@@ -78,6 +78,16 @@ def _recycled(f: _Facts) -> Msg:
     if last is None:
         return Msg("recycled: no follow-up for {days} days (none yet)", days=days)
     return Msg("recycled: no follow-up for {days} days (last {last})", days=days, last=last)
+
+
+def _exact(value: Any) -> Any:
+    """An amount as the file reads it back (35000.50 → 35000.5): written and read, the same."""
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if isinstance(value, Decimal) and value.is_finite():
+        text = format(value, "f")
+        return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+    return value
 
 
 def _amount(value: Any) -> str:

@@ -200,8 +200,7 @@ def _noted(r: Reader, d: dict[str, Any], key: str) -> str | None:
                 return text
     if not kind:
         return text
-    exact = {str(name): Decimal(str(value)) if isinstance(value, float) else value for name, value in facts.items()}
-    return Cause(kind, {name: value for name, value in exact.items() if name != "kind"}, note=text)
+    return Cause(kind, {str(name): value for name, value in facts.items() if name != "kind"}, note=text)
 
 
 def _contact(r: Reader, d: dict[str, Any]) -> Contact:
