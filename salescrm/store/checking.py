@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def _check_file(root: Path, name: str, config: Config) -> Findings:
     path = root / name
     parsed = parse_customer_file(path, name, config)
     found = Findings(name, parsed.problems + parsed.rule_problems)
-    if not path.is_symlink() and path.stat().st_size < 5_000_000:
+    st = path.lstat()
+    if stat.S_ISREG(st.st_mode) and st.st_size < 5_000_000:  # no link, FIFO or device: refused above
         with contextlib.suppress(UnicodeDecodeError):  # already reported by the parse
             found.problems += duplicate_keys(path.read_text("utf-8"), name)
     customer = parsed.usable

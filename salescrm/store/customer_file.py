@@ -3,6 +3,7 @@ the customer, and the problems of reading it and of the team's rules, with their
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,9 +56,14 @@ def parse_customer_file(path: Path, name: str, config: Config, raw: bytes | None
 
 def read_text(path: Path, name: str) -> str:
     try:
-        if path.is_symlink():
+        st = path.lstat()
+        if stat.S_ISLNK(st.st_mode):
             raise DamagedError(Msg("{name}: is a symbolic link; salescrm does not follow links", name=name))
-        size = path.stat().st_size
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would hang the read, a device never end
+            raise DamagedError(Msg("{name}: is not a plain file; salescrm reads only plain files", name=name))
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             raise DamagedError(
                 Msg(

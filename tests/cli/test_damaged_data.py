@@ -142,6 +142,17 @@ def test_a_linked_customer_file_is_not_followed(crm: Crm, tmp_path: Path) -> Non
     assert "机密内容" in outside.read_text("utf-8")  # and the target is untouched
 
 
+def test_a_fifo_in_place_of_a_customer_file_is_refused_not_waited_on(crm: Crm) -> None:
+    assert crm.add_customer("好公司", "--at", "2024-05-03") == GOOD
+    os.mkfifo(crm.root / "customers" / f"{BAD}.yaml")  # opening it to read would wait for a writer
+    check = crm("check")
+    assert check.exit_code == 1 and f"customers/{BAD}.yaml: is not a plain file" in check.stdout
+    assert crm(f"customer show {BAD}").exit_code == 5
+    assert "warning: skipped" in crm("customer list").stderr
+    for command in READS:
+        crm.ok(command)
+
+
 def test_attachments_outside_the_data_directory_are_never_opened(crm: Crm, tmp_path: Path) -> None:
     assert crm.add_customer("好公司", "--at", "2024-05-03") == GOOD
     secret = tmp_path / "secret.txt"
