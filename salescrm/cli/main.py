@@ -99,6 +99,16 @@ def _help_session(args: list[str]) -> Session:
     return Session(data_option=_read_ahead(args, "--data"), lang_option=lang)
 
 
+def _refuse_unknown_language(args: list[str]) -> None:
+    """--lang (else $SALESCRM_LANG), when it names a language salescrm does not speak, is
+    refused before anything else: the root's --help would otherwise print in English."""
+    lang = _read_ahead(args, "--lang")
+    if lang:
+        language_of(lang, "--lang")
+    elif chosen := os.environ.get("SALESCRM_LANG", "").strip():
+        language_of(chosen, "SALESCRM_LANG")
+
+
 def _say_error(message: Msg, lang: str) -> None:
     from salescrm.i18n import say
 
@@ -134,6 +144,8 @@ class CrmGroup(TyperGroup):
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         if ctx.parent is None:  # the whole command line: global options may come anywhere in it
             args = hoist_global_options(args)
+            if not ctx.resilient_parsing:  # an unknown language is an error, --help or not
+                _refuse_unknown_language(args)
             ctx.meta[HELP_SESSION] = _help_session(args)
         return super().parse_args(ctx, args)
 
@@ -166,6 +178,9 @@ class CrmGroup(TyperGroup):
                     hint = usage_error(f"see: {context.command_path} --help", lang)
                     print(f"hint: {hint}", file=sys.stderr)
             sys.exit(getattr(error, "exit_code", 2))
+        except CrmError as error:  # refused before the command was known: an unknown language
+            report_error(error)
+            sys.exit(error.exit_code)
         except Abort:
             _say_error(Msg("aborted; nothing was changed"), _lang_of_line(line))
             sys.exit(1)

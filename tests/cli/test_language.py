@@ -45,6 +45,9 @@ def test_outside_a_data_directory_the_system_language_is_used(
         (["--lang", "fr"], None, "error: unknown language 'fr' (--lang)"),
         (["member", "list", "--lang=xx"], None, "error: unknown language 'xx' (--lang)"),
         (["member", "list"], "klingon", "error: unknown language 'klingon' (SALESCRM_LANG)"),
+        (["--help", "--lang", "xx"], None, "error: unknown language 'xx' (--lang)"),  # not English help
+        (["customer", "add", "--help", "--lang", "xx"], None, "error: unknown language 'xx' (--lang)"),
+        (["--help"], "klingon", "error: unknown language 'klingon' (SALESCRM_LANG)"),
     ],
 )
 def test_an_unknown_language_is_a_clear_error(
