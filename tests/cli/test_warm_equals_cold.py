@@ -222,8 +222,18 @@ def deals(source: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
 
 @pytest.mark.parametrize(("command", "which"), READ_LINES, ids=[f"{c}-{i}" for c, i in READ_LINES])
 def test_a_reading_command_prints_the_same_warm_and_cold(
-    command: str, which: int, source: Path, tmp_path: Path, parses: list[str], deals: dict[str, str]
+    command: str,
+    which: int,
+    source: Path,
+    tmp_path: Path,
+    parses: list[str],
+    deals: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from salescrm.cli.context import Session
+
+    now = Session().now()  # both runs read the same "today", though the team's midnight passes
+    monkeypatch.setattr(Session, "now", lambda self: now)
     crm = _team(source, tmp_path, "t")
     line = _line(READING[command][which], crm, deals)
     _cold(crm)
