@@ -70,7 +70,7 @@ def rows_of(f: Facts) -> Rows:
     whole = not _encodable(f)
     news = [row[2] for row in f.feedback]
     claims = [row[1] for row in f.lost_claims]
-    first_task = min((t[2] for t in f.tasks), default=None)
+    first_task = min((task[2] for task in f.tasks), default=None)
     who = (f.id, f.name, f.tier) if not whole else (None, None, None)
     customer = (
         *who, f.owner if not whole else None, int(whole), f.last_followup, f.first_contact, f.latest_next,
