@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any
 from salescrm.core.errors import Msg, NotFoundError, Problem, UsageError
 
 if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML nor the store
+    from collections.abc import Collection
+
     import typer
 
     from salescrm.core.config import Config
     from salescrm.core.model import Customer
     from salescrm.core.parse import When
     from salescrm.core.query import Test
+    from salescrm.core.reminders import Due
     from salescrm.store.datadir import DataDir
 
 
@@ -162,6 +165,14 @@ class Session:
         tier, owner, name or archived flag cannot match (``core.query.narrowing``; the command
         still filters what it gets)."""
         found, problems = self.datadir.load_summaries(name, as_of, narrow)
+        warn_problems(problems)
+        hold(found)
+        return found
+
+    def reminders_due(self, as_of: date, least_days: int, people: Collection[str] | None = None) -> Due:
+        """What ``remind`` finds due at the end of ``as_of``, worked out in the index
+        (``DataDir.reminders_due``); damaged files are warned of as ``summaries`` does."""
+        found, problems = self.datadir.reminders_due(as_of, least_days, people)
         warn_problems(problems)
         hold(found)
         return found
