@@ -201,7 +201,8 @@ class DataDir:
         if customer is None:
             first = next(p for p in problems if p.severity == "error")
             raise DamagedError(
-                Msg("{first}", first=first), hint=Msg("fix the file (salescrm check lists every problem)")
+                Msg("{first}", first=first.said),
+                hint=Msg("fix the file (salescrm check lists every problem)"),
             )
         return customer
 

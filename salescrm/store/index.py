@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import msgpack
 
 from salescrm.core.config import Config
-from salescrm.core.errors import Problem
+from salescrm.core.errors import Problem, message_data, message_of
 from salescrm.store import cores, remind_index
 from salescrm.store.cache_files import cache_dir, code_fingerprint
 from salescrm.store.remind_index import TABLES as REMIND_TABLES
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from salescrm.store.datadir import DataDir
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 7  # bump when the tables or what a column holds change: the index is rebuilt
+SCHEMA = 8  # bump when the tables or what a column holds change: the index is rebuilt
 _LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
 _BATCH = 1000  # rows written at a time during a refresh
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
@@ -223,12 +223,13 @@ class FileRow:
 
 
 def _problem_data(problem: Problem) -> list[Any]:
-    return [problem.file, problem.message, problem.line, list(problem.keys), problem.severity]
+    return [problem.file, message_data(problem.message), problem.line, list(problem.keys), problem.severity]
 
 
 def _problem(data: list[Any]) -> Problem:
     file, message, line, keys, severity = data
-    return Problem(file, message, line, tuple(keys), severity)
+    said = message_of(message)  # a Msg again, said in the reader's language
+    return Problem(file, said if isinstance(said, str) else str(said), line, tuple(keys), severity)
 
 
 def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed, summarise: bool = True) -> FileRow:
