@@ -90,11 +90,14 @@ def leave(
             document["members"][index]["active"] = False
 
         edit_config(tx, deactivate)
-    where = f"to {receiver}" if receiver else "to the pool"
-    out(
-        f"{leaver} deactivated; {len(changed)} customer{'s' if len(changed) != 1 else ''} changed, "
-        f"theirs handed over {where}\n"
-    )
+    from salescrm.i18n import say
+
+    count = len(changed)
+    customers = Msg("1 customer changed") if count == 1 else Msg("{count} customers changed", count=count)
+    where = Msg("to {member}", member=receiver) if receiver else Msg("to the pool")
+    summary = Msg("{leaver} deactivated; {customers}, theirs handed over {where}", leaver=leaver,
+                  customers=customers, where=where)  # fmt: skip
+    out(say(summary, s.lang) + "\n")
 
 
 def register(app: typer.Typer) -> None:

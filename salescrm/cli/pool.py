@@ -15,9 +15,7 @@ from salescrm.i18n import say, t
 if TYPE_CHECKING:
     from salescrm.core.model import Customer
 
-pool_app = typer.Typer(
-    help="The public pool (客户公海): list, claim, release, recycle, rules.", no_args_is_help=True
-)
+pool_app = typer.Typer(help="The public pool: list, claim, release, recycle, rules.", no_args_is_help=True)
 LIST_COLUMNS = ["id", "name", "tier", "industry", "former_owner", "released", "reason"]
 RECYCLE_COLUMNS = ["id", "name", "tier", "owner", "due", "reason"]
 AS_OF = typer.Option(None, "--as-of", help="As the pool stood on this day (default: today).")

@@ -32,10 +32,11 @@ class Parsed:
         return None if errors else self.customer
 
 
-def parse_customer_file(path: Path, name: str, config: Config) -> Parsed:
-    """Read, parse and validate one customer file; problems carry their lines."""
+def parse_customer_file(path: Path, name: str, config: Config, raw: bytes | None = None) -> Parsed:
+    """Read, parse and validate one customer file; problems carry their lines. ``raw``: its
+    bytes, already read from the plain file at ``path`` (the index hashes the same bytes)."""
     try:
-        text = read_text(path, name)
+        text = read_text(path, name) if raw is None else decoded(raw, name)
         from salescrm.store.yamlio import load_text  # YAML only where a file is parsed
 
         data = load_text(text, name)
@@ -65,7 +66,18 @@ def read_text(path: Path, name: str) -> str:
                     value=size // 1024 // 1024,
                 )
             )
-        return path.read_bytes().decode("utf-8")
+        return decoded(path.read_bytes(), name)
+    except FileNotFoundError:
+        raise NotFoundError(Msg("{name}: no such file", name=name)) from None
+    except IsADirectoryError:
+        raise DamagedError(Msg("{name}: is a folder, not a file", name=name)) from None
+    except PermissionError:
+        raise DamagedError(Msg("{name}: cannot be read (permission denied)", name=name)) from None
+
+
+def decoded(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DamagedError(
             Msg(
@@ -75,12 +87,6 @@ def read_text(path: Path, name: str) -> str:
                 start=error.start,
             )
         ) from None
-    except FileNotFoundError:
-        raise NotFoundError(Msg("{name}: no such file", name=name)) from None
-    except IsADirectoryError:
-        raise DamagedError(Msg("{name}: is a folder, not a file", name=name)) from None
-    except PermissionError:
-        raise DamagedError(Msg("{name}: cannot be read (permission denied)", name=name)) from None
 
 
 def _problem_of(message: str, name: str) -> Problem:

@@ -288,36 +288,66 @@ def _keys_of(identity: Identity) -> list[tuple[int, str]]:
 
 
 def read_row(root: Path, name: str, config: Config, summarise: bool = True) -> FileRow:
-    """Stat, hash, then parse one file (in that order: a change in between is caught next
-    time, as the stat or the digest no longer matches what was parsed)."""
+    """Stat, hash, then parse one file: a plain file is opened once, and its stat key (of
+    the open file), digest and parse all come from that one read; a change after it is caught
+    next time, as the stat or the digest no longer matches what was parsed."""
     from salescrm.store.customer_file import parse_customer_file
     from salescrm.store.scan import key_of
 
     read_ns = _now_ns()
     path = root / name
-    try:
-        stat = key_of(path.lstat())
+    plain = _read_plain(path)
+    if plain is not None:
+        key, raw = plain
+        row = row_of(name, key, read_ns, parse_customer_file(path, name, config, raw), summarise)
+        row.digest = _hash(raw)
+        return row
+    try:  # a link, a folder, a huge or unreadable file: the parse says what it is (no digest)
+        key = key_of(path.lstat())
     except OSError:
-        stat = [-1, -1, -1, -1]
-    digest = _digest(path)
-    row = row_of(name, stat, read_ns, parse_customer_file(path, name, config), summarise)
-    row.digest = digest
-    return row
+        key = [-1, -1, -1, -1]
+    return row_of(name, key, read_ns, parse_customer_file(path, name, config), summarise)
+
+
+def _read_plain(path: Path) -> tuple[list[int], bytes] | None:
+    """(stat key, bytes) of a plain file of at most MAX_FILE_BYTES, through one open that
+    follows no link; None for anything else."""
+    from salescrm.store.customer_file import MAX_FILE_BYTES
+    from salescrm.store.scan import key_of
+
+    if not hasattr(os, "O_NOFOLLOW"):  # no such open here: the careful path
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
+        chunks = []
+        left = MAX_FILE_BYTES + 1
+        while left > 0 and (chunk := os.read(fd, max(st.st_size + 1, 1 << 16))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return None if len(raw) > MAX_FILE_BYTES else (key_of(st), raw)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _hash(raw: bytes) -> bytes:
+    from hashlib import blake2b
+
+    return blake2b(raw, digest_size=16).digest()
 
 
 def _digest(path: Path) -> bytes | None:
     """A hash of the file's bytes (None: it cannot be read as a plain file)."""
-    from hashlib import blake2b
-
-    from salescrm.store.customer_file import MAX_FILE_BYTES
-
-    try:
-        st = path.lstat()
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:  # refused by the parse too
-            return None
-        return blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError:
-        return None
+    plain = _read_plain(path)
+    return None if plain is None else _hash(plain[1])
 
 
 def _read_chunk(root: str, names: list[str], config: Config) -> list[FileRow]:
@@ -497,6 +527,7 @@ class Index:
         row = db.execute("SELECT value FROM meta WHERE key = 'settled'").fetchone()
         if row is not None and row[0] == settled:
             return
+        (version,) = db.execute("PRAGMA data_version").fetchone()  # changes with another's commit
         known = {_s(row[0]): row[1:] for row in db.execute(
             "SELECT name, size, mtime_ns, inode, ctime_ns, read_ns, digest FROM files")}  # fmt: skip
         untrusted = [name for name, key in current.items() if not _trusted(known.get(name), key)]
@@ -516,6 +547,9 @@ class Index:
         # is held meanwhile; readers see the index as it was until the commit.
         with self._writing() as db:
             self._replace(db, [], gone)
+            # Rows of files not in ``known`` need no deleting, unless another process
+            # committed since ``known`` was read.
+            had = known if db.execute("PRAGMA data_version").fetchone()[0] == version else None
             settles = all(_trusted((*keys_now[n], hashed_ns), keys_now[n]) for n in kept)
             batch: list[FileRow] = []
             for row in self._read(stale, config):
@@ -528,9 +562,9 @@ class Index:
                 )
                 batch.append(row)
                 if len(batch) >= _BATCH:
-                    self._replace(db, batch, ())
+                    self._replace(db, batch, (), had)
                     batch = []
-            self._replace(db, batch, ())
+            self._replace(db, batch, (), had)
             db.executemany("UPDATE files SET read_ns = ? WHERE name = ?", [(hashed_ns, _b(n)) for n in kept])
             if not same_rules:
                 self._recheck(db, config, set(stale))
@@ -541,14 +575,22 @@ class Index:
                 db.execute("DELETE FROM meta WHERE key = 'settled'")
         self._checkpoint()
 
-    def _replace(self, db: sqlite3.Connection, rows: list[FileRow], gone: Collection[str]) -> None:
-        """Put ``rows`` in place of the rows of their files, and drop those of ``gone``."""
-        names = [[_b(name)] for name in (*gone, *(r.name for r in rows))]
-        db.executemany("DELETE FROM files WHERE name = ?", names)
-        db.executemany("DELETE FROM identity_keys WHERE file = ?", names)
-        db.executemany("DELETE FROM records WHERE name = ?", names)
-        for kind in SUMMARIES:
-            db.executemany(f"DELETE FROM summary_{kind} WHERE name = ?", names)
+    def _replace(
+        self,
+        db: sqlite3.Connection,
+        rows: list[FileRow],
+        gone: Collection[str],
+        known: Collection[str] | None = None,
+    ) -> None:
+        """Put ``rows`` in place of the rows of their files, and drop those of ``gone``; with
+        ``known``, the files that had rows (others have nothing to delete: a first run)."""
+        names = [[_b(name)] for name in (*gone, *(r.name for r in rows)) if known is None or name in known]
+        if names:
+            db.executemany("DELETE FROM files WHERE name = ?", names)
+            db.executemany("DELETE FROM identity_keys WHERE file = ?", names)
+            db.executemany("DELETE FROM records WHERE name = ?", names)
+            for kind in SUMMARIES:
+                db.executemany(f"DELETE FROM summary_{kind} WHERE name = ?", names)
         db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * 16)})", [r.values() for r in rows])
         held = [(_b(r.name), r.customer) for r in rows if r.customer is not None]
         db.executemany("INSERT INTO records VALUES (?, ?)", [(n, c["record"]) for n, c in held])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -153,6 +154,7 @@ def _build(next_event: Callable[[], Any]) -> Any:  # noqa: C901 - one loop on pu
     """The data of an event stream, in one loop: a customer file is ~500 events, and a call
     per event and per step (put, place, check) was a third of reading it."""
     stack: list[list[Any]] = []  # [container, pending key] of each open mapping or list
+    remembered = _PLAIN.get
     root: Any = None
     documents = 0
     while (event := next_event()) is not None:
@@ -160,7 +162,10 @@ def _build(next_event: Callable[[], Any]) -> Any:  # noqa: C901 - one loop on pu
         if kind is _SCALAR:
             if event.anchor is not None or event.tag is not None:
                 raise _Unusual
-            value = _plain(event.value) if event.implicit[0] and not event.style else event.value
+            value = event.value
+            if event.implicit[0] and not event.style:  # a plain scalar: resolved (most seen before)
+                known = remembered(value, _NO_KEY)
+                value = _plain(value) if known is _NO_KEY else known
         elif kind is _MAPPING or kind is _SEQUENCE:
             if event.anchor is not None or event.tag is not None:
                 raise _Unusual
@@ -199,14 +204,28 @@ _SEQUENCE, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
 
 def _plain(value: str) -> Any:
-    """A plain scalar as PyYAML's safe loader reads it: null, bool, int, float, date or text."""
+    """A plain scalar as PyYAML's safe loader reads it: null, bool, int, float, date or text.
+    Short ones are remembered: keys and days repeat in every file, and each value read is
+    immutable (text, numbers, dates), so the same object may be handed out again."""
+    known = _PLAIN.get(value, _NO_KEY)
+    if known is not _NO_KEY:
+        return known
+    found: Any = value
     for tag, pattern in _RESOLVERS.get(value[0] if value else "", ()):
         if pattern.match(value):
             construct = _CONSTRUCTOR.yaml_constructors.get(tag)
             if tag == _MERGE or construct is None:  # "<<", or "=" (a tag with no safe constructor)
                 raise _Unusual
-            return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
-    return value
+            found = construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+            break
+    if len(value) <= _REMEMBERED_LENGTH and len(_PLAIN) < _REMEMBERED and found.__class__ in _IMMUTABLE:
+        _PLAIN[value] = found
+    return found
+
+
+_PLAIN: dict[str, Any] = {}  # plain scalar → its value, for short ones (see _plain)
+_REMEMBERED, _REMEMBERED_LENGTH = 50_000, 32
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), date, datetime})
 
 
 def dump_text(data: Any) -> str:

@@ -140,6 +140,9 @@ def test_as_of_a_day_before_the_merge_drops_records_count_under_drop(crm: Crm) -
         ["query", "followups(12m) >= 1", "-f", "json"],
         ["report", "activity", "--period", "2026", "-f", "json"],
         ["remind", "--all", "-f", "json"],
+        ["customer", "show", drop, "-f", "json"],
+        ["customer", "show", keep],
+        ["followup", "list", "-f", "json"],
     ]
     before = {tuple(r): crm.ok([*r, "--as-of", "2026-03-01"]) for r in reading}
     crm.ok(["customer", "merge", keep, drop], user="li.na")

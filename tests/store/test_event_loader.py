@@ -47,6 +47,18 @@ def test_the_same_as_the_safe_loader(text: str) -> None:
     assert repr(got) == repr(expected)
 
 
+@given(
+    st.lists(
+        st.sampled_from(["1", "1.5", "yes", "~", "2024-05-03", "2024-05-03T10:00", "0x1F", "x"]), max_size=8
+    )
+)
+def test_remembered_scalars_read_the_same_every_time(values: list[str]) -> None:
+    # Plain scalars are remembered between files: the second reading comes from memory.
+    text = "".join(f"k{i}: {value}\n" for i, value in enumerate(values))
+    for _ in range(2):
+        assert repr(_load_events(text)) == repr(_safe(text))
+
+
 def test_the_pure_python_parser_builds_the_same() -> None:
     """Without libyaml the same loop reads PyYAML's pure-Python parser (it ends with None too)."""
     for path in sorted((ROOT / "data" / "customers").glob("*.yaml"))[:5]:

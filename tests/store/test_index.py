@@ -472,3 +472,17 @@ def test_a_query_narrowed_by_the_index_picks_what_the_whole_scan_picks(
     expected = [r for r in every if query.selects_row(r, ctx)]
     assert [r for r in narrowed if query.selects_row(r, ctx)] == expected
     assert len(narrowed) <= len(every)
+
+
+def test_a_file_is_read_once_for_its_stat_key_digest_and_parse(team: DataDir, tmp_path: Path) -> None:
+    row = index.read_row(team.root, FIRST, team.config)
+    path = team.root / FIRST
+    assert row.stat == scan.key_of(path.lstat())
+    assert row.digest == index._digest(path) is not None
+    assert row.customer is not None and row.usable
+    os.mkfifo(team.customers_dir / "CRM202611004.yaml")  # not a plain file: refused, never waited on
+    (team.customers_dir / "CRM202611005.yaml").symlink_to(path)
+    for name in ("customers/CRM202611004.yaml", "customers/CRM202611005.yaml"):
+        odd = index.read_row(team.root, name, team.config)
+        assert odd.digest is None and odd.customer is None and odd.problems
+        assert odd.stat == scan.key_of((team.root / name).lstat())
