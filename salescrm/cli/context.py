@@ -173,7 +173,7 @@ class Session:
         """What ``remind`` finds due at the end of ``as_of``, worked out in the index
         (``DataDir.reminders_due``); damaged files are warned of as ``summaries`` does."""
         found, problems = self.datadir.reminders_due(as_of, least_days, people)
-        warn_problems(problems)
+        warn_problems(problems, self.lang)
         hold(found)
         return found
 
