@@ -150,7 +150,7 @@ def due(
     """The rows of tasks, cadence, installments and stale deals at least ``least_days``
     overdue, and the files whose facts the rules must read (in file order), for customers
     whose reminders can reach the digests of ``people`` (None: everyone's)."""
-    values: dict[str, Any] = {"today": today.toordinal(), "latest": today.toordinal() - least_days}
+    values: dict[str, Any] = {"today": today.toordinal(), "latest": _bounded(today.toordinal() - least_days)}
     case = _Cases(values)
     tiers, pool = config.tiers, config.pool
     fallback = tiers[min(tiers, key=lambda t: tiers[t].threshold)]  # a tier not configured
@@ -166,7 +166,7 @@ def due(
         _CLOCK.format(last="last_followup", days=clocks[0]),
         _CLOCK.format(last="last_won", days=clocks[1]),
     )
-    values["warn"] = pool.warn_days
+    values["warn"] = _bounded(pool.warn_days)
     mine = ""
     if people is not None:
         values.update({f"p{i}": member for i, member in enumerate(sorted(people))})
@@ -216,6 +216,15 @@ def due(
     return Found(found, [n for (n,) in rare], [n for (n,) in whole], [n for (n,) in late.fetchall()])
 
 
+_LIMIT = 1 << 62  # beyond every day and every sum of two days: SQLite's integers stop at 2**63
+
+
+def _bounded(number: int) -> int:
+    """``number`` within what SQLite holds (``--within 99999999999999999999``), comparing with
+    every day as it did."""
+    return max(-_LIMIT, min(number, _LIMIT))
+
+
 class _Cases:
     """``CASE column WHEN … THEN … ELSE … END`` of a mapping, its values bound by name."""
 
@@ -226,8 +235,8 @@ class _Cases:
         whens = []
         for key, value in mapping.items():
             n = len(self.values)
-            self.values.update({f"k{n}": key, f"v{n}": value})
+            self.values.update({f"k{n}": key, f"v{n}": _bounded(value)})
             whens.append(f" WHEN :k{n} THEN :v{n}")
         n = len(self.values)
-        self.values[f"e{n}"] = otherwise
+        self.values[f"e{n}"] = None if otherwise is None else _bounded(otherwise)
         return f"(CASE {column}{''.join(whens)} ELSE :e{n} END)"
