@@ -34,6 +34,7 @@ lint: $(STAMP)
 # The message catalogues (salescrm/i18n.py): the template of every literal message in the code,
 # then each language's .po compiled to the .mo that is shipped beside it.
 messages: $(STAMP)
+	mkdir -p build
 	$(BIN)/pybabel extract -F babel.cfg -k t:2c,3 -k N_:1c,2 -k Msg:1 --no-location --sort-output \
 		-o build/salescrm.pot salescrm
 	$(BIN)/pybabel compile -d salescrm/locale -D salescrm --statistics

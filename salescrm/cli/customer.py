@@ -8,7 +8,7 @@ import typer
 
 from salescrm.cli import completion
 from salescrm.cli.context import out, session
-from salescrm.cli.customer_argument import customer_argument
+from salescrm.cli.customer_argument import customer_argument, customer_on
 from salescrm.cli.listing import LIST_COLUMNS, list_row
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 from salescrm.core.errors import Msg
@@ -43,7 +43,9 @@ def add(
     birthday: str = typer.Option(None, "--birthday", help="The contact's birthday, MM-DD or YYYY-MM-DD."),
     at: str = typer.Option(None, "--at", help="Creation date, if earlier than today."),
     credit_code: str = typer.Option(
-        None, "--credit-code", help="统一社会信用代码 (18 characters, checked), e.g. 91440400MA4UXXXX0X."
+        None,
+        "--credit-code",
+        help="The unified social credit code (18 characters, checked), e.g. 91440400MA4UXXXX0X.",
     ),
     allow_duplicate: bool = typer.Option(
         False, "--allow-duplicate", help="Add even if credit code, name, phone or e-mail match."
@@ -52,9 +54,9 @@ def add(
 ) -> None:
     """Add a customer; prints only its new number.
 
-    The same credit code, company name (有限公司, a leading city … ignored), phone or e-mail
-    as a customer's on file is refused (exit 4), naming that customer and its owner; a close
-    name is a warning and stops too, unless --force (docs/duplicates.md).
+    The same credit code, company name (a suffix such as 有限公司 or a leading city ignored),
+    phone or e-mail as a customer's on file is refused (exit 4), naming that customer and its
+    owner; a close name is a warning and stops too, unless --force (docs/duplicates.md).
 
     Example: salescrm customer add 某某科技有限公司 --source 2024年春季行业展会 --contact 王经理
     --phone 021-5555-5678 --needs 需要采购50台办公电脑 --industry IT服务 --tag 急需采购
@@ -96,17 +98,19 @@ def add(
 def show(
     ctx: typer.Context,
     customer_id: str = customer_argument(metavar="ID"),
+    as_of: str = typer.Option(None, "--as-of", help="As it stood on this day (default: today)."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show one customer: profile, contacts, tasks, follow-ups, opportunities, feedback.
 
     Example: salescrm customer show CRM202405001
+    Example: salescrm customer show 启明 --as-of 2026-06-30
     """
     from salescrm.cli.profile import profile_text
     from salescrm.core.records import customer_to_data
 
     s = session(ctx)
-    customer = s.datadir.read_customer(customer_id)
+    customer = customer_on(s, customer_id, s.today(as_of))
     if fmt == Format.json:
         out(to_json(customer_to_data(customer)))
     else:

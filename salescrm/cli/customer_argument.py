@@ -4,6 +4,7 @@ initials, a contact or a phone fragment, resolved to the one customer it names
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -57,11 +58,27 @@ def customer_argument(required: bool = True, metavar: str = "CUSTOMER", help: st
     )
 
 
-def one_or_every(s: Session, customer_id: str | None) -> list[Customer]:
-    """The customer a listing's optional CUSTOMER names, else every customer not archived."""
+def customer_on(s: Session, customer_id: str, day: date) -> Customer:
+    """The customer ``customer_id`` names as it stood at the end of ``day`` (a customer merged
+    into another later stands apart then); not found before it was added."""
+    from salescrm.core.errors import Msg, NotFoundError
+    from salescrm.core.timeline import standing
+
+    found = standing(s.datadir.read_customer(customer_id), customer_id, day)
+    if found is None:
+        raise NotFoundError(
+            Msg("no such customer {customer_id} on {day}", customer_id=customer_id, day=day),
+            hint=Msg("it was added later"),
+        )
+    return found
+
+
+def one_or_every(s: Session, customer_id: str | None, day: date) -> list[Customer]:
+    """The customer a listing's optional CUSTOMER names, else every customer not archived; each
+    as it stood at the end of ``day``."""
     if customer_id:
-        return [s.datadir.read_customer(customer_id)]
-    return [c for c in s.customers(s.today()) if not c.archived]
+        return [customer_on(s, customer_id, day)]
+    return [c for c in s.customers(day) if not c.archived]
 
 
 ONLY_CUSTOMER = customer_argument(required=False, help="Only this customer (number, name, pinyin …).")

@@ -25,8 +25,8 @@ def dupes(
     ),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """List pairs of customers that are likely one company: the same credit code, name (有限公司,
-    a leading city … ignored), phone or e-mail, or names at least --threshold alike.
+    """List pairs of customers that are likely one company: the same credit code, name (a suffix such
+    as 有限公司 or a leading city ignored), phone or e-mail, or names at least --threshold alike.
 
     Archived customers are left out. Merge a pair with: salescrm customer merge KEEP DROP.
 

@@ -34,7 +34,7 @@ def export(
     redact: bool = typer.Option(
         False,
         "--redact",
-        help="Mask contact names, titles, phones and e-mails (王*理, 138****5678), in every format.",
+        help="Mask contact names, titles, phones and e-mails (e.g. 王*理, 138****5678), in every format.",
     ),
     owner: str = typer.Option(None, "--owner", help="ics: only this member's tasks and customers."),
     where: str = typer.Option(

@@ -51,8 +51,9 @@ def list_feedback(
     ctx: typer.Context,
     customer_id: str | None = ONLY_CUSTOMER,
     owner: str = typer.Option(None, "--owner", help="Only customers this member owns ('me' for you)."),
-    dept: str = typer.Option(None, "--dept", help="Only from this department (after-sales, 售后 …)."),
+    dept: str = typer.Option(None, "--dept", help="Only from this department (e.g. after-sales or 售后)."),
     since: str = typer.Option(None, "--since", help="Only from this date on."),
+    as_of: str = typer.Option(None, "--as-of", help="As they stood on this day (default: today)."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List feedback from after-sales and other departments, oldest first.
@@ -66,7 +67,7 @@ def list_feedback(
     s = session(ctx)
     start = parse_date(since, s.today(), "--since date") if since else None
     member = s.member_option(owner)
-    customers = one_or_every(s, customer_id)
+    customers = one_or_every(s, customer_id, s.today(as_of))
     rows = feedback_rows(customers, member, dept, start)
     if fmt != Format.json:
         for row in rows:

@@ -19,7 +19,7 @@ def find(
 ) -> None:
     """Find customers as you think of them, best match first; none found exits 3.
 
-    TEXT is a customer number, part of the name (启明), its full pinyin (qiming) or
+    TEXT is a customer number, part of the name (e.g. 启明), its full pinyin (qiming) or
     initials (qmkj), a contact's name, or part of a phone number (5678). Every command's
     CUSTOMER argument takes the same, and uses the customer when exactly one matches.
 

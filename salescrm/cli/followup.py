@@ -14,7 +14,8 @@ from salescrm.cli.render import FORMAT_OPTION, Format, render
 followup_app = typer.Typer(help="Follow-ups: plan, log, done, cancel, list.", no_args_is_help=True)
 CUSTOMER_ARGUMENT = customer_argument()
 VIA_HELP = (
-    "phone | visit | email | meeting | wechat | wecom | other (电话 拜访 邮件 线上会议 微信 企业微信 其他)."
+    "phone | visit | email | meeting | wechat | wecom | other"
+    " (or 电话 拜访 邮件 线上会议 微信 企业微信 其他)."
 )
 TASK_ARGUMENT = typer.Argument(
     ..., metavar="TASK", help="The task reference, e.g. CRM202405001-T1.", autocompletion=completion.tasks
@@ -155,6 +156,7 @@ def list_followups(
     open_only: bool = typer.Option(False, "--open", help="Only open planned follow-ups."),
     since: str = typer.Option(None, "--since", help="Only from this date on."),
     vague: bool = typer.Option(False, "--vague", help="Only records with a vague note, and why."),
+    as_of: str = typer.Option(None, "--as-of", help="As they stood on this day (default: today)."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List planned follow-ups and records, oldest first (--vague: the notes to make concrete).
@@ -173,7 +175,7 @@ def list_followups(
         since=parse_date(since, s.today(), "--since date") if since else None,
         vague_in=s.config if vague else None,
     )
-    customers = one_or_every(s, customer_id)
+    customers = one_or_every(s, customer_id, s.today(as_of))
     rows = followup_rows(customers, wanted)
     if fmt != Format.json:
         for row in rows:

@@ -8,6 +8,7 @@ import typer
 
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import resolve
+from salescrm.core.causes import Cause
 from salescrm.core.errors import Msg
 
 REASON = typer.Option(None, "--reason", help="Why, e.g. 区域调整 (required; kept in the history).")
@@ -76,7 +77,7 @@ def leave(
             Msg("{leaver} cannot take over their own customers", leaver=leaver),
             hint=Msg("name another member with --to"),
         )
-    why = pool.parse_reason(reason) if reason is not None else f"{leaver} left the team"
+    why = pool.parse_reason(reason) if reason is not None else Cause("left", {"member": leaver})
     with s.datadir.transaction("member leave", s.member) as tx:
         theirs = [c.id for c in s.customers() if pool.holds(c, leaver)]
         fresh = [s.datadir.read_customer(number) for number in theirs]  # afresh, under the lock
@@ -89,11 +90,14 @@ def leave(
             document["members"][index]["active"] = False
 
         edit_config(tx, deactivate)
-    where = f"to {receiver}" if receiver else "to the pool"
-    out(
-        f"{leaver} deactivated; {len(changed)} customer{'s' if len(changed) != 1 else ''} changed, "
-        f"theirs handed over {where}\n"
-    )
+    from salescrm.i18n import say
+
+    count = len(changed)
+    customers = Msg("1 customer changed") if count == 1 else Msg("{count} customers changed", count=count)
+    where = Msg("to {member}", member=receiver) if receiver else Msg("to the pool")
+    summary = Msg("{leaver} deactivated; {customers}, theirs handed over {where}", leaver=leaver,
+                  customers=customers, where=where)  # fmt: skip
+    out(say(summary, s.lang) + "\n")
 
 
 def register(app: typer.Typer) -> None:

@@ -30,7 +30,7 @@ def leads(
     assign: str = typer.Option(
         None, "--assign", help="round-robin: deal the leads to the sales reps in turn."
     ),
-    to_pool: bool = typer.Option(False, "--pool", help="Add the leads to the pool (客户公海), unowned."),
+    to_pool: bool = typer.Option(False, "--pool", help="Add the leads to the pool, unowned."),
     on_duplicate: str = typer.Option("skip", "--on-duplicate", help="skip | update an existing customer."),
     force: bool = typer.Option(
         False, "--force", help="Import rows whose name is only close to a customer's."

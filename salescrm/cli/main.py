@@ -17,6 +17,7 @@ from typer.exceptions import Abort, TyperException
 from salescrm import __version__
 from salescrm.cli import completion
 from salescrm.cli.context import Session, language_of
+from salescrm.cli.help_language import HELP_SESSION, HelpContext, adopt, reader_language, usage_error
 from salescrm.core.errors import CrmError, Msg
 
 
@@ -75,8 +76,48 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
+def _read_ahead(args: list[str], option: str) -> str | None:
+    """The value of a global option before the command line is parsed (``--opt V``, ``--opt=V``)."""
+    for i, word in enumerate(args):
+        if word == "--":
+            break
+        if word.startswith(option + "="):
+            return word.partition("=")[2]
+        if word == option and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def _help_session(args: list[str]) -> Session:
+    """The session the root's own ``--help`` is written for (it comes before the root
+    callback): its language from --lang, else as the session finds it."""
+    lang = _read_ahead(args, "--lang")
+    try:
+        lang = language_of(lang, "--lang") if lang else None
+    except CrmError:  # the root callback says so, when the command runs
+        lang = None
+    return Session(data_option=_read_ahead(args, "--data"), lang_option=lang)
+
+
+def _say_error(message: Msg, lang: str) -> None:
+    from salescrm.i18n import say
+
+    print(f"error: {say(message, lang)}", file=sys.stderr)
+
+
+def _lang_of_line(args: list[str]) -> str:
+    """The language a command line asks for, before it is parsed; English when unknown."""
+    try:
+        return _help_session(args).lang
+    except CrmError:  # an unknown $SALESCRM_LANG
+        return "en"
+
+
 class CrmGroup(TyperGroup):
-    """Turns every CrmError and usage error into ``error: …`` / ``hint: …`` and its exit code."""
+    """Turns every CrmError and usage error into ``error: …`` / ``hint: …`` and its exit code;
+    its commands' help is in the reader's language (cli/help_language.py)."""
+
+    context_class = HelpContext
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -85,7 +126,7 @@ class CrmGroup(TyperGroup):
             report_error(error, _lang_of(ctx))
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
-            print("error: interrupted; nothing was changed", file=sys.stderr)
+            _say_error(Msg("interrupted; nothing was changed"), _lang_of(ctx))
             ctx.exit(130)
         finally:
             _untrusted_cache_notice()
@@ -93,6 +134,7 @@ class CrmGroup(TyperGroup):
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         if ctx.parent is None:  # the whole command line: global options may come anywhere in it
             args = hoist_global_options(args)
+            ctx.meta[HELP_SESSION] = _help_session(args)
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
@@ -108,24 +150,29 @@ class CrmGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False  # errors are ours to print
+        line = kwargs.get("args", args[0] if args else None)
+        line = list(sys.argv[1:] if line is None else line)
         try:
             result = super().main(*args, **kwargs)
         except TyperException as error:  # typer's own usage errors (it bundles click)
+            context = getattr(error, "ctx", None)
+            # An option's value missing: the parser knows no command, the line tells the language.
+            lang = reader_language(context) if context is not None else _lang_of_line(line)
             if type(error).__name__ == "NoArgsIsHelpError":
                 print(error.format_message(), file=sys.stderr)
             else:
-                print(f"error: {error.format_message()}", file=sys.stderr)
-                context = getattr(error, "ctx", None)
+                print(f"error: {usage_error(error.format_message(), lang)}", file=sys.stderr)
                 if context is not None:
-                    print(f"hint: see: {context.command_path} --help", file=sys.stderr)
+                    hint = usage_error(f"see: {context.command_path} --help", lang)
+                    print(f"hint: {hint}", file=sys.stderr)
             sys.exit(getattr(error, "exit_code", 2))
         except Abort:
-            print("error: aborted; nothing was changed", file=sys.stderr)
+            _say_error(Msg("aborted; nothing was changed"), _lang_of_line(line))
             sys.exit(1)
         except ValueError as error:  # typer's path parameters stat the value as given
             if "null byte" not in str(error):
                 raise
-            print("error: a path must not contain a NUL character", file=sys.stderr)
+            _say_error(Msg("a path must not contain a NUL character"), _lang_of_line(line))
             sys.exit(2)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -169,7 +216,9 @@ def root(
         "--wide",
         help="Tables show every column, uncut, even in a narrow terminal (anywhere on the line).",
     ),
-    wan: bool = typer.Option(False, "--wan", help="Amounts in 万 in Chinese tables (anywhere on the line)."),
+    wan: bool = typer.Option(
+        False, "--wan", help="Amounts in units of ten thousand in Chinese tables (anywhere on the line)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),
@@ -209,6 +258,7 @@ def _load_command(group: TyperGroup, name: str) -> None:
     for module in COMMAND_MODULES[name]:
         import_module(f"salescrm.cli.{module}").register(staging)
     for added, command in typer.main.get_group(staging).commands.items():
+        adopt(command)
         group.commands.setdefault(added, command)
 
 

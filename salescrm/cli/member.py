@@ -83,7 +83,15 @@ def deactivate(
     with s.datadir.transaction("member " + ("deactivate --undo" if undo else "deactivate"), s.member) as tx:
         tx.records.append(member_id)
         edit_config(tx, change)
-    out(f"{member_id} {'active' if undo else 'deactivated'}\n")
+    from salescrm.core.errors import Msg
+    from salescrm.i18n import say
+
+    done = (
+        Msg("{member_id} active", member_id=member_id)
+        if undo
+        else Msg("{member_id} deactivated", member_id=member_id)
+    )
+    out(say(done, s.lang) + "\n")
 
 
 @members_app.command("list")

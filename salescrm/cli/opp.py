@@ -70,7 +70,7 @@ def add(
     ),
     at: str = AT_OPTION,
 ) -> None:
-    """Add an opportunity in stage lead (线索); prints its reference.
+    """Add an opportunity in stage lead; prints its reference.
 
     Example: salescrm opp add CRM202405001 --name A公司2024年度办公设备采购 --amount 250000 --close 2024-08-30
     """
@@ -107,7 +107,7 @@ def stage(
     note: str = NOTE_OPTION,
     reason: str = typer.Option(None, "--reason", help="Why: required to move back, or to skip with --force."),
     force: bool = typer.Option(False, "--force", help="Managers only: skip stages (with --reason)."),
-    probability: str = typer.Option(None, "--probability", help="Win probability in % for the new stage."),
+    probability: str = typer.Option(None, "--probability", help="Win probability (%) for the new stage."),
     at: str = AT_OPTION,
 ) -> None:
     """Move an opportunity to another stage: one step forward once the gate is met,
@@ -193,7 +193,7 @@ def won(
     payment_terms: str = typer.Option(..., "--payment-terms", help="e.g. 30%预付,验收后30天付清."),
     signed: str = typer.Option(None, "--signed", help="The signing date (default today)."),
 ) -> None:
-    """Close an opportunity in negotiation as won (成交), recording its contract.
+    """Close an opportunity in negotiation as won, recording its contract.
 
     Example: salescrm opp won CRM202405001-O1 --contract HT-2024-031 --amount 248000
     --payment-terms 30%预付,验收后30天付清 --signed 2024-08-20
@@ -225,7 +225,7 @@ def lost(
     note: str = NOTE_OPTION,
     at: str = AT_OPTION,
 ) -> None:
-    """Close an open opportunity as lost (失败), with its reason.
+    """Close an open opportunity as lost, with its reason.
 
     Example: salescrm opp lost CRM202405001-O2 --reason 选择竞品 --competitor 竞品X
     """
@@ -384,7 +384,7 @@ def show(
 def list_opportunities(
     ctx: typer.Context,
     stage: str = typer.Option(
-        None, "--stage", help="Only this stage (lead, 商务谈判, …).", autocompletion=completion.stages
+        None, "--stage", help="Only this stage, e.g. lead or 商务谈判.", autocompletion=completion.stages
     ),
     owner: str = typer.Option(
         None, "--owner", help="Only this owner ('me' for you).", autocompletion=completion.members

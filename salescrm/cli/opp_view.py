@@ -14,6 +14,7 @@ from salescrm.core.records import customer_to_data
 from salescrm.core.safe_text import visible
 from salescrm.core.stages import missing_to_leave
 from salescrm.i18n import label, t
+from salescrm.i18n import say as said
 
 LIST_COLUMNS = [
     "opportunity",
@@ -98,7 +99,8 @@ def opportunity_text(c: Customer, o: Opportunity, config: Config, lang: str, fmt
                  for name, path in sorted(o.artefacts.items())]  # fmt: skip
     if artefacts:
         text += f"\n{say('artefacts')}\n" + table(artefacts, [say("name"), say("label"), say("file")], fmt)
-    history = [[label("stage", m.stage, lang), cell(m.at), m.by, m.note or ""] for m in o.stage_history]
+    history = [[label("stage", m.stage, lang), cell(m.at), m.by, said(m.note, lang) if m.note else ""]
+               for m in o.stage_history]  # fmt: skip
     text += f"\n{say('history')}\n" + table(history, [say(h) for h in ("stage", "at", "by", "note")], fmt)
     return text
 

@@ -15,9 +15,7 @@ from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
 from salescrm.i18n import figure, heading, label
 
-pay_app = typer.Typer(
-    help="Payment collection (回款): plan, receive, amend, list, show.", no_args_is_help=True
-)
+pay_app = typer.Typer(help="Payment collection: plan, receive, amend, list, show.", no_args_is_help=True)
 OPP_ARGUMENT = typer.Argument(
     ...,
     metavar="OPP",
@@ -89,7 +87,7 @@ def receive(
     reference: str = OPP_ARGUMENT,
     amount: str = typer.Option(..., "--amount", help="The amount received, e.g. 150000."),
     at: str = typer.Option(..., "--at", help="The day the money arrived (YYYY-MM-DD)."),
-    bank_ref: str = typer.Option(None, "--ref", help="The bank's reference (银行流水号)."),
+    bank_ref: str = typer.Option(None, "--ref", help="The bank's reference of the transfer."),
     line: str = typer.Option(
         None, "--plan", help="The plan line it pays, e.g. P2 (default: the earliest open)."
     ),
@@ -239,13 +237,12 @@ def money_as_of(s: Session, day: date) -> list[Customer]:
 def deal_as_of(customer: Customer, o: Opportunity, ref: str, day: date) -> tuple[Customer, Opportunity]:
     """``o`` and its customer as they stood on ``day`` (a customer merged in later stands apart
     then); as the day's data would answer, none before the deal was opened."""
-    from salescrm.core.timeline import customers_as_of
+    from salescrm.core.timeline import standing
 
-    standing = customers_as_of(customer, day)
-    # a customer merged in later stands apart on that day, its deal under its own id
-    apart = next((c for c in standing if c.id == ref.split("-")[0] != customer.id), None)
-    rewound = apart or next((c for c in standing if c.id == customer.id), None)
-    item = ref.split("-")[1] if apart else o.id
+    number, item = ref.split("-")[:2]
+    rewound = standing(customer, number, day)
+    if rewound is not None and rewound.id == customer.id:  # not a customer merged in later, apart
+        item = o.id
     deal = next((d for d in (rewound.opportunities if rewound else []) if d.id == item), None)
     if deal is None:
         raise NotFoundError(

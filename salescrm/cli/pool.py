@@ -10,14 +10,12 @@ from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render, to_json
 from salescrm.core.errors import Msg
-from salescrm.i18n import t
+from salescrm.i18n import say, t
 
 if TYPE_CHECKING:
     from salescrm.core.model import Customer
 
-pool_app = typer.Typer(
-    help="The public pool (客户公海): list, claim, release, recycle, rules.", no_args_is_help=True
-)
+pool_app = typer.Typer(help="The public pool: list, claim, release, recycle, rules.", no_args_is_help=True)
 LIST_COLUMNS = ["id", "name", "tier", "industry", "former_owner", "released", "reason"]
 RECYCLE_COLUMNS = ["id", "name", "tier", "owner", "due", "reason"]
 AS_OF = typer.Option(None, "--as-of", help="As the pool stood on this day (default: today).")
@@ -35,11 +33,11 @@ def list_pool(ctx: typer.Context, as_of: str = AS_OF, fmt: Format = FORMAT_OPTIO
     day = s.today(as_of)
     pooled = [r.id for r in s.summaries("list", day) if not r.owner and not r.archived]  # no customer decoded
     found = (customer_as_of(s.datadir.read_customer(number), day) for number in pooled)  # but these
-    rows = [_pool_row(c) for c in found if c is not None]
+    rows = [_pool_row(c, s.lang if fmt == Format.table else "en") for c in found if c is not None]
     out(render(sorted(rows, key=lambda r: r["id"]), LIST_COLUMNS, fmt, s.lang))
 
 
-def _pool_row(c: Customer) -> dict[str, Any]:
+def _pool_row(c: Customer, lang: str) -> dict[str, Any]:
     from salescrm.core.parse import day_of
     from salescrm.core.pool import former_owner, owner_changes
 
@@ -47,7 +45,7 @@ def _pool_row(c: Customer) -> dict[str, Any]:
     last = released[-1] if released else None
     return {"id": c.id, "name": c.name, "tier": c.tier, "industry": c.industry,
             "former_owner": former_owner(c), "released": day_of(last.at) if last else c.created,
-            "reason": last.reason if last else ""}  # fmt: skip
+            "reason": say(last.reason, lang) if last and last.reason else ""}  # fmt: skip
 
 
 @pool_app.command("claim")
@@ -118,13 +116,14 @@ def recycle(
         )
     due = due_for_recycling(s.summaries("remind", day), s.config.pool, day)  # no customer decoded
     if apply and due:
+        from salescrm.core.causes import recycled
         from salescrm.core.pool import release
 
         now = s.now()
         with s.datadir.transaction("pool recycle --apply", s.member) as tx:
             for item in due:
                 customer = s.datadir.read_customer(item.customer_id)
-                release(customer, s.member, f"recycled: {item.reason}", now)
+                release(customer, s.member, recycled(*item.clock), now)
                 tx.save(customer)
     from salescrm.cli.digests import clock_text
 

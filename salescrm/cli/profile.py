@@ -7,7 +7,7 @@ from salescrm.core.config import Config
 from salescrm.core.model import Customer
 from salescrm.core.parse import format_when
 from salescrm.core.safe_text import visible
-from salescrm.i18n import heading, label, t
+from salescrm.i18n import heading, label, say, t
 
 
 def profile_text(c: Customer, config: Config, lang: str, fmt: Format = Format.table) -> str:
@@ -67,9 +67,9 @@ def _sections(c: Customer, lang: str) -> list[tuple[str, list[str], list[list[st
     ]  # fmt: skip
     feedback = [[f"{c.id}-{b.id}", format_when(b.at), b.by, label("department", b.dept, lang), b.content]
                 for b in c.feedback]  # fmt: skip
-    history = [[cell(h.at), h.from_tier, h.to_tier, h.reason] for h in c.tier_history]
+    history = [[cell(h.at), h.from_tier, h.to_tier, say(h.reason, lang)] for h in c.tier_history]
     pool = t(lang, "profile", "pool")
-    owners = [[format_when(h.at), h.by, h.old or pool, h.new or pool, h.reason or ""]
+    owners = [[format_when(h.at), h.by, h.old or pool, h.new or pool, say(h.reason or "", lang)]
               for h in c.changes if h.field == "owner"]  # fmt: skip
     return [
         ("contacts", ["name", "title", "phone", "email", "birthday"], contacts),

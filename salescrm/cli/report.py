@@ -97,7 +97,7 @@ def attainment(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Target, won amount, attainment %, gap and weighted pipeline per member and for the team;
-    won counts contracts signed in the period, or with --basis collected the money received (回款).
+    won counts contracts signed in the period, or with --basis collected the money received.
 
     Example: salescrm report attainment --period 2026Q3 --as-of 2026-09-30 --basis collected
     """
@@ -276,7 +276,7 @@ def receivables(
     by: str = typer.Option("customer", "--by", help="customer | member."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """What won contracts still owe (应收): owed, not yet due, overdue by age (0-30, 31-60,
+    """What won contracts still owe: owed, not yet due, overdue by age (0-30, 31-60,
     61-90, over 90 days) per customer or member; the total is contract amounts less receipts.
 
     Example: salescrm report receivables --as-of 2026-11-27 --by member
@@ -299,7 +299,7 @@ def collection(
     owner: str = OWNER_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Planned against received (回款) in the period, per member and month, and the collection
+    """Planned against received in the period, per member and month, and the collection
     rate (received ÷ planned).
 
     Example: salescrm report collection --period 2026Q4 --as-of 2026-11-27

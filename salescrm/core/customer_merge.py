@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from salescrm.core.causes import Cause
 from salescrm.core.errors import Msg, UsageError
 from salescrm.core.ids import next_item_id
 from salescrm.core.model import Contact, Customer, MergedCustomer
@@ -90,11 +91,12 @@ def merge_customers(
         for b in drop.feedback
     ]
     aliases = sorted({*keep.aliases, drop.id, *drop.aliases})
-    record(merged.changes, merged, "aliases", aliases, now, by, f"merged {drop.id}")
+    why = Cause("merged", {"number": drop.id})
+    record(merged.changes, merged, "aliases", aliases, now, by, why)
     for name in ("industry", "size", "credit_code", "first_contact"):  # dated: "as of" undoes them
         filled, merged_value = getattr(keep, name), getattr(merged, name)
         setattr(merged, name, filled)
-        record(merged.changes, merged, name, merged_value, now, by, f"merged {drop.id}")
+        record(merged.changes, merged, name, merged_value, now, by, why)
     records = {**tasks, **followups, **deals, **feedback}
     profile = replace(drop, tasks=[], followups=[], opportunities=[], feedback=[])
     merged.merged = [

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
+from salescrm.core.causes import Cause
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, Msg, NotFoundError, UsageError
 from salescrm.core.identity import parse_credit_code
@@ -139,7 +140,9 @@ def set_field(customer: Customer, assignment: str, config: Config, by: str, now:
     if name == "tier":
         new_tier = TIERS.parse(value)
         if new_tier != customer.tier:
-            customer.tier_history.append(TierChange(now.date(), customer.tier, new_tier, f"set by {by}"))
+            customer.tier_history.append(
+                TierChange(now.date(), customer.tier, new_tier, Cause("set_by", {"member": by}))
+            )
         customer.tier = new_tier
     elif name == "tier_pinned":
         customer.tier_pinned = _yes_no(value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Self
 
 
 class Msg(str):
@@ -20,7 +21,7 @@ class Msg(str):
     template: str
     values: dict[str, object]
 
-    def __new__(cls, template: str, **values: object) -> Msg:
+    def __new__(cls, template: str, **values: object) -> Self:
         message = super().__new__(cls, template.format(**values))
         message.template, message.values = template, values
         return message

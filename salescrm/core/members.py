@@ -67,11 +67,9 @@ def set_active(config: Config, member_id: str, active: bool) -> int:
     member = config.member(member_id)
     if member.active == active:
         raise UsageError(
-            Msg(
-                "{member_id} is {value} already",
-                member_id=member_id,
-                value="active" if active else "deactivated",
-            )
+            Msg("{member_id} is active already", member_id=member_id)
+            if active
+            else Msg("{member_id} is deactivated already", member_id=member_id)
         )
     managers = [m for m in config.members if m.role == "manager" and m.active]
     if not active and managers == [member]:

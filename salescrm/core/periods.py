@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from salescrm.core.errors import Msg, UsageError
 
-PERIOD_HINT = "write a year 2026, a quarter 2026Q3, a month 2026-09 or an ISO week 2026-W48"
+PERIOD_HINT = Msg("write a year 2026, a quarter 2026Q3, a month 2026-09 or an ISO week 2026-W48")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from salescrm.core.causes import Cause
 from salescrm.core.config import Config, Member
 from salescrm.core.errors import ConflictError, Msg, UsageError
 from salescrm.core.labels import CLOSED_STAGES
@@ -131,7 +132,7 @@ def limit_breaches(member: Member, limits: PoolRules, owned: int, claimed: int,
 
 def claim(customer: Customer, member: str, now: datetime, by: str | None = None) -> None:
     """``member`` takes ``customer`` from the pool (``by`` a manager for them)."""
-    hand_over(customer, member, by or member, now, "claimed from the pool")
+    hand_over(customer, member, by or member, now, Cause("claimed"))
 
 
 def release(customer: Customer, by: str, reason: str, now: datetime) -> int:
@@ -145,10 +146,11 @@ def release(customer: Customer, by: str, reason: str, now: datetime) -> int:
             Msg("{id} is archived", id=customer.id), hint=Msg("archived customers stay out of the pool")
         )
     record(customer.changes, customer, "owner", POOL, now, by, reason)
+    released = reason if isinstance(reason, Cause) else Cause("released", note=reason)
     cancelled = 0
     for task in customer.tasks:
         if task.status == "open":
-            task.status, task.closed, task.note = "cancelled", now, f"released to the pool: {reason}"
+            task.status, task.closed, task.note = "cancelled", now, released
             cancelled += 1
     return cancelled
 
@@ -250,6 +252,7 @@ def _hand_back(customer: Customer, leaver: str, by: str, reason: str, now: datet
         if owner:
             changed |= record(task.changes, task, "owner", owner, now, by, reason)
         else:
-            task.status, task.closed, task.note = "cancelled", now, f"{leaver} left: {reason}"
+            left = reason if isinstance(reason, Cause) else Cause("left", {"member": leaver}, note=reason)
+            task.status, task.closed, task.note = "cancelled", now, left
             changed = True
     return changed

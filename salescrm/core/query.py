@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from salescrm.core.errors import UsageError
+from salescrm.core.errors import Msg, UsageError
 from salescrm.core.folding import fold
 from salescrm.core.labels import SIZES, STAGES, TIERS, Vocabulary
 from salescrm.core.listrows import AnyDeal, LiveDeal, Row, row_of
@@ -26,12 +26,12 @@ from salescrm.core.model import Customer, Opportunity
 from salescrm.core.parse import parse_amount, parse_date
 from salescrm.core.periods import window_start
 
-FIELD_HINT = "see docs/query.md for the fields and the grammar"
+FIELD_HINT = Msg("see docs/query.md for the fields and the grammar")
 
 
 MAX_NESTING = 32  # parentheses and ``not`` around one comparison
 MAX_TERMS = 200  # comparisons in one query
-LIMIT_HINT = "split the query, or write it with fewer parentheses"
+LIMIT_HINT = Msg("split the query, or write it with fewer parentheses")
 
 
 class QueryError(UsageError):

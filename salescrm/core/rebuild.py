@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from salescrm.core import model
+from salescrm.core.causes import Cause
 from salescrm.core.parse import When
 
 Build = Callable[[Any], Any]
@@ -44,6 +45,15 @@ _NULLS: dict[type, Callable[[dict[str, Any]], None]] = {
     model.Customer: _pool_owner,
     model.Change: _owner_change,
 }
+
+# The records whose note may be an event (core/causes.py): the field its ``cause:`` goes into.
+_CAUSED: dict[type, str] = {model.TierChange: "reason", model.Change: "reason", model.StageMove: "note",
+                            model.Task: "note"}  # fmt: skip
+
+
+def cause_of(data: dict[str, Any], note: str | None) -> Cause:
+    """The event of a ``cause:`` mapping, with the user's ``note`` beside it."""
+    return Cause(str(data["kind"]), {k: v for k, v in data.items() if k != "kind"}, note=note)
 
 
 def when_of(value: Any) -> When:
@@ -109,6 +119,7 @@ def builder(cls: type) -> Build:
     plan = _plan(cls)
     simple = not plan.renamed
     nulls = _NULLS.get(cls)
+    caused = _CAUSED.get(cls)
 
     def build(data: dict[str, Any]) -> Any:
         extra: dict[str, Any] = {}
@@ -121,6 +132,8 @@ def builder(cls: type) -> Build:
             values["extra"] = extra
         if nulls is not None:
             nulls(values)
+        if caused is not None and data.get("cause") is not None:  # the event beside the user's words
+            values[caused] = cause_of(data["cause"], values.get(caused))
         return cls(**values)
 
     _BUILDERS[cls] = build

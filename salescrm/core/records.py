@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from salescrm.core.causes import Cause
 from salescrm.core.errors import Problem
 from salescrm.core.model import (
     Change,
@@ -163,7 +164,7 @@ def _changes(r: Reader, d: dict[str, Any]) -> list[Change]:
 
 
 def _change(r: Reader, d: dict[str, Any]) -> Change:
-    r.unknown_keys(d, {"at", "by", "field", "from", "to", "reason"})
+    r.unknown_keys(d, {"at", "by", "field", "from", "to", "cause", "reason"})
     name = r.required_text(d, "field")
     kind = CHANGE_KINDS.get(name.partition(".")[0] + "." if "." in name else name)
     if kind is None:
@@ -181,8 +182,25 @@ def _change(r: Reader, d: dict[str, Any]) -> Change:
         field=name,
         old=old,
         new=new,
-        reason=r.text(d, "reason"),
+        reason=_noted(r, d, "reason"),
     )
+
+
+def _noted(r: Reader, d: dict[str, Any], key: str) -> str | None:
+    """The note at ``key``; with a ``cause:`` beside it, the event and that note (core/causes.py)."""
+    text = r.text(d, key)
+    if d.get("cause") is None:
+        return text
+    with r.at("cause"):
+        facts = r.mapping(d["cause"], "a mapping with a kind")
+        kind = r.required_text(facts, "kind") if facts else None
+        for name, value in facts.items():
+            if isinstance(value, (dict, list)):
+                r.problem("expected a plain value, found a mapping or list", str(name))
+                return text
+    if not kind:
+        return text
+    return Cause(kind, {str(name): value for name, value in facts.items() if name != "kind"}, note=text)
 
 
 def _contact(r: Reader, d: dict[str, Any]) -> Contact:
@@ -202,13 +220,13 @@ def _tier_change(r: Reader, d: dict[str, Any]) -> TierChange:
         at=r.day(d, "at", required=True) or date.min,
         from_tier=r.required_text(d, "from"),
         to_tier=r.required_text(d, "to"),
-        reason=r.text(d, "reason") or "",
+        reason=_noted(r, d, "reason") or "",
     )
 
 
 def _task(r: Reader, d: dict[str, Any]) -> Task:
-    r.unknown_keys(d, {"id", "due", "via", "focus", "goal", "owner", "status", "created", "closed", "note",
-                       "changes"})  # fmt: skip
+    r.unknown_keys(d, {"id", "due", "via", "focus", "goal", "owner", "status", "created", "closed", "cause",
+                       "note", "changes"})  # fmt: skip
     return Task(
         id=r.required_text(d, "id"),
         due=r.when(d, "due", required=True) or date.min,
@@ -219,7 +237,7 @@ def _task(r: Reader, d: dict[str, Any]) -> Task:
         status=r.text(d, "status") or "open",
         created=r.when(d, "created"),
         closed=r.when(d, "closed"),
-        note=r.text(d, "note"),
+        note=_noted(r, d, "note"),
         changes=_changes(r, d),
     )
 
@@ -347,7 +365,7 @@ def _stage_move(r: Reader, d: dict[str, Any]) -> StageMove:
         stage=r.required_text(d, "stage"),
         at=r.day(d, "at", required=True) or date.min,
         by=r.required_text(d, "by"),
-        note=r.text(d, "note"),
+        note=_noted(r, d, "note"),
         contract=contract,
         lost_reason=r.text(d, "lost_reason"),
         lost_to=r.text(d, "lost_to"),
@@ -390,7 +408,8 @@ def customer_to_data(customer: Customer) -> dict[str, Any]:
         "aliases": sorted(set(c.aliases)) or None,
         "contacts": [_compact(vars(contact)) for contact in c.contacts],
         "tier_history": [
-            {"at": t.at, "from": t.from_tier, "to": t.to_tier, "reason": t.reason} for t in c.tier_history
+            {"at": t.at, "from": t.from_tier, "to": t.to_tier, **_noted_data(t.reason, "reason")}
+            for t in c.tier_history
         ],
         "tasks": [_task_data(t) for t in c.tasks],
         "followups": [_followup_data(f) for f in c.followups],
@@ -425,15 +444,16 @@ def _compact(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _task_data(t: Task) -> dict[str, Any]:
-    return _compact(
-        {
-            **vars(t),
-            "due": _when(t.due),
-            "created": _when(t.created),
-            "closed": _when(t.closed),
-            "changes": _changes_data(t.changes),
-        }
-    )
+    data = {**vars(t), "due": _when(t.due), "created": _when(t.created), "closed": _when(t.closed)}
+    del data["note"], data["changes"]
+    return _compact({**data, **_noted_data(t.note, "note"), "changes": _changes_data(t.changes)})
+
+
+def _noted_data(note: str | None, key: str) -> dict[str, Any]:
+    """A note as stored: an event (core/causes.py) as ``cause:`` with the user's words at ``key``."""
+    if isinstance(note, Cause):
+        return {"cause": note.data(), key: note.note} if note.note else {"cause": note.data()}
+    return {key: note}
 
 
 def _followup_data(f: FollowUp) -> dict[str, Any]:
@@ -448,7 +468,7 @@ def _change_data(c: Change) -> dict[str, Any]:
     # "from" and "to" stay even when empty: a probability set where there was none
     old, new = (c.old or None, c.new or None) if c.field == "owner" else (c.old, c.new)  # "": the pool
     data = {"at": _when(c.at), "by": c.by, "field": c.field, "from": old, "to": new}
-    return {**data, "reason": c.reason} if c.reason else data
+    return {**data, **_noted_data(c.reason, "reason")} if c.reason else data
 
 
 def _contract_data(c: Contract | None) -> dict[str, Any] | None:
@@ -459,7 +479,8 @@ def _contract_data(c: Contract | None) -> dict[str, Any] | None:
 
 
 def _stage_move_data(m: StageMove) -> dict[str, Any]:
-    return _compact({**vars(m), "contract": _contract_data(m.contract)})
+    data = {"stage": m.stage, "at": m.at, "by": m.by, **_noted_data(m.note, "note")}
+    return _compact({**data, **vars(m), "note": data.get("note"), "contract": _contract_data(m.contract)})
 
 
 def _opportunity_data(o: Opportunity) -> dict[str, Any]:

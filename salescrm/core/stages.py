@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from salescrm.core.causes import Cause
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, Msg, Term, UsageError
 from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES, STAGES
@@ -270,7 +271,7 @@ def win(o: Opportunity, ref: str, contract: Contract, by: str, taken: dict[str, 
     o.stage = "won"
     o.contract = contract
     _set_probability(o, None, day, by)
-    o.stage_history.append(StageMove("won", day, by, f"contract {contract.number}"))
+    o.stage_history.append(StageMove("won", day, by, Cause("contract", {"number": contract.number})))
 
 
 def _win_day(o: Opportunity, ref: str, signed: date) -> date:
@@ -371,9 +372,13 @@ def reopen(o: Opportunity, ref: str, reason: str, by: str, at: date) -> str:
         closing.lost_reason, closing.lost_note, closing.lost_to = o.lost_reason, o.lost_note, o.lost_to
     opened = [m.stage for m in o.stage_history if m.stage in OPEN_STAGES]
     back_to = opened[-1] if opened else ("negotiation" if o.stage == "won" else "lead")
-    was = f"was won, contract {o.contract.number}" if o.contract else f"was lost: {o.lost_reason}"
+    was = (
+        {"was": "won", "contract": o.contract.number}
+        if o.contract
+        else {"was": "lost", "reason": o.lost_reason}
+    )
     o.stage = back_to
     o.contract = None
     o.lost_reason = o.lost_note = o.lost_to = None
-    o.stage_history.append(StageMove(back_to, at, by, f"reopened ({was}): {reason}"))
+    o.stage_history.append(StageMove(back_to, at, by, Cause("reopened", was, note=reason)))
     return back_to

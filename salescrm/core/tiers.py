@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from salescrm.core.causes import Cause
 from salescrm.core.config import Config
 from salescrm.core.periods import quarter_of, window_start
 
@@ -54,8 +55,8 @@ class TierReview:
     pinned: bool
 
     @property
-    def reason(self) -> str:
-        return f"trailing-12-month won {self.amount:.2f}"
+    def reason(self) -> Cause:
+        return Cause("review", {"won": self.amount})
 
 
 def review_tiers(customers: Iterable[Customer | DealRows], as_of: date, config: Config) -> list[TierReview]:
@@ -99,7 +100,14 @@ def tier_review_due(as_of: date, customers: Iterable[Customer], config: Config) 
     if config.last_tier_review is not None and config.last_tier_review in quarter:
         return False
     return not any(
-        change.at in quarter and change.reason.startswith("trailing-12-month won")
+        change.at in quarter and _by_review(change.reason)
         for customer in customers
         for change in customer.tier_history
     )
+
+
+def _by_review(reason: str) -> bool:
+    """Whether a tier change was the review's (its cause, or the English words older files hold)."""
+    if isinstance(reason, Cause):
+        return reason.kind == "review"
+    return reason.startswith("trailing-12-month won")

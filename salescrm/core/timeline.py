@@ -196,6 +196,16 @@ def customers_as_of(customer: Customer, day: date) -> list[Customer]:
     return found
 
 
+def standing(customer: Customer, number: str, day: date) -> Customer | None:
+    """The customer ``number`` named at the end of ``day``, read from ``customer`` (the file that
+    holds it now): ``customer`` rewound, or a customer merged into it later, apart as it stood
+    then; None when it did not exist yet."""
+    found = customers_as_of(customer, day)
+    return next((c for c in found if c.id == number), None) or next(
+        (c for c in found if c.id == customer.id), None
+    )
+
+
 def item_here(customer: Customer, number: str, item: str) -> str | None:
     """The id in ``customer`` of item ``item`` (``O1``) of customer ``number``: the item
     itself, or the one a customer merged into it brought (CRM…DROP-O1 is KEEP's O3)."""

@@ -18,7 +18,7 @@ from salescrm.core.reports import NONE, TOTAL, Report
 from salescrm.core.review import ClosedDeal, ReviewPack
 from salescrm.formats.charts import Bar, format_amount
 from salescrm.formats.report_charts import report_bars
-from salescrm.i18n import label, t
+from salescrm.i18n import label, say, t
 
 
 def text(key: str, lang: str, **values: Any) -> str:
@@ -330,7 +330,7 @@ def _tier_moves(pack: ReviewPack, lang: str) -> Section:
             m.customer.name,
             m.change.from_tier,
             m.change.to_tier,
-            m.change.reason,
+            say(m.change.reason, lang),
         ]  # fmt: skip
         for m in pack.tier_moves
     ]

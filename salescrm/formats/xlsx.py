@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 100,000-lead sheet unzips to ~60 MB
 MAX_ROWS = 100_000
 MAX_CELLS = 5_000_000  # a crafted dimension (A1:XFD1) would pad every row to 16,384 cells
-HINT = "open it in Excel and save it again as .xlsx, or as CSV UTF-8"
+HINT = Msg("open it in Excel and save it again as .xlsx, or as CSV UTF-8")
 
 
 def read_xlsx(path: Path) -> list[list[str]]:

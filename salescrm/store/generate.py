@@ -145,14 +145,20 @@ def _count(rng: random.Random) -> int:
 
 
 def _contacts(rng: random.Random, index: int, tier: str) -> list[Contact]:
-    contacts = []
+    contacts: list[Contact] = []
     for n in range(rng.choice([1, 1, 2, 3])):
         birthday = None
         if tier == "VIP" or rng.random() < 0.2:
             birthday = f"{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+        surname, role = rng.choice(SURNAMES), rng.choice(["经理", "总", "工", "主任"])
+        # Contacts are unique by name within a customer (check warns otherwise): a surname
+        # already taken moves on to the next one, drawing nothing more from rng.
+        taken = {c.name for c in contacts}
+        while f"{surname}{role}" in taken:
+            surname = SURNAMES[(SURNAMES.index(surname) + 1) % len(SURNAMES)]
         contacts.append(
             Contact(
-                name=f"{rng.choice(SURNAMES)}{rng.choice(['经理', '总', '工', '主任'])}",
+                name=f"{surname}{role}",
                 title=rng.choice(TITLES),
                 phone=f"1{rng.choice('3589')}{index:05d}{n}{rng.randrange(1000):03d}",
                 email=f"c{index}.{n}@example{index % 97}.com" if rng.random() < 0.6 else None,

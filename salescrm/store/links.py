@@ -16,7 +16,7 @@ from salescrm.core.errors import DamagedError, Msg
 from salescrm.store.scan import LOCAL_DIR
 
 SALESCRM_FOLDERS = ("customers", "attachments", LOCAL_DIR)
-HINT = "remove the link and restore the folder (git log --stat shows the commit that added it)"
+HINT = Msg("remove the link and restore the folder (git log --stat shows the commit that added it)")
 
 
 def refuse_linked_folders(root: Path) -> None:

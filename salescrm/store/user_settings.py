@@ -175,7 +175,7 @@ def _chats(path: Path, webhooks: Any, environ: Mapping[str, str]) -> dict[str, C
     return chats
 
 
-_CHAT_HINT = "see docs/push.md"
+_CHAT_HINT = Msg("see docs/push.md")
 
 
 def _readable_by_others(path: Path) -> bool:
@@ -185,5 +185,5 @@ def _readable_by_others(path: Path) -> bool:
 def _fail(path: Path, problem: str, hint: str | None = None) -> NoReturn:
     raise UsageError(
         Msg("your settings file {path} {problem}", path=path, problem=problem),
-        hint=hint or "see docs/followups.md (Mail)",
+        hint=hint or Msg("see docs/followups.md (Mail)"),
     )

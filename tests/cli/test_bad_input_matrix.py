@@ -314,6 +314,14 @@ case("customer merge", "drop_id", ["customer", "merge", C, C], 2, label="itself"
 for sub, extra in (("show", []), ("archive", []), ("edit", [])):
     customers(f"customer {sub}", "customer_id", ["customer", sub], extra)
 formats("customer show", ["customer", "show", C])
+dates("customer show", "--as-of", ["customer", "show", C])
+case(
+    "customer show",
+    "--as-of",
+    ["customer", "show", C, "--as-of", "2020-01-01"],
+    3,
+    label="before the customer",
+)
 for option in ("--tier", "--industry"):
     choices("customer list", option, ["customer", "list"], bad="../x")
 members("customer list", "--owner", ["customer", "list"])
@@ -404,6 +412,7 @@ customers("followup list", "customer_id", ["followup", "list"], [])
 members("followup list", "--owner", ["followup", "list"])
 dates("followup list", "--since", ["followup", "list"])
 formats("followup list", ["followup", "list"])
+dates("followup list", "--as-of", ["followup", "list"])
 
 # remind
 members("remind", "--owner", ["remind"])
@@ -816,6 +825,7 @@ members("feedback list", "--owner", ["feedback", "list"])
 choices("feedback list", "--dept", ["feedback", "list"], bad="../x")
 dates("feedback list", "--since", ["feedback", "list"])
 formats("feedback list", ["feedback", "list"])
+dates("feedback list", "--as-of", ["feedback", "list"])
 
 # export
 for value in ("xml", "", "../csv", "\x00"):

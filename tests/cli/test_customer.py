@@ -195,7 +195,8 @@ def test_set_tag_contact_archive(crm: Crm) -> None:
     crm.ok(f"customer set {number} industry=制造业 size=大型 tier=B")
     data = json.loads(crm.ok(f"customer show {number} -f json"))
     assert (data["industry"], data["size"], data["tier"]) == ("制造业", "large", "B")
-    assert data["tier_history"][0]["to"] == "B" and data["tier_history"][0]["reason"] == "set by zhang.wei"
+    assert data["tier_history"][0]["to"] == "B"
+    assert data["tier_history"][0]["cause"] == {"kind": "set_by", "member": "zhang.wei"}
     assert crm.ok(f"customer tag {number} +需求明确 -- -急需采购") == "长期合作意向 需求明确\n"
     assert (
         crm.ok(f"customer tag {number} +急需采购 -需求明确 -测试") == "急需采购 长期合作意向\n"

@@ -84,7 +84,10 @@ def test_merge_moves_every_record_and_keeps_the_number_as_an_alias(git_crm: Crm,
     moved = merged["followups"][1]["attachments"][0]
     assert moved.startswith(f"attachments/{keep}/") and (crm.root / moved).read_bytes() == b"%PDF-1.4 quote"
     assert merged["followups"][0]["attachments"] != merged["followups"][1]["attachments"]
-    assert merged["changes"][-1]["field"] == "aliases" and merged["changes"][-1]["reason"] == f"merged {drop}"
+    assert merged["changes"][-1]["field"] == "aliases" and merged["changes"][-1]["cause"] == {
+        "kind": "merged",
+        "number": drop,
+    }
     assert json.loads(crm.ok(f"customer show {drop} -f json"))["id"] == keep  # the alias finds KEEP
     assert crm.ok("check") == ""
     logged = json.loads(crm.ok(f"log {drop} -f json"))
@@ -137,6 +140,9 @@ def test_as_of_a_day_before_the_merge_drops_records_count_under_drop(crm: Crm) -
         ["query", "followups(12m) >= 1", "-f", "json"],
         ["report", "activity", "--period", "2026", "-f", "json"],
         ["remind", "--all", "-f", "json"],
+        ["customer", "show", drop, "-f", "json"],
+        ["customer", "show", keep],
+        ["followup", "list", "-f", "json"],
     ]
     before = {tuple(r): crm.ok([*r, "--as-of", "2026-03-01"]) for r in reading}
     crm.ok(["customer", "merge", keep, drop], user="li.na")

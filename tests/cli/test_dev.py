@@ -56,3 +56,15 @@ def test_generate_makes_payment_plans_receipts_and_late_ones(crm: Crm, tmp_path:
     contracts = sum(o.contract.amount for _, o in won if o.contract)
     received = sum(r.amount for _, o in won for r in o.receipts)
     assert Decimal(str(receivables["summary"]["owed"])) == contracts - received
+
+
+def test_generate_gives_each_customer_contacts_of_distinct_names(crm: Crm, tmp_path: Path) -> None:
+    # 300 customers hold some 600 contacts: with 80 surname-and-title names, a customer's two or
+    # three contacts would often share one if nothing kept them apart.
+    crm.ok(["dev", "generate", str(tmp_path / "g"), "--customers", "300", "--seed", "1"], user=None)
+    datadir = DataDir(tmp_path / "g")
+    customers = [datadir.read_customer(number) for number in datadir.customer_ids()]
+    assert sum(len(c.contacts) > 1 for c in customers) > 50
+    assert all(len({p.name for p in c.contacts}) == len(c.contacts) for c in customers)
+    checked = Crm(tmp_path / "g")("check")
+    assert "contact" not in checked.stdout + checked.stderr, checked.stdout

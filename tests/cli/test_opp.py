@@ -247,7 +247,12 @@ def test_a_closed_deal_changes_only_by_reopen(crm: Crm, digest: Digest) -> None:
     assert crm.ok(["opp", "reopen", ref, "--reason", "预算已批"]) == f"{ref} needs_analysis\n"
     o = stored(crm, ref)
     assert o["stage"] == "needs_analysis" and "lost_reason" not in o
-    assert o["stage_history"][-1]["note"] == "reopened (was lost: 预算不足): 预算已批"
+    # the event is stored, the rep's words beside it as typed; the words are made when read
+    assert o["stage_history"][-1]["cause"] == {"kind": "reopened", "reason": "预算不足", "was": "lost"}
+    assert o["stage_history"][-1]["note"] == "预算已批"
+    shown = crm.ok(["opp", "show", ref])
+    assert "reopened (was lost: 预算不足): 预算已批" in shown
+    assert "重新打开(原为失败:预算不足):预算已批" in crm.ok(["opp", "show", ref, "--lang", "zh"])
 
 
 def test_skips_need_a_manager_with_force_and_reason(crm: Crm, files: Path, digest: Digest) -> None:

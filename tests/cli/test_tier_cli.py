@@ -47,7 +47,12 @@ def test_the_review_lists_and_apply_writes_history_in_one_commit(git_crm, digest
     data = load_text((git_crm.root / "customers" / "CRM202601003.yaml").read_text(), "x")
     assert data["tier"] == "B"
     assert data["tier_history"] == [{"at": date(2026, 9, 28), "from": "A", "to": "B",
-                                     "reason": "trailing-12-month won 99999.99"}]  # fmt: skip
+                                     "cause": {"kind": "review", "won": 99999.99}}]  # fmt: skip
+    shown = git_crm.ok("customer show CRM202601003", user="li.na")
+    assert "近12个月成交 99999.99" in shown and "trailing" not in shown
+    assert "trailing-12-month won 99999.99" in git_crm.ok(
+        "--lang en customer show CRM202601003", user="li.na"
+    )
     pinned = load_text((git_crm.root / "customers" / "CRM202601005.yaml").read_text(), "x")
     assert pinned["tier"] == "B" and not pinned.get("tier_history")
     never = load_text((git_crm.root / "customers" / "CRM202601006.yaml").read_text(), "x")

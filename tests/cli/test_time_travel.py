@@ -94,6 +94,12 @@ READING: dict[str, Invocations] = {
     ],
     "pay list": lambda day: [["pay", "list", "-f", "json"], ["pay", "list", "--overdue", "-f", "md"]],
     "pay show": lambda day: [["pay", "show", f"CRM{day:%Y%m}001-O1", "-f", "json"]],
+    "customer show": lambda day: [
+        ["customer", "show", f"CRM{day:%Y%m}001", "-f", "json"],
+        ["customer", "show", f"CRM{day:%Y%m}001"],
+    ],
+    "followup list": lambda day: [["followup", "list", "-f", "json"], ["followup", "list", "--open"]],
+    "feedback list": lambda day: [["feedback", "list", "-f", "json"]],
     "opp show": lambda day: [
         ["opp", "show", f"CRM{day:%Y%m}001-O1", "-f", "json"],
         ["opp", "show", f"CRM{day:%Y%m}001-O1"],
@@ -108,9 +114,6 @@ READING: dict[str, Invocations] = {
 # Reading commands that show a record or list as it stands today and take no --as-of (yet):
 # the lead may give them one; then they move to READING (test_present_state_commands_...).
 PRESENT_STATE = {
-    "customer show": "one customer's file, every record in it",
-    "followup list": "the follow-ups and tasks as recorded",
-    "feedback list": "the feedback as recorded",
     "log": "git's history of one customer file",
 }
 

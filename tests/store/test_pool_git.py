@@ -8,6 +8,7 @@ import json
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -191,9 +192,10 @@ def limited(server: tuple[Path, Crm]) -> Path:
 
 
 def claim_by_hand(crm: Crm, number: str) -> None:
-    """A claim written into the file as the command line writes it (dated now), committed."""
+    """A claim written into the file as the command line writes it (dated now in the team's time
+    zone, as the command dates it), committed."""
     path = crm.root / f"customers/{number}.yaml"
-    now = datetime.now().strftime("%Y-%m-%dT%H:%M")
+    now = datetime.now(ZoneInfo(DataDir(crm.root).config.timezone)).strftime("%Y-%m-%dT%H:%M")
     text = path.read_text("utf-8").replace("owner: null", f"owner: {crm.user}")
     path.write_text(
         text + f"- {{at: '{now}', by: {crm.user}, field: owner, from: null, to: {crm.user}}}\n", "utf-8"
