@@ -253,7 +253,7 @@ def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed, summarise: 
 
 
 def _columns_of(customer: Customer, summarise: bool) -> dict[str, Any]:
-    from salescrm.core.query import fold
+    from salescrm.core.folding import fold
     from salescrm.core.records import customer_to_data
     from salescrm.core.reminders import facts_of
     from salescrm.core.timeline import last_event_day
@@ -347,7 +347,10 @@ def _read_plain(path: Path) -> tuple[list[int], bytes] | None:
 
 
 def _hash(raw: bytes) -> bytes:
-    from hashlib import blake2b
+    try:  # hashlib's own blake2b, without hashlib's import of OpenSSL (~3 ms of a write)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - another Python
+        from hashlib import blake2b
 
     return blake2b(raw, digest_size=16).digest()
 
@@ -858,10 +861,8 @@ class _Foreign(Exception):
 
 def _scan_bytes(scan: Scan, config_text: str) -> bytes:
     """The whole scan and salescrm.yaml as one value, to compare with the last settled one."""
-    from array import array
-
     names = "\n".join(scan.names).encode("utf-8", "surrogatepass")
-    return b"\0".join([names, array("q", scan.stats).tobytes(), config_text.encode("utf-8", "surrogatepass")])
+    return b"\0".join([names, scan.stats.tobytes(), config_text.encode("utf-8", "surrogatepass")])
 
 
 def _same_bytes(known: tuple[Any, ...] | None, key: list[int], path: Path) -> bool:
