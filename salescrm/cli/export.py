@@ -88,7 +88,11 @@ def export(
             out(data)
             return
         write_output(target, data.encode("utf-8"))
-    exported = Msg("exported {count} customers to {path}", count=len(customers), path=str(target))
+    exported = (
+        Msg("exported 1 customer to {path}", path=str(target))
+        if len(customers) == 1
+        else Msg("exported {count} customers to {path}", count=len(customers), path=str(target))
+    )
     out(say(exported, s.lang) + "\n")
 
 

@@ -327,7 +327,9 @@ def _merge(root: Path, tracking: str, name: str) -> list[str]:
         )
     return [
         *_renumbered(result.stderr),
-        Msg("merged {count} commits from {name}", count=incoming, name=name),
+        Msg("merged 1 commit from {name}", name=name)
+        if incoming == 1
+        else Msg("merged {count} commits from {name}", count=incoming, name=name),
     ]
 
 
