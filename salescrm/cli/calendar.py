@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from salescrm.cli.context import Session, out
+from salescrm.core.errors import Msg
 from salescrm.core.model import Customer
+from salescrm.i18n import say
 
 
 def export_calendar(
@@ -23,4 +25,9 @@ def export_calendar(
         out(data.decode("utf-8"))
         return
     write_output(target, data)
-    out(f"exported {len(items)} calendar item{'s' if len(items) != 1 else ''} to {target}\n")
+    exported = (
+        Msg("exported 1 calendar item to {path}", path=str(target))
+        if len(items) == 1
+        else Msg("exported {count} calendar items to {path}", count=len(items), path=str(target))
+    )
+    out(say(exported, s.lang) + "\n")

@@ -15,15 +15,23 @@ def check(ctx: typer.Context) -> None:
     Example: salescrm --data data check
     """
     from salescrm.cli.context import session
+    from salescrm.core.errors import Msg
+    from salescrm.core.safe_text import visible
+    from salescrm.i18n import say
     from salescrm.store.checking import check_all
 
     s = session(ctx)
     problems = check_all(s.datadir)
     for problem in problems:
-        out(f"{problem}\n")
+        out(visible(say(problem.said, s.lang)) + "\n")  # a file name or value can hold anything
     errors = sum(1 for p in problems if p.severity == "error")
     if errors:
-        out(f"{errors} error{'s' if errors != 1 else ''} found\n")
+        found = (
+            Msg("{count} error found", count=errors)
+            if errors == 1
+            else Msg("{count} errors found", count=errors)
+        )
+        out(say(found, s.lang) + "\n")
         raise typer.Exit(1)
 
 

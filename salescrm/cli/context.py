@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any
 from salescrm.core.errors import Msg, NotFoundError, Problem, UsageError
 
 if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML nor the store
+    from collections.abc import Collection
+
     import typer
 
     from salescrm.core.config import Config
     from salescrm.core.model import Customer
     from salescrm.core.parse import When
     from salescrm.core.query import Test
+    from salescrm.core.reminders import Due
     from salescrm.store.datadir import DataDir
 
 
@@ -147,7 +150,7 @@ class Session:
         """Every usable customer (through the derived index, store/index.py); with ``as_of``, each as
         it stood at the end of that day, leaving out those created later (core/timeline.py)."""
         loaded = self.datadir.load_all()
-        warn_problems(loaded.problems)
+        warn_problems(loaded.problems, self.lang)
         hold(loaded)
         if as_of is None:
             return loaded.customers
@@ -162,7 +165,15 @@ class Session:
         tier, owner, name or archived flag cannot match (``core.query.narrowing``; the command
         still filters what it gets)."""
         found, problems = self.datadir.load_summaries(name, as_of, narrow)
-        warn_problems(problems)
+        warn_problems(problems, self.lang)
+        hold(found)
+        return found
+
+    def reminders_due(self, as_of: date, least_days: int, people: Collection[str] | None = None) -> Due:
+        """What ``remind`` finds due at the end of ``as_of``, worked out in the index
+        (``DataDir.reminders_due``); damaged files are warned of as ``summaries`` does."""
+        found, problems = self.datadir.reminders_due(as_of, least_days, people)
+        warn_problems(problems, self.lang)
         hold(found)
         return found
 
@@ -236,19 +247,29 @@ def progress_bar(done: int, total: int) -> None:
 WARNED_FILES = 20  # then a count: 100,000 damaged files must not be 100,000 lines of cron mail
 
 
-def warn_problems(problems: list[Problem]) -> None:
+def warn_problems(problems: list[Problem], lang: str) -> None:
     """Read commands skip damaged files: say so on stderr, once per file, for the first
     ``WARNED_FILES`` files, then how many more (``check`` lists them all)."""
+    from salescrm.core.safe_text import visible
+    from salescrm.i18n import say
+
     seen: set[str] = set()
     for problem in problems:
         if problem.severity == "error" and problem.file not in seen:
             seen.add(problem.file)
             if len(seen) <= WARNED_FILES:
-                print(f"warning: skipped {problem} (salescrm check lists every problem)", file=sys.stderr)
+                skipped = Msg("skipped {problem} (salescrm check lists every problem)", problem=problem.said)
+                print(
+                    f"warning: {visible(say(skipped, lang))}", file=sys.stderr
+                )  # the prefix stays: cron greps it
     if len(seen) > WARNED_FILES:
         more = len(seen) - WARNED_FILES
-        print(f"warning: skipped {more} more damaged file{'s' if more != 1 else ''} "
-              "(salescrm check lists every problem)", file=sys.stderr)  # fmt: skip
+        skipped = (
+            Msg("skipped {count} more damaged file (salescrm check lists every problem)", count=more)
+            if more == 1
+            else Msg("skipped {count} more damaged files (salescrm check lists every problem)", count=more)
+        )
+        print(f"warning: {say(skipped, lang)}", file=sys.stderr)
 
 
 def out(text: str) -> None:

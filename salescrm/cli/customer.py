@@ -156,8 +156,8 @@ def list_customers(
 
 def _narrowing(wanted: CustomerFilter) -> list[Test]:
     """What the index can leave out before the rows are read (filter_customers still decides)."""
+    from salescrm.core.folding import fold
     from salescrm.core.labels import TIERS
-    from salescrm.core.query import fold
 
     narrow: list[Test] = [] if wanted.archived else [("archived", "in", (False,))]
     if wanted.tier:

@@ -9,7 +9,8 @@ import typer
 from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render
-from salescrm.i18n import t
+from salescrm.core.errors import Listed, Msg
+from salescrm.i18n import say, t
 
 DUPES_COLUMNS = ["first", "first_name", "first_owner", "second", "second_name", "second_owner", "why"]
 
@@ -80,15 +81,18 @@ def merge(
         merged = merge_customers(keep, drop, s.member, s.now(), present)
         tx.save(merged.customer, f"{keep.id} ← {drop.id}")
         tx.remove_merged(drop, merged.customer, merged.moves)
-    counts = ", ".join(
-        f"{len(items)} {what}"
-        for what, items in (("contacts", drop.contacts), ("follow-ups", drop.followups),
-                            ("tasks", drop.tasks), ("deals", drop.opportunities), ("feedback", drop.feedback))
+    counts = [
+        said for said, items in ((Msg("{count} contacts", count=len(drop.contacts)), drop.contacts),
+                                 (Msg("{count} follow-ups", count=len(drop.followups)), drop.followups),
+                                 (Msg("{count} tasks", count=len(drop.tasks)), drop.tasks),
+                                 (Msg("{count} deals", count=len(drop.opportunities)), drop.opportunities),
+                                 (Msg("{count} feedback", count=len(drop.feedback)), drop.feedback))
         if items
-    )  # fmt: skip
+    ]  # fmt: skip
     out(f"{keep.id}\n")  # alone on stdout, as customer add prints its number
-    print(f"merged {drop.id} into {keep.id} ({counts or 'no records'}); {drop.id} now names {keep.id}",
-          file=sys.stderr)  # fmt: skip
+    merged_text = Msg("merged {drop} into {keep} ({counts}); {drop} now names {keep}", drop=drop.id,
+                      keep=keep.id, counts=Listed(counts) if counts else Msg("no records"))  # fmt: skip
+    print(say(merged_text, s.lang), file=sys.stderr)
 
 
 def register(customer_app: typer.Typer) -> None:

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import typer
 
-from salescrm.cli.context import out
+from salescrm.cli.context import out, session
 from salescrm.core.errors import Msg
+from salescrm.i18n import say
 
 dev_app = typer.Typer(help="Developer tools: generate a synthetic data directory.", no_args_is_help=True)
 
 
 @dev_app.command("generate")
 def generate(
+    ctx: typer.Context,
     folder: Path = typer.Argument(..., metavar="DIR", help="Where to create the data directory."),
     customers: int = typer.Option(1000, "--customers", help="How many customers (about 20 follow-ups each)."),
     seed: int = typer.Option(1, "--seed", help="The same seed gives the same files."),
@@ -35,7 +37,8 @@ def generate(
         )
     plan = Plan(customers, seed, parse_date(as_of, what="--as-of date"))
     written = write(folder, plan)
-    out(f"{folder}: {written} customers\n")
+    done = Msg("{count} customers", count=written)
+    out(f"{folder}: {say(done, session(ctx).lang)}\n")
 
 
 def register(app: typer.Typer) -> None:

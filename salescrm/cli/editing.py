@@ -16,6 +16,7 @@ from salescrm.core.errors import CrmError, Msg, UsageError
 from salescrm.core.model import Customer
 from salescrm.core.records import customer_from_data, customer_to_data
 from salescrm.core.validate import validate_customer
+from salescrm.i18n import say
 from salescrm.store.yamlio import dump_text, line_of, load_text
 
 
@@ -32,7 +33,7 @@ def edit_customer(s: Session, customer: Customer) -> Customer | None:
                 raise UsageError(Msg("the editor ({editor}) failed; nothing was changed", editor=editor))
             text = path.read_text(encoding="utf-8")
             if text == original:
-                print("no changes", file=sys.stderr)
+                print(say(Msg("no changes"), s.lang), file=sys.stderr)
                 return None
             try:
                 return _checked(s, customer.id, text)

@@ -11,6 +11,7 @@ import typer
 
 from salescrm.cli.context import Session, out, session
 from salescrm.core.errors import Msg
+from salescrm.i18n import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -87,7 +88,12 @@ def export(
             out(data)
             return
         write_output(target, data.encode("utf-8"))
-    out(f"exported {len(customers)} customer{'s' if len(customers) != 1 else ''} to {target}\n")
+    exported = (
+        Msg("exported 1 customer to {path}", path=str(target))
+        if len(customers) == 1
+        else Msg("exported {count} customers to {path}", count=len(customers), path=str(target))
+    )
+    out(say(exported, s.lang) + "\n")
 
 
 def _chooser(s: Session, where: str | None, as_of: str | None) -> Callable[[Customer], bool]:

@@ -10,6 +10,7 @@ from salescrm.cli.context import out, session
 from salescrm.cli.customer_argument import resolve
 from salescrm.core.causes import Cause
 from salescrm.core.errors import Msg
+from salescrm.i18n import say
 
 REASON = typer.Option(None, "--reason", help="Why, e.g. 区域调整 (required; kept in the history).")
 
@@ -42,7 +43,8 @@ def transfer(
             customer = s.datadir.read_customer(number)
             moved = pool.transfer(customer, member, s.member, why, now)
             tx.save(customer, f"{customer.id} → {member.id}")
-            out(f"{customer.id} → {member.id}" + (f" (with {', '.join(moved)})" if moved else "") + "\n")
+            with_moved = say(Msg(" (with {moved})", moved=", ".join(moved)), s.lang) if moved else ""
+            out(f"{customer.id} → {member.id}{with_moved}\n")
 
 
 def leave(

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import typer
 
-from salescrm.cli.context import out
+from salescrm.cli.context import out, session
+from salescrm.core.errors import Msg
+from salescrm.i18n import say
 
 
 def init(
+    ctx: typer.Context,
     directory: Path = typer.Argument(..., help="Where to create the data directory."),
     team: str = typer.Option("销售团队", "--team", help="The team's name."),
     no_git: bool = typer.Option(False, "--no-git", help="Do not make it a git repository."),
@@ -33,8 +36,18 @@ def init(
     from salescrm.store.datadir import init_data_dir
 
     init_data_dir(directory, parse_text(team, "team name", 100), use_git=not no_git)
-    out(f"created {directory}\n")
-    out(f"next: salescrm --data {directory} member add YOUR.ID --name 你的名字 --role manager\n")
+    lang = session(ctx).lang
+    out(say(Msg("created {path}", path=str(directory)), lang) + "\n")
+    out(
+        say(
+            Msg(
+                "next: salescrm --data {path} member add YOUR.ID --name YOUR-NAME --role manager",
+                path=str(directory),
+            ),
+            lang,
+        )
+        + "\n"
+    )
 
 
 def register(app: typer.Typer) -> None:

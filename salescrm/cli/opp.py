@@ -13,6 +13,7 @@ from salescrm.cli.customer_argument import customer_argument, customer_option
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import Msg, UsageError
 from salescrm.core.model import Customer, Opportunity
+from salescrm.i18n import label, say
 from salescrm.store.datadir import Transaction
 
 opp_app = typer.Typer(
@@ -135,7 +136,7 @@ def stage(
             probability=parse_percent(probability) if probability is not None else None,
         )
         move_stage(o, ref, move, s.config)
-        return f"{ref} {o.stage}\n"
+        return f"{ref} {label('stage', o.stage, s.lang)}\n"
 
     _change(ctx, reference, "stage", change)
 
@@ -210,7 +211,7 @@ def won(
             signed=_day(s, signed, "--signed date"),
         )
         win(o, ref, deal, s.member, taken_contracts(s.customers()), s.config)
-        return f"{ref} won {deal.number}\n"
+        return f"{ref} {label('stage', 'won', s.lang)} {deal.number}\n"
 
     _change(ctx, reference, "won", change)
 
@@ -240,7 +241,7 @@ def lost(
             note=_optional_text(note, "--note"),
         )
         lose(o, ref, loss)
-        return f"{ref} lost {loss.reason}\n"
+        return f"{ref} {label('stage', 'lost', s.lang)} {loss.reason}\n"
 
     _change(ctx, reference, "lost", change)
 
@@ -262,7 +263,7 @@ def reopen(
     def change(s: Session, tx: Transaction, c: Customer, o: Opportunity, ref: str) -> str:
         why = parse_text(reason, "--reason", 500)
         stage = bring_back(o, ref, why, s.member, _day(s, at, "--at date"))
-        return f"{ref} {stage}\n"
+        return f"{ref} {label('stage', stage, s.lang)}\n"
 
     _change(ctx, reference, "reopen", change)
 
@@ -336,7 +337,9 @@ def amend(
         taken = taken_contracts(s.customers()) if contract is not None else {}
         changed = correct(o, ref, wanted, s.member, s.moment(at), allowed, taken)
         assert o.contract is not None  # amend refuses a deal without one
-        shown = " ".join(f"{name}={getattr(o.contract, name)}" for name in changed) or "unchanged"
+        shown = " ".join(f"{name}={getattr(o.contract, name)}" for name in changed) or say(
+            Msg("unchanged"), s.lang
+        )
         return f"{ref} {shown}\n"
 
     _change(ctx, reference, "amend", change)

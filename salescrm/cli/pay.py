@@ -13,7 +13,7 @@ from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, cell, render, table, to_json
 from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.model import Customer, Opportunity
-from salescrm.i18n import figure, heading, label
+from salescrm.i18n import figure, heading, label, say
 
 pay_app = typer.Typer(help="Payment collection: plan, receive, amend, list, show.", no_args_is_help=True)
 OPP_ARGUMENT = typer.Argument(
@@ -117,7 +117,7 @@ def receive(
         customer, o, ref = _with_deal(s, reference)
         receipt = take(o, ref, new, s.member)
         tx.save(customer, record=ref)
-    pays = f" pays {ref}-{receipt.plan}" if receipt.plan else ""
+    pays = say(Msg(" pays {line}", line=f"{ref}-{receipt.plan}"), s.lang) if receipt.plan else ""
     out(f"{ref}-{receipt.id} {receipt.at} {receipt.amount}{pays}\n")
 
 

@@ -13,7 +13,7 @@ import typer
 from salescrm.cli.context import Session, hold, out, session
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, Msg, UsageError
-from salescrm.core.reminders import Digest, Facts
+from salescrm.core.reminders import Digest
 
 
 class RemindFormat(StrEnum):
@@ -41,7 +41,7 @@ def remind(
 
     Example: salescrm remind --push   (企业微信 / 钉钉 / 飞书 group bots: docs/push.md)
     """
-    from salescrm.core.reminders import build_digests, concerning
+    from salescrm.core.reminders import concerning, due_digests, least_days, people_of
 
     s = session(ctx)
     if within < 0:
@@ -51,12 +51,18 @@ def remind(
         raise UsageError(Msg("--owner and --all cannot be used together"))
     today = s.today(as_of)
     config = s.config
-    facts: list[Facts] = s.summaries("remind", today)  # reminders read a few values of each customer
     everyone = all_owners or ((mail or push) and not owner)
     member = None if everyone else _member(s, owner)
+    # What is due, worked out in the index; the rules read the facts of only the customers
+    # that may have something else (store/remind_index.py).
+    due = s.reminders_due(
+        today, least_days(config, within), None if member is None else people_of(member, config)
+    )
     if member is not None:  # one digest: the rules run only where it can get something
-        facts = concerning(facts, member, config)
-    digests = build_digests(facts, config, today, within, _review_due(today, config))
+        due = due._replace(
+            rare=concerning(due.rare, member, config), whole=concerning(due.whole, member, config)
+        )
+    digests = due_digests(due, config, today, within, _review_due(today, config))
     hold(digests)
     if member is None:
         chosen = list(digests.values())

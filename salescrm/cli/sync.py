@@ -11,6 +11,7 @@ from salescrm.cli.context import Session, out, session
 from salescrm.cli.customer_argument import customer_argument
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import CrmError, Msg
+from salescrm.i18n import say
 
 
 def sync(ctx: typer.Context) -> None:
@@ -32,7 +33,7 @@ def sync(ctx: typer.Context) -> None:
 
     s = session(ctx)
     for line in run_sync(s.datadir, _acting(s)):
-        out(f"{visible(line)}\n")  # names and e-mails of a commit that came by git
+        out(f"{visible(say(line, s.lang))}\n")  # names and e-mails of a commit that came by git
 
 
 def _acting(s: Session) -> str:

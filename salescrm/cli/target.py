@@ -10,6 +10,7 @@ from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import Msg, UsageError
 from salescrm.core.targets import TEAM, YearTarget
+from salescrm.i18n import say
 
 target_app = typer.Typer(
     help="Sales targets per member and for the team: set, show, delete.", no_args_is_help=True
@@ -131,7 +132,7 @@ def delete(
     with s.datadir.transaction("target delete", s.member) as tx:
         tx.records.append(f"{who} {year}")
         edit_config(tx, change)
-    out(f"deleted the {year} target of {who}\n")
+    out(say(Msg("deleted the {year} target of {who}", year=year, who=who), s.lang) + "\n")
 
 
 def _breakdown(plan: YearTarget) -> list[dict[str, Any]]:

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import typer
 
-from salescrm.cli.context import out
+from salescrm.cli.context import out, session
 from salescrm.core.errors import Msg, UsageError
+from salescrm.i18n import say
 
 
 def verify(
+    ctx: typer.Context,
     old: str = typer.Argument(..., help="The commit before the range (all zeros: a new branch)."),
     new: str = typer.Argument(..., help="The last commit of the range (all zeros: a deleted branch)."),
     repo: str = typer.Option(".", "--repo", help="The git repository (default: here)."),
@@ -39,7 +41,12 @@ def verify(
             f"(salescrm.yaml: permissions)",
             hint="a manager may make the change, or undo it (git revert) and push again",
         )
-    out(f"{checked} commit{'s' if checked != 1 else ''} keep the rules\n")
+    kept = (
+        Msg("{count} commits keep the rules", count=checked)
+        if checked != 1
+        else Msg("1 commit keeps the rules")
+    )
+    out(say(kept, session(ctx).lang) + "\n")
 
 
 def register(app: typer.Typer) -> None:

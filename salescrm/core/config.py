@@ -183,7 +183,7 @@ _TOP_KEYS = {
 def config_from_data(data: Any, file: str = "salescrm.yaml") -> tuple[Config, list[Problem]]:
     """The Config of ``data`` (defaults for what is missing) and every problem found."""
     r = Reader(file)
-    d = r.mapping(data if data is not None else {}, "a mapping of settings")
+    d = r.mapping(data if data is not None else {}, Msg("a mapping of settings"))
     r.unknown_keys(d, _TOP_KEYS)
     notes = _section(r, d, "notes")
     reminders = _section(r, d, "reminders")
@@ -233,7 +233,7 @@ def _channels(r: Reader, texts: list[str]) -> list[str]:
             keys.append(CHANNELS.parse(text))
         except CrmError as error:
             with r.at("channels"):
-                r.problem(f"{error.message}; {error.hint}", i)
+                r.problem(Msg("{message}; {hint}", message=error.message, hint=error.hint), i)
     return list(dict.fromkeys(keys))
 
 
@@ -244,8 +244,9 @@ def _push(r: Reader, d: dict[str, Any]) -> dict[str, list[str]]:
     """push: {remind: [销售一组], review: [销售一组, 管理层]}: chat names, nothing else."""
     with r.at("push"):
         for key in set(d) - set(PUSHED):  # a webhook here would let any pusher redirect the team's digests
-            r.problem(f"unknown key {key!r}: push: names chats only ({', '.join(PUSHED)}); their webhooks "
-                      "and secrets belong in each user's own settings", str(key))  # fmt: skip
+            names = ", ".join(PUSHED)
+            r.problem(Msg("unknown key {key!r}: push: names chats only ({names}); their webhooks and secrets "
+                          "belong in each user's own settings", key=key, names=names), str(key))  # fmt: skip
         one = {key: [d[key]] for key in PUSHED if isinstance(d.get(key), str)}  # a single name
         return {key: one.get(key) or r.texts(d, key) for key in PUSHED if key in d}
 
@@ -285,7 +286,7 @@ def _similarity(r: Reader, d: dict[str, Any]) -> int:
     with r.at("duplicates"):
         score = r.whole(d, "name_similarity", 90)
         if not 50 <= score <= 100:
-            r.problem(f"name_similarity must be 50 to 100, found {score}", "name_similarity")
+            r.problem(Msg("name_similarity must be 50 to 100, found {score}", score=score), "name_similarity")
             return 90
         return score
 
@@ -293,7 +294,9 @@ def _similarity(r: Reader, d: dict[str, Any]) -> int:
 def _choice(r: Reader, d: dict[str, Any], key: str, allowed: list[str], default: str) -> str:
     value = r.text(d, key) or default
     if value not in allowed:
-        r.problem(f"unknown value {value!r}; one of: {', '.join(allowed)}", key)
+        r.problem(
+            Msg("unknown value {value!r}; one of: {allowed}", value=value, allowed=", ".join(allowed)), key
+        )
         return default
     return value
 
@@ -304,7 +307,7 @@ def _check_members(r: Reader, config: Config) -> None:
     for index, member in enumerate(config.members):
         with r.at("members"), r.at(index):
             if member.id in seen:
-                r.problem(f"member id {member.id!r} is used twice", "id")
+                r.problem(Msg("member id {id!r} is used twice", id=member.id), "id")
             seen.add(member.id)
             if member.manager and member.manager not in ids:
                 r.problem(f"manager {member.manager!r} is not a member", "manager")

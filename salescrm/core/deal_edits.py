@@ -28,7 +28,7 @@ def _parsers(config: Config, opened: date) -> dict[str, Callable[[str], Any]]:
 
     def close(text: str) -> date:
         day = parse_date(text, what="close date")
-        refuse_before(day, opened, "close date", "the deal")
+        refuse_before(day, opened, Msg("close date"), Msg("the deal"))
         return day
 
     return {

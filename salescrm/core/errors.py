@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Self
 
 
@@ -52,6 +54,30 @@ class Listed(str):
         listed = super().__new__(cls, ", ".join(parts))
         listed.parts = tuple(parts)
         return listed
+
+
+def message_data(message: object) -> object:
+    """A message as plain data (the index stores problems): a Msg keeps its template and values,
+    a Term its vocabulary and key, so that a problem read back is said in any language."""
+    if isinstance(message, Listed):
+        return {"listed": [message_data(part) for part in message.parts]}
+    if isinstance(message, Term):
+        return {"term": [message.vocabulary, message.key, str(message)]}
+    if isinstance(message, Msg):
+        return {"msg": message.template, "values": {k: message_data(v) for k, v in message.values.items()}}
+    return message if isinstance(message, (int, float, Decimal, date, type(None))) else str(message)
+
+
+def message_of(data: object) -> object:
+    """The message ``message_data`` made ``data`` of."""
+    if isinstance(data, dict) and "listed" in data:
+        return Listed([str(message_of(part)) for part in data["listed"]])
+    if isinstance(data, dict) and "term" in data:
+        vocabulary, key, text = data["term"]
+        return Term(vocabulary, key, text)
+    if isinstance(data, dict) and "msg" in data:
+        return Msg(data["msg"], **{k: message_of(v) for k, v in data["values"].items()})
+    return data
 
 
 class CrmError(Exception):
@@ -109,6 +135,12 @@ class Problem:
     def __str__(self) -> str:
         from salescrm.core.safe_text import visible  # a file name or value can hold anything
 
+        return visible(self.said)
+
+    @property
+    def said(self) -> Msg:
+        """The problem as a message (English here; the edge says it in the reader's language)."""
         where = f"{self.file}:{self.line}" if self.line else self.file
-        prefix = "warning: " if self.severity == "warning" else ""
-        return visible(f"{where}: {prefix}{self.message}")
+        if self.severity == "warning":
+            return Msg("{where}: warning: {message}", where=where, message=self.message)
+        return Msg("{where}: {message}", where=where, message=self.message)

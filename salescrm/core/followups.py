@@ -97,7 +97,9 @@ def close_task(task: Task, customer_id: str, status: str, at: When, note: str | 
             hint=Msg("a closed task cannot be closed again; plan a new one with: salescrm followup plan"),
         )
     if task.created is not None:
-        refuse_before(at, day_of(task.created), "--at date", f"task {customer_id}-{task.id}")
+        refuse_before(
+            at, day_of(task.created), "--at date", Msg("task {ref}", ref=f"{customer_id}-{task.id}")
+        )
     task.status = status
     task.closed = at
     task.note = note

@@ -17,7 +17,7 @@ from itertools import combinations, combinations_with_replacement
 from math import comb
 from typing import TYPE_CHECKING, NamedTuple
 
-from salescrm.core.errors import Msg, Term, UsageError
+from salescrm.core.errors import Listed, Msg, Term, UsageError
 from salescrm.core.places import PLACES
 
 if TYPE_CHECKING:  # the cache reads identities on every write: the model is imported where used
@@ -256,13 +256,19 @@ def likely_pairs(identities: list[Identity], threshold: int | None) -> list[Pair
     return [Pair(a, b, tuple(reasons)) for (a, b), reasons in sorted(shared.items())]
 
 
-def pair_text(pair: Pair) -> str:
+def pair_text(pair: Pair) -> Msg:
     """``CRM…002 and CRM…005 may be one company (same name, phone)``."""
     keys = [r for r in pair.reasons if not r.startswith("similar")]
-    why = ", ".join(
-        [*([f"same {', '.join(keys)}"] if keys else []), *(r for r in pair.reasons if r not in keys)]
+    why: list[str] = (
+        [Msg("same {keys}", keys=Listed([Term("duplicate key", k) for k in keys]))] if keys else []
     )
-    return f"{pair.first} and {pair.second} may be one company ({why})"
+    for reason in pair.reasons:
+        if reason.startswith("similar name ("):
+            why.append(Msg("similar name ({score})", score=reason[len("similar name (") : -1]))
+        elif reason not in keys:
+            why.append(reason)
+    return Msg("{first} and {second} may be one company ({why})", first=pair.first, second=pair.second,
+               why=Listed(why))  # fmt: skip
 
 
 def _pairs(numbers: list[str]) -> Iterable[tuple[str, str]]:

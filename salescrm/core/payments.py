@@ -126,7 +126,7 @@ def add_plan(
     the contract amount. Refused above it, or due before the contract was signed."""
     contract = contract_of(o, ref)
     for due, _, _ in lines:
-        refuse_before(due, contract.signed, "due date", "the contract")
+        refuse_before(due, contract.signed, Msg("due date"), _CONTRACT)
     planned = planned_total(o) + sum((amount for _, amount, _ in lines), Decimal(0))
     if planned > contract.amount:
         raise UsageError(
@@ -165,7 +165,7 @@ class NewReceipt:
 def receive(o: Opportunity, ref: str, new: NewReceipt, by: str) -> Receipt:
     """Record money received against a won deal, matched to a plan line."""
     contract = contract_of(o, ref)
-    refuse_before(new.at, contract.signed, "receipt date", "the contract")
+    refuse_before(new.at, contract.signed, Msg("receipt date"), _CONTRACT)
     owed = owed_on(o)
     if new.amount > owed and new.overpay is None:
         raise UsageError(
@@ -194,11 +194,14 @@ def find_line(o: Opportunity, ref: str, item: str) -> Installment:
     for line in o.plan:
         if line.id == wanted:
             return line
-    known = ", ".join(line.id for line in o.plan) or "none yet"
+    known = ", ".join(line.id for line in o.plan) or Msg("none yet")
     raise NotFoundError(
         Msg("no such plan line {ref}-{wanted}", ref=ref, wanted=wanted),
         hint=Msg("{ref}'s plan lines: {known}", ref=ref, known=known),
     )
+
+
+_CONTRACT = Msg("the contract")
 
 
 def split_reference(text: str) -> tuple[str, str]:
@@ -222,11 +225,11 @@ def amend(
     returns the fields changed. The plan may still not exceed the contract, nor receipts
     what was owed. On a refusal the caller saves nothing."""
     contract = contract_of(o, ref)
-    kind = "plan line" if item_id.startswith("P") else "receipt"
-    items: list[Any] = o.plan if kind == "plan line" else o.receipts
+    kind = Msg("plan line") if item_id.startswith("P") else Msg("receipt")
+    items: list[Any] = o.plan if item_id.startswith("P") else o.receipts
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
-        known = ", ".join(i.id for i in items) or "none yet"
+        known = ", ".join(i.id for i in items) or Msg("none yet")
         raise NotFoundError(
             Msg("no such {kind} {ref}-{item_id}", kind=kind, ref=ref, item_id=item_id),
             hint=Msg("{ref}'s {kind}s: {known}", ref=ref, kind=kind, known=known),
@@ -243,7 +246,7 @@ def amend(
         wanted["plan"] = find_line(o, ref, wanted["plan"]).id
     for name in ("due", "at"):
         if name in wanted:
-            refuse_before(wanted[name], contract.signed, f"--{name} date", "the contract")
+            refuse_before(wanted[name], contract.signed, f"--{name}", _CONTRACT)
     changed = [
         name for name, value in wanted.items() if record(item.amendments, item, name, value, at, by, why)
     ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from salescrm.core.errors import Msg
 from salescrm.core.labels import TIERS
 from salescrm.core.schema import Reader
 
@@ -64,10 +65,17 @@ def pool_rules_from_data(r: Reader, section: dict[str, Any]) -> PoolRules:
         recycle = dict(defaults.recycle)
         raw = section.get("recycle")
         with r.at("recycle"):
-            tiers = r.mapping(raw, "a mapping of tiers") if raw is not None else {}
+            tiers = r.mapping(raw, Msg("a mapping of tiers")) if raw is not None else {}
             for tier, rule in tiers.items():
                 if tier not in TIERS.keys:
-                    r.problem(f"unknown tier {tier!r}; one of: {', '.join(TIERS.keys)}", str(tier))
+                    r.problem(
+                        Msg(
+                            "unknown tier {tier!r}; one of: {allowed}",
+                            tier=tier,
+                            allowed=", ".join(TIERS.keys),
+                        ),
+                        str(tier),
+                    )
                     continue
                 recycle[str(tier)] = _recycle_rule(r, str(tier), rule)
     return PoolRules(recycle=recycle, **limits)
@@ -78,7 +86,7 @@ def _recycle_rule(r: Reader, tier: str, raw: Any) -> RecycleRule:
     if raw is None or raw == "never":
         return RecycleRule()
     with r.at(tier):
-        rule = r.mapping(raw, "never or a mapping of no_followup_days / no_won_days")
+        rule = r.mapping(raw, Msg("never or a mapping of no_followup_days / no_won_days"))
         r.unknown_keys(rule, set(_DAYS))
         days = {name: _days(r, rule, name, None) if rule.get(name) is not None else None for name in _DAYS}
     return RecycleRule(**days)
@@ -87,7 +95,7 @@ def _recycle_rule(r: Reader, tier: str, raw: Any) -> RecycleRule:
 def _days(r: Reader, d: dict[str, Any], key: str, default: Any) -> Any:
     value = r.whole(d, key, default if default is not None else 0)
     if value < 0:
-        r.problem(f"must not be negative, found {value}", key)
+        r.problem(Msg("must not be negative, found {value}", value=value), key)
         return default
     return value
 

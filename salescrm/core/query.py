@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from salescrm.core.errors import Msg, UsageError
+from salescrm.core.folding import fold
 from salescrm.core.labels import SIZES, STAGES, TIERS, Vocabulary
 from salescrm.core.listrows import AnyDeal, LiveDeal, Row, row_of
 from salescrm.core.model import Customer, Opportunity
@@ -263,11 +264,6 @@ class Compare(Node):
 @functools.lru_cache(maxsize=64)
 def _window_start(as_of: date, amount: int, unit: str) -> date:
     return window_start(as_of, amount, unit)  # the same for every customer of a run
-
-
-def fold(value: Any) -> Any:
-    """Text as queries compare it (full width, case and compatibility forms ignored)."""
-    return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
 
 
 _fold = fold

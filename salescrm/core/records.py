@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from salescrm.core.causes import Cause
-from salescrm.core.errors import Problem
+from salescrm.core.errors import Msg, Problem
 from salescrm.core.model import (
     Change,
     Contact,
@@ -93,7 +93,7 @@ CHANGE_KINDS = {
 def customer_from_data(data: Any, file: str) -> tuple[Customer | None, list[Problem]]:
     """The customer in ``data``, or None when an error makes it unusable; all problems."""
     reader = Reader(file)
-    document = reader.mapping(data, "a customer mapping")
+    document = reader.mapping(data, Msg("a customer mapping"))
     if not document:
         return None, reader.problems
     customer = _customer(reader, document)
@@ -133,7 +133,7 @@ def _customer(r: Reader, d: dict[str, Any]) -> Customer:
 def _owner(r: Reader, d: dict[str, Any]) -> str:
     """The owner; ``owner: null`` is a customer in the pool (""), a missing key an error."""
     if "owner" not in d:
-        r.problem("is required (owner: null for a customer in the pool)", "owner")
+        r.problem(Msg("is required (owner: null for a customer in the pool)"), "owner")
     return r.text(d, "owner") or ""
 
 
@@ -168,7 +168,7 @@ def _change(r: Reader, d: dict[str, Any]) -> Change:
     name = r.required_text(d, "field")
     kind = CHANGE_KINDS.get(name.partition(".")[0] + "." if "." in name else name)
     if kind is None:
-        r.problem(f"unknown field {name!r} in a change", "field")
+        r.problem(Msg("unknown field {name!r} in a change", name=name), "field")
     readers: dict[str, Callable[[dict[str, Any], str], Any]] = {
         "text": r.text, "amount": r.amount, "day": r.day, "flag": r.flag, "texts": r.texts,
     }  # fmt: skip
@@ -192,11 +192,11 @@ def _noted(r: Reader, d: dict[str, Any], key: str) -> str | None:
     if d.get("cause") is None:
         return text
     with r.at("cause"):
-        facts = r.mapping(d["cause"], "a mapping with a kind")
+        facts = r.mapping(d["cause"], Msg("a mapping with a kind"))
         kind = r.required_text(facts, "kind") if facts else None
         for name, value in facts.items():
             if isinstance(value, (dict, list)):
-                r.problem("expected a plain value, found a mapping or list", str(name))
+                r.problem(Msg("expected a plain value, found a mapping or list"), str(name))
                 return text
     if not kind:
         return text

@@ -8,7 +8,7 @@ same computation can run off a cache of parsed records.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import attrgetter, itemgetter
@@ -414,11 +414,56 @@ def build_digests(
     return team.digests()
 
 
+class Due(NamedTuple):
+    """What is due on a day, worked out by the index (``store/remind_index.py``) for the
+    customers with no event after it: rows of the common reminders, at least ``least_days``
+    overdue, and the facts of the customers the rules must read. Equals ``build_digests`` over
+    every customer's facts (a differential test holds them together)."""
+
+    tasks: Sequence[
+        tuple[Any, ...]
+    ]  # (customer, name, tier, task id, due (ISO), due day, via, focus, goal, owner)
+    cadence: Sequence[
+        tuple[Any, ...]
+    ]  # (customer, name, tier, owner, due day, latest contact day): before every task
+    payments: Sequence[tuple[Any, ...]]  # (customer, name, tier, O1-P2, due day, open amount, owner, deal)
+    stale: Sequence[
+        tuple[Any, ...]
+    ]  # (customer, name, tier, deal id, deal, owner, stage, last touched day, stale days)
+    rare: list[Facts]  # may have a birthday, news, a lost claim, a deal over plan, a pool warning
+    whole: list[Facts]  # every rule (rewound customers, and those the index holds no rows of)
+
+
+def least_days(config: Config, within: int) -> int:
+    """A follow-up reminder less overdue than this is neither filed nor escalated."""
+    return min(-within, config.escalate_after_days + 1)
+
+
+def due_digests(due: Due, config: Config, as_of: When, within: int = 0,
+                review_due: date | None = None) -> dict[str, Digest]:  # fmt: skip
+    """``build_digests`` of what the index found due (``Due``)."""
+    team = _Team(config, day_of(as_of), within)
+    team.add_due(due)
+    for f in due.rare:
+        team.add_rare(f)
+    for f in due.whole:
+        if not f.archived:
+            team.add(f)
+    if review_due is not None:
+        team.add_review(review_due)
+    return team.digests()
+
+
+def people_of(member: str, config: Config) -> set[str]:
+    """Whose reminders reach ``member``'s digest: their own, and their team's (escalated)."""
+    return {member} | {m.id for m in config.members if m.manager == member}
+
+
 def concerning(customers: Iterable[Facts], member: str, config: Config) -> list[Facts]:
     """The customers that can put something in ``member``'s digest: those they or their team
     own, or where they or their team own a task or a deal (a manager's digest escalates the
     team's tasks). One member's reminders computed over these equal those over everyone."""
-    people = {member} | {m.id for m in config.members if m.manager == member}
+    people = people_of(member, config)
     return [
         f
         for f in customers
@@ -446,8 +491,7 @@ class _Team:
         self.rules = _Rules(config)
         self.managers = {m.id: m.manager for m in config.members if m.manager}
         self.escalate_after = config.escalate_after_days
-        # A follow-up reminder less overdue than this is neither filed nor escalated.
-        self.least_days = min(-within, self.escalate_after + 1)
+        self.least_days = least_days(config, within)
         self.found = _Digests()
 
     def add(self, f: Facts) -> None:
@@ -455,6 +499,14 @@ class _Team:
         self.file(rules.follow_ups(f, today, self.least_days))
         if f.installments:
             self.file(rules.payments(f, today, self.least_days))
+        if f.deals:
+            for reminder in rules.stale(f, today):
+                found[reminder.owner].stale.append(reminder)
+        self.add_rare(f)
+
+    def add_rare(self, f: Facts) -> None:
+        """The rules that seldom find something: over-planned deals, birthdays, news, the pool."""
+        rules, today, found = self.rules, self.today, self.found
         for deal, name, owner, planned, contract in f.overplanned:  # the manager amends the plan
             reminder = Reminder("overplanned", f"{f.id}-{deal}", f.id, f.name, f.tier, owner, self.day, 0,
                                 name, f"{planned} {contract}")  # fmt: skip
@@ -462,13 +514,35 @@ class _Team:
         if f.birthdays:
             for reminder in rules.birthdays(f, today, self.config.birthday_days):
                 found[reminder.owner].birthdays.append(reminder)
-        if f.deals:
-            for reminder in rules.stale(f, today):
-                found[reminder.owner].stale.append(reminder)
         if f.feedback:
             for reminder in rules.feedback(f, today):
                 found[reminder.owner].feedback.append(reminder)
         self.add_pool(f)
+
+    def add_due(self, due: Due) -> None:
+        """The rows the index found due: reminders as ``add`` makes them."""
+        today, moment, day, cadence = self.today, self.rules.moment, self.rules.day, self.rules.cadence
+        self.file([
+            Reminder("task", f"{ident}-{task_id}", ident, name, tier, owner, moment[when], today - due_day,
+                     focus, goal, via)
+            for ident, name, tier, task_id, when, due_day, via, focus, goal, owner in due.tasks
+        ])  # fmt: skip
+        self.file([
+            Reminder("cadence", ident, ident, name, tier, owner, day[due_day], today - due_day, tier, "",
+                     None, day[since], cadence[tier])
+            for ident, name, tier, owner, due_day, since in due.cadence
+        ])  # fmt: skip
+        self.file([
+            Reminder("payment", f"{ident}-{ref}", ident, name, tier, owner, day[due_day], today - due_day,
+                     deal, open_amount)
+            for ident, name, tier, ref, due_day, open_amount, owner, deal in due.payments
+        ])  # fmt: skip
+        found = self.found
+        for ident, name, tier, deal_id, deal, owner, stage, touched, limit in due.stale:
+            found[owner].stale.append(
+                Reminder("stale", f"{ident}-{deal_id}", ident, name, tier, owner, day[touched + limit],
+                         today - touched, deal, stage, None, day[touched], limit)
+            )  # fmt: skip
 
     def add_pool(self, f: Facts) -> None:
         """A warning before the customer goes back to the pool, to its owner and their manager;

@@ -85,12 +85,19 @@ def permissions_from_data(r: Reader, section: dict[str, Any]) -> dict[str, tuple
     with r.at("permissions"):
         for action, raw in section.items():
             if action not in ACTIONS:
-                r.problem(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}", str(action))
+                allowed = ", ".join(ACTIONS)
+                r.problem(
+                    Msg("unknown action {action!r}; one of: {allowed}", action=action, allowed=allowed),
+                    str(action),
+                )
                 continue
             who = [raw] if isinstance(raw, str) else r.texts(section, str(action))
             unknown = [w for w in who if w not in WHO]
             if unknown:
-                r.problem(f"unknown role {unknown[0]!r}; one of: {', '.join(WHO)}", str(action))
+                r.problem(
+                    Msg("unknown role {role!r}; one of: {allowed}", role=unknown[0], allowed=", ".join(WHO)),
+                    str(action),
+                )
                 continue
             permissions[str(action)] = tuple(who)
     return permissions

@@ -11,11 +11,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from salescrm.core.errors import CrmError, Problem
+from salescrm.core.errors import CrmError, Msg, Problem
 from salescrm.core.parse import When, normal_amount, parse_when
 
 T = TypeVar("T")
 Keys = tuple[str | int, ...]
+_A_MAPPING = Msg("a mapping")
 
 
 class Reader:
@@ -32,7 +33,7 @@ class Reader:
     def problem(self, message: str, key: str | int | None = None, severity: str = "error") -> None:
         keys: Keys = tuple(self._path) + ((key,) if key is not None else ())
         label = _dotted(keys if severity == "error" else tuple(self._path))
-        text = f"{label}: {message}" if label else message
+        text = Msg("{label}: {message}", label=label, message=message) if label else message
         self.problems.append(Problem(self.file, text, keys=keys, severity=severity))
 
     @property
@@ -40,20 +41,20 @@ class Reader:
         return [p for p in self.problems if p.severity == "error"]
 
     # -- typed getters --------------------------------------------------------
-    def mapping(self, value: Any, what: str = "a mapping") -> dict[str, Any]:
+    def mapping(self, value: Any, what: str = _A_MAPPING) -> dict[str, Any]:
         if isinstance(value, dict):
             return value
-        self.problem(f"expected {what}, found {_kind(value)}")
+        self.problem(Msg("expected {what}, found {found}", what=what, found=_kind(value)))
         return {}
 
     def text(self, data: dict[str, Any], key: str, required: bool = False) -> str | None:
         value = data.get(key)
         if value is None or value == "":
             if required:
-                self.problem("is required", key)
+                self.problem(Msg("is required"), key)
             return None
         if isinstance(value, (bool, dict, list)):
-            self.problem(f"expected text, found {_kind(value)}", key)
+            self.problem(Msg("expected text, found {found}", found=_kind(value)), key)
             return None
         if isinstance(value, (date, datetime)):
             return value.isoformat()
@@ -67,14 +68,14 @@ class Reader:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.problem(f"expected true or false, found {value!r}", key)
+            self.problem(Msg("expected true or false, found {value!r}", value=value), key)
             return False
         return value
 
     def whole(self, data: dict[str, Any], key: str, default: int) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(f"expected a whole number, found {value!r}", key)
+            self.problem(Msg("expected a whole number, found {value!r}", value=value), key)
             return default
         return value
 
@@ -82,23 +83,23 @@ class Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.problem("is required", key)
+                self.problem(Msg("is required"), key)
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-            self.problem(f"expected an amount, found {_kind(value)}", key)
+            self.problem(Msg("expected an amount, found {found}", found=_kind(value)), key)
             return None
         try:
             amount = Decimal(str(value).replace(",", ""))
         except InvalidOperation:
-            self.problem(f"expected an amount, found {value!r}", key)
+            self.problem(Msg("expected an amount, found {found}", found=repr(value)), key)
             return None
         if not amount.is_finite() or amount < 0:
-            self.problem(f"expected a non-negative amount, found {value!r}", key)
+            self.problem(Msg("expected a non-negative amount, found {value!r}", value=value), key)
             return None
         try:
             return normal_amount(amount)
         except InvalidOperation:  # more digits than an amount holds (a crafted file: make fuzz)
-            self.problem(f"expected an amount, found {value!r}", key)
+            self.problem(Msg("expected an amount, found {found}", found=repr(value)), key)
             return None
 
     def day(self, data: dict[str, Any], key: str, required: bool = False) -> date | None:
@@ -111,7 +112,7 @@ class Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.problem("is required", key)
+                self.problem(Msg("is required"), key)
             return None
         if isinstance(value, datetime):
             return value.replace(tzinfo=None, second=0, microsecond=0)
@@ -122,7 +123,7 @@ class Reader:
                 return parse_when(value)
             except CrmError:
                 pass  # reported below, as a problem of this file
-        self.problem(f"expected a date (YYYY-MM-DD[THH:MM]), found {value!r}", key)
+        self.problem(Msg("expected a date (YYYY-MM-DD[THH:MM]), found {value!r}", value=value), key)
         return None
 
     def texts(self, data: dict[str, Any], key: str) -> list[str]:
@@ -130,7 +131,7 @@ class Reader:
         if value is None:
             return []
         if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-            self.problem(f"expected a list of texts, found {_kind(value)}", key)
+            self.problem(Msg("expected a list of texts, found {found}", found=_kind(value)), key)
             return []
         return [str(v) for v in value if v is not None]
 
@@ -140,14 +141,14 @@ class Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(f"expected a list, found {_kind(value)}", key)
+            self.problem(Msg("expected a list, found {found}", found=_kind(value)), key)
             return []
         built: list[T] = []
         with self.at(key):
             for index, item in enumerate(value):
                 with self.at(index):
                     if not isinstance(item, dict):
-                        self.problem(f"expected a mapping, found {_kind(item)}")
+                        self.problem(Msg("expected a mapping, found {found}", found=_kind(item)))
                         continue
                     built.append(build(item))
         return built
@@ -155,7 +156,7 @@ class Reader:
     def unknown_keys(self, data: dict[str, Any], known: set[str]) -> dict[str, Any]:
         extra = {key: value for key, value in data.items() if key not in known}
         for key in extra:
-            self.problem(f"unknown key {key!r} (kept as it is)", str(key), severity="warning")
+            self.problem(Msg("unknown key {key!r} (kept as it is)", key=key), str(key), severity="warning")
         return extra
 
 
@@ -184,9 +185,9 @@ def _dotted(keys: Keys) -> str:
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return Msg("nothing")
     if isinstance(value, dict):
-        return "a mapping"
+        return Msg("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return Msg("a list")
     return repr(value)

@@ -131,7 +131,7 @@ def check_date(o: Opportunity, ref: str, at: date) -> None:
     """A move happens on or after the deal's last event and not before the deal was opened
     (the command line has refused a moment in the future: core/timeline.refuse_future)."""
     if o.created:
-        refuse_before(at, o.created, "date", ref)
+        refuse_before(at, o.created, Msg("date"), ref)
     check_deal_order(o, ref, at)
 
 

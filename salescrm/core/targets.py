@@ -184,7 +184,7 @@ def targets_from_data(raw: Any, file: str = "salescrm.yaml") -> Targets:
 
 def _year_target(r: Reader, year: Any, raw: Any) -> YearTarget | None:
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
-        r.problem(f"expected a year such as 2026, found {year!r}")
+        r.problem(Msg("expected a year such as 2026, found {year!r}", year=year))
         return None
     data = r.mapping(raw)
     quarters_data = r.mapping(data.get("quarters") or {})
@@ -198,7 +198,7 @@ def _year_target(r: Reader, year: Any, raw: Any) -> YearTarget | None:
         for month, value in r.mapping(data.get("months") or {}).items():
             parsed = r.amount({month: value}, month)
             if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
-                r.problem(f"expected a month 1 to 12, found {month!r}")
+                r.problem(Msg("expected a month 1 to 12, found {month!r}", month=month))
             elif parsed is not None:
                 months[month] = parsed
     q = [value or ZERO for value in quarters]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salescrm.core.config import Config
-from salescrm.core.errors import Problem
+from salescrm.core.errors import Msg, Problem
 from salescrm.core.identity import Identity, identity_of, likely_pairs, pair_text
 from salescrm.core.stages import contract_key
 from salescrm.core.validate import validate_unique_ids
@@ -106,7 +106,7 @@ def _duplicates(findings: list[Findings]) -> list[Problem]:
     return [
         Problem(
             f"customers/{p.second}.yaml",
-            f"{pair_text(p)}: salescrm customer merge KEEP DROP",
+            Msg("{pair}: salescrm customer merge KEEP DROP", pair=pair_text(p)),
             severity="warning",
         )  # fmt: skip
         for p in pairs
@@ -130,7 +130,11 @@ def _team_file(datadir: DataDir) -> list[Problem]:
             parse_query(expression)
         except QueryError as error:
             problems.append(
-                Problem(CONFIG_NAME, f"saved filter {name!r}: {error.reason}", keys=("filters", name))
+                Problem(
+                    CONFIG_NAME,
+                    Msg("saved filter {name!r}: {reason}", name=name, reason=error.reason),
+                    keys=("filters", name),
+                )  # fmt: skip
             )
     return with_lines(problems, text) + duplicate_keys(text, CONFIG_NAME)
 
@@ -142,7 +146,7 @@ def _missing_attachments(datadir: DataDir, findings: list[Findings]) -> list[Pro
         for path in found.attachments:
             target = datadir.root / path
             if not target.is_file() or target.is_symlink():
-                message = f"attachment {path} is missing"
+                message = Msg("attachment {path} is missing", path=path)
                 problems.append(Problem(f"customers/{found.customer_id}.yaml", message, severity="warning"))
     return problems
 
@@ -157,7 +161,12 @@ def _contracts(findings: list[Findings]) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"customers/{found.customer_id}.yaml",
-                        f"contract {number} of {ref} is also on {seen[key]}",
+                        Msg(
+                            "contract {number} of {ref} is also on {other}",
+                            number=number,
+                            ref=ref,
+                            other=seen[key],
+                        ),
                     )
                 )
             seen.setdefault(key, ref)
@@ -170,6 +179,6 @@ def _stray_files(datadir: DataDir) -> list[Problem]:
         for path in datadir.attachments_dir.rglob("*"):
             if path.is_symlink():
                 problems.append(
-                    Problem(datadir.relative(path), "is a symbolic link; attachments must be files")
+                    Problem(datadir.relative(path), Msg("is a symbolic link; attachments must be files"))
                 )
     return problems

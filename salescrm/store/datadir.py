@@ -9,7 +9,7 @@ A failed command therefore changes nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,6 +29,7 @@ from salescrm.store.scan import CONFIG_NAME, LOCAL_DIR, LOCK_NAME, customer_name
 if TYPE_CHECKING:  # only named in signatures: their modules are imported by the commands using them
     from salescrm.core.identity import Identity
     from salescrm.core.model import Customer
+    from salescrm.core.reminders import Due
     from salescrm.store.index import Index, Narrow
 
 # Per-clone state, editor litter, and what must never reach the team by accident: exports and
@@ -200,7 +201,8 @@ class DataDir:
         if customer is None:
             first = next(p for p in problems if p.severity == "error")
             raise DamagedError(
-                Msg("{first}", first=first), hint=Msg("fix the file (salescrm check lists every problem)")
+                Msg("{first}", first=first.said),
+                hint=Msg("fix the file (salescrm check lists every problem)"),
             )
         return customer
 
@@ -239,6 +241,26 @@ class DataDir:
             else:  # none: created later
                 kept += [of(customer) for customer in rewound.get(summary[0], [])]
         return kept, problems
+
+    def reminders_due(
+        self, day: date, least_days: int, people: Collection[str] | None = None
+    ) -> tuple[Due, list[Problem]]:
+        """What ``remind`` finds due at the end of ``day`` (``core.reminders.Due``), worked out
+        in the index; customers with events after that day are rewound first. ``people``:
+        only what can reach their digests (None: everyone's)."""
+        from salescrm.core.reminders import Due, facts_of
+        from salescrm.core.timeline import customers_as_of
+
+        index = self.index
+        with index.snapshot():
+            found = index.remind_due(self.config, day, least_days, people)
+            rare = index.summaries_of("remind", found.rare)
+            whole = index.summaries_of("remind", found.whole)
+            late = index.records_of(found.late)
+            problems = index.problems()
+        whole += [facts_of(rewound) for customer in late for rewound in customers_as_of(customer, day)]
+        rows = found.rows
+        return Due(rows["tasks"], rows["cadence"], rows["payments"], rows["stale"], rare, whole), problems
 
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer ``mine`` repeats: a lookup of the

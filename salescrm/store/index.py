@@ -47,9 +47,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import msgpack
 
 from salescrm.core.config import Config
-from salescrm.core.errors import Problem
-from salescrm.store import cores
+from salescrm.core.errors import Problem, message_data, message_of
+from salescrm.store import cores, remind_index
 from salescrm.store.cache_files import cache_dir, code_fingerprint
+from salescrm.store.remind_index import TABLES as REMIND_TABLES
+from salescrm.store.remind_index import head_of
 from salescrm.store.scan import Scan
 
 if TYPE_CHECKING:
@@ -59,7 +61,7 @@ if TYPE_CHECKING:
     from salescrm.store.datadir import DataDir
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 6  # bump when the tables or what a column holds change: the index is rebuilt
+SCHEMA = 8  # bump when the tables or what a column holds change: the index is rebuilt
 _LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
 _BATCH = 1000  # rows written at a time during a refresh
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
@@ -123,7 +125,7 @@ CREATE INDEX files_customer_id ON files (customer_id);
 CREATE TABLE identity_keys (file BLOB NOT NULL, kind INTEGER NOT NULL, key BLOB NOT NULL);
 CREATE INDEX identity_keys_key ON identity_keys (key, kind);
 CREATE INDEX identity_keys_file ON identity_keys (file);
-"""
+{REMIND_TABLES}"""
 # The columns a read may narrow by (``Index.summaries``): what the filters of lists and
 # queries test (``core.query.narrowing``), text folded as queries compare it.
 NARROWING = {"tier": "tier", "owner": "owner", "name": "folded_name", "archived": "archived"}
@@ -221,12 +223,13 @@ class FileRow:
 
 
 def _problem_data(problem: Problem) -> list[Any]:
-    return [problem.file, problem.message, problem.line, list(problem.keys), problem.severity]
+    return [problem.file, message_data(problem.message), problem.line, list(problem.keys), problem.severity]
 
 
 def _problem(data: list[Any]) -> Problem:
     file, message, line, keys, severity = data
-    return Problem(file, message, line, tuple(keys), severity)
+    said = message_of(message)  # a Msg again, said in the reader's language
+    return Problem(file, said if isinstance(said, str) else str(said), line, tuple(keys), severity)
 
 
 def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed, summarise: bool = True) -> FileRow:
@@ -250,10 +253,12 @@ def row_of(name: str, stat: list[int], read_ns: int, parsed: Parsed, summarise: 
 
 
 def _columns_of(customer: Customer, summarise: bool) -> dict[str, Any]:
-    from salescrm.core.query import fold
+    from salescrm.core.folding import fold
     from salescrm.core.records import customer_to_data
+    from salescrm.core.reminders import facts_of
     from salescrm.core.timeline import last_event_day
 
+    facts = facts_of(customer)  # remind's tables, always; its summary when summarising
     return {
         "id": customer.id,
         "tier": fold(customer.tier),
@@ -262,9 +267,13 @@ def _columns_of(customer: Customer, summarise: bool) -> dict[str, Any]:
         "archived": int(customer.archived),
         "last_event": last_event_day(customer).toordinal(),
         "record": pack(customer_to_data(customer)),
-        "summaries": {name: _summary(kind, customer) for name, kind in SUMMARIES.items()}
+        "summaries": {
+            name: pack(kind.to_data(facts)) if name == "remind" else _summary(kind, customer)
+            for name, kind in SUMMARIES.items()
+        }
         if summarise
         else {},
+        "remind": remind_index.rows_of(facts),
     }
 
 
@@ -338,7 +347,10 @@ def _read_plain(path: Path) -> tuple[list[int], bytes] | None:
 
 
 def _hash(raw: bytes) -> bytes:
-    from hashlib import blake2b
+    try:  # hashlib's own blake2b, without hashlib's import of OpenSSL (~3 ms of a write)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - another Python
+        from hashlib import blake2b
 
     return blake2b(raw, digest_size=16).digest()
 
@@ -598,6 +610,12 @@ class Index:
             db.executemany(f"INSERT INTO summary_{kind} VALUES (?, ?)", summaries)
         keys = [(_b(r.name), kind, _b(key)) for r in rows if r.usable for kind, key in r.keys]
         db.executemany("INSERT INTO identity_keys VALUES (?, ?, ?)", keys)
+        heads = [
+            (_b(r.name), head_of(r.usable, c["last_event"], c["archived"], c["remind"]), c["remind"])
+            for r in rows
+            if (c := r.customer) is not None
+        ]
+        remind_index.replace(db, names, heads)
 
     def _checkpoint(self) -> None:
         # Into the database file, and the log emptied: a command ends without closing its
@@ -661,6 +679,7 @@ class Index:
                 "UPDATE files SET rule_problems = ?, usable = ? WHERE name = ?",
                 (pack([_problem_data(p) for p in rules]) if rules else None, int(not errors), key),
             )
+            remind_index.set_usable(db, key, not errors)
             if errors:
                 db.execute("DELETE FROM identity_keys WHERE file = ?", (key,))
             elif not db.execute("SELECT 1 FROM identity_keys WHERE file = ?", (key,)).fetchone():
@@ -727,6 +746,29 @@ class Index:
                         "WHERE EXISTS (SELECT 1 FROM records WHERE name = ? AND record = ?)",
                         (key, packed, key, record),
                     )
+
+    def remind_due(
+        self, config: Config, today: date, least_days: int, people: Collection[str] | None
+    ) -> remind_index.Found:
+        """What ``remind`` finds due on ``today`` in SQL (``store/remind_index.py``)."""
+        self.refresh()
+        return remind_index.due(self.db, config, today, least_days, people)
+
+    def summaries_of(self, name: str, keys: list[bytes]) -> list[Any]:
+        """One summary (SUMMARIES[name]) of each of the files ``keys``, in that order."""
+        kind = SUMMARIES[name]
+        query = f"SELECT data FROM summary_{name} WHERE name = ?"
+        found = []
+        for key in keys:
+            row = self.db.execute(query, (key,)).fetchone()
+            packed = row[0] if row is not None else self._summarised(name, key)
+            found.append(kind.from_data(unpack(packed, kind.tuples)))
+        return found
+
+    def records_of(self, keys: list[bytes]) -> list[Customer]:
+        """The records of the files ``keys``, in that order."""
+        query = "SELECT record FROM records WHERE name = ?"
+        return [_customer(unpack(self.db.execute(query, (key,)).fetchone()[0])) for key in keys]
 
     def late(self, day: date) -> set[str]:
         """The numbers of usable customers with an event after ``day``."""
@@ -819,10 +861,8 @@ class _Foreign(Exception):
 
 def _scan_bytes(scan: Scan, config_text: str) -> bytes:
     """The whole scan and salescrm.yaml as one value, to compare with the last settled one."""
-    from array import array
-
     names = "\n".join(scan.names).encode("utf-8", "surrogatepass")
-    return b"\0".join([names, array("q", scan.stats).tobytes(), config_text.encode("utf-8", "surrogatepass")])
+    return b"\0".join([names, scan.stats.tobytes(), config_text.encode("utf-8", "surrogatepass")])
 
 
 def _same_bytes(known: tuple[Any, ...] | None, key: list[int], path: Path) -> bool:

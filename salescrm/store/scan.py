@@ -1,12 +1,13 @@
 """Finding the data directory, and listing and statting its customer files.
 
 What tells the index which files changed (``store/index.py``). It imports nothing but
-``os``: the installed command finds the data directory with it before importing anything else.
+``os`` and ``array``: the installed command finds the data directory with it before importing anything else.
 """
 
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Iterator, Mapping
 
 CONFIG_NAME = "salescrm.yaml"
@@ -43,12 +44,12 @@ def key_of(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
 
-def stat_keys(folder: str, names: list[str]) -> tuple[list[str], list[int]]:
+def stat_keys(folder: str, names: list[str]) -> tuple[list[str], array[int]]:
     """The files of ``names`` still in ``folder``, and their stat keys — size, mtime_ns,
-    inode, ctime_ns: four ints a file, in one flat list."""
+    inode, ctime_ns: four ints a file, in one flat array (compared as one byte string)."""
     # By name relative to the open folder: a third less time than DirEntry.stat.
     fd = os.open(folder, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
-    flat: list[int] = []
+    flat = array("q")
     add = flat.extend
     gone = []
     try:
@@ -75,7 +76,7 @@ class Scan:
     """Every customer file's name (``customers/…``) and stat key, the keys one flat list
     (four numbers a file): what the index compares with its rows."""
 
-    def __init__(self, names: list[str], stats: list[int]) -> None:
+    def __init__(self, names: list[str], stats: array[int]) -> None:
         self.names, self.stats = names, stats
 
     @classmethod
@@ -90,4 +91,4 @@ class Scan:
     def items(self) -> Iterator[tuple[str, list[int]]]:
         stats = self.stats
         for i, name in enumerate(self.names):
-            yield name, stats[4 * i : 4 * i + 4]
+            yield name, stats[4 * i : 4 * i + 4].tolist()

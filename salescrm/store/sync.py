@@ -175,17 +175,17 @@ def _commit_pending(root: Path, message: str) -> list[str]:
     changed = _changed_paths(root)
     own = sorted({path.split("/", 1)[0] for path in changed if path.split("/", 1)[0] in OWN_PATHS})
     others = [path for path in changed if path.split("/", 1)[0] not in (*OWN_PATHS, LOCAL_DIR)]
-    lines = []
+    lines: list[str] = []
     merging = (root / ".git/MERGE_HEAD").exists()
     _refuse_problems(DataDir(root), [path for path in changed if (root / path).is_file()], merging)
     if own:
         git.run(root, ["add", "--all", "--", *own])
     if merging:
         git.run(root, ["commit", "--quiet", "--no-verify", "-m", message])
-        lines.append("committed your pending changes")
+        lines.append(Msg("committed your pending changes"))
     elif own and git.run(root, ["diff", "--cached", "--quiet", "--", *own], check=False).returncode:
         git.run(root, ["commit", "--quiet", "--no-verify", "-m", message, "--", *own])
-        lines.append("committed your pending changes")
+        lines.append(Msg("committed your pending changes"))
     if others:
         shown = ", ".join(quoted(path) for path in others[:10])
         more = f" and {len(others) - 10} more" if len(others) > 10 else ""
@@ -327,7 +327,9 @@ def _merge(root: Path, tracking: str, name: str) -> list[str]:
         )
     return [
         *_renumbered(result.stderr),
-        f"merged {incoming} commit{'s' if incoming != 1 else ''} from {name}",
+        Msg("merged 1 commit from {name}", name=name)
+        if incoming == 1
+        else Msg("merged {count} commits from {name}", count=incoming, name=name),
     ]
 
 
@@ -417,12 +419,12 @@ def _push(root: Path, remote: str, branch: str, tracking: str) -> str | None:
     if _has_ref(root, tracking):
         ahead = int(git.run(root, ["rev-list", "--count", f"{tracking}..HEAD"]).stdout.strip() or 0)
         if not ahead:
-            return f"up to date with {remote}/{branch}"
+            return Msg("up to date with {remote}/{branch}", remote=remote, branch=branch)
     result = git.run(
         root, ["push", "--quiet", "--set-upstream", remote, f"HEAD:refs/heads/{branch}"], check=False
     )
     if result.returncode == 0:
-        return f"pushed to {remote}/{branch}"
+        return Msg("pushed to {remote}/{branch}", remote=remote, branch=branch)
     if "[rejected]" in result.stderr or "non-fast-forward" in result.stderr or "fetch first" in result.stderr:
         return None
     raise RemoteError(

@@ -304,17 +304,21 @@ def duplicate_keys(text: str, file: str) -> list[Problem]:  # noqa: C901 - one l
                 if is_key:
                     if value in top[0]:  # type: ignore[index]
                         line = event.start_mark.line + 1
-                        problems.append(Problem(file, f"key {value!r} is given twice", line=line))
+                        problems.append(
+                            Problem(file, Msg("key {key!r} is given twice", key=value), line=line)
+                        )
                     top[0].add(value)  # type: ignore[index]
                 if search_values and (found := unsafe_characters(value)):
-                    message = f"text holds control characters or bidi controls: {found}"
+                    message = Msg("text holds control characters or bidi controls: {found}", found=found)
                     problems.append(Problem(file, message, line=event.start_mark.line + 1))
             elif kind is _MAPPING or kind is _SEQUENCE:
                 top = [set() if kind is _MAPPING else None, True]
                 stack.append(top)
                 if len(stack) > MAX_DEPTH:
                     line = event.start_mark.line + 1
-                    problems.append(Problem(file, f"nested deeper than {MAX_DEPTH} levels", line=line))
+                    problems.append(
+                        Problem(file, Msg("nested deeper than {depth} levels", depth=MAX_DEPTH), line=line)
+                    )
                     break
     except yaml.YAMLError:
         pass  # the parse reports it

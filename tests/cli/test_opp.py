@@ -92,7 +92,7 @@ def test_the_seed_walk_from_lead_to_won(crm: Crm, files: Path) -> None:
     assert crm.ok(["--lang", "en", "opp", "negotiate", ref, "--competitor", "竞品X", "--competitor", "竞品Y"]) == (
         f"{ref}: added competitor 竞品Y\n")  # fmt: skip
     result = won(crm, ref)
-    assert (result.exit_code, result.stdout) == (0, f"{ref} won HT-2024-031\n")
+    assert (result.exit_code, result.stdout) == (0, f"{ref} 成交 HT-2024-031\n")
     o = stored(crm, ref)
     assert o["stage"] == "won"
     assert [(m["stage"], str(m["at"])) for m in o["stage_history"]] == [

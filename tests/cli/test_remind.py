@@ -176,13 +176,13 @@ def test_a_command_holds_what_it_loaded_until_the_next_command_starts(crm: Crm) 
 
     crm.add_customer("某某科技有限公司", "--tier", "VIP", "--at", "2026-11-01")
     crm.ok(["remind", "--all", "--as-of", AS_OF])
-    facts = [v for v in context._held if isinstance(v, list) and v and isinstance(v[0], reminders.Facts)]
+    found = [v for v in context._held if isinstance(v, reminders.Due)]
     digests = [
         v
         for v in context._held
         if isinstance(v, dict) and all(isinstance(d, reminders.Digest) for d in v.values())
     ]
-    assert [len(f) for f in facts] == [1]
+    assert [len(d.cadence) + len(d.rare) + len(d.whole) for d in found] == [1]  # the one customer
     assert [list(d) for d in digests] == [["zhang.wei"]]
     crm.ok(["customer", "list"])
-    assert not any(isinstance(v, dict) or (v and isinstance(v[0], reminders.Facts)) for v in context._held)
+    assert not any(isinstance(v, dict | reminders.Due) for v in context._held)

@@ -481,7 +481,7 @@ def test_a_file_is_read_once_for_its_stat_key_digest_and_parse(team: DataDir, tm
     assert row.digest == index._digest(path) is not None
     assert row.customer is not None and row.usable
     os.mkfifo(team.customers_dir / "CRM202611004.yaml")  # not a plain file: refused, never waited on
-    (team.customers_dir / "CRM202611005.yaml").symlink_to(path)
+    (team.customers_dir / "CRM202611005.yaml").symlink_to(path)  # not followed: no digest, a problem
     for name in ("customers/CRM202611004.yaml", "customers/CRM202611005.yaml"):
         odd = index.read_row(team.root, name, team.config)
         assert odd.digest is None and odd.customer is None and odd.problems

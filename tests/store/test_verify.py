@@ -124,7 +124,7 @@ def test_verify_a_range_in_a_clone(server: tuple[Path, Crm]) -> None:
     rep = clone(remote, "wang.fang")
     start = git(rep.root, "rev-parse", "HEAD").stdout.strip()
     rep.add_customer("乙公司", "--at", "2024-05-11")
-    assert rep.ok(["verify", start, "HEAD", "--repo", str(rep.root)]) == "1 commit keep the rules\n"
+    assert rep.ok(["verify", start, "HEAD", "--repo", str(rep.root)]) == "1 commit keeps the rules\n"
     hand_edit(rep, "owner: zhang.wei", "owner: wang.fang")  # a rep takes a colleague's customer
     hand_edit(rep, "需要采购50台办公电脑", "需要采购5台办公电脑")  # and, as its owner now, changes it
     result = rep(["verify", start, "HEAD", "--repo", str(rep.root)])
