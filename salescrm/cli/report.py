@@ -65,7 +65,7 @@ def show(s: Session, report: Report, fmt: Format, as_of: date, chart: bool = Fal
         from salescrm.formats.charts import terminal_bars
         from salescrm.formats.report_charts import report_bars
 
-        out(terminal_bars(report_bars(report, s.lang)))
+        out(terminal_bars(report_bars(report, s.lang), target=heading("target", s.lang)))
         return
     if fmt == Format.json:
         out(to_json({"report": report.name, "period": report.period, "as_of": as_of,

@@ -18,7 +18,11 @@ def parse_channel(text: str, config: Config) -> str:
         key = None
     if key is None or key not in config.channels:
         listed = ", ".join(f"{k} ({CHANNELS.label(k, 'zh')})" for k in config.channels)
-        what = f"unknown channel {text!r}" if key is None else f"channel {text!r} is not in this team's list"
+        what = (
+            Msg("unknown channel {text!r}", text=text)
+            if key is None
+            else Msg("channel {text!r} is not in this team's list", text=text)
+        )
         raise UsageError(
             what, hint=Msg("the team's channels: {listed} (channels in salescrm.yaml)", listed=listed)
         )

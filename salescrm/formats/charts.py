@@ -49,7 +49,7 @@ format_amount = _amount  # the review pack's tables print amounts as its charts 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def terminal_bars(bars: Sequence[Bar], width: int = 40) -> str:
+def terminal_bars(bars: Sequence[Bar], width: int = 40, target: str = "target") -> str:
     """Horizontal bars of Unicode blocks; labels padded by display width (CJK counts two)."""
     if not bars:
         return ""
@@ -69,7 +69,7 @@ def terminal_bars(bars: Sequence[Bar], width: int = 40) -> str:
         lines.append(
             f"{_pad(bar.label, label_width)}  {_amount(bar.value).rjust(value_width)}  {drawn.rstrip()}{note}"
         )
-    legend = "  (┃ target)" if any(b.target for b in bars) else ""
+    legend = f"  (┃ {target})" if any(b.target for b in bars) else ""  # target: the word, in the language
     return "\n".join(lines) + ("\n" + legend.strip() if legend else "") + "\n"
 
 

@@ -283,6 +283,8 @@ def test_an_unknown_or_unlisted_channel_is_refused(
     before = digest(crm.root)
     result = crm(["followup", command, customer, "--via", "钉钉", *rest])
     assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "error: unknown channel '钉钉'")
+    said = crm(["--lang", "zh", "followup", command, customer, "--via", "钉钉", *rest])
+    assert (said.exit_code, said.stderr.splitlines()[0]) == (2, "error: 未知的跟进方式 '钉钉'")
     assert "wechat (微信), wecom (企业微信)" in result.stderr
     config = crm.root / "salescrm.yaml"
     config.write_text(config.read_text("utf-8") + "channels: [电话, 拜访]\n", "utf-8")

@@ -49,3 +49,5 @@ def test_attainment_chart_shows_each_member_against_target(sample: Crm) -> None:
             line = next(line for line in chart.splitlines() if line.startswith(row["name"]))
             assert f"{row['won']:,}" in line and line.endswith(f"{row['attainment_pct']:.1f}%")
     assert chart.splitlines()[-1] == "(┃ target)"
+    said = sample.ok("--lang zh report attainment --period 2026 --as-of 2026-11-27 --chart")
+    assert said.splitlines()[-1] == "(┃ 目标)"  # the legend in the reader's language too
