@@ -220,6 +220,16 @@ def deals(source: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
     return _deals(_team(source, tmp_path_factory.mktemp("deals"), "t"))
 
 
+@pytest.fixture
+def held_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both runs of a command see the same minute, and so the same "today", whenever the clock
+    (or the team's midnight) turns between them."""
+    from salescrm.cli.context import Session
+
+    now = Session().now()
+    monkeypatch.setattr(Session, "now", lambda self: now)
+
+
 @pytest.mark.parametrize(("command", "which"), READ_LINES, ids=[f"{c}-{i}" for c, i in READ_LINES])
 def test_a_reading_command_prints_the_same_warm_and_cold(
     command: str,
@@ -228,12 +238,8 @@ def test_a_reading_command_prints_the_same_warm_and_cold(
     tmp_path: Path,
     parses: list[str],
     deals: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
+    held_now: None,
 ) -> None:
-    from salescrm.cli.context import Session
-
-    now = Session().now()  # both runs read the same "today", though the team's midnight passes
-    monkeypatch.setattr(Session, "now", lambda self: now)
     crm = _team(source, tmp_path, "t")
     line = _line(READING[command][which], crm, deals)
     _cold(crm)
@@ -256,13 +262,8 @@ def test_a_writing_command_leaves_the_same_files_warm_and_cold(
     tmp_path: Path,
     parses: list[str],
     deals: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
+    held_now: None,
 ) -> None:
-
-    from salescrm.cli.context import Session
-
-    now = Session().now()  # both runs write the same minute, whenever the clock turns
-    monkeypatch.setattr(Session, "now", lambda self: now)
     cold_team, warm_team = _team(source, tmp_path, "cold"), _team(source, tmp_path, "warm")
     for team in (cold_team, warm_team):
         for setup in SETUP.get(command, []):
