@@ -158,6 +158,14 @@ class Session:
 
         return [rewound for c in loaded.customers for rewound in customers_as_of(c, as_of)]
 
+    def customers_since(self, day: date) -> list[Customer]:
+        """The usable customers with an event on ``day`` or later, as on file (the index's
+        latest-event column finds them; a rule about that day needs no other)."""
+        loaded = self.datadir.load_since(day)
+        warn_problems(loaded.problems, self.lang)
+        hold(loaded)
+        return loaded.customers
+
     def summaries(self, name: str, as_of: date, narrow: list[Test] | None = None) -> list[Any]:
         """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
         at the end of ``as_of``, from the index: only a customer with events after

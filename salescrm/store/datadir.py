@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,6 +211,12 @@ class DataDir:
         changed since the last run are parsed (store/index.py)."""
         with self.index.snapshot():
             return Loaded(self.index.customers(), self.index.problems())
+
+    def load_since(self, day: date) -> Loaded:
+        """The usable customers with an event on ``day`` or later (``core/timeline.last_event_day``),
+        and every problem, through the index."""
+        with self.index.snapshot():
+            return Loaded(self.index.customers(after=day - timedelta(days=1)), self.index.problems())
 
     def load_summaries(
         self, name: str, as_of: date, narrow: Narrow | None = None
