@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from salescrm.core.config import Config, StageRule
+from salescrm.core.dealrows import rows_of
 from salescrm.core.errors import ConflictError, UsageError
 from salescrm.core.model import Contract, Customer, Opportunity, StageMove
-from salescrm.core.dealrows import rows_of
 from salescrm.core.stages import (
     Loss,
     Move,
