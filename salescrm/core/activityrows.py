@@ -1,0 +1,50 @@
+"""What the activity report reads of a customer: who made each follow-up, when and how, and
+each task's owner and days, instead of the whole record.
+
+Kept in the index as a summary (``store/index.SUMMARIES["activity"]``), so that ``report
+activity`` and the review pack count 200,000 follow-ups at 10,000 customers without decoding
+a record. Days are ordinals; the rows are tuples (read back from the index as tuples).
+
+Example: activity_from_data(activity_to_data(activity_of(customer))) == activity_of(customer)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from salescrm.core.model import Customer
+from salescrm.core.parse import day_of
+
+
+class ActivityRows(NamedTuple):
+    """A customer as the activity report reads it."""
+
+    id: str
+    followups: tuple[tuple[str, int, str], ...]  # (by, day, via)
+    # open and done tasks: (owner, done, due day, closed day: the due day when not recorded)
+    tasks: tuple[tuple[str, bool, int, int], ...]
+
+
+def activity_of(customer: Customer) -> ActivityRows:
+    followups = tuple((f.by, day_of(f.at).toordinal(), f.via) for f in customer.followups)
+    tasks = tuple(
+        (t.owner, t.status == "done", day_of(t.due).toordinal(), day_of(t.closed or t.due).toordinal())
+        for t in customer.tasks
+        if t.status in ("open", "done")
+    )
+    return ActivityRows(customer.id, followups, tasks)
+
+
+def activity_to_data(rows: ActivityRows) -> list[Any]:
+    return list(rows)
+
+
+def activity_from_data(data: Any) -> ActivityRows:
+    """The inverse of ``activity_to_data`` (read as tuples: for data it wrote)."""
+    return ActivityRows._make(data)
+
+
+def as_activity(customers: Iterable[Customer | ActivityRows]) -> list[ActivityRows]:
+    """Rows for customers (rows stay as they are): the report takes either."""
+    return [c if isinstance(c, ActivityRows) else activity_of(c) for c in customers]
