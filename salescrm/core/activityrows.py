@@ -3,31 +3,44 @@ each task's owner and days, instead of the whole record.
 
 Kept in the index as a summary (``store/index.SUMMARIES["activity"]``), so that ``report
 activity`` and the review pack count 200,000 follow-ups at 10,000 customers without decoding
-a record. Days are ordinals; the rows are tuples (read back from the index as tuples).
+a record. Days are ordinals; the rows are tuples (read back from the index as tuples). The
+follow-ups are grouped by who and how, their days packed as machine integers in ascending
+order: a customer decodes as a few strings and bytes, not 20 tuples, and a report finds the
+days of its period by bisection.
 
 Example: activity_from_data(activity_to_data(activity_of(customer))) == activity_of(customer)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from salescrm.core.model import Customer
 from salescrm.core.parse import day_of
+
+DAYS = "I"  # day ordinals as unsigned 32-bit machine integers (the index is per machine)
 
 
 class ActivityRows(NamedTuple):
     """A customer as the activity report reads it."""
 
     id: str
-    followups: tuple[tuple[str, int, str], ...]  # (by, day, via)
+    followups: tuple[tuple[str, str, bytes], ...]  # (by, via, days as DAYS, ascending), by (by, via)
     # open and done tasks: (owner, done, due day, closed day: the due day when not recorded)
     tasks: tuple[tuple[str, bool, int, int], ...]
 
 
 def activity_of(customer: Customer) -> ActivityRows:
-    followups = tuple((f.by, day_of(f.at).toordinal(), f.via) for f in customer.followups)
+    days: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for f in customer.followups:
+        days[f.by, f.via].append(day_of(f.at).toordinal())
+    followups = tuple(
+        (by, via, array(DAYS, sorted(found)).tobytes()) for (by, via), found in sorted(days.items())
+    )
     tasks = tuple(
         (t.owner, t.status == "done", day_of(t.due).toordinal(), day_of(t.closed or t.due).toordinal())
         for t in customer.tasks
@@ -48,3 +61,9 @@ def activity_from_data(data: Any) -> ActivityRows:
 def as_activity(customers: Iterable[Customer | ActivityRows]) -> list[ActivityRows]:
     """Rows for customers (rows stay as they are): the report takes either."""
     return [c if isinstance(c, ActivityRows) else activity_of(c) for c in customers]
+
+
+def days_within(days: bytes, first: int, last: int) -> Sequence[int]:
+    """The days of packed ``days`` from ``first`` to ``last`` (ordinals, inclusive)."""
+    found = array(DAYS, days)
+    return found[bisect_left(found, first) : bisect_right(found, last)]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from salescrm.core.activityrows import ActivityRows, as_activity
+from salescrm.core.activityrows import ActivityRows, as_activity, days_within
 from salescrm.core.config import Config
 from salescrm.core.errors import Msg, UsageError
 from salescrm.core.labels import CHANNELS
@@ -49,9 +49,10 @@ def activity(
         if label is not None and owner in (None, member):
             counts[member, label][what] += 1
 
+    first, last = min(label_of, default=0), max(label_of, default=-1)
     for rows in as_activity(customers):
-        for member, day, via in rows.followups:
-            if day in label_of:
+        for member, via, days in rows.followups:
+            for day in days_within(days, first, last):
                 count(member, day, "followups")
                 count(member, day, via)
         for member, done, due, closed in rows.tasks:
