@@ -1,5 +1,5 @@
 """What the activity report reads of a customer: who made each follow-up, when and how, and
-each task's owner and days, instead of the whole record.
+each task's owner and days, instead of the whole record; and its tier changes (the review pack).
 
 Kept in the index as a summary (``store/index.SUMMARIES["activity"]``), so that ``report
 activity`` and the review pack count 200,000 follow-ups at 10,000 customers without decoding
@@ -32,6 +32,7 @@ class ActivityRows(NamedTuple):
     followups: tuple[tuple[str, str, bytes], ...]  # (by, via, days as DAYS, ascending), by (by, via)
     # open and done tasks: (owner, done, due day, closed day: the due day when not recorded)
     tasks: tuple[tuple[str, bool, int, int], ...]
+    tier_changes: tuple[tuple[int, str, str, str], ...] = ()  # (day, from, to, reason): the review pack
 
 
 def activity_of(customer: Customer) -> ActivityRows:
@@ -46,7 +47,8 @@ def activity_of(customer: Customer) -> ActivityRows:
         for t in customer.tasks
         if t.status in ("open", "done")
     )
-    return ActivityRows(customer.id, followups, tasks)
+    changes = tuple((x.at.toordinal(), x.from_tier, x.to_tier, x.reason) for x in customer.tier_history)
+    return ActivityRows(customer.id, followups, tasks, changes)
 
 
 def activity_to_data(rows: ActivityRows) -> list[Any]:
