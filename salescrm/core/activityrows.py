@@ -30,6 +30,7 @@ class ActivityRows(NamedTuple):
 
     id: str
     followups: tuple[tuple[str, str, bytes], ...]  # (by, via, days as DAYS, ascending), by (by, via)
+    followup_days: bytes  # every follow-up's day as DAYS, ascending: a period without one is skipped at once
     # open and done tasks: (owner, done, due day, closed day: the due day when not recorded)
     tasks: tuple[tuple[str, bool, int, int], ...]
     tier_changes: tuple[tuple[int, str, str, str], ...] = ()  # (day, from, to, reason): the review pack
@@ -48,7 +49,8 @@ def activity_of(customer: Customer) -> ActivityRows:
         if t.status in ("open", "done")
     )
     changes = tuple((x.at.toordinal(), x.from_tier, x.to_tier, x.reason) for x in customer.tier_history)
-    return ActivityRows(customer.id, followups, tasks, changes)
+    every = array(DAYS, sorted(day for found in days.values() for day in found)).tobytes()
+    return ActivityRows(customer.id, followups, every, tasks, changes)
 
 
 def activity_to_data(rows: ActivityRows) -> list[Any]:

@@ -51,7 +51,7 @@ def activity(
 
     first, last = min(label_of, default=0), max(label_of, default=-1)
     for rows in as_activity(customers):
-        for member, via, days in rows.followups:
+        for member, via, days in rows.followups if days_within(rows.followup_days, first, last) else ():
             for day in days_within(days, first, last):
                 count(member, day, "followups")
                 count(member, day, via)
