@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +35,7 @@ class Session:
     data_option: str | None = None
     as_option: str | None = None
     lang_option: str | None = None
+    warned: bool = field(default=False, init=False, repr=False)  # of damaged files, once a command
 
     def __post_init__(self) -> None:
         # a new command (tests run many in one process): the last one's data go, and its index
@@ -150,7 +151,7 @@ class Session:
         """Every usable customer (through the derived index, store/index.py); with ``as_of``, each as
         it stood at the end of that day, leaving out those created later (core/timeline.py)."""
         loaded = self.datadir.load_all()
-        warn_problems(loaded.problems, self.lang)
+        self._warn(loaded.problems)
         hold(loaded)
         if as_of is None:
             return loaded.customers
@@ -173,15 +174,21 @@ class Session:
         tier, owner, name or archived flag cannot match (``core.query.narrowing``; the command
         still filters what it gets)."""
         found, problems = self.datadir.load_summaries(name, as_of, narrow)
-        warn_problems(problems, self.lang)
+        self._warn(problems)
         hold(found)
         return found
+
+    def _warn(self, problems: list[Problem]) -> None:
+        """Skipped damaged files, said once however many reads a command makes."""
+        if not self.warned:
+            self.warned = True
+            warn_problems(problems, self.lang)
 
     def reminders_due(self, as_of: date, least_days: int, people: Collection[str] | None = None) -> Due:
         """What ``remind`` finds due at the end of ``as_of``, worked out in the index
         (``DataDir.reminders_due``); damaged files are warned of as ``summaries`` does."""
         found, problems = self.datadir.reminders_due(as_of, least_days, people)
-        warn_problems(problems, self.lang)
+        self._warn(problems)
         hold(found)
         return found
 
