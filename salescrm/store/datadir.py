@@ -212,6 +212,30 @@ class DataDir:
         with self.index.snapshot():
             return Loaded(self.index.customers(), self.index.problems())
 
+    def each_customer(
+        self, as_of: date | None, problems: Callable[[list[Problem]], None]
+    ) -> Iterator[Customer]:
+        """Every usable customer in number order, one at a time, each as it stood at the end of
+        ``as_of`` (as ``load_all`` and ``core/timeline.customers_as_of`` give them, sorted);
+        ``problems`` hears of the damaged files first."""
+        index = self.index
+        with index.snapshot():
+            problems(index.problems())
+            if as_of is None:
+                yield from index.each_customer()
+                return
+            from heapq import merge
+
+            from salescrm.core.timeline import customers_as_of
+
+            late = index.late(as_of)  # rewound apart: one may show customers merged into it later
+            rewound = sorted(
+                (r for c in index.customers(after=as_of) for r in customers_as_of(c, as_of)),
+                key=lambda c: c.id,
+            )
+            others = (r for c in index.each_customer() if c.id not in late for r in customers_as_of(c, as_of))
+            yield from merge(others, rewound, key=lambda c: c.id)
+
     def load_summaries(
         self, name: str, as_of: date, narrow: Narrow | None = None
     ) -> tuple[list[Any], list[Problem]]:

@@ -785,6 +785,14 @@ class Index:
             query += f" AND last_event > {after.toordinal():d}"
         return [_customer(unpack(record)) for (record,) in self.db.execute(query + " ORDER BY name")]
 
+    def each_customer(self) -> Iterator[Customer]:
+        """Every usable customer in number order, decoded one at a time as it is asked for
+        (an export of every customer need not hold them all)."""
+        self.refresh()
+        query = "SELECT record FROM records JOIN files USING (name) WHERE usable ORDER BY customer_id, name"
+        for (record,) in self.db.execute(query):
+            yield _customer(unpack(record))
+
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer, in file order, that ``mine``
         repeats, as ``core.identity.find_duplicate`` finds it: a lookup of its keys."""
