@@ -228,13 +228,19 @@ class DataDir:
 
             from salescrm.core.timeline import customers_as_of
 
-            late = index.late(as_of)  # rewound apart: one may show customers merged into it later
-            rewound = sorted(
-                (r for c in index.customers(after=as_of) for r in customers_as_of(c, as_of)),
+            # A customer merged into another after that day stands apart then, under its own
+            # number: found first (only they are held), then merged into the stream in order.
+            apart = sorted(
+                (
+                    r
+                    for c in index.each_customer(after=as_of)
+                    for r in customers_as_of(c, as_of)
+                    if r.id != c.id
+                ),
                 key=lambda c: c.id,
             )
-            others = (r for c in index.each_customer() if c.id not in late for r in customers_as_of(c, as_of))
-            yield from merge(others, rewound, key=lambda c: c.id)
+            own = (r for c in index.each_customer() for r in customers_as_of(c, as_of) if r.id == c.id)
+            yield from merge(own, apart, key=lambda c: c.id)
 
     def load_summaries(
         self, name: str, as_of: date, narrow: Narrow | None = None
