@@ -804,6 +804,18 @@ class Index:
             query += f" AND last_event > {after.toordinal():d}"
         return [_customer(unpack(record)) for (record,) in self.db.execute(query + " ORDER BY name")]
 
+    def each_customer(self, after: date | None = None) -> Iterator[Customer]:
+        """Every usable customer (or those with an event ``after`` that day) in number order,
+        decoded one at a time as it is asked for (an export of every customer holds none)."""
+        self.refresh()
+        query = "SELECT customer_id, name FROM files WHERE usable"
+        if after is not None:
+            query += f" AND last_event > {after.toordinal():d}"
+        numbered = self.db.execute(query).fetchall()
+        query = "SELECT record FROM records WHERE name = ?"
+        for _, name in sorted(numbered):  # no cursor is left open while the caller works
+            yield _customer(unpack(self.db.execute(query, (name,)).fetchone()[0]))
+
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer, in file order, that ``mine``
         repeats, as ``core.identity.find_duplicate`` finds it: a lookup of its keys."""
