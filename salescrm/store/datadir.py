@@ -212,13 +212,12 @@ class DataDir:
         with self.index.snapshot():
             return Loaded(self.index.customers(), self.index.problems())
 
-<<<<<<< HEAD
     def load_since(self, day: date) -> Loaded:
         """The usable customers with an event on ``day`` or later (``core/timeline.last_event_day``),
         and every problem, through the index."""
         with self.index.snapshot():
             return Loaded(self.index.customers(after=day - timedelta(days=1)), self.index.problems())
-=======
+
     def each_customer(
         self, as_of: date | None, problems: Callable[[list[Problem]], None]
     ) -> Iterator[Customer]:
@@ -248,7 +247,6 @@ class DataDir:
             )
             own = (r for c in index.each_customer() for r in customers_as_of(c, as_of) if r.id == c.id)
             yield from merge(own, apart, key=lambda c: c.id)
->>>>>>> export
 
     def load_summaries(
         self, name: str, as_of: date, narrow: Narrow | None = None
