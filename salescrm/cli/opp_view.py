@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from salescrm.cli.render import Format, cell, table
 from salescrm.core.config import Config
 from salescrm.core.labels import OPEN_STAGES
 from salescrm.core.model import Customer, Opportunity
-from salescrm.core.opportunities import idle_days, probability_of
+from salescrm.core.opportunities import probability_of
+from salescrm.core.opprows import OppDeal, OppRows
 from salescrm.core.records import customer_to_data
 from salescrm.core.safe_text import visible
 from salescrm.core.stages import missing_to_leave
@@ -29,23 +31,21 @@ LIST_COLUMNS = [
 ]
 
 
-def list_row(
-    c: Customer, o: Opportunity, config: Config, today: date, lang: str, fmt: Format
-) -> dict[str, Any]:
+def list_row(c: OppRows, d: OppDeal, config: Config, today: date, lang: str, fmt: Format) -> dict[str, Any]:
     """One row of ``opp list``; json keeps the stored stage key, other formats show the label."""
     return {
-        "opportunity": f"{c.id}-{o.id}",
+        "opportunity": f"{c.id}-{d.id}",
         "customer": c.name,
         "customer_id": c.id,
-        "name": o.name,
-        "stage": o.stage if fmt == Format.json else label("stage", o.stage, lang),
-        "amount": o.amount,
-        "probability": probability_of(o, config),
-        "close": o.close,
-        "owner": o.owner,
-        "idle_days": idle_days(o, c, today) if o.stage in OPEN_STAGES else None,
-        "contract": o.contract.number if o.contract else None,
-        "lost_reason": o.lost_reason,
+        "name": d.name,
+        "stage": d.stage if fmt == Format.json else label("stage", d.stage, lang),
+        "amount": Decimal(d.amount),
+        "probability": d.win_probability(config),
+        "close": date.fromordinal(d.close),
+        "owner": d.owner,
+        "idle_days": d.idle_on(today.toordinal()) if d.stage in OPEN_STAGES else None,
+        "contract": d.contract,
+        "lost_reason": d.lost_reason,
     }
 
 

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from salescrm.store.datadir import DataDir
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 8  # bump when the tables or what a column holds change: the index is rebuilt
+SCHEMA = 9  # bump when the tables or what a column holds change: the index is rebuilt
 _LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
 _BATCH = 1000  # rows written at a time during a refresh
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
@@ -104,6 +104,8 @@ SUMMARIES: dict[str, Summary] = {
     "find": Summary("salescrm.core.find", "keys_of", "keys_to_data", "keys_from_data"),  # find, CUSTOMER
     # won deals' plan lines and receipts: report receivables and collection, pay list
     "money": Summary("salescrm.core.moneyrows", "money_of", "money_to_data", "money_from_data"),
+    # each deal's listed values and latest activity: opp list
+    "opps": Summary("salescrm.core.opprows", "opp_rows_of", "opp_rows_to_data", "opp_rows_from_data", True),
 }
 
 _TABLES = f"""
