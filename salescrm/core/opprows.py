@@ -53,7 +53,9 @@ class OppDeal(NamedTuple):
 
     def win_probability(self, config: Config) -> Decimal:
         """opportunities.probability_of: its own, else its stage's default."""
-        return win_probability(None if self.probability is None else Decimal(self.probability), self.stage, config)
+        return win_probability(
+            None if self.probability is None else Decimal(self.probability), self.stage, config
+        )
 
 
 class OppRows(NamedTuple):
