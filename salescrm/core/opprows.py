@@ -28,8 +28,8 @@ from salescrm.core.opportunities import (
     idle_from,
     last_activity,
     listing_order,
-    win_probability,
     stale_past,
+    win_probability,
 )
 
 

@@ -5,6 +5,7 @@ after the day rewound and summarised again, the others summarised as they are.""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -90,9 +91,16 @@ def from_the_index(team: tuple[Customer, ...], day: date) -> list[Any]:
 
 
 def whole_record_rows(
-    team: tuple[Customer, ...], wanted: OpportunityFilter, day: date, fmt: Format
+    team: Iterable[Customer],
+    wanted: OpportunityFilter,
+    day: date,
+    fmt: Format,
+    config: Config = CONFIG,
+    lang: str = "zh",
+    where: Callable[[Customer, Opportunity], bool] | None = None,
 ) -> list[Any]:
-    """What ``opp list`` printed before the rows: its filter and row over whole customers."""
+    """What ``opp list`` printed before the rows: its filter and row over whole customers (and
+    ``where``, its --where, over each deal of a whole customer)."""
     stage = STAGES.parse(wanted.stage) if wanted.stage else None
     pairs = [
         (c, o)
@@ -100,20 +108,21 @@ def whole_record_rows(
         for c in customers_as_of(customer, day)
         if not wanted.customer or c.id == wanted.customer
         for o in c.opportunities
-        if not (
+        if (where is None or where(c, o))
+        and not (
             (stage and o.stage != stage)
             or (wanted.owner and o.owner != wanted.owner)
             or (wanted.open_only and o.stage not in OPEN_STAGES)
             or (wanted.closing_before and not o.close < wanted.closing_before)
-            or (wanted.stale_days is not None and not is_stale(o, c, CONFIG, day, wanted.stale_days))
-            or (wanted.stale_by_stage and not is_stale(o, c, CONFIG, day))
+            or (wanted.stale_days is not None and not is_stale(o, c, config, day, wanted.stale_days))
+            or (wanted.stale_by_stage and not is_stale(o, c, config, day))
         )
     ]
     pairs.sort(key=lambda pair: (pair[1].close, pair[0].id, int(pair[1].id[1:])))
     return [
         {"opportunity": f"{c.id}-{o.id}", "customer": c.name, "customer_id": c.id, "name": o.name,
-         "stage": o.stage if fmt == Format.json else label("stage", o.stage, "zh"), "amount": o.amount,
-         "probability": probability_of(o, CONFIG), "close": o.close, "owner": o.owner,
+         "stage": o.stage if fmt == Format.json else label("stage", o.stage, lang), "amount": o.amount,
+         "probability": probability_of(o, config), "close": o.close, "owner": o.owner,
          "idle_days": idle_days(o, c, day) if o.stage in OPEN_STAGES else None,
          "contract": o.contract.number if o.contract else None, "lost_reason": o.lost_reason}
         for c, o in pairs
