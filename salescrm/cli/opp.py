@@ -415,7 +415,7 @@ def list_opportunities(
     Example: salescrm opp list --open --owner zhang.wei --closing-before 2024-09-30
     Example: salescrm opp list --where 'stage = negotiation and amount >= 100000'
     """
-    from salescrm.cli.opp_view import LIST_COLUMNS, list_row
+    from salescrm.cli.opp_view import LIST_COLUMNS, list_rows
     from salescrm.cli.query import deal_filter
     from salescrm.core.opportunities import OpportunityFilter
     from salescrm.core.opprows import filter_deals, opp_rows_of
@@ -444,9 +444,7 @@ def list_opportunities(
     pairs = filter_deals(rows, wanted, s.config, today)
     if matches is not None:
         pairs = [(c, d) for c, d in pairs if matches(c, d)]
-    config, lang = s.config, s.lang  # once: 18,000 deals are no rarity
-    listed = [list_row(c, d, config, today, lang, fmt) for c, d in pairs]
-    out(render(listed, LIST_COLUMNS, fmt, lang))
+    out(render(list_rows(pairs, s.config, today, s.lang, fmt), LIST_COLUMNS, fmt, s.lang))
 
 
 def _stale(text: str | None) -> tuple[int | None, bool]:

@@ -151,7 +151,14 @@ def render(
 def _cell_in(lang: str) -> Any:
     """``cell`` with yes in the table's language."""
     yes = t(lang, "value", "yes")
-    return lambda value: yes if value is True else cell(value)
+
+    def shown(value: Any) -> str:
+        common = _COMMON_CELLS.get(type(value))  # ``cell``'s own first step, a call less a cell
+        if common is not None:
+            return common(value)
+        return yes if value is True else cell(value)
+
+    return shown
 
 
 def _money_cell(lang: str) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salescrm.cli.opp_view import list_row
+from salescrm.cli.opp_view import list_rows
 from salescrm.cli.render import Format
 from salescrm.core.config import Config
 from salescrm.core.labels import OPEN_STAGES, STAGES
@@ -135,7 +135,7 @@ def test_rows_list_what_whole_customers_list(
     team: tuple[Customer, ...], wanted: OpportunityFilter, day: date, fmt: Format
 ) -> None:
     rows = filter_deals(from_the_index(team, day), wanted, CONFIG, day)
-    listed = [list_row(c, d, CONFIG, day, "zh", fmt) for c, d in rows]
+    listed = list_rows(rows, CONFIG, day, "zh", fmt)
     assert listed == whole_record_rows(team, wanted, day, fmt)
     for printed in listed:  # each value of the type the whole record gives (the renderer formats by type)
         assert isinstance(printed["amount"], Decimal) and isinstance(printed["close"], date)
