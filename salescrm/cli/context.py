@@ -158,14 +158,18 @@ class Session:
 
         return [rewound for c in loaded.customers for rewound in customers_as_of(c, as_of)]
 
-    def summaries(self, name: str, as_of: date, narrow: list[Test] | None = None) -> list[Any]:
+    def summaries(
+        self, name: str, as_of: date, narrow: list[Test] | None = None, quiet: bool = False
+    ) -> list[Any]:
         """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
         at the end of ``as_of``, from the index: only a customer with events after
         that day is decoded, rewound, and summarised again. ``narrow``: leave out those whose
         tier, owner, name or archived flag cannot match (``core.query.narrowing``; the command
-        still filters what it gets)."""
+        still filters what it gets). ``quiet``: damaged files are not warned of (the command
+        reads another summary that warns)."""
         found, problems = self.datadir.load_summaries(name, as_of, narrow)
-        warn_problems(problems, self.lang)
+        if not quiet:
+            warn_problems(problems, self.lang)
         hold(found)
         return found
 

@@ -41,11 +41,12 @@ def where_filter(s: Session, expression: str, as_of: str | None = None) -> Calla
 def deal_filter(s: Session, expression: str, as_of: str | None = None) -> Callable[[OppRows, OppDeal], bool]:
     """The predicate of ``expression`` over one opportunity of a customer, as of ``as_of``:
     opportunity fields read from the deal, customer fields from its customer. Both come from
-    the customer's list row in the index (``listrows.Row``; its deals in the order of ``OppRows``)."""
+    the customer's list row in the index (``listrows.Row``; its deals in the order of ``OppRows``).
+    Damaged files are left for the caller's own reading to warn of."""
     from salescrm.core.query import narrowing
 
     query, context = compiled_query(s, expression, as_of)
-    found = s.summaries("list", context.as_of, narrowing(query, context, hide_archived=False))
+    found = s.summaries("list", context.as_of, narrowing(query, context, hide_archived=False), quiet=True)
     rows = {row.id: row for row in found}
     deals: dict[str, list[AnyDeal]] = {}  # a customer's deals, decoded once for all of them
 
