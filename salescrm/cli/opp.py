@@ -423,7 +423,7 @@ def list_opportunities(
 
     s = session(ctx)
     today = s.today(as_of)
-    matches = deal_filter(s, where, as_of) if where is not None else None
+    matches, narrow = deal_filter(s, where, as_of) if where is not None else (None, None)
     stale_days, by_stage = _stale(stale)
     wanted = OpportunityFilter(
         stage=stage,
@@ -440,7 +440,7 @@ def list_opportunities(
         rows = [opp_rows_of(customer_on(s, customer_id, today))]
         wanted = OpportunityFilter(**{**vars(wanted), "customer": rows[0].id})
     else:  # the rows in the index: no record is decoded but those rewound to the day
-        rows = s.summaries("opps", today)
+        rows = s.summaries("opps", today, narrow)  # of the customers --where can match
     pairs = filter_deals(rows, wanted, s.config, today)
     if matches is not None:
         pairs = [(c, d) for c, d in pairs if matches(c, d)]

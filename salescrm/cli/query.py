@@ -16,7 +16,7 @@ from salescrm.core.model import Customer
 if TYPE_CHECKING:
     from salescrm.core.listrows import AnyDeal, Row
     from salescrm.core.opprows import OppDeal, OppRows
-    from salescrm.core.query import Query, QueryContext
+    from salescrm.core.query import Query, QueryContext, Test
 
 filter_app = typer.Typer(
     help="Saved filters (shared in salescrm.yaml): save, list, delete.", no_args_is_help=True
@@ -38,16 +38,19 @@ def where_filter(s: Session, expression: str, as_of: str | None = None) -> Calla
     return lambda row: query.matches_row(row, context)
 
 
-def deal_filter(s: Session, expression: str, as_of: str | None = None) -> Callable[[OppRows, OppDeal], bool]:
+def deal_filter(
+    s: Session, expression: str, as_of: str | None = None
+) -> tuple[Callable[[OppRows, OppDeal], bool], list[Test]]:
     """The predicate of ``expression`` over one opportunity of a customer, as of ``as_of``:
     opportunity fields read from the deal, customer fields from its customer. Both come from
     the customer's list row in the index (``listrows.Row``; its deals in the order of ``OppRows``).
-    Damaged files are left for the caller's own reading to warn of."""
+    With it, the narrowing of the customers it can match (``core.query.narrowing``), for the
+    caller to read only theirs. Damaged files are left for the caller's own reading to warn of."""
     from salescrm.core.query import narrowing
 
     query, context = compiled_query(s, expression, as_of)
-    found = s.summaries("list", context.as_of, narrowing(query, context, hide_archived=False), quiet=True)
-    rows = {row.id: row for row in found}
+    narrow = narrowing(query, context, hide_archived=False)  # a deal of an archived customer is listed
+    rows = {row.id: row for row in s.summaries("list", context.as_of, narrow, quiet=True)}
     deals: dict[str, list[AnyDeal]] = {}  # a customer's deals, decoded once for all of them
 
     def matches(customer: OppRows, deal: OppDeal) -> bool:
@@ -58,7 +61,7 @@ def deal_filter(s: Session, expression: str, as_of: str | None = None) -> Callab
             deals[customer.id] = row.deals
         return query.matches_deal(row, deals[customer.id][customer.deals.index(deal)], context)
 
-    return matches
+    return matches, narrow
 
 
 def selection(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:
