@@ -277,6 +277,8 @@ def main() -> int:
         timings = warm(money, ["list"], money[:2])
         rows.append((f"warm {' '.join(money[:3]).removesuffix(' --as-of')}", *timings, "task list", "≤ 1 s"))
     rows.append(("warm query tier = B", *warm(["query", "tier = B"], ["list"]), "task list", "≤ task list"))
+    opps = warm(["opp", "list", "--open", "--as-of", AS_OF], ["list"], ["opp", "list"])
+    rows.append(("warm opp list --open", *opps, "task list", "≤ task list"))
     rows.append(("warm customer list --tier VIP", *warm(["customer", "list", "--tier", "VIP"], ["list"]),
                  "task list", "≤ task list"))  # fmt: skip
     showing = [[*SALESCRM, "customer", "show", "CRM202201001"]] * runs

@@ -109,6 +109,8 @@ SUMMARIES: dict[str, Summary] = {
     "activity": Summary(
         "salescrm.core.activityrows", "activity_of", "activity_to_data", "activity_from_data", True
     ),
+    # each deal's listed values and latest activity: opp list
+    "opps": Summary("salescrm.core.opprows", "opp_rows_of", "opp_rows_to_data", "opp_rows_from_data", True),
 }
 
 _TABLES = f"""
