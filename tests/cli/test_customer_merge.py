@@ -145,7 +145,10 @@ def test_as_of_a_day_before_the_merge_drops_records_count_under_drop(crm: Crm) -
         ["customer", "show", drop, "-f", "json"],
         ["customer", "show", keep],
         ["followup", "list", "-f", "json"],
-        ["export", "json"],  # in number order: DROP between KEEP and 丙 (streamed, store/datadir.each_customer)
+        [
+            "export",
+            "json",
+        ],  # in number order: DROP between KEEP and 丙 (streamed, store/datadir.each_customer)
         ["export", "csv", "--redact"],
     ]
     before = {tuple(r): crm.ok([*r, "--as-of", "2026-03-01"]) for r in reading}
