@@ -64,4 +64,6 @@ def test_two_hundred_killed_writers_leave_only_whole_files(crm: Crm) -> None:
     numbers = [c.id for c in loaded.customers]
     print(f"{KILLS} writers killed; {len(numbers)} customers written whole")
     assert len(numbers) == len(set(numbers))
-    assert len(numbers) > 20, "the writers were killed before they wrote anything"
+    # Some writers must have got as far as a file (about 100 of 200 on an idle machine; on a
+    # loaded 2-core one, a dozen): else the test would show nothing.
+    assert len(numbers) >= 5, "the writers were killed before they wrote anything"
