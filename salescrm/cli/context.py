@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from salescrm.core.errors import Msg, NotFoundError, Problem, UsageError
 
 if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML nor the store
-    from collections.abc import Collection
+    from collections.abc import Collection, Iterator
 
     import typer
 
@@ -158,6 +158,19 @@ class Session:
         from salescrm.core.timeline import customers_as_of
 
         return [rewound for c in loaded.customers for rewound in customers_as_of(c, as_of)]
+
+    def customers_since(self, day: date) -> list[Customer]:
+        """The usable customers with an event on ``day`` or later, as on file (the index's
+        latest-event column finds them; a rule about that day needs no other)."""
+        loaded = self.datadir.load_since(day)
+        warn_problems(loaded.problems, self.lang)
+        hold(loaded)
+        return loaded.customers
+
+    def each_customer(self, as_of: date | None = None) -> Iterator[Customer]:
+        """What ``customers`` gives, sorted by number, one at a time: an export of every
+        customer holds none of them (10,000 whole records are ~300 MB)."""
+        return self.datadir.each_customer(as_of, lambda problems: warn_problems(problems, self.lang))
 
     def summaries(self, name: str, as_of: date, narrow: list[Test] | None = None) -> list[Any]:
         """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
