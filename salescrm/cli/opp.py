@@ -210,7 +210,7 @@ def won(
             payment_terms=parse_text(payment_terms, "--payment-terms", 500),
             signed=_day(s, signed, "--signed date"),
         )
-        win(o, ref, deal, s.member, taken_contracts(s.customers()), s.config)
+        win(o, ref, deal, s.member, taken_contracts(s.summaries("deals", date.max)), s.config)
         return f"{ref} {label('stage', 'won', s.lang)} {deal.number}\n"
 
     _change(ctx, reference, "won", change)
@@ -334,7 +334,7 @@ def amend(
             signed=_day(s, signed, "--signed date") if signed is not None else None,
         )
         allowed = s.member == o.owner or s.config.member(s.member).role == "manager"
-        taken = taken_contracts(s.customers()) if contract is not None else {}
+        taken = taken_contracts(s.summaries("deals", date.max)) if contract is not None else {}
         changed = correct(o, ref, wanted, s.member, s.moment(at), allowed, taken)
         assert o.contract is not None  # amend refuses a deal without one
         shown = " ".join(f"{name}={getattr(o.contract, name)}" for name in changed) or say(

@@ -50,7 +50,7 @@ def deal_filter(
 
     query, context = compiled_query(s, expression, as_of)
     narrow = narrowing(query, context, hide_archived=False)  # a deal of an archived customer is listed
-    rows = {row.id: row for row in s.summaries("list", context.as_of, narrow, quiet=True)}
+    rows = {row.id: row for row in s.summaries("list", context.as_of, narrow)}  # warned of once a command
     deals: dict[str, list[AnyDeal]] = {}  # a customer's deals, decoded once for all of them
 
     def matches(customer: OppRows, deal: OppDeal) -> bool:

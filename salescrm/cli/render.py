@@ -6,7 +6,7 @@ Core report functions return rows (dicts); every listing goes through ``render``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -111,6 +111,17 @@ def to_json(data: Any) -> str:
     import json  # imported here, as csv below: a table needs neither
 
     return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
+
+
+def json_list(items: Iterable[Any]) -> Iterator[str]:
+    """``to_json(list(items))``, an item at a time (an export of every customer holds none of them)."""
+    import json
+
+    opening = "[\n  "
+    for item in items:
+        yield opening + json.dumps(plain(item), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        opening = ",\n  "
+    yield "[]\n" if opening == "[\n  " else "\n]\n"  # JSON text never holds a raw line break
 
 
 def render(
