@@ -177,6 +177,16 @@ def load_tasks(task: str, tasks: int, env: dict[str, str]) -> None:
     marker.write_text("")
 
 
+def wins(count: int, env: dict[str, str], stamp: int) -> list[list[str]]:
+    """Deals in negotiation won, each with a new contract number (the check reads every
+    deal's number): the first ``count`` that `opp list --stage negotiation` names."""
+    listed = [*SALESCRM, "opp", "list", "--stage", "negotiation", "-f", "csv"]
+    found = subprocess.run(listed, env=env, capture_output=True, text=True, check=False).stdout
+    refs = [line.split(",")[0] for line in found.splitlines()[1 : count + 1]]
+    return [[*SALESCRM, "opp", "won", ref, "--contract", f"BENCH-{stamp}-{n}", "--amount", "1000",
+             "--payment-terms", "全款"] for n, ref in enumerate(refs)]  # fmt: skip
+
+
 # -- the table -----------------------------------------------------------------------------
 
 
@@ -246,6 +256,7 @@ def main() -> int:
         [*SALESCRM, "followup", "log", "CRM202201001", *note, f"电话沟通付款方式,客户同意{n + 20}%预付"]
         for n in range(runs)
     ]
+
     rows: list[tuple[str, Timing, Timing | None, str, str]] = []
     cold = measure([[*SALESCRM, "customer", "list", "--tier", "VIP"]] * max(2, runs // 2), env, clear_cache)
     rows.append(("cold first run (cache cleared), customer list", cold, None, "", "≤ 10 s"))
@@ -254,9 +265,11 @@ def main() -> int:
     rows.append(("warm remind, one rep's digest", *warm(["--as", "zhang.wei", "remind", "--as-of", AS_OF],
                  ["overdue"], ["remind"]), "task overdue", "-"))  # fmt: skip
     period = ["--period", AS_OF[:4], "--as-of", AS_OF]
-    for report in ("attainment", "conversion"):
-        timings = warm(["report", report, *period], ["list"], ["report", report])
-        rows.append((f"warm report {report}", *timings, "task list", "≤ task list"))
+    month = ["--period", AS_OF[:7], "--as-of", AS_OF]
+    for report, days, target in (("attainment", period, "≤ task list"), ("conversion", period, "≤ task list"),
+                                 ("activity", month, "≤ 1 s"), ("review", month, "≤ 1 s")):  # fmt: skip
+        timings = warm(["report", report, *days], ["list"], ["report", report])
+        rows.append((f"warm report {report}", *timings, "task list", target))
     for money in (
         ["report", "receivables", "--as-of", AS_OF],
         ["pay", "list", "--overdue", "--as-of", AS_OF],
@@ -264,6 +277,8 @@ def main() -> int:
         timings = warm(money, ["list"], money[:2])
         rows.append((f"warm {' '.join(money[:3]).removesuffix(' --as-of')}", *timings, "task list", "≤ 1 s"))
     rows.append(("warm query tier = B", *warm(["query", "tier = B"], ["list"]), "task list", "≤ task list"))
+    opps = warm(["opp", "list", "--open", "--as-of", AS_OF], ["list"], ["opp", "list"])
+    rows.append(("warm opp list --open", *opps, "task list", "≤ task list"))
     rows.append(("warm customer list --tier VIP", *warm(["customer", "list", "--tier", "VIP"], ["list"]),
                  "task list", "≤ task list"))  # fmt: skip
     showing = [[*SALESCRM, "customer", "show", "CRM202201001"]] * runs
@@ -288,6 +303,14 @@ def main() -> int:
         else (Timing(None, note="no `followup log` yet"), None)
     )
     rows.append(("followup log", *log, "task add", "ratio ≤ 2.5"))
+    rows.append(
+        (
+            "opp won (every deal's contract number)",
+            *paired(wins(runs, env, stamp), env, adding, tenv),
+            "task add",
+            "-",
+        )
+    )
 
     print()
     print(f"machine: {os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from salescrm.i18n import say
 
 
 def export_calendar(
-    s: Session, customers: list[Customer], owner: str | None, today: date, target: Path | None
+    s: Session, customers: Iterable[Customer], owner: str | None, today: date, target: Path | None
 ) -> None:
     from salescrm.core.reminders import calendar_reminders
     from salescrm.formats.ics import reminders_calendar

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from salescrm.core.errors import Msg, NotFoundError, Problem, UsageError
 
 if TYPE_CHECKING:  # imported when used: `salescrm --help` needs neither YAML nor the store
-    from collections.abc import Collection
+    from collections.abc import Collection, Iterator
 
     import typer
 
@@ -35,6 +35,7 @@ class Session:
     data_option: str | None = None
     as_option: str | None = None
     lang_option: str | None = None
+    warned: bool = field(default=False, init=False, repr=False)  # of damaged files, once a command
 
     def __post_init__(self) -> None:
         # a new command (tests run many in one process): the last one's data go, and its index
@@ -150,13 +151,26 @@ class Session:
         """Every usable customer (through the derived index, store/index.py); with ``as_of``, each as
         it stood at the end of that day, leaving out those created later (core/timeline.py)."""
         loaded = self.datadir.load_all()
-        warn_problems(loaded.problems, self.lang)
+        self._warn(loaded.problems)
         hold(loaded)
         if as_of is None:
             return loaded.customers
         from salescrm.core.timeline import customers_as_of
 
         return [rewound for c in loaded.customers for rewound in customers_as_of(c, as_of)]
+
+    def customers_since(self, day: date) -> list[Customer]:
+        """The usable customers with an event on ``day`` or later, as on file (the index's
+        latest-event column finds them; a rule about that day needs no other)."""
+        loaded = self.datadir.load_since(day)
+        warn_problems(loaded.problems, self.lang)
+        hold(loaded)
+        return loaded.customers
+
+    def each_customer(self, as_of: date | None = None) -> Iterator[Customer]:
+        """What ``customers`` gives, sorted by number, one at a time: an export of every
+        customer holds none of them (10,000 whole records are ~300 MB)."""
+        return self.datadir.each_customer(as_of, lambda problems: warn_problems(problems, self.lang))
 
     def summaries(self, name: str, as_of: date, narrow: list[Test] | None = None) -> list[Any]:
         """One summary (``store/index.SUMMARIES[name]``) of every usable customer as it stood
@@ -165,15 +179,21 @@ class Session:
         tier, owner, name or archived flag cannot match (``core.query.narrowing``; the command
         still filters what it gets)."""
         found, problems = self.datadir.load_summaries(name, as_of, narrow)
-        warn_problems(problems, self.lang)
+        self._warn(problems)
         hold(found)
         return found
+
+    def _warn(self, problems: list[Problem]) -> None:
+        """Skipped damaged files, said once however many reads a command makes."""
+        if not self.warned:
+            self.warned = True
+            warn_problems(problems, self.lang)
 
     def reminders_due(self, as_of: date, least_days: int, people: Collection[str] | None = None) -> Due:
         """What ``remind`` finds due at the end of ``as_of``, worked out in the index
         (``DataDir.reminders_due``); damaged files are warned of as ``summaries`` does."""
         found, problems = self.datadir.reminders_due(as_of, least_days, people)
-        warn_problems(problems, self.lang)
+        self._warn(problems)
         hold(found)
         return found
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from salescrm.cli.context import Session
     from salescrm.core.model import Customer
 
@@ -73,12 +75,13 @@ def customer_on(s: Session, customer_id: str, day: date) -> Customer:
     return found
 
 
-def one_or_every(s: Session, customer_id: str | None, day: date) -> list[Customer]:
-    """The customer a listing's optional CUSTOMER names, else every customer not archived; each
-    as it stood at the end of ``day``."""
+def one_or_every(s: Session, customer_id: str | None, day: date) -> Iterable[Customer]:
+    """The customer a listing's optional CUSTOMER names, else every customer not archived, in
+    number order, one at a time (a listing keeps its rows, not 10,000 whole records); each as it
+    stood at the end of ``day``."""
     if customer_id:
         return [customer_on(s, customer_id, day)]
-    return [c for c in s.customers(day) if not c.archived]
+    return (c for c in s.each_customer(day) if not c.archived)
 
 
 ONLY_CUSTOMER = customer_argument(required=False, help="Only this customer (number, name, pinyin …).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import typer
@@ -81,7 +82,9 @@ def leave(
         )
     why = pool.parse_reason(reason) if reason is not None else Cause("left", {"member": leaver})
     with s.datadir.transaction("member leave", s.member) as tx:
-        theirs = [c.id for c in s.customers() if pool.holds(c, leaver)]
+        theirs = [
+            f.id for f in s.summaries("remind", date.max) if pool.holds(f, leaver)
+        ]  # facts, not records
         fresh = [s.datadir.read_customer(number) for number in theirs]  # afresh, under the lock
         changed = pool.leaver_handover(fresh, leaver, receiver, s.member, why, s.now())
         for customer in changed:

@@ -210,7 +210,7 @@ def won(
             payment_terms=parse_text(payment_terms, "--payment-terms", 500),
             signed=_day(s, signed, "--signed date"),
         )
-        win(o, ref, deal, s.member, taken_contracts(s.customers()), s.config)
+        win(o, ref, deal, s.member, taken_contracts(s.summaries("deals", date.max)), s.config)
         return f"{ref} {label('stage', 'won', s.lang)} {deal.number}\n"
 
     _change(ctx, reference, "won", change)
@@ -334,7 +334,7 @@ def amend(
             signed=_day(s, signed, "--signed date") if signed is not None else None,
         )
         allowed = s.member == o.owner or s.config.member(s.member).role == "manager"
-        taken = taken_contracts(s.customers()) if contract is not None else {}
+        taken = taken_contracts(s.summaries("deals", date.max)) if contract is not None else {}
         changed = correct(o, ref, wanted, s.member, s.moment(at), allowed, taken)
         assert o.contract is not None  # amend refuses a deal without one
         shown = " ".join(f"{name}={getattr(o.contract, name)}" for name in changed) or say(
@@ -415,14 +415,15 @@ def list_opportunities(
     Example: salescrm opp list --open --owner zhang.wei --closing-before 2024-09-30
     Example: salescrm opp list --where 'stage = negotiation and amount >= 100000'
     """
-    from salescrm.cli.opp_view import LIST_COLUMNS, list_row
-    from salescrm.cli.query import opportunity_filter
-    from salescrm.core.opportunities import OpportunityFilter, filter_opportunities
+    from salescrm.cli.opp_view import LIST_COLUMNS, list_rows
+    from salescrm.cli.query import deal_filter
+    from salescrm.core.opportunities import OpportunityFilter
+    from salescrm.core.opprows import filter_deals, opp_rows_of
     from salescrm.core.parse import parse_date
 
     s = session(ctx)
     today = s.today(as_of)
-    matches = opportunity_filter(s, where, as_of) if where is not None else None
+    matches, narrow = deal_filter(s, where, as_of) if where is not None else (None, None)
     stale_days, by_stage = _stale(stale)
     wanted = OpportunityFilter(
         stage=stage,
@@ -433,16 +434,17 @@ def list_opportunities(
         stale_days=stale_days,
         stale_by_stage=by_stage,
     )
-    if customer_id:
-        customers = [s.datadir.read_customer(customer_id)]
-        wanted = OpportunityFilter(**{**vars(wanted), "customer": customers[0].id})
-    else:
-        customers = s.customers(today)
-    pairs = filter_opportunities(customers, wanted, s.config, today)
+    if customer_id:  # one customer: its file, as it stood then (a customer merged later stands apart)
+        from salescrm.cli.customer_argument import customer_on
+
+        rows = [opp_rows_of(customer_on(s, customer_id, today))]
+        wanted = OpportunityFilter(**{**vars(wanted), "customer": rows[0].id})
+    else:  # the rows in the index: no record is decoded but those rewound to the day
+        rows = s.summaries("opps", today, narrow)  # of the customers --where can match
+    pairs = filter_deals(rows, wanted, s.config, today)
     if matches is not None:
-        pairs = [(c, o) for c, o in pairs if matches(c, o)]
-    rows = [list_row(c, o, s.config, today, s.lang, fmt) for c, o in pairs]
-    out(render(rows, LIST_COLUMNS, fmt, s.lang))
+        pairs = [(c, d) for c, d in pairs if matches(c, d)]
+    out(render(list_rows(pairs, s.config, today, s.lang, fmt), LIST_COLUMNS, fmt, s.lang))
 
 
 def _stale(text: str | None) -> tuple[int | None, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -64,7 +65,10 @@ def claim(ctx: typer.Context, customer_id: str = customer_argument()) -> None:
     member = s.config.member(s.member)
     with s.datadir.transaction("pool claim", s.member) as tx:
         customer = s.datadir.read_customer(customer_id)
-        pool.check_claim(customer, member, s.config, s.customers(), now)
+        # Read only what the limits count: every customer's owner (its reminder facts), and
+        # the customers with an event today or later (today's claims are among them).
+        owners = s.summaries("remind", date.max)
+        pool.check_claim(customer, member, s.config, owners, s.customers_since(now.date()), now)
         pool.claim(customer, member.id, now)
         tx.save(customer)
     out(f"{customer.id}\n")

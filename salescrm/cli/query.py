@@ -11,11 +11,12 @@ from salescrm.cli import completion
 from salescrm.cli.context import Session, out, session
 from salescrm.cli.render import FORMAT_OPTION, Format, render
 from salescrm.core.errors import ConflictError, Msg, NotFoundError, UsageError
-from salescrm.core.model import Customer, Opportunity
+from salescrm.core.model import Customer
 
 if TYPE_CHECKING:
-    from salescrm.core.listrows import Row
-    from salescrm.core.query import Query, QueryContext
+    from salescrm.core.listrows import AnyDeal, Row
+    from salescrm.core.opprows import OppDeal, OppRows
+    from salescrm.core.query import Query, QueryContext, Test
 
 filter_app = typer.Typer(
     help="Saved filters (shared in salescrm.yaml): save, list, delete.", no_args_is_help=True
@@ -37,20 +38,30 @@ def where_filter(s: Session, expression: str, as_of: str | None = None) -> Calla
     return lambda row: query.matches_row(row, context)
 
 
-def opportunity_filter(
+def deal_filter(
     s: Session, expression: str, as_of: str | None = None
-) -> Callable[[Customer, Opportunity], bool]:
-    """The predicate of ``expression`` over one opportunity (and its customer's fields)."""
+) -> tuple[Callable[[OppRows, OppDeal], bool], list[Test]]:
+    """The predicate of ``expression`` over one opportunity of a customer, as of ``as_of``:
+    opportunity fields read from the deal, customer fields from its customer. Both come from
+    the customer's list row in the index (``listrows.Row``; its deals in the order of ``OppRows``).
+    With it, the narrowing of the customers it can match (``core.query.narrowing``), for the
+    caller to read only theirs. Damaged files are left for the caller's own reading to warn of."""
+    from salescrm.core.query import narrowing
+
     query, context = compiled_query(s, expression, as_of)
-    rows: dict[int, Row] = {}  # by the customer object's id(): one row for all its deals
+    narrow = narrowing(query, context, hide_archived=False)  # a deal of an archived customer is listed
+    rows = {row.id: row for row in s.summaries("list", context.as_of, narrow)}  # warned of once a command
+    deals: dict[str, list[AnyDeal]] = {}  # a customer's deals, decoded once for all of them
 
-    def matches(customer: Customer, opportunity: Opportunity) -> bool:
-        row = rows.get(id(customer))
-        if row is None:
-            row = rows[id(customer)] = query.row_of(customer)
-        return query.matches_opportunity(customer, opportunity, context, row)
+    def matches(customer: OppRows, deal: OppDeal) -> bool:
+        row = rows.get(customer.id)
+        if row is None:  # left out by the narrowing: cannot match
+            return False
+        if customer.id not in deals:
+            deals[customer.id] = row.deals
+        return query.matches_deal(row, deals[customer.id][customer.deals.index(deal)], context)
 
-    return matches
+    return matches, narrow
 
 
 def selection(s: Session, expression: str, as_of: str | None = None) -> Callable[[Customer], bool]:

@@ -6,7 +6,7 @@ Core report functions return rows (dicts); every listing goes through ``render``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,6 +51,9 @@ def plain(value: Any) -> Any:
 
 def cell(value: Any) -> str:
     """A value as a table cell: amounts with thousands separators, lists joined."""
+    common = _COMMON_CELLS.get(type(value))  # one lookup for the usual types: listings run to 100,000 cells
+    if common is not None:
+        return common(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -60,6 +63,16 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple, set)):
         return ", ".join(cell(v) for v in value)
     return str(plain(value))
+
+
+# ``cell`` of values of exactly these types (not subclasses), as its general branches give it.
+_COMMON_CELLS: dict[type, Any] = {
+    str: str,
+    int: str,
+    type(None): lambda value: "",
+    Decimal: lambda value: f"{value:,}",
+    date: date.isoformat,
+}
 
 
 def csv_cell(value: Any) -> str:
@@ -100,6 +113,17 @@ def to_json(data: Any) -> str:
     return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
 
 
+def json_list(items: Iterable[Any]) -> Iterator[str]:
+    """``to_json(list(items))``, an item at a time (an export of every customer holds none of them)."""
+    import json
+
+    opening = "[\n  "
+    for item in items:
+        yield opening + json.dumps(plain(item), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        opening = ",\n  "
+    yield "[]\n" if opening == "[\n  " else "\n]\n"  # JSON text never holds a raw line break
+
+
 def render(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[str],
@@ -123,21 +147,29 @@ def render(
         return out.getvalue()
     money, shown = _money_cell(lang), _cell_in(lang)
     keys = list(columns)
-    body = [[money(row.get(c)) if c in AMOUNT_COLUMNS else shown(row.get(c)) for c in keys] for row in rows]
+    cells = [list(map(money if c in AMOUNT_COLUMNS else shown, [row.get(c) for row in rows])) for c in keys]
     headers = [(headings or {}).get(c) or heading(c, lang) for c in keys]
-    if fmt == Format.table and LAYOUT.width is not None and body:
+    if fmt == Format.table and LAYOUT.width is not None and rows:
         from salescrm.cli.fit import fit_columns
 
-        columns_in = [visible_cells(list(c)) for c in zip(*body, strict=True)]
-        picked, cut = fit_columns(keys, headers, columns_in, LAYOUT.width, _width)
+        picked, cut = fit_columns(keys, headers, list(map(visible_cells, cells)), LAYOUT.width, _width)
         return columns_table(cut, [headers[i] for i in picked])
-    return table(body, headers, fmt)
+    if fmt == Format.table:
+        return columns_table(cells, headers)
+    return _tabulate([list(row) for row in zip(*cells, strict=True)], headers, fmt)
 
 
 def _cell_in(lang: str) -> Any:
     """``cell`` with yes in the table's language."""
     yes = t(lang, "value", "yes")
-    return lambda value: yes if value is True else cell(value)
+
+    def shown(value: Any) -> str:
+        common = _COMMON_CELLS.get(type(value))  # ``cell``'s own first step, a call less a cell
+        if common is not None:
+            return common(value)
+        return yes if value is True else cell(value)
+
+    return shown
 
 
 def _money_cell(lang: str) -> Any:

@@ -228,7 +228,8 @@ def activity(
 
     s = session(ctx)
     day = s.today(as_of)
-    report = build(s.customers(day), _period(period, day, "month"), day, by, s.member_option(owner), s.config)
+    chosen, member = _period(period, day, "month"), s.member_option(owner)
+    report = build(s.summaries("activity", day), chosen, day, by, member, s.config)
     show(s, report, fmt, day)
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from salescrm.cli.context import out, session
+from salescrm.cli.context import Session, out, session
 from salescrm.core.errors import Msg
+
+if TYPE_CHECKING:
+    from salescrm.core.review import ReviewRows
 
 
 class ReviewFormat(StrEnum):
@@ -59,7 +64,6 @@ def review(
     day = s.today(as_of)
     chosen = _period(period, day, "month")
     member = s.member_option(owner)
-    customers = s.customers(day)
     expression = s.config.filters.get(filter_name)
     if expression is None and filter_name != DEFAULT_FILTER:
         # The default filter may be missing (the pack says so); a filter asked for by name may not.
@@ -71,7 +75,7 @@ def review(
             hint=Msg("saved filters: {known}", known=known),
         )
     me = s.member if expression and parse_query(expression).uses_me else None  # only then must we know who
-    pack = review_pack(customers, s.config, targets_from_data(s.config.targets), chosen, day, member,
+    pack = review_pack(_rows(s, day), s.config, targets_from_data(s.config.targets), chosen, day, member,
                        filter_name, me)  # fmt: skip
     if push:
         from salescrm.cli.pushing import push_messages
@@ -95,6 +99,20 @@ def review(
 
     write_output(target, text.encode("utf-8"))
     out(f"{target}\n")
+
+
+def _rows(s: Session, day: date) -> ReviewRows:
+    """What the pack reads of every customer as of ``day``, from the index: its summaries and
+    remind's query (no record decoded but those with events after the day, rewound)."""
+    from salescrm.cli.pay import money_as_of
+    from salescrm.core.reminders import due_digests, least_days
+    from salescrm.core.review import ReviewRows
+
+    digests = due_digests(s.reminders_due(day, least_days(s.config, 0)), s.config, day)
+    return ReviewRows(
+        s.summaries("deals", day), s.summaries("activity", day), digests, s.summaries("list", day),
+        money_as_of(s, day),
+    )  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from salescrm.core.config import Config
 from salescrm.core.errors import Msg, NotFoundError, UsageError
 from salescrm.core.ids import Reference, next_item_id
-from salescrm.core.labels import OPEN_STAGES, STAGES
+from salescrm.core.labels import OPEN_STAGES
 from salescrm.core.model import Customer, Negotiation, Opportunity, StageMove
 from salescrm.core.parse import When, day_of, parse_text
 from salescrm.core.stages import refuse_closed
@@ -108,7 +108,12 @@ def negotiation_receipt(ref: str, added: list[tuple[str, str]], lang: str) -> st
 
 def probability_of(o: Opportunity, config: Config) -> Decimal:
     """The override, else the stage's default win probability (percent)."""
-    return o.probability if o.probability is not None else config.stage_probability(o.stage)
+    return win_probability(o.probability, o.stage, config)
+
+
+def win_probability(own: Decimal | None, stage: str, config: Config) -> Decimal:
+    """A deal's own win probability, else the default of ``stage`` (percent)."""
+    return own if own is not None else config.stage_probability(stage)
 
 
 def last_activity(o: Opportunity, customer: Customer, as_of: date = date.max) -> date | None:
@@ -123,25 +128,35 @@ def idle_days(o: Opportunity, customer: Customer, as_of: date) -> int | None:
     """Days since the last activity as seen on ``as_of`` (never negative: later events do not
     count); None when nothing had happened yet by then."""
     last = last_activity(o, customer, as_of)
-    return max((as_of - last).days, 0) if last else None
+    return idle_from(last.toordinal() if last else None, as_of.toordinal())
+
+
+def idle_from(last: int | None, as_of: int) -> int | None:
+    """Days (ordinals) from the last activity ``last`` to ``as_of``, never negative; None: none yet."""
+    return max(as_of - last, 0) if last is not None else None
 
 
 def is_stale(
     o: Opportunity, customer: Customer, config: Config, as_of: date, days: int | None = None
 ) -> bool:
     """Open and untouched for longer than ``days`` (default: its stage's ``stale_days``)."""
-    if o.stage not in OPEN_STAGES:
+    return o.stage in OPEN_STAGES and stale_past(o.stage, idle_days(o, customer, as_of), config, days)
+
+
+def stale_past(stage: str, idle: int | None, config: Config, days: int | None = None) -> bool:
+    """A deal in ``stage``, ``idle`` days untouched, is stale: open and idle longer than ``days``
+    (default: the stage's ``stale_days``)."""
+    if stage not in OPEN_STAGES:
         return False
-    rule = config.stages.get(o.stage)
+    rule = config.stages.get(stage)
     limit = days if days is not None else (rule.stale_days if rule else None)
-    idle = idle_days(o, customer, as_of)
     return limit is not None and idle is not None and idle > limit
 
 
 def stale_opportunities(
     customers: Iterable[Customer], config: Config, as_of: date
 ) -> list[tuple[Customer, Opportunity]]:
-    """Every open deal idle past its stage's limit (for ``remind`` and ``opp list --stale``)."""
+    """Every open deal idle past its stage's limit."""
     return [
         (c, o) for c in customers for o in c.opportunities if is_stale(o, c, config, as_of) and not c.archived
     ]
@@ -149,7 +164,7 @@ def stale_opportunities(
 
 @dataclass(frozen=True)
 class OpportunityFilter:
-    """``opp list``'s options: each one given narrows the list."""
+    """``opp list``'s options: each one given narrows the list (``core/opprows.filter_deals``)."""
 
     stage: str | None = None
     owner: str | None = None
@@ -160,24 +175,6 @@ class OpportunityFilter:
     stale_by_stage: bool = False  # idle longer than the stage's configured limit
 
 
-def filter_opportunities(
-    customers: Iterable[Customer], wanted: OpportunityFilter, config: Config, as_of: date
-) -> list[tuple[Customer, Opportunity]]:
-    """Matching (customer, opportunity) pairs, soonest expected close first."""
-    stage = STAGES.parse(wanted.stage) if wanted.stage else None
-    chosen = []
-    for c in customers:
-        if wanted.customer and c.id != wanted.customer:
-            continue
-        for o in c.opportunities:
-            if (
-                (stage and o.stage != stage)
-                or (wanted.owner and o.owner != wanted.owner)
-                or (wanted.open_only and o.stage not in OPEN_STAGES)
-                or (wanted.closing_before and not o.close < wanted.closing_before)
-                or (wanted.stale_days is not None and not is_stale(o, c, config, as_of, wanted.stale_days))
-                or (wanted.stale_by_stage and not is_stale(o, c, config, as_of))
-            ):
-                continue
-            chosen.append((c, o))
-    return sorted(chosen, key=lambda pair: (pair[1].close, pair[0].id, int(pair[1].id[1:])))
+def listing_order(close: date | int, customer_id: str, deal_id: str) -> tuple[date | int, str, int]:
+    """``opp list``'s order: soonest expected close first, then by customer and deal number."""
+    return close, customer_id, int(deal_id[1:])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from salescrm.core.causes import Cause
 from salescrm.core.config import Config, Member
@@ -23,6 +24,9 @@ from salescrm.core.parse import day_of, parse_text
 from salescrm.core.pool_rules import PoolRules
 from salescrm.core.roles import sells
 from salescrm.core.timeline import record
+
+if TYPE_CHECKING:
+    from salescrm.core.reminders import Facts
 
 POOL = ""  # the owner of a customer in the pool
 
@@ -45,7 +49,17 @@ def claims_on(customers: Iterable[Customer], member: str, day: date) -> int:
     )
 
 
-def owned_by(customers: Iterable[Customer], member: str) -> int:
+class Held(Protocol):
+    """A customer, or what is read of it instead (its reminder facts, its list row)."""
+
+    @property
+    def owner(self) -> str: ...
+
+    @property
+    def archived(self) -> bool: ...
+
+
+def owned_by(customers: Iterable[Held], member: str) -> int:
     return sum(1 for c in customers if c.owner == member and not c.archived)
 
 
@@ -73,10 +87,12 @@ def last_won(customer: Customer) -> date | None:
 # -- claiming and releasing --------------------------------------------------------------
 
 
-def check_claim(customer: Customer, member: Member, config: Config, customers: list[Customer],
-                now: datetime) -> None:  # fmt: skip
+def check_claim(customer: Customer, member: Member, config: Config, owners: Iterable[Held],
+                recent: Iterable[Customer], now: datetime) -> None:  # fmt: skip
     """Refuse a claim of ``customer`` by ``member``: not in the pool, not a seller, past a
-    rep's limits (managers are not held to them). The cool-down is the rulebook's."""
+    rep's limits (managers are not held to them). The cool-down is the rulebook's.
+    ``owners``: every customer, or its facts (only owner and archived are read); ``recent``:
+    the customers with an event on ``now``'s day or later (a claim that day is one), or all."""
     if customer.archived:
         raise UsageError(
             Msg("{id} is archived", id=customer.id),
@@ -98,8 +114,8 @@ def check_claim(customer: Customer, member: Member, config: Config, customers: l
         return
     managers = ", ".join(m.id for m in config.members if m.role == "manager" and m.active)
     # counted with this claim, as verify counts a pushed claim (store/verify.py)
-    owned = owned_by(customers, member.id) + 1
-    claimed = claims_on(customers, member.id, now.date()) + 1
+    owned = owned_by(owners, member.id) + 1
+    claimed = claims_on(recent, member.id, now.date()) + 1
     for limit, message in limit_breaches(member, config.pool, owned, claimed, now.date()):
         hint = Msg(
             "release one first (salescrm pool release), or ask a manager to transfer it: {managers}",
@@ -229,12 +245,13 @@ def leaver_handover(customers: list[Customer], leaver: str, to: str | None, by: 
     return changed
 
 
-def holds(customer: Customer, member: str) -> bool:
-    """Whether ``member`` owns ``customer``, or an open deal or open task of it."""
-    return not customer.archived and (
-        customer.owner == member
-        or any(o.owner == member and o.stage not in CLOSED_STAGES for o in customer.opportunities)
-        or any(t.owner == member and t.status == "open" for t in customer.tasks)
+def holds(facts: Facts, member: str) -> bool:
+    """Whether ``member`` owns the customer of ``facts`` (``core/reminders.facts_of``: its
+    open deals and open tasks), or one of its open deals or open tasks."""
+    return not facts.archived and (
+        facts.owner == member
+        or any(deal[2] == member for deal in facts.deals)  # (id, name, owner, …)
+        or any(task[6] == member for task in facts.tasks)  # (…, owner)
     )
 
 

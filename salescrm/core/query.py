@@ -21,8 +21,8 @@ from typing import Any
 from salescrm.core.errors import Msg, UsageError
 from salescrm.core.folding import fold
 from salescrm.core.labels import SIZES, STAGES, TIERS, Vocabulary
-from salescrm.core.listrows import AnyDeal, LiveDeal, Row, row_of
-from salescrm.core.model import Customer, Opportunity
+from salescrm.core.listrows import AnyDeal, Row, row_of
+from salescrm.core.model import Customer
 from salescrm.core.parse import parse_amount, parse_date
 from salescrm.core.periods import window_start
 
@@ -487,12 +487,9 @@ class Query:
     def matches(self, customer: Customer, ctx: QueryContext) -> bool:
         return self.matches_row(self.row_of(customer), ctx)
 
-    def matches_opportunity(
-        self, customer: Customer, opportunity: Opportunity, ctx: QueryContext, row: Row | None = None
-    ) -> bool:
-        """Does the deal match (customer fields read from its customer, or from ``row``, the
-        customer's ``row_of``, when the caller tests many deals of one customer)?"""
-        return self.root.test(Subject(row or self.row_of(customer), LiveDeal(opportunity, customer)), ctx)
+    def matches_deal(self, row: Row, deal: AnyDeal, ctx: QueryContext) -> bool:
+        """Does one deal of the customer ``row`` match (customer fields read from ``row``)?"""
+        return self.root.test(Subject(row, deal), ctx)
 
     def selects(self, customer: Customer, ctx: QueryContext) -> bool:
         return self.selects_row(self.row_of(customer), ctx)
@@ -505,10 +502,12 @@ Test = tuple[str, str, tuple[Any, ...]]
 _NARROWED = frozenset({"tier", "owner", "name", "archived"})
 
 
-def narrowing(query: Query, ctx: QueryContext) -> list[Test]:
+def narrowing(query: Query, ctx: QueryContext, hide_archived: bool = True) -> list[Test]:
     """Tests every customer ``query.selects_row`` picks passes (a superset: the query still
-    decides): the comparisons of those fields joined by ``and`` at the top of the query."""
-    tests: list[Test] = [] if "archived" in query.fields else [("archived", "in", (False,))]
+    decides): the comparisons of those fields joined by ``and`` at the top of the query.
+    Without ``hide_archived``, for ``query.matches_row``/``matches_deal``: archived customers too."""
+    hidden = hide_archived and "archived" not in query.fields
+    tests: list[Test] = [("archived", "in", (False,))] if hidden else []
     pending, found = [query.root], []
     while pending:
         node = pending.pop()

@@ -12,13 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
+from salescrm.core.activityrows import ActivityRows, as_activity
 from salescrm.core.config import Config
 from salescrm.core.dealrows import DealRows, as_rows, in_days, lost_deals, won_deals
+from salescrm.core.listrows import Row
 from salescrm.core.model import Customer, TierChange
 from salescrm.core.periods import Period, quarter_of
 from salescrm.core.query import parse_query, query_context
-from salescrm.core.reminders import Reminder, build_digests
+from salescrm.core.reminders import Digest, Reminder, build_digests
 from salescrm.core.reports import TOTAL, Report
 from salescrm.core.reports.activity import activity
 from salescrm.core.reports.attainment import attainment
@@ -52,7 +55,7 @@ class ClosedDeal:
 class TierMove:
     """A tier change recorded in the customer's history during the period."""
 
-    customer: Customer
+    customer: DealRows  # its number, name and owner
     change: TierChange
 
 
@@ -62,7 +65,7 @@ class SavedFilter:
 
     name: str
     expression: str | None  # None: the team has no filter of that name
-    customers: list[Customer] = field(default_factory=list)
+    customers: list[Row] = field(default_factory=list)  # their list rows
 
 
 @dataclass
@@ -91,8 +94,32 @@ class ReviewPack:
     forecast: Report  # the forecast of the quarter holding the day
 
 
+class ReviewRows(NamedTuple):
+    """What the pack reads of every customer as of its day: rows and summaries the index
+    keeps (``review_rows`` computes them from whole customers), no whole record."""
+
+    deals: list[DealRows]
+    activity: list[ActivityRows]  # with each customer's tier changes
+    digests: dict[str, Digest]  # everyone's reminders (``build_digests``, nothing ahead)
+    lists: list[Row]  # what the saved filter tests and prints
+    money: list[Customer]  # won deals' money only (core/moneyrows.py): receivables
+
+
+def review_rows(customers: list[Customer], config: Config, as_of: date) -> ReviewRows:
+    """The pack's rows of whole customers (as they stand on ``as_of``)."""
+    from salescrm.core.listrows import row_of
+
+    return ReviewRows(
+        as_rows(customers),
+        as_activity(customers),
+        build_digests(customers, config, as_of),
+        [row_of(c) for c in customers],
+        customers,
+    )
+
+
 def review_pack(
-    customers: list[Customer],
+    customers: list[Customer] | ReviewRows,
     config: Config,
     targets: Targets,
     period: Period,
@@ -100,16 +127,15 @@ def review_pack(
     owner: str | None = None,
     filter_name: str = HIGH_POTENTIAL,
     me: str | None = None,
-    rows: list[DealRows] | None = None,
 ) -> ReviewPack:
-    """The figures of the review of ``period`` as of ``as_of`` (of ``owner``'s work when given).
-    The deal figures come from ``rows`` (the customers' deal rows, else computed from them).
+    """The figures of the review of ``period`` as of ``as_of`` (of ``owner``'s work when given),
+    from the customers as they stand that day, or their rows (``ReviewRows``).
 
     Example: review_pack(customers, config, targets, parse_period("2026-11"), date(2026, 11, 27))
     """
-    mine = [c for c in customers if owner in (None, c.owner)]
-    rows = as_rows(customers) if rows is None else rows
-    team_activity = activity(customers, period, as_of, "week", owner)
+    data = customers if isinstance(customers, ReviewRows) else review_rows(customers, config, as_of)
+    rows = data.deals
+    team_activity = activity(data.activity, period, as_of, "week", owner)
     team_activity.rows = [row for row in team_activity.rows if row["period"] == TOTAL]
     return ReviewPack(
         team=config.team,
@@ -125,12 +151,14 @@ def review_pack(
         activity=team_activity,
         won=won_in(rows, period, as_of, owner),
         lost=lost_in(rows, period, as_of, owner),
-        overdue=_reminders(customers, config, as_of, owner, "overdue"),
-        stale=_reminders(customers, config, as_of, owner, "stale"),
+        overdue=_reminders(data.digests, owner, "overdue"),
+        stale=_reminders(data.digests, owner, "stale"),
         tier_proposals=review_tiers([r for r in rows if owner in (None, r.owner)], as_of, config),
-        tier_moves=tier_moves(mine, period, as_of),
-        saved_filter=run_saved_filter(mine, config, filter_name, as_of, me),
-        receivables=receivables(customers, config, as_of, owner, "member"),
+        tier_moves=tier_moves([r for r in rows if owner in (None, r.owner)], data.activity, period, as_of),
+        saved_filter=run_saved_filter(
+            [r for r in data.lists if owner in (None, r.owner)], config, filter_name, as_of, me
+        ),
+        receivables=receivables(data.money, config, as_of, owner, "member"),
         forecast=forecast(rows, config, targets, quarter_of(as_of), as_of, owner),
     )
 
@@ -176,34 +204,36 @@ def lost_in(
     return sorted(deals, key=lambda d: (-d.amount, d.reference))
 
 
-def _reminders(
-    customers: list[Customer], config: Config, as_of: date, owner: str | None, section: str
-) -> list[Reminder]:
+def _reminders(digests: dict[str, Digest], owner: str | None, section: str) -> list[Reminder]:
     """One section of everyone's reminders (``owner``'s only when given), most overdue first."""
     found = [
         reminder
-        for member, digest in build_digests(customers, config, as_of).items()
+        for member, digest in digests.items()
         if owner in (None, member)
         for reminder in getattr(digest, section)
     ]
     return sorted(found, key=lambda r: (-r.days, r.reference))
 
 
-def tier_moves(customers: list[Customer], period: Period, as_of: date) -> list[TierMove]:
-    """Tier history entries dated in the period (up to ``as_of``), oldest first."""
+def tier_moves(
+    customers: list[DealRows], activity: list[ActivityRows], period: Period, as_of: date
+) -> list[TierMove]:
+    """Tier history entries of ``customers`` dated in the period (up to ``as_of``), oldest
+    first; their changes are in their ``activity`` rows."""
+    days = in_days(period, as_of)
+    changes = {rows.id: rows.tier_changes for rows in activity}
     moves = [
-        TierMove(c, change)
+        TierMove(c, TierChange(date.fromordinal(at), from_tier, to_tier, reason))
         for c in customers
-        for change in c.tier_history
-        if change.at in period and change.at <= as_of
+        for at, from_tier, to_tier, reason in changes.get(c.id, ())
+        if at in days
     ]
     return sorted(moves, key=lambda m: (m.change.at, m.customer.id))
 
 
-def run_saved_filter(
-    customers: list[Customer], config: Config, name: str, as_of: date, me: str | None
-) -> SavedFilter:
-    """The customers the saved filter ``name`` matches; an empty SavedFilter when there is none."""
+def run_saved_filter(rows: list[Row], config: Config, name: str, as_of: date, me: str | None) -> SavedFilter:
+    """The customers (their list rows) the saved filter ``name`` matches; an empty SavedFilter
+    when there is none."""
     expression = config.filters.get(name)
     if expression is None:
         return SavedFilter(name, None)
@@ -211,8 +241,8 @@ def run_saved_filter(
     context = query_context(as_of, me, config)
     keep_archived = "archived" in expression.lower()
     matched = [
-        c
-        for c in sorted(customers, key=lambda c: c.id)
-        if (keep_archived or not c.archived) and query.matches(c, context)
+        r
+        for r in sorted(rows, key=lambda r: r.id)
+        if (keep_archived or not r.archived) and query.matches_row(r, context)
     ]
     return SavedFilter(name, expression, matched)

@@ -16,14 +16,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from salescrm.core.causes import Cause
 from salescrm.core.config import Config
 from salescrm.core.errors import ConflictError, Msg, Term, UsageError
 from salescrm.core.labels import CLOSED_STAGES, OPEN_STAGES, STAGES
-from salescrm.core.model import Contract, Customer, Opportunity, StageMove
+from salescrm.core.model import Contract, Opportunity, StageMove
 from salescrm.core.parse import parse_text
 from salescrm.core.timeline import check_deal_order, latest_deal_event, record, refuse_before
+
+if TYPE_CHECKING:
+    from salescrm.core.dealrows import DealRows
 
 # Gate names that refer to the negotiation record, with the option that fills them.
 NEGOTIATION_ITEMS = {
@@ -235,13 +239,15 @@ def contract_key(number: str) -> str:
     return unicodedata.normalize("NFKC", number).translate(_BRACKETS).casefold()
 
 
-def taken_contracts(customers: Iterable[Customer]) -> dict[str, str]:
-    """Every contract number in use (as ``contract_key``) → the opportunity holding it."""
+def taken_contracts(customers: Iterable[DealRows]) -> dict[str, str]:
+    """Every contract number in use (as ``contract_key``) → the opportunity holding it, from
+    each customer's deal rows (``core/dealrows.rows_of``: a write reads them from the index,
+    not every customer's record)."""
     taken: dict[str, str] = {}
     for customer in customers:
-        for o in customer.opportunities:
-            if o.contract:
-                taken.setdefault(contract_key(o.contract.number), f"{customer.id}-{o.id}")
+        for deal in customer.deals:
+            if deal.contract:
+                taken.setdefault(contract_key(deal.contract), f"{customer.id}-{deal.id}")
     return taken
 
 

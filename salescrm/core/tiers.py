@@ -6,6 +6,7 @@ B ≥ 10,000; C below), each inclusive at its lower end.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,11 +38,13 @@ def trailing_won(customer: Customer | DealRows, as_of: date) -> Decimal:
     from salescrm.core.dealrows import as_rows, won_deals
 
     rows = as_rows([customer])
-    after = window_start(as_of, REVIEW_MONTHS, "m").toordinal()
-    return sum(
-        (Decimal(deal.won_amount) for _, deal in won_deals(rows, range(after + 1, as_of.toordinal() + 1))),
-        Decimal(0),
-    )
+    return sum((Decimal(deal.won_amount) for _, deal in won_deals(rows, _review_days(as_of))), Decimal(0))
+
+
+@functools.lru_cache(maxsize=4)
+def _review_days(as_of: date) -> range:
+    """The days (ordinals) of the 12 months up to ``as_of``: the same for every customer of a review."""
+    return range(window_start(as_of, REVIEW_MONTHS, "m").toordinal() + 1, as_of.toordinal() + 1)
 
 
 @dataclass(frozen=True)

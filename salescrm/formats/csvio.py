@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,12 +71,18 @@ def decode(data: bytes, name: str) -> str:
 
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV text with every cell made safe; the caller writes it with a BOM."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_csv_cell(str(h)) for h in headers])
-    for row in rows:
+    return "".join(csv_lines(headers, rows))
+
+
+def csv_lines(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """``csv_text`` a line at a time, the header first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in itertools.chain([[str(h) for h in headers]], rows):
         writer.writerow([safe_csv_cell("" if value is None else str(value)) for value in row])
-    return out.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:

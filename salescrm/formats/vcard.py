@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from salescrm.core.model import Customer
 
 
-def vcards(customers: Iterable[Customer]) -> str:
+def vcards(customers: Iterable[Customer]) -> Iterator[str]:
+    """The customers' contacts' cards, one at a time."""
     import vobject
 
-    cards = []
     for customer in customers:
         for index, contact in enumerate(customer.contacts, start=1):
             card = vobject.vCard()
@@ -27,5 +27,4 @@ def vcards(customers: Iterable[Customer]) -> str:
             if contact.birthday and len(contact.birthday) == 10:
                 card.add("bday").value = contact.birthday
             card.add("note").value = f"{customer.id} {customer.name}"
-            cards.append(card.serialize())
-    return "".join(cards)
+            yield card.serialize()

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,6 +211,42 @@ class DataDir:
         changed since the last run are parsed (store/index.py)."""
         with self.index.snapshot():
             return Loaded(self.index.customers(), self.index.problems())
+
+    def load_since(self, day: date) -> Loaded:
+        """The usable customers with an event on ``day`` or later (``core/timeline.last_event_day``),
+        and every problem, through the index."""
+        with self.index.snapshot():
+            return Loaded(self.index.customers(after=day - timedelta(days=1)), self.index.problems())
+
+    def each_customer(
+        self, as_of: date | None, problems: Callable[[list[Problem]], None]
+    ) -> Iterator[Customer]:
+        """Every usable customer in number order, one at a time, each as it stood at the end of
+        ``as_of`` (as ``load_all`` and ``core/timeline.customers_as_of`` give them, sorted);
+        ``problems`` hears of the damaged files first."""
+        index = self.index
+        with index.snapshot():
+            problems(index.problems())
+            if as_of is None:
+                yield from index.each_customer()
+                return
+            from heapq import merge
+
+            from salescrm.core.timeline import customers_as_of
+
+            # A customer merged into another after that day stands apart then, under its own
+            # number: found first (only they are held), then merged into the stream in order.
+            apart = sorted(
+                (
+                    r
+                    for c in index.each_customer(after=as_of)
+                    for r in customers_as_of(c, as_of)
+                    if r.id != c.id
+                ),
+                key=lambda c: c.id,
+            )
+            own = (r for c in index.each_customer() for r in customers_as_of(c, as_of) if r.id == c.id)
+            yield from merge(own, apart, key=lambda c: c.id)
 
     def load_summaries(
         self, name: str, as_of: date, narrow: Narrow | None = None

@@ -36,6 +36,7 @@ import os
 import sqlite3
 import stat
 import time
+from array import array
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -52,7 +53,7 @@ from salescrm.store import cores, remind_index
 from salescrm.store.cache_files import cache_dir, code_fingerprint
 from salescrm.store.remind_index import TABLES as REMIND_TABLES
 from salescrm.store.remind_index import head_of
-from salescrm.store.scan import Scan
+from salescrm.store.scan import Scan, customer_names
 
 if TYPE_CHECKING:
     from salescrm.core.identity import Identity
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from salescrm.store.datadir import DataDir
 
 INDEX_NAME = "index.sqlite"
-SCHEMA = 8  # bump when the tables or what a column holds change: the index is rebuilt
+SCHEMA = 9  # bump when the tables or what a column holds change: the index is rebuilt
 _LARGE_LOG = 4 << 20  # bytes of write-ahead log after a refresh that are moved into the index at once
 _BATCH = 1000  # rows written at a time during a refresh
 RACY_NS = 2_000_000_000  # a file this close to the moment its row was read is read again
@@ -104,6 +105,12 @@ SUMMARIES: dict[str, Summary] = {
     "find": Summary("salescrm.core.find", "keys_of", "keys_to_data", "keys_from_data"),  # find, CUSTOMER
     # won deals' plan lines and receipts: report receivables and collection, pay list
     "money": Summary("salescrm.core.moneyrows", "money_of", "money_to_data", "money_from_data"),
+    # follow-ups and tasks: who, which day, how (report activity, the review pack)
+    "activity": Summary(
+        "salescrm.core.activityrows", "activity_of", "activity_to_data", "activity_from_data", True
+    ),
+    # each deal's listed values and latest activity: opp list
+    "opps": Summary("salescrm.core.opprows", "opp_rows_of", "opp_rows_to_data", "opp_rows_from_data", True),
 }
 
 _TABLES = f"""
@@ -535,22 +542,33 @@ class Index:
         current = Scan.of_folder(str(datadir.customers_dir), datadir.customer_file_names())
         db = self.db
         settled = _scan_bytes(current, config_text)
-        row = db.execute("SELECT value FROM meta WHERE key = 'settled'").fetchone()
-        if row is not None and row[0] == settled:
-            return
+        found = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('settled', 'racy')"))
+        only: list[str] | None = None  # the files to judge, when not every one
+        if found.get("settled") == settled:
+            # Every row is trusted for this very scan, except those of the files a write (or
+            # a racy read) left racy: only they are judged, by their bytes.
+            only = unpack(found["racy"]) if found.get("racy") else []
+            if not only:
+                return
         (version,) = db.execute("PRAGMA data_version").fetchone()  # changes with another's commit
-        known = {_s(row[0]): row[1:] for row in db.execute(
-            "SELECT name, size, mtime_ns, inode, ctime_ns, read_ns, digest FROM files")}  # fmt: skip
-        untrusted = [name for name, key in current.items() if not _trusted(known.get(name), key)]
+        rows = "SELECT name, size, mtime_ns, inode, ctime_ns, read_ns, digest FROM files"
+        if only is None:
+            known = {_s(row[0]): row[1:] for row in db.execute(rows)}
+            keys_now = dict(current.items())
+        else:
+            chosen = [_b(name) for name in only]
+            known = {_s(row[0]): row[1:] for row in db.execute(
+                f"{rows} WHERE name IN ({', '.join('?' * len(chosen))})", chosen)}  # fmt: skip
+            keys_now = {name: key for name in only if (key := current.key(name)) is not None}
+        untrusted = [name for name, key in keys_now.items() if not _trusted(known.get(name), key)]
         # A racy row (read within RACY_NS of the file's last change) whose file still holds
         # the bytes it was read from is kept: git's answer to a racy entry, a look at the
         # content (a hash: no YAML, no summaries). This command's own writes leave such rows.
-        keys_now = dict(current.items())
         hashed_ns = _now_ns()  # before the bytes are read: the moment the rows kept are true of
         root = datadir.root
         kept = {name for name in untrusted if _same_bytes(known.get(name), keys_now[name], root, name)}
         stale = [name for name in untrusted if name not in kept]
-        gone = set(known).difference(current.names)
+        gone = set(known).difference(current.names) if only is None else set()
         row = db.execute("SELECT value FROM meta WHERE key = 'config_text'").fetchone()
         same_rules = row is not None and row[0] == config_text
         # Parsed rows go into the transaction as they come, a batch at a time: at 100,000
@@ -561,16 +579,16 @@ class Index:
             # Rows of files not in ``known`` need no deleting, unless another process
             # committed since ``known`` was read.
             had = known if db.execute("PRAGMA data_version").fetchone()[0] == version else None
-            settles = all(_trusted((*keys_now[n], hashed_ns), keys_now[n]) for n in kept)
+            # The scan is settled when every row holds its file's key as scanned: then the
+            # next refresh that finds the same scan judges only the rows still racy.
+            settles = len(keys_now) == len(only if only is not None else current)
+            racy = [n for n in kept if not _trusted((*keys_now[n], hashed_ns), keys_now[n])]
             batch: list[FileRow] = []
             for row in self._read(stale, config):
-                # Every row trusted for the files as scanned: the next refresh that finds the
-                # same scan has nothing to read.
-                settles = (
-                    settles
-                    and row.stat == keys_now.get(row.name)
-                    and _trusted((*row.stat, row.read_ns), row.stat)
-                )
+                if row.stat != keys_now.get(row.name):
+                    settles = False  # changed since it was scanned
+                elif not _trusted((*row.stat, row.read_ns), row.stat):
+                    racy.append(row.name)
                 batch.append(row)
                 if len(batch) >= _BATCH:
                     self._replace(db, batch, (), had)
@@ -580,10 +598,7 @@ class Index:
             if not same_rules:
                 self._recheck(db, config, set(stale))
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('config_text', ?)", (config_text,))
-            if settles:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (settled,))
-            else:
-                db.execute("DELETE FROM meta WHERE key = 'settled'")
+            _settle(db, settled if settles else None, racy)
         self._checkpoint()
 
     def _replace(
@@ -635,7 +650,13 @@ class Index:
         gone = [name for name in names if not (root / name).exists()]
         with contextlib.suppress(sqlite3.Error), self._writing() as db:
             self._replace(db, rows, gone)
-            db.execute("DELETE FROM meta WHERE key = 'settled'")
+            # The settled scan stays settled with the written files' keys in it, those files
+            # racy: the next command compares the scan in one go and their bytes alone. A
+            # file another process changed meanwhile has a key in neither: the scan differs.
+            found = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('settled', 'racy')"))
+            racy = unpack(found["racy"]) if found.get("racy") else []
+            written = _written_into(found.get("settled"), rows, gone)
+            _settle(db, written, [*racy, *(row.name for row in rows)])
 
     def _read(self, names: list[str], config: Config) -> Iterator[FileRow]:
         if len(names) >= cores.PARALLEL_FROM:
@@ -791,6 +812,18 @@ class Index:
             query += f" AND last_event > {after.toordinal():d}"
         return [_customer(unpack(record)) for (record,) in self.db.execute(query + " ORDER BY name")]
 
+    def each_customer(self, after: date | None = None) -> Iterator[Customer]:
+        """Every usable customer (or those with an event ``after`` that day) in number order,
+        decoded one at a time as it is asked for (an export of every customer holds none)."""
+        self.refresh()
+        query = "SELECT customer_id, name FROM files WHERE usable"
+        if after is not None:
+            query += f" AND last_event > {after.toordinal():d}"
+        numbered = self.db.execute(query).fetchall()
+        query = "SELECT record FROM records WHERE name = ?"
+        for _, name in sorted(numbered):  # no cursor is left open while the caller works
+            yield _customer(unpack(self.db.execute(query, (name,)).fetchone()[0]))
+
     def duplicate_of(self, mine: Identity) -> tuple[str, str] | None:
         """(number, what matched) of the first customer, in file order, that ``mine``
         repeats, as ``core.identity.find_duplicate`` finds it: a lookup of its keys."""
@@ -869,6 +902,43 @@ def _scan_bytes(scan: Scan, config_text: str) -> bytes:
     """The whole scan and salescrm.yaml as one value, to compare with the last settled one."""
     names = "\n".join(scan.names).encode("utf-8", "surrogatepass")
     return b"\0".join([names, scan.stats.tobytes(), config_text.encode("utf-8", "surrogatepass")])
+
+
+def _settle(db: sqlite3.Connection, settled: bytes | None, racy: list[str]) -> None:
+    """Keep ``settled`` as the scan at which every row holds its file's key and is trusted,
+    except the rows of ``racy`` (judged by their bytes next time); None: no such scan."""
+    if settled is None:
+        db.execute("DELETE FROM meta WHERE key IN ('settled', 'racy')")
+        return
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('settled', ?)", (settled,))
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('racy', ?)", (pack(sorted(set(racy))),))
+
+
+def _written_into(settled: bytes | None, rows: list[FileRow], gone: Collection[str]) -> bytes | None:
+    """The settled scan ``settled`` with the keys of the files just written (``rows``) put in
+    and those of ``gone`` taken out; None when there is none, or it cannot be read back."""
+    if settled is None:
+        return None
+    cut = settled.find(b"\0")
+    names = _s(settled[:cut]).split("\n") if cut > 0 else []
+    end = cut + 1 + 32 * len(names)  # four 8-byte numbers a file
+    if cut < 0 or settled[end : end + 1] != b"\0":
+        return None
+    scan = Scan(names, array("q", settled[cut + 1 : end]))
+    for name in gone:
+        scan.remove(name)
+    for row in rows:
+        if not _listed(row.name):
+            return None  # a name the scan never lists: no scan will equal this one
+        scan.put(row.name, row.stat)
+    config = _s(settled[end + 1 :])
+    return _scan_bytes(scan, config)
+
+
+def _listed(name: str) -> bool:
+    """Whether ``name`` is one the scan lists (``customers/`` and a customer file's name)."""
+    folder, _, base = name.partition("/")
+    return folder == "customers" and "\n" not in base and customer_names([base]) == [base]
 
 
 def _same_bytes(known: tuple[Any, ...] | None, key: list[int], root: Path, name: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 
 CONFIG_NAME = "salescrm.yaml"
@@ -87,6 +88,31 @@ class Scan:
 
     def __len__(self) -> int:
         return len(self.names)
+
+    def key(self, name: str) -> list[int] | None:
+        """The stat key of ``name``, None when it is not in the scan."""
+        at = self._at(name)
+        return None if at is None else self.stats[4 * at : 4 * at + 4].tolist()
+
+    def put(self, name: str, key: list[int]) -> None:
+        """Give ``name`` the stat key ``key``, adding it in name order when it is new."""
+        at = self._at(name)
+        if at is None:
+            at = bisect_left(self.names, name)
+            self.names.insert(at, name)
+            self.stats[4 * at : 4 * at] = array("q", key)
+        else:
+            self.stats[4 * at : 4 * at + 4] = array("q", key)
+
+    def remove(self, name: str) -> None:
+        at = self._at(name)
+        if at is not None:
+            del self.names[at]
+            del self.stats[4 * at : 4 * at + 4]
+
+    def _at(self, name: str) -> int | None:
+        at = bisect_left(self.names, name)  # the names are sorted
+        return at if at < len(self.names) and self.names[at] == name else None
 
     def items(self) -> Iterator[tuple[str, list[int]]]:
         stats = self.stats

@@ -130,6 +130,8 @@ def test_as_of_a_day_before_the_merge_drops_records_count_under_drop(crm: Crm) -
                    "--tier", "A", "--owner", "zhang.wei"], user="li.na").strip()  # fmt: skip
     drop = crm.ok(["customer", "add", "乙公司", *add, "--phone", "13800000002", "--owner", "wang.fang",
                    "--at", "2026-02-02"], user="li.na").strip()  # fmt: skip
+    third = crm.ok(["customer", "add", "丙公司", *add, "--phone", "13800000003", "--at", "2026-02-02"],
+                   user="li.na").strip()  # fmt: skip
     crm.ok(["opp", "add", drop, *OPP, "--owner", "wang.fang", "--at", "2026-02-03"], user="wang.fang")
     crm.ok(["followup", "log", drop, *LOG, "--at", "2026-02-04"], user="wang.fang")
     task = crm.ok(["followup", "plan", drop, "--due", "2026-12-20T10:00", "--via", "visit", "--focus", "演示",
@@ -143,6 +145,11 @@ def test_as_of_a_day_before_the_merge_drops_records_count_under_drop(crm: Crm) -
         ["customer", "show", drop, "-f", "json"],
         ["customer", "show", keep],
         ["followup", "list", "-f", "json"],
+        [
+            "export",
+            "json",
+        ],  # in number order: DROP between KEEP and 丙 (streamed, store/datadir.each_customer)
+        ["export", "csv", "--redact"],
     ]
     before = {tuple(r): crm.ok([*r, "--as-of", "2026-03-01"]) for r in reading}
     crm.ok(["customer", "merge", keep, drop], user="li.na")
@@ -150,9 +157,10 @@ def test_as_of_a_day_before_the_merge_drops_records_count_under_drop(crm: Crm) -
     for r in reading:  # as of a day before the merge: DROP apart, with its number, owner and records
         assert crm.ok([*r, "--as-of", "2026-03-01"]) == before[tuple(r)], r
     apart = {c["id"]: c["owner"] for c in json.loads(before[("customer", "list", "-f", "json")])}
-    assert apart == {keep: "zhang.wei", drop: "wang.fang"}
+    assert apart == {keep: "zhang.wei", drop: "wang.fang", third: "li.na"}
+    assert [c["id"] for c in json.loads(before[("export", "json")])] == [keep, drop, third]
     now = json.loads(crm.ok(["customer", "list", "-f", "json"]))
-    assert [c["id"] for c in now] == [keep]  # from the merge on: under KEEP
+    assert [c["id"] for c in now] == [keep, third]  # from the merge on: under KEEP
     deals = json.loads(crm.ok(["opp", "list", "-f", "json"]))
     assert len(deals) == 1 and f"{keep}-O1" in json.dumps(deals) and drop not in json.dumps(deals)
     crm.ok(

@@ -84,6 +84,9 @@ def test_a_bad_where_is_exit_2_with_a_caret(
 def test_idle_days_never_go_negative_as_of_a_day_before_the_last_event(deals: Crm) -> None:
     rows = json.loads(deals.ok("opp list --customer CRM202601001 --as-of 2026-09-10 -f json"))
     assert [(r["opportunity"], r["idle_days"]) for r in rows] == [
-        ("CRM202601001-O2", None),  # opened 2026-10-01: it did not exist yet
-        ("CRM202601001-O1", 9),  # last moved 2026-09-01
+        ("CRM202601001-O1", 9),  # last moved 2026-09-01; O2, opened 2026-10-01, did not exist yet
     ]
+    everyone = json.loads(deals.ok("opp list --as-of 2026-09-10 -f json"))
+    assert [
+        r for r in everyone if r["customer_id"] == "CRM202601001"
+    ] == rows  # one customer, as of that day too

@@ -71,6 +71,8 @@ READING: dict[str, Invocations] = {
         ["opp", "list", "-f", "json"],
         ["opp", "list", "--open", "-f", "json"],
         ["opp", "list", "--where", "stage = lead", "-f", "json"],
+        ["opp", "list", "--stale", "10", "--where", "tier = B or amount >= 100000"],
+        ["opp", "list", "--customer", f"CRM{day:%Y%m}001", "--stage", "lead", "--owner", "zhang.wei"],
     ],
     "customer list": lambda day: [["customer", "list", "-f", "json"]],
     "tier review": lambda day: [["tier", "review", "-f", "json"]],

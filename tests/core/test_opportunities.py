@@ -15,7 +15,6 @@ from salescrm.core.opportunities import (
     NewOpportunity,
     OpportunityFilter,
     add_opportunity,
-    filter_opportunities,
     find_opportunity,
     idle_days,
     is_stale,
@@ -24,6 +23,7 @@ from salescrm.core.opportunities import (
     probability_of,
     stale_opportunities,
 )
+from salescrm.core.opprows import filter_deals, opp_rows_of
 
 CONFIG = Config()
 TODAY = date(2024, 9, 1)
@@ -130,8 +130,9 @@ def test_filters() -> None:
     lost.stage = "lost"
 
     def refs(**wanted: object) -> list[str]:
-        pairs = filter_opportunities([a, b], OpportunityFilter(**wanted), CONFIG, TODAY)  # type: ignore[arg-type]
-        return [f"{c.id}-{o.id}" for c, o in pairs]
+        rows = [opp_rows_of(a), opp_rows_of(b)]
+        pairs = filter_deals(rows, OpportunityFilter(**wanted), CONFIG, TODAY)  # type: ignore[arg-type]
+        return [f"{c.id}-{d.id}" for c, d in pairs]
 
     assert refs() == ["CRM202405002-O2", "CRM202405002-O1", "CRM202405001-O1"]
     assert refs(stage="商务谈判") == ["CRM202405002-O1"]

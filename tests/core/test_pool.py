@@ -141,18 +141,20 @@ def test_claim_limits_hold_reps_and_not_managers() -> None:
     pooled = customer(owner=pool.POOL)
     owned = [customer()]
     with pytest.raises(UsageError, match="with this claim zhang.wei owns 2 customers, more than a rep may"):
-        pool.check_claim(pooled, config.member("zhang.wei"), config, owned, T0)
-    pool.check_claim(pooled, config.member("li.na"), config, owned, T0)  # a manager is not held to it
+        pool.check_claim(pooled, config.member("zhang.wei"), config, owned, owned, T0)
+    pool.check_claim(pooled, config.member("li.na"), config, owned, owned, T0)  # a manager is not held to it
     config = Config(members=TEAM.members, pool=PoolRules(claims_per_day=1))
     claimed_today = customer(owner=pool.POOL)
     pool.claim(claimed_today, "wang.fang", T0)
     with pytest.raises(UsageError, match="claimed 2 customers on"):
-        pool.check_claim(pooled, config.member("wang.fang"), config, [claimed_today], T0)
-    pool.check_claim(pooled, config.member("wang.fang"), config, [claimed_today], T0 + timedelta(days=1))
+        pool.check_claim(pooled, config.member("wang.fang"), config, [claimed_today], [claimed_today], T0)
+    pool.check_claim(
+        pooled, config.member("wang.fang"), config, [claimed_today], [claimed_today], T0 + timedelta(days=1)
+    )
     with pytest.raises(ConflictError, match="owned by zhang.wei, not in the pool"):
-        pool.check_claim(customer(), config.member("li.na"), config, [], T0)
+        pool.check_claim(customer(), config.member("li.na"), config, [], [], T0)
     with pytest.raises(UsageError, match="marketing: only reps and managers"):
-        pool.check_claim(pooled, config.member("liu.yang"), config, [], T0)
+        pool.check_claim(pooled, config.member("liu.yang"), config, [], [], T0)
 
 
 # -- the rulebook ---------------------------------------------------------------------

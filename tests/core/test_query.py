@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from salescrm.core.listrows import LiveDeal, row_of
 from salescrm.core.query import QueryContext, QueryError, parse_query
 from tests.scenario import customer, deal, followups
 
@@ -58,7 +59,8 @@ def test_opportunity_fields_must_hold_for_the_same_deal() -> None:
         deal("O2", [("lead", "2026-01-05")], amount="200000")])  # fmt: skip
     assert names("stage = negotiation and amount >= 100000", [c]) == []
     query = parse_query("stage = lead")
-    assert [o.id for o in c.opportunities if query.matches_opportunity(c, o, CTX)] == ["O2"]
+    row = row_of(c, packed=False)
+    assert [o.id for o in c.opportunities if query.matches_deal(row, LiveDeal(o, c), CTX)] == ["O2"]
 
 
 @pytest.mark.parametrize(

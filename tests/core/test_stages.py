@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from salescrm.core.config import Config, StageRule
+from salescrm.core.dealrows import rows_of
 from salescrm.core.errors import ConflictError, UsageError
 from salescrm.core.model import Contract, Customer, Opportunity, StageMove
 from salescrm.core.stages import (
@@ -170,7 +171,7 @@ def test_a_contract_number_is_used_once_whatever_its_case() -> None:
     taken_deal = ready_to_win()
     taken_deal.contract = Contract("ht-2024-031", Decimal(1000), "现结", date(2024, 4, 2))
     other.opportunities.append(taken_deal)
-    taken = taken_contracts([other])
+    taken = taken_contracts([rows_of(other)])
     o = ready_to_win()
     with pytest.raises(ConflictError, match="HT-2024-031 is already used by CRM202404002-O1"):
         win(o, REF, CONTRACT, "zhang.wei", taken, CONFIG)
