@@ -8,6 +8,7 @@ the hits with rapidfuzz; ``choose`` turns the hits into the one customer a comma
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, NamedTuple
 
@@ -52,10 +53,8 @@ def normalise(text: str) -> str:
 def spell(text: str) -> tuple[str, str]:
     """(full pinyin, initials) of ``text``; letters and digits outside Chinese are kept whole
     in both (``IBM中国`` → ``ibmzhongguo``, ``ibmzg``)."""
-    from pypinyin import lazy_pinyin  # here: a command given a number never loads its dictionaries
-
     full, initials = [], []
-    for piece in lazy_pinyin(text, errors=lambda chunk: "\0" + chunk):
+    for piece in _pinyin().lazy_pinyin(text, errors=_kept):
         if piece.startswith("\0"):
             kept = normalise(piece[1:])
             full.append(kept)
@@ -64,6 +63,51 @@ def spell(text: str) -> tuple[str, str]:
             full.append(piece)
             initials.append(piece[:1])
     return "".join(full), "".join(initials)
+
+
+def _kept(chunk: str) -> str:
+    return "\0" + chunk
+
+
+@functools.cache
+def _pinyin() -> Any:
+    """pypinyin's ``lazy_pinyin`` as it reads by default, remembering the pinyin of each
+    Chinese word it segments a text into: names share words (有限公司, 科技, 北京), and a first
+    run spells 10,000 of them (pypinyin copies and restyles each word's readings every time).
+    Imported here: a command given a number never loads its dictionaries."""
+    from collections.abc import Callable
+
+    from pypinyin.constants import RE_HANS, Style
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    class Remembering(UltimateConverter):
+        known: dict[tuple[str, Style, bool, bool], list[list[str]]] = {}
+
+        def convert(
+            self,
+            words: str,
+            style: Style,
+            heteronym: bool,
+            errors: Callable[[str], str] | str,
+            strict: bool = True,
+            **kwargs: Any,
+        ) -> list[list[str]]:
+            if errors is not _kept or kwargs or not RE_HANS.match(words):
+                return super().convert(words, style, heteronym, errors, strict=strict, **kwargs)
+            key = (words, style, heteronym, strict)
+            found = self.known.get(key)
+            if found is None:
+                found = super().convert(words, style, heteronym, errors, strict=strict)
+                if len(self.known) < _REMEMBERED_WORDS:
+                    self.known[key] = [list(readings) for readings in found]
+                return found
+            return [list(readings) for readings in found]
+
+    return Pinyin(Remembering())
+
+
+_REMEMBERED_WORDS = 100_000
 
 
 def keys_of(customer: Customer) -> SearchKeys:

@@ -257,7 +257,7 @@ def _followup(r: Reader, d: dict[str, Any]) -> FollowUp:
 
 
 def _opportunity(r: Reader, d: dict[str, Any]) -> Opportunity:
-    r.unknown_keys(d, set(_OPPORTUNITY_KEYS))
+    r.unknown_keys(d, _OPPORTUNITY_KEY_SET)
     with r.at("negotiation"):
         talks = r.mapping(d.get("negotiation") or {})
         negotiation = Negotiation(
@@ -354,6 +354,7 @@ _OPPORTUNITY_KEYS = [
     "plan",
     "receipts",
 ]
+_OPPORTUNITY_KEY_SET = frozenset(_OPPORTUNITY_KEYS)
 
 
 def _stage_move(r: Reader, d: dict[str, Any]) -> StageMove:

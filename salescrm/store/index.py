@@ -566,7 +566,7 @@ class Index:
         # content (a hash: no YAML, no summaries). This command's own writes leave such rows.
         hashed_ns = _now_ns()  # before the bytes are read: the moment the rows kept are true of
         root = datadir.root
-        kept = {name for name in untrusted if _same_bytes(known.get(name), keys_now[name], root / name)}
+        kept = {name for name in untrusted if _same_bytes(known.get(name), keys_now[name], root, name)}
         stale = [name for name in untrusted if name not in kept]
         gone = set(known).difference(current.names) if only is None else set()
         row = db.execute("SELECT value FROM meta WHERE key = 'config_text'").fetchone()
@@ -684,11 +684,17 @@ class Index:
         from salescrm.core.validate import validate_customer
         from salescrm.store.customer_file import with_lines
 
-        found = db.execute("SELECT name, problems, record FROM files JOIN records USING (name)").fetchall()
-        for key, problems, record in found:
+        # The records of the rows not just parsed only: after a first run, none (their checks
+        # are the new rules' already; fetching every record would copy the whole table).
+        found = db.execute("SELECT name, problems FROM files").fetchall()
+        for key, problems in found:
             name = _s(key)
             if name in fresh:
                 continue
+            held = db.execute("SELECT record FROM records WHERE name = ?", (key,)).fetchone()
+            if held is None:
+                continue
+            record = held[0]
             rules = validate_customer(_customer(unpack(record)), config, name)
             if any(p.line is None and p.keys for p in rules):
                 with contextlib.suppress(OSError, UnicodeDecodeError):
@@ -935,11 +941,11 @@ def _listed(name: str) -> bool:
     return folder == "customers" and "\n" not in base and customer_names([base]) == [base]
 
 
-def _same_bytes(known: tuple[Any, ...] | None, key: list[int], path: Path) -> bool:
+def _same_bytes(known: tuple[Any, ...] | None, key: list[int], root: Path, name: str) -> bool:
     """A row whose stat key is the file's, and whose digest the file's bytes still have."""
     if known is None or known[5] is None or list(known[:4]) != key:
-        return False
-    return _digest(path) == known[5]
+        return False  # (no path built: a first run asks this of every file)
+    return _digest(root / name) == known[5]
 
 
 def _trusted(known: tuple[Any, ...] | None, key: list[int]) -> bool:

@@ -27,7 +27,7 @@ teams (tests/store/test_remind_index.py).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -88,20 +88,15 @@ def rows_of(f: Facts) -> Rows:
 
 
 def _encodable(f: Facts) -> bool:
+    """Every text in ``f`` is UTF-8 (plain values only: msgpack writes them all, in C, and
+    refuses a lone surrogate as strict UTF-8 does)."""
+    import msgpack
+
     try:
-        for value in _texts(f):
-            value.encode("utf-8")
+        msgpack.packb(f)
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _texts(item)
 
 
 def replace(

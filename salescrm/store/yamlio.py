@@ -101,7 +101,9 @@ _PythonDumper.add_representer(Decimal, _represent_decimal)
 
 def load_text(text: str, file: str) -> Any:
     """The data in ``text``; DamagedError naming ``file:line`` when it is not sound YAML."""
-    marker = _CONFLICT.search(text)
+    # (the pattern only where a marker's characters are: a search over every line start is
+    # ~5 % of reading a file)
+    marker = _CONFLICT.search(text) if "<<<<<<<" in text or "=======" in text or ">>>>>>>" in text else None
     if marker:
         line = text.count("\n", 0, marker.start()) + 1
         raise DamagedError(
@@ -109,6 +111,10 @@ def load_text(text: str, file: str) -> Any:
             hint=Msg("resolve the conflict (or run: salescrm sync), then: salescrm check"),
         )
     try:
+        try:
+            return _load_lines(text)
+        except Exception:  # noqa: BLE001 - anything the line reader does not take: the events decide
+            pass
         try:
             return _load_events(text)
         except _Unusual:
@@ -226,6 +232,128 @@ def _plain(value: str) -> Any:
 _PLAIN: dict[str, Any] = {}  # plain scalar → its value, for short ones (see _plain)
 _REMEMBERED, _REMEMBERED_LENGTH = 50_000, 32
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), date, datetime})
+
+
+# -- the fast path: the block layout salescrm itself writes, read line by line ------------------
+
+# A line of a mapping: a plain key (short: YAML caps an implicit key at 1024 characters) and
+# its value on the same line, or nothing after the colon (a block below, or null).
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,99}):(?: (.*))?")
+# A plain value's first character that YAML reads as an indicator, or a space to strip.
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+
+
+def _load_lines(text: str) -> Any:
+    """The data of ``text`` when it is laid out as salescrm writes it (a mapping at the top,
+    block mappings and lists, one value a line: plain, simply quoted, ``[]`` or ``{}``), read
+    line by line without libyaml's event objects: ~2.5x faster on customer files. Anything
+    else (a comment, a blank line, a flow collection, a block scalar, an escape, a value that
+    goes on below, a character Python does not call printable) raises ``_Unusual`` for the
+    event-stream loader, which reads every text; a test compares the two."""
+    if not text.endswith("\n"):
+        raise _Unusual
+    lines = text.split("\n")
+    lines.pop()
+    if not all(map(str.isprintable, lines)):  # YAML refuses controls; Python's printable is narrower
+        raise _Unusual
+    reader = _Lines(lines)
+    data = reader.mapping(0, 0)
+    if reader.pos != len(lines):
+        raise _Unusual
+    return data
+
+
+class _Lines:
+    """The lines of a text, read from ``pos`` on: one method a block kind."""
+
+    __slots__ = ("lines", "pos")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.pos = 0
+
+    def mapping(self, indent: int, first: int) -> dict[Any, Any]:
+        """The block mapping at ``indent`` from the current line; its first line's key starts at
+        ``first`` (after a list item's ``- ``), the others' after ``indent`` spaces."""
+        lines, count, pad = self.lines, len(self.lines), " " * indent
+        remembered, key_line = _PLAIN.get, _KEY_LINE.fullmatch
+        found: dict[Any, Any] = {}
+        pos = self.pos
+        match = key_line(lines[pos], first) if pos < count else None
+        while match is not None:
+            key, rest = match.groups()
+            if (resolved := remembered(key, _NO_KEY)) is _NO_KEY:
+                resolved = _plain(key)
+            pos += 1
+            if rest is not None:
+                if (value := remembered(rest, _NO_KEY)) is _NO_KEY:
+                    value = _scalar(rest)
+            elif pos < count and lines[pos].startswith(pad):  # below: a block, or nothing (null)
+                line = lines[pos]
+                below = len(line) - len(line.lstrip(" "))
+                self.pos = pos
+                if line.startswith("- ", below):
+                    value = self.sequence(below)
+                elif below > indent:
+                    value = self.mapping(below, below)
+                else:
+                    value = None
+                pos = self.pos
+            else:
+                value = None
+            found[resolved] = value
+            if pos == count or not lines[pos].startswith(pad):
+                break  # the end, or a line less indented: this mapping ends
+            match = key_line(lines[pos], indent)
+            if match is None:  # indented more, a list item here, a comment, a blank line, …
+                raise _Unusual
+        self.pos = pos
+        return found
+
+    def sequence(self, indent: int) -> list[Any]:
+        """The block list at ``indent`` from the current line (each item ``- …``)."""
+        lines, count = self.lines, len(self.lines)
+        item = " " * indent + "- "
+        remembered, key_line = _PLAIN.get, _KEY_LINE.fullmatch
+        found: list[Any] = []
+        pos = self.pos
+        while pos < count and lines[pos].startswith(item):
+            line = lines[pos]
+            if key_line(line, indent + 2) is not None:
+                self.pos = pos
+                found.append(self.mapping(indent + 2, indent + 2))
+                pos = self.pos
+                continue
+            rest = line[indent + 2 :]
+            if (value := remembered(rest, _NO_KEY)) is _NO_KEY:
+                value = _scalar(rest)
+            found.append(value)
+            pos += 1
+        self.pos = pos  # a line indented more after an item: the mapping around refuses it
+        return found
+
+
+def _scalar(text: str) -> Any:
+    """One value written on its line (not a remembered plain one), as YAML reads it, or
+    ``_Unusual``."""
+    first = text[:1]
+    if first == "'":
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != "'" or "'" in inner.replace("''", ""):
+            raise _Unusual
+        return inner.replace("''", "'")
+    if first == '"':
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != '"' or '"' in inner or "\\" in inner:
+            raise _Unusual
+        return inner
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    if not text or first in _NOT_PLAIN_START or text[-1] in " :" or ": " in text or " #" in text:
+        raise _Unusual
+    return _plain(text)
 
 
 def dump_text(data: Any) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salescrm.core.errors import NotFoundError, UsageError
 from salescrm.core.find import (
@@ -138,3 +140,48 @@ def test_a_number_is_taken_as_it_is(text: str, number: str | None) -> None:
 def test_a_mangled_number_or_a_path_is_never_searched(text: str) -> None:
     with pytest.raises(UsageError, match="bad customer number"):
         as_number(text)
+
+
+def _spelled_by_pypinyin(text: str) -> tuple[str, str]:
+    """``spell`` as pypinyin's own ``lazy_pinyin`` reads ``text``, nothing remembered."""
+    from pypinyin import lazy_pinyin
+
+    from salescrm.core.find import normalise
+
+    full, initials = [], []
+    for piece in lazy_pinyin(text, errors=lambda chunk: "\0" + chunk):
+        kept = normalise(piece[1:]) if piece.startswith("\0") else None
+        full.append(piece if kept is None else kept)
+        initials.append(piece[:1] if kept is None else kept)
+    return "".join(full), "".join(initials)
+
+
+# Words that repeat across names, polyphones whose reading depends on the word (银行 háng,
+# 行业 háng, 重庆 chóng), a character pypinyin has no reading for, Latin and digits.
+_NAME_PARTS = st.sampled_from(
+    [
+        "有限公司",
+        "科技",
+        "北京",
+        "重庆",
+        "银行",
+        "行业",
+        "长安",
+        "启明",
+        "星辰",
+        "乐",
+        "了",
+        "㐀",
+        "IBM",
+        "01",
+        " ",
+        "-",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NAME_PARTS, max_size=6).map("".join))
+def test_spell_remembering_words_reads_as_pypinyin_does(text: str) -> None:
+    for _ in range(2):  # the second time from what was remembered
+        assert spell(text) == _spelled_by_pypinyin(text)
