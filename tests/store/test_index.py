@@ -33,20 +33,6 @@ def later(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "_now_ns", lambda: 2**62)
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files parsed for the index, in order."""
-    parsed: list[str] = []
-    real = index.read_row
-
-    def counting(root: Path, name: str, config: object, summarise: bool = True) -> object:
-        parsed.append(name)
-        return real(root, name, config, summarise)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index, "read_row", counting)
-    return parsed
-
-
 def fresh(datadir: DataDir) -> DataDir:
     return DataDir(datadir.root)  # a new command: nothing kept in memory
 

@@ -42,19 +42,6 @@ def team(tmp_path: Path, clock: list[int]) -> DataDir:
 
 
 @pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    parsed: list[str] = []
-    real = index.read_row
-
-    def counting(root: Path, name: str, config: object, summarise: bool = True) -> object:
-        parsed.append(name)
-        return real(root, name, config, summarise)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index, "read_row", counting)
-    return parsed
-
-
-@pytest.fixture
 def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files whose bytes were compared with their rows' digests."""
     seen: list[str] = []
