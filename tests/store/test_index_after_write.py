@@ -17,6 +17,7 @@ from salescrm.core.model import Customer
 from salescrm.store import index, scan
 from salescrm.store.datadir import DataDir
 from salescrm.store.generate import Plan, generate
+from tests.store.test_index import edit_same_size
 
 FIRST, SECOND, THIRD = (f"customers/CRM{n}001.yaml" for n in ("202201", "202208", "202303"))
 
@@ -76,16 +77,6 @@ def assert_warm_equals_cold(datadir: DataDir) -> None:
     assert [rebuilt.load_summaries(kind, date.max)[0] for kind in kinds] == before
 
 
-def edit_in_place(path: Path, old: str, new: str) -> None:
-    """Another process edits ``path`` in place: same inode, same size, the old mtime put back."""
-    st = path.stat()
-    text = path.read_text("utf-8")
-    assert old in text and len(old.encode()) == len(new.encode())
-    with path.open("r+b") as handle:
-        handle.write(text.replace(old, new, 1).encode())
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-
-
 def pull(path: Path, old: str, new: str) -> None:
     """What git does to a file a pull changes: a new file renamed over it."""
     temporary = path.with_name(".pulled")
@@ -120,7 +111,7 @@ def test_a_written_file_edited_right_after_in_the_same_tick_is_read_again(
     fresh(team).load_all()  # settled again under that key, every row trusted
     clock[0] = 0
     write_needs(team, "CRM202201001", "需要采购80台服务器")
-    edit_in_place(team.root / FIRST, "需要采购80台服务器", "需要采购90台服务器")
+    edit_same_size(team.root / FIRST, "需要采购80台服务器", "需要采购90台服务器")
     parses.clear()
     found = {c.id: c.needs for c in fresh(team).load_all().customers}
     assert found["CRM202201001"] == "需要采购90台服务器" and parses == [FIRST]
@@ -136,7 +127,7 @@ def test_another_file_edited_around_a_write_is_seen(
     edited = name[:-1] + ("9" if name[-1] != "9" else "8")
 
     def edit() -> None:
-        edit_in_place(other, name, edited)
+        edit_same_size(other, name, edited)
 
     customer = team.read_customer("CRM202201001")
     if when == "during the write":
